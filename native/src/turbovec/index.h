@@ -1,0 +1,72 @@
+/*
+ * Internal: the in-memory index behind the opaque lodedb_index handle, shared by
+ * src/turbovec (encode, slots, rows) and src/search (scan, top-k).
+ *
+ * Slots live in blocks of LODEDB_BLOCK_SIZE (32) in the kernels' block layout (see
+ * scan/scan_kernels.h): `groups` 4-bit group codes per vector, groups * 16 bytes per block.
+ * A 4-bit index has one group per padded coordinate; a 2-bit index one group per pair,
+ * group code = c[2i] | c[2i+1] << 2. In both cases the canonical row (lodedb.h) is exactly
+ * the group codes packed two per byte, low nibble first, which makes row <-> block a nibble
+ * copy. Slots past slot_count hold code 0 (the kernels' contract).
+ *
+ * Storage grows geometrically (capacity doubles, in whole blocks); scales and the live
+ * bitmask share the same capacity.
+ */
+#ifndef LODEDB_TURBOVEC_INDEX_H
+#define LODEDB_TURBOVEC_INDEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lodedb/lodedb.h"
+#include "scan/scan_kernels.h"
+#include "turbovec/codebook.h"
+#include "turbovec/rotation.h"
+
+struct lodedb_index {
+    uint32_t dim;
+    uint32_t padded_dim;
+    uint32_t bits;
+    uint32_t groups;             /* group codes per vector (= code bytes per row * 2) */
+    uint64_t seed;
+    uint64_t code_bytes_per_row; /* padded_dim * bits / 8 */
+    lodedb_rotation rotation;
+    lodedb_codebook_table codebook;
+    uint64_t slot_count;
+    uint64_t live_count;
+    uint64_t block_capacity;     /* blocks allocated */
+    uint8_t *blocks;             /* block_capacity * groups * 16 bytes */
+    float *scales;               /* block_capacity * 32 */
+    uint64_t *live;              /* block_capacity / 2 rounded up words; bit set = live */
+};
+
+static inline size_t lodedb_index_block_bytes(const struct lodedb_index *index) {
+    return (size_t)index->groups * 16u;
+}
+
+static inline int lodedb_index_slot_live(const struct lodedb_index *index, uint64_t slot) {
+    return (int)((index->live[slot / 64u] >> (slot % 64u)) & 1u);
+}
+
+/* Group code g of a slot, read from the block layout. */
+static inline uint32_t lodedb_index_group_code(const struct lodedb_index *index, uint64_t slot,
+                                               uint32_t group) {
+    const uint8_t *block = index->blocks + (size_t)(slot / LODEDB_BLOCK_SIZE) *
+                                               lodedb_index_block_bytes(index);
+    uint32_t lane = (uint32_t)(slot % LODEDB_BLOCK_SIZE);
+    uint8_t byte = block[(size_t)group * 16u + (lane & 15u)];
+    return lane < 16u ? (uint32_t)(byte & 0x0Fu) : (uint32_t)(byte >> 4);
+}
+
+/* Encodes one vector (already validated: finite, not huge, non-zero) to a canonical row and
+ * its scale. work holds 2 * padded_dim doubles. */
+void lodedb_encode_one(const struct lodedb_index *index, const float *vector, double *work,
+                       uint8_t *row, float *scale);
+
+/* Checks count vectors for NaN/Inf, |x| > 1e20 and (when reject_zero) a zero norm; the
+ * message names the row and coordinate, e.g. "vector 3, coordinate 17 is NaN", with `what`
+ * ("vector", "query") as the noun. */
+lodedb_status lodedb_validate_vectors(const float *vectors, uint64_t count, uint32_t dim,
+                                      const char *what, int reject_zero);
+
+#endif
