@@ -1,0 +1,411 @@
+using LodeDb.Native.Interop;
+
+namespace LodeDb.Native;
+
+/// <summary>
+/// A thin owner of one native TurboQuant index (lodedb_index). Spans are pinned with
+/// <c>fixed</c> and passed as they are (no copies); every size the C side cannot check (it gets
+/// pointers without lengths) is checked here first. Const calls (search, score, export, info,
+/// save) may run on many threads at once; mutating calls need exclusive access, which is the
+/// managed database's job (this class takes no locks). Disposing while another thread searches
+/// is safe: the free runs when the search returns.
+/// </summary>
+public sealed unsafe class NativeIndex : IDisposable
+{
+    private static readonly ulong[] EmptyMask = new ulong[1];
+
+    private readonly IndexHandle _handle;
+
+    private NativeIndex(IndexHandle handle)
+    {
+        _handle = handle;
+        var info = Info;
+        Dimension = checked((int)info.Dim);
+        PaddedDimension = checked((int)info.PaddedDim);
+        Bits = checked((int)info.Bits);
+        CodeBytesPerRow = checked((int)info.CodeBytesPerRow);
+        Seed = info.Seed;
+    }
+
+    /// <summary>The owned handle (for callers that go to <see cref="NativeMethods"/> directly).</summary>
+    public IndexHandle Handle => _handle;
+
+    public int Dimension { get; }
+
+    public int PaddedDimension { get; }
+
+    public int Bits { get; }
+
+    public ulong Seed { get; }
+
+    /// <summary>Bytes of one canonical row of packed codes.</summary>
+    public int CodeBytesPerRow { get; }
+
+    public bool IsDisposed => _handle.IsClosed;
+
+    /// <summary>Dimension, sizes and counts of the index as it is now.</summary>
+    public LodeDbIndexInfo Info
+    {
+        get
+        {
+            using var lease = Lease();
+            LodeDbIndexInfo info;
+            NativeStatus.Check(NativeMethods.IndexGetInfo(lease.Pointer, &info));
+            return info;
+        }
+    }
+
+    /// <summary>Slots in use, live and removed.</summary>
+    public ulong SlotCount => Info.SlotCount;
+
+    public ulong LiveCount => Info.LiveCount;
+
+    /// <summary>An empty index. bits is 2 or 4, dimension 1..<see cref="NativeConstants.MaxDimension"/>;
+    /// the seed fixes the rotation.</summary>
+    public static NativeIndex Create(int dimension, int bits, ulong seed)
+    {
+        AbiCheck.Ensure();
+        ArgumentOutOfRangeException.ThrowIfNegative(dimension);
+        ArgumentOutOfRangeException.ThrowIfNegative(bits);
+        nint raw;
+        NativeStatus.Check(NativeMethods.IndexCreate((uint)dimension, (uint)bits, seed, &raw));
+        return Wrap(raw);
+    }
+
+    /// <summary>Encodes vectors (count * Dimension floats, row-major) into new slots, all or
+    /// nothing. Returns the first new slot; the others follow consecutively.</summary>
+    public ulong Add(ReadOnlySpan<float> vectors)
+    {
+        ulong count = RowCount(vectors, nameof(vectors));
+        using var lease = Lease();
+        ulong first;
+        fixed (float* v = vectors)
+        {
+            NativeStatus.Check(NativeMethods.IndexAdd(lease.Pointer, v, count, &first));
+        }
+        return first;
+    }
+
+    /// <summary>Encodes one vector into an existing slot (a removed slot becomes live again).</summary>
+    public void Replace(ulong slot, ReadOnlySpan<float> vector)
+    {
+        RequireLength(vector.Length, Dimension, nameof(vector));
+        using var lease = Lease();
+        fixed (float* v = vector)
+        {
+            NativeStatus.Check(NativeMethods.IndexReplace(lease.Pointer, slot, v));
+        }
+    }
+
+    /// <summary>Marks a slot removed. Removing a removed slot throws <see cref="SlotOutOfRangeException"/>.</summary>
+    public void Remove(ulong slot)
+    {
+        using var lease = Lease();
+        NativeStatus.Check(NativeMethods.IndexRemove(lease.Pointer, slot));
+    }
+
+    public bool IsLive(ulong slot)
+    {
+        using var lease = Lease();
+        int live;
+        NativeStatus.Check(NativeMethods.IndexIsLive(lease.Pointer, slot, &live));
+        return live != 0;
+    }
+
+    /// <summary>Drops removed slots; returns each old slot's new number (NoSlot for removed ones).</summary>
+    public ulong[] Compact()
+    {
+        var map = new ulong[checked((int)SlotCount)];
+        Compact(map);
+        return map;
+    }
+
+    /// <summary>Drops removed slots; <paramref name="oldToNew"/> must hold exactly SlotCount entries.</summary>
+    public void Compact(Span<ulong> oldToNew)
+    {
+        using var lease = Lease();
+        fixed (ulong* map = oldToNew)
+        {
+            NativeStatus.Check(NativeMethods.IndexCompact(lease.Pointer, map, (ulong)oldToNew.Length));
+        }
+    }
+
+    /// <summary>Encodes vectors to canonical rows without adding them: codes gets
+    /// count * CodeBytesPerRow bytes and scales count floats.</summary>
+    public void Encode(ReadOnlySpan<float> vectors, Span<byte> codes, Span<float> scales)
+    {
+        ulong count = RowCount(vectors, nameof(vectors));
+        using var lease = Lease();
+        fixed (float* v = vectors)
+        fixed (byte* c = codes)
+        fixed (float* s = scales)
+        {
+            NativeStatus.Check(NativeMethods.Encode(lease.Pointer, v, count, c, (nuint)codes.Length, s, (nuint)scales.Length));
+        }
+    }
+
+    /// <summary>Copies the canonical rows of slots firstSlot..firstSlot+scales.Length-1 (removed
+    /// ones included); codes holds scales.Length * CodeBytesPerRow bytes.</summary>
+    public void ExportRows(ulong firstSlot, Span<byte> codes, Span<float> scales)
+    {
+        using var lease = Lease();
+        fixed (byte* c = codes)
+        fixed (float* s = scales)
+        {
+            NativeStatus.Check(NativeMethods.IndexExportRows(lease.Pointer, firstSlot, (ulong)scales.Length,
+                c, (nuint)codes.Length, s, (nuint)scales.Length));
+        }
+    }
+
+    /// <summary>Appends canonical rows (one per scale) as new live slots; returns the first.</summary>
+    public ulong ImportRows(ReadOnlySpan<byte> codes, ReadOnlySpan<float> scales)
+    {
+        using var lease = Lease();
+        ulong first;
+        fixed (byte* c = codes)
+        fixed (float* s = scales)
+        {
+            NativeStatus.Check(NativeMethods.IndexImportRows(lease.Pointer, c, (nuint)codes.Length, s,
+                (nuint)scales.Length, (ulong)scales.Length, &first));
+        }
+        return first;
+    }
+
+    /// <summary>Overwrites one slot with a canonical row (a removed slot becomes live again).</summary>
+    public void ReplaceRow(ulong slot, ReadOnlySpan<byte> code, float scale)
+    {
+        using var lease = Lease();
+        fixed (byte* c = code)
+        {
+            NativeStatus.Check(NativeMethods.IndexReplaceRow(lease.Pointer, slot, c, (nuint)code.Length, scale));
+        }
+    }
+
+    /// <summary>
+    /// Top-k search over every live slot, without allocation. queries holds
+    /// queryCount * Dimension floats; slots and scores receive queryCount * k entries (query q
+    /// at [q*k, q*k + counts[q]), best first, unused entries NoSlot and 0) and counts queryCount.
+    /// threads: 0 or 1 scans on this thread, more splits the scan across that many threads.
+    /// </summary>
+    public void Search(ReadOnlySpan<float> queries, int k, int threads,
+        Span<ulong> slots, Span<float> scores, Span<uint> counts) =>
+        SearchCore(queries, k, null, 0, threads, slots, scores, counts);
+
+    /// <summary>
+    /// Filtered top-k search, without allocation: as the overload without a mask, but only
+    /// slots whose bit is set in allowMask can be returned (bit s % 64 of word s / 64 allows
+    /// slot s; slots beyond allowMask.Length * 64 are not allowed). An empty mask allows
+    /// nothing: to search everything use the overload without a mask.
+    /// </summary>
+    public void Search(ReadOnlySpan<float> queries, int k, ReadOnlySpan<ulong> allowMask, int threads,
+        Span<ulong> slots, Span<float> scores, Span<uint> counts)
+    {
+        // An empty span pins to NULL, which the C side reads as "no filter": an empty filter
+        // result must not widen to every slot, so pass a real (zero-word) mask instead.
+        fixed (ulong* mask = allowMask.IsEmpty ? EmptyMask : allowMask)
+        {
+            SearchCore(queries, k, mask, (ulong)allowMask.Length, threads, slots, scores, counts);
+        }
+    }
+
+    /// <summary>Top-k search over every live slot, returning each query's hits best first.</summary>
+    public SearchHit[][] Search(ReadOnlySpan<float> queries, int k, int threads = 0) =>
+        SearchToArrays(queries, k, null, 0, threads);
+
+    /// <summary>Filtered top-k search (see the span overload for the mask), returning each
+    /// query's hits best first.</summary>
+    public SearchHit[][] Search(ReadOnlySpan<float> queries, int k, ReadOnlySpan<ulong> allowMask, int threads = 0)
+    {
+        fixed (ulong* mask = allowMask.IsEmpty ? EmptyMask : allowMask)
+        {
+            return SearchToArrays(queries, k, mask, (ulong)allowMask.Length, threads);
+        }
+    }
+
+    private SearchHit[][] SearchToArrays(ReadOnlySpan<float> queries, int k, ulong* mask, ulong maskWords, int threads)
+    {
+        int queryCount = checked((int)RowCount(queries, nameof(queries)));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(k);
+        var slots = new ulong[checked(queryCount * k)];
+        var scores = new float[slots.Length];
+        var counts = new uint[queryCount];
+        SearchCore(queries, k, mask, maskWords, threads, slots, scores, counts);
+        var results = new SearchHit[queryCount][];
+        for (int q = 0; q < queryCount; q++)
+        {
+            var hits = new SearchHit[counts[q]];
+            for (int i = 0; i < hits.Length; i++)
+            {
+                hits[i] = new SearchHit(slots[q * k + i], scores[q * k + i]);
+            }
+            results[q] = hits;
+        }
+        return results;
+    }
+
+    private void SearchCore(ReadOnlySpan<float> queries, int k, ulong* mask, ulong maskWords, int threads,
+        Span<ulong> slots, Span<float> scores, Span<uint> counts)
+    {
+        ulong queryCount = RowCount(queries, nameof(queries));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(k);
+        ArgumentOutOfRangeException.ThrowIfNegative(threads);
+        // The C side gets no lengths for the outputs: a short span here would be a heap overrun there.
+        ulong entries = queryCount * (ulong)k;
+        RequireAtLeast(slots.Length, entries, nameof(slots));
+        RequireAtLeast(scores.Length, entries, nameof(scores));
+        RequireAtLeast(counts.Length, queryCount, nameof(counts));
+        using var lease = Lease();
+        fixed (float* q = queries)
+        fixed (ulong* outSlots = slots)
+        fixed (float* outScores = scores)
+        fixed (uint* outCounts = counts)
+        {
+            NativeStatus.Check(NativeMethods.IndexSearch(lease.Pointer, q, queryCount, (uint)k, mask, maskWords,
+                (uint)threads, outSlots, outScores, outCounts));
+        }
+    }
+
+    /// <summary>The estimated score of one query against the given slots (re-ranking).</summary>
+    public void ScoreSlots(ReadOnlySpan<float> query, ReadOnlySpan<ulong> slots, Span<float> scores)
+    {
+        RequireLength(query.Length, Dimension, nameof(query));
+        RequireAtLeast(scores.Length, (ulong)slots.Length, nameof(scores));
+        using var lease = Lease();
+        fixed (float* q = query)
+        fixed (ulong* s = slots)
+        fixed (float* outScores = scores)
+        {
+            NativeStatus.Check(NativeMethods.IndexScoreSlots(lease.Pointer, q, s, (ulong)slots.Length, outScores));
+        }
+    }
+
+    public float[] ScoreSlots(ReadOnlySpan<float> query, ReadOnlySpan<ulong> slots)
+    {
+        var scores = new float[slots.Length];
+        ScoreSlots(query, slots, scores);
+        return scores;
+    }
+
+    /// <summary>Bytes <see cref="Serialize(Span{byte})"/> needs now.</summary>
+    public long SerializedLength
+    {
+        get
+        {
+            using var lease = Lease();
+            nuint length;
+            NativeStatus.Check(NativeMethods.IndexSerialize(lease.Pointer, null, 0, &length));
+            return checked((long)length);
+        }
+    }
+
+    /// <summary>Serialises the index into destination; returns the bytes written.</summary>
+    public int Serialize(Span<byte> destination)
+    {
+        using var lease = Lease();
+        nuint length;
+        fixed (byte* d = destination)
+        {
+            NativeStatus.Check(NativeMethods.IndexSerialize(lease.Pointer, d, (nuint)destination.Length, &length));
+        }
+        return checked((int)length);
+    }
+
+    public byte[] Serialize()
+    {
+        var buffer = new byte[checked((int)SerializedLength)];
+        int written = Serialize(buffer);
+        return written == buffer.Length ? buffer : buffer.AsSpan(0, written).ToArray();
+    }
+
+    /// <summary>Rebuilds an index from serialised bytes (validated: magic, version, header, CRCs).</summary>
+    public static NativeIndex Deserialize(ReadOnlySpan<byte> data)
+    {
+        AbiCheck.Ensure();
+        nint raw;
+        fixed (byte* d = data)
+        {
+            NativeStatus.Check(NativeMethods.IndexDeserialize(d, (nuint)data.Length, &raw));
+        }
+        return Wrap(raw);
+    }
+
+    /// <summary>Parses and validates only the snapshot header of serialised bytes.</summary>
+    public static LodeDbSnapshotHeader ReadSnapshotHeader(ReadOnlySpan<byte> data)
+    {
+        AbiCheck.Ensure();
+        LodeDbSnapshotHeader header;
+        fixed (byte* d = data)
+        {
+            NativeStatus.Check(NativeMethods.SnapshotReadHeader(d, (nuint)data.Length, &header));
+        }
+        return header;
+    }
+
+    /// <summary>Writes the serialised index to path (created or truncated; rename into place
+    /// yourself). sync: fsync before returning.</summary>
+    public void Save(string path, bool sync = false)
+    {
+        byte[] pathUtf8 = NativeUtf8.ToNullTerminated(path, nameof(path));
+        using var lease = Lease();
+        fixed (byte* p = pathUtf8)
+        {
+            NativeStatus.Check(NativeMethods.IndexSave(lease.Pointer, p, sync ? (uint)NativeConstants.FlagSync : 0u));
+        }
+    }
+
+    public static NativeIndex Load(string path)
+    {
+        AbiCheck.Ensure();
+        byte[] pathUtf8 = NativeUtf8.ToNullTerminated(path, nameof(path));
+        nint raw;
+        fixed (byte* p = pathUtf8)
+        {
+            NativeStatus.Check(NativeMethods.IndexLoad(p, &raw));
+        }
+        return Wrap(raw);
+    }
+
+    public void Dispose() => _handle.Dispose();
+
+    private static NativeIndex Wrap(nint raw)
+    {
+        var handle = new IndexHandle(raw);
+        try
+        {
+            return new NativeIndex(handle);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    private HandleLease Lease() => new(_handle, nameof(NativeIndex));
+
+    private ulong RowCount(ReadOnlySpan<float> vectors, string paramName)
+    {
+        if (vectors.Length % Dimension != 0)
+        {
+            throw new ArgumentException(
+                $"Expected a multiple of the index dimension {Dimension} floats, got {vectors.Length}.", paramName);
+        }
+        return (ulong)(vectors.Length / Dimension);
+    }
+
+    private static void RequireLength(int actual, int expected, string paramName)
+    {
+        if (actual != expected)
+        {
+            throw new ArgumentException($"Expected {expected} elements, got {actual}.", paramName);
+        }
+    }
+
+    private static void RequireAtLeast(int actual, ulong needed, string paramName)
+    {
+        if ((ulong)actual < needed)
+        {
+            throw new ArgumentException($"Expected at least {needed} elements, got {actual}.", paramName);
+        }
+    }
+}

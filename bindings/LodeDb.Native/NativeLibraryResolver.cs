@@ -1,0 +1,165 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using LodeDb.Native.Interop;
+
+namespace LodeDb.Native;
+
+/// <summary>
+/// Finds liblodedb for the [LibraryImport("lodedb")] declarations of this assembly. Probes, in order:
+/// the LODEDB_NATIVE_LIBRARY environment variable (an explicit file path), the app's
+/// runtimes/&lt;rid&gt;/native/, the app folder (AppContext.BaseDirectory), the development CMake
+/// build (the repository root above the app holding native/CMakeLists.txt, then
+/// artifacts/native/&lt;rid&gt;/), and finally the runtime's default probing (deps.json native
+/// assets of a LodeDb.Native.runtime.&lt;rid&gt; package, the system library path).
+/// </summary>
+public static class NativeLibraryResolver
+{
+    /// <summary>Environment variable naming the library file to load, bypassing every other probe.</summary>
+    public const string EnvironmentVariable = "LODEDB_NATIVE_LIBRARY";
+
+    private static readonly Lock Gate = new();
+    private static nint s_handle;
+    private static string? s_loadedPath;
+    private static string? s_loadedBy;
+
+    /// <summary>liblodedb.so, liblodedb.dylib or liblodedb.dll (the MinGW build keeps the lib prefix).</summary>
+    public static string FileName =>
+        OperatingSystem.IsWindows() ? "liblodedb.dll" :
+        OperatingSystem.IsMacOS() ? "liblodedb.dylib" : "liblodedb.so";
+
+    /// <summary>The portable RID of this process (linux-x64, osx-arm64, win-x64, ...).</summary>
+    public static string RuntimeIdentifier
+    {
+        get
+        {
+            string os = OperatingSystem.IsWindows() ? "win" : OperatingSystem.IsMacOS() ? "osx" : "linux";
+            string arch = RuntimeInformation.ProcessArchitecture switch
+            {
+                Architecture.X64 => "x64",
+                Architecture.Arm64 => "arm64",
+                Architecture.X86 => "x86",
+                Architecture.Arm => "arm",
+                var other => other.ToString().ToLowerInvariant(),
+            };
+            return $"{os}-{arch}";
+        }
+    }
+
+    /// <summary>The path the resolver loaded, or null before the first native call or when the
+    /// runtime's default probing found the library (see <see cref="NativeLibraryInfo.LibraryPath"/>).</summary>
+    public static string? LoadedPath
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return s_loadedPath;
+            }
+        }
+    }
+
+    /// <summary>Which probe found the library: "environment", "runtimes", "app", "cmake-build" or "default".</summary>
+    public static string? LoadedBy
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return s_loadedBy;
+            }
+        }
+    }
+
+#pragma warning disable CA2255 // A module initializer in a library: the resolver must be in place before any import binds.
+    [ModuleInitializer]
+#pragma warning restore CA2255
+    internal static void Register() =>
+        NativeLibrary.SetDllImportResolver(typeof(NativeLibraryResolver).Assembly, Resolve);
+
+    /// <summary>The explicit file candidates in probing order (the default probing comes after them).</summary>
+    public static IReadOnlyList<(string Probe, string Path)> CandidatePaths()
+    {
+        var candidates = new List<(string, string)>();
+        string? explicitPath = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        if (!string.IsNullOrWhiteSpace(explicitPath))
+        {
+            candidates.Add(("environment", Path.GetFullPath(explicitPath)));
+            return candidates; // explicit means explicit: never fall back to another copy.
+        }
+        string baseDir = AppContext.BaseDirectory;
+        string rid = RuntimeIdentifier;
+        candidates.Add(("runtimes", Path.Combine(baseDir, "runtimes", rid, "native", FileName)));
+        candidates.Add(("app", Path.Combine(baseDir, FileName)));
+        string? repoRoot = FindRepositoryRoot(baseDir);
+        if (repoRoot is not null)
+        {
+            candidates.Add(("cmake-build", Path.Combine(repoRoot, "artifacts", "native", rid, FileName)));
+        }
+        return candidates;
+    }
+
+    /// <summary>Walks up from <paramref name="start"/> to the folder holding native/CMakeLists.txt.</summary>
+    public static string? FindRepositoryRoot(string start)
+    {
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "native", "CMakeLists.txt")))
+            {
+                return dir.FullName;
+            }
+        }
+        return null;
+    }
+
+    private static nint Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath)
+    {
+        if (libraryName != NativeMethods.LibraryName)
+        {
+            return 0;
+        }
+        lock (Gate)
+        {
+            if (s_handle != 0)
+            {
+                return s_handle;
+            }
+            var tried = new List<string>();
+            foreach (var (probe, path) in CandidatePaths())
+            {
+                if (probe == "environment")
+                {
+                    // A wrong explicit path is an error to report, not a reason to load another copy.
+                    if (!NativeLibrary.TryLoad(path, out nint explicitHandle))
+                    {
+                        throw new DllNotFoundException(
+                            $"{EnvironmentVariable}='{path}' could not be loaded (missing file, wrong architecture or missing dependency).");
+                    }
+                    return Remember(explicitHandle, path, probe);
+                }
+                tried.Add(path);
+                if (File.Exists(path) && NativeLibrary.TryLoad(path, out nint handle))
+                {
+                    return Remember(handle, path, probe);
+                }
+            }
+            if (NativeLibrary.TryLoad(libraryName, assembly, searchPath, out nint fallback) ||
+                NativeLibrary.TryLoad(Path.GetFileNameWithoutExtension(FileName), assembly, searchPath, out fallback))
+            {
+                return Remember(fallback, null, "default");
+            }
+            throw new DllNotFoundException(
+                $"liblodedb was not found. Tried: {string.Join(", ", tried)}, then the default probing. " +
+                $"Add the LodeDb.Native.runtime.{RuntimeIdentifier} package, build native/ with CMake into " +
+                $"artifacts/native/{RuntimeIdentifier}/, or set {EnvironmentVariable} to the library file.");
+        }
+    }
+
+    private static nint Remember(nint handle, string? path, string probe)
+    {
+        s_handle = handle;
+        s_loadedPath = path;
+        s_loadedBy = probe;
+        return handle;
+    }
+}

@@ -1,0 +1,17 @@
+using LodeDb.Native;
+
+namespace LodeDb.Native.Tests;
+
+/// <summary>Files of the repository the tests read (the header, the generated file, artifacts/).</summary>
+internal static class RepositoryPaths
+{
+    public static string Root { get; } =
+        NativeLibraryResolver.FindRepositoryRoot(AppContext.BaseDirectory)
+        ?? throw new InvalidOperationException($"No repository root (native/CMakeLists.txt) above {AppContext.BaseDirectory}.");
+
+    public static string Header => Path.Combine(Root, "native", "include", "lodedb", "lodedb.h");
+
+    public static string GeneratedBindings => Path.Combine(Root, "bindings", "LodeDb.Native", "Generated", "NativeMethods.g.cs");
+
+    public static string Packages => Path.Combine(Root, "artifacts", "packages");
+}
