@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the full test suite needs (run as root or with sudo):
+# CMake and a C compiler for the native core, the aarch64 cross compiler and qemu-user for the
+# NEON tests, mingw-w64 for the Windows DLL, clang + its runtime for the fuzz smoke tests.
+set -euo pipefail
+if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
+packages=(cmake gcc g++ make gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
+          gcc-mingw-w64-x86-64 clang libclang-rt-14-dev)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update
+  $sudo apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+echo "prerequisites present: ${packages[*]}"
