@@ -209,12 +209,12 @@ public sealed unsafe class NativeIndex : IDisposable
     }
 
     /// <summary>Top-k search over every live slot, returning each query's hits best first.</summary>
-    public SearchHit[][] Search(ReadOnlySpan<float> queries, int k, int threads = 0) =>
+    public SlotHit[][] Search(ReadOnlySpan<float> queries, int k, int threads = 0) =>
         SearchToArrays(queries, k, null, 0, threads);
 
     /// <summary>Filtered top-k search (see the span overload for the mask), returning each
     /// query's hits best first.</summary>
-    public SearchHit[][] Search(ReadOnlySpan<float> queries, int k, ReadOnlySpan<ulong> allowMask, int threads = 0)
+    public SlotHit[][] Search(ReadOnlySpan<float> queries, int k, ReadOnlySpan<ulong> allowMask, int threads = 0)
     {
         fixed (ulong* mask = allowMask.IsEmpty ? EmptyMask : allowMask)
         {
@@ -222,7 +222,7 @@ public sealed unsafe class NativeIndex : IDisposable
         }
     }
 
-    private SearchHit[][] SearchToArrays(ReadOnlySpan<float> queries, int k, ulong* mask, ulong maskWords, int threads)
+    private SlotHit[][] SearchToArrays(ReadOnlySpan<float> queries, int k, ulong* mask, ulong maskWords, int threads)
     {
         int queryCount = checked((int)RowCount(queries, nameof(queries)));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(k);
@@ -230,13 +230,13 @@ public sealed unsafe class NativeIndex : IDisposable
         var scores = new float[slots.Length];
         var counts = new uint[queryCount];
         SearchCore(queries, k, mask, maskWords, threads, slots, scores, counts);
-        var results = new SearchHit[queryCount][];
+        var results = new SlotHit[queryCount][];
         for (int q = 0; q < queryCount; q++)
         {
-            var hits = new SearchHit[counts[q]];
+            var hits = new SlotHit[counts[q]];
             for (int i = 0; i < hits.Length; i++)
             {
-                hits[i] = new SearchHit(slots[q * k + i], scores[q * k + i]);
+                hits[i] = new SlotHit(slots[q * k + i], scores[q * k + i]);
             }
             results[q] = hits;
         }

@@ -35,7 +35,7 @@ public sealed class NativeIndexTests
         Assert.That(index.Add(vectors.AsSpan(0, Dim)), Is.EqualTo(200UL));
         Assert.That(index.LiveCount, Is.EqualTo(201UL));
 
-        SearchHit[][] results = index.Search(vectors.AsSpan(Dim * 10, Dim * 3), k: 5);
+        SlotHit[][] results = index.Search(vectors.AsSpan(Dim * 10, Dim * 3), k: 5);
         Assert.That(results, Has.Length.EqualTo(3));
         for (int q = 0; q < 3; q++)
         {
@@ -72,13 +72,13 @@ public sealed class NativeIndexTests
         index.Add(vectors);
         // Allow only the odd slots below 128 and slot 129 (bit 1 of word 2).
         ulong[] mask = [0xAAAA_AAAA_AAAA_AAAAUL, 0xAAAA_AAAA_AAAA_AAAAUL, 0b10UL];
-        SearchHit[] hits = index.Search(vectors.AsSpan(0, Dim), k: 200, mask)[0];
+        SlotHit[] hits = index.Search(vectors.AsSpan(0, Dim), k: 200, mask)[0];
         Assert.That(hits, Has.Length.EqualTo(65));
         Assert.That(hits.Select(h => h.Slot), Has.All.Matches<ulong>(s => s % 2 == 1));
         Assert.That(hits.Select(h => h.Slot), Does.Contain(129UL));
 
         // Slots beyond the mask's words are not allowed.
-        SearchHit[] shortMask = index.Search(vectors.AsSpan(0, Dim), k: 200, new ulong[] { 1UL })[0];
+        SlotHit[] shortMask = index.Search(vectors.AsSpan(0, Dim), k: 200, new ulong[] { 1UL })[0];
         Assert.That(shortMask.Select(h => h.Slot), Is.EqualTo(new ulong[] { 0 }));
 
         // An empty mask (a filter that matched nothing) allows nothing; it never widens to all.
@@ -157,7 +157,7 @@ public sealed class NativeIndexTests
         using var index = NativeIndex.Create(Dim, 4, seed: 8);
         float[] vectors = TestVectors.Normalised(50, Dim, seed: 8);
         index.Add(vectors);
-        SearchHit[] hits = index.Search(vectors.AsSpan(0, Dim), k: 5)[0];
+        SlotHit[] hits = index.Search(vectors.AsSpan(0, Dim), k: 5)[0];
         float[] scores = index.ScoreSlots(vectors.AsSpan(0, Dim), hits.Select(h => h.Slot).ToArray());
         for (int i = 0; i < hits.Length; i++)
         {

@@ -1,0 +1,692 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using LodeDb.Native;
+using LodeDb.Native.Interop;
+
+namespace LodeDb;
+
+/// <summary>
+/// An embedded vector database in a folder. Open one with <see cref="Open"/> or
+/// <see cref="OpenReadOnly"/>; a handle is safe to share across threads (searches run
+/// concurrently, mutations one at a time). Dispose it to checkpoint and release the folder.
+/// </summary>
+public sealed partial class LodeDatabase : IDisposable
+{
+    /// <summary>The rotation seed used when <see cref="LodeDbOptions.Seed"/> is not set.</summary>
+    public const ulong DefaultSeed = 0x4C4F44455F444231; // "LODE_DB1"
+
+    /// <summary>Default bits per coordinate of a vector-only index.</summary>
+    public const int DefaultBitWidth = 4;
+
+    /// <summary>Largest accepted id, in UTF-16 code units.</summary>
+    public const int MaxIdLength = 4096;
+
+    internal const string Key = "index";
+    internal const string RootFileName = Key + ".commit.json";
+    internal const string WalFileName = Key + ".wal";
+
+    private static readonly string[] Presets = ["minilm", "bge", "clip"];
+
+    private readonly ReaderWriterLockSlim _gate = new(LockRecursionPolicy.NoRecursion);
+    private readonly string _path;
+    private readonly bool _readOnly;
+    private readonly CommitMode _commitMode;
+    private readonly Durability _durability;
+    private readonly int _checkpointRecords;
+    private readonly long _checkpointBytes;
+
+    private StoreIdentity _identity = new();
+    private NativeIndex? _index;
+    private SlotTable _rows = new();
+    private WriterLock? _lock;
+    private NativeWal? _wal;
+    private long _generation;
+    private long _baseGeneration;
+    private long _walRecords;
+    private long _walBytes;
+    private bool _disposed;
+    private string? _faulted;
+
+    private LodeDatabase(string path, LodeDbOptions options)
+    {
+        _path = path;
+        _readOnly = options.ReadOnly;
+        _commitMode = options.CommitMode ?? EnvironmentDefaults.CommitMode();
+        _durability = options.Durability ?? EnvironmentDefaults.Durability();
+        _checkpointRecords = options.CheckpointEveryRecords;
+        _checkpointBytes = options.CheckpointEveryBytes;
+    }
+
+    /// <summary>The database folder.</summary>
+    public string Path => _path;
+
+    /// <summary>Vector dimension of the index.</summary>
+    public int Dimension => _identity.Dim;
+
+    /// <summary>Bits per coordinate (2 or 4).</summary>
+    public int BitWidth => _identity.BitWidth;
+
+    /// <summary>Rotation seed of the index.</summary>
+    public ulong Seed => _identity.Seed;
+
+    /// <summary>True when this handle was opened read-only.</summary>
+    public bool IsReadOnly => _readOnly;
+
+    /// <summary>The handle's commit mode.</summary>
+    public CommitMode CommitMode => _commitMode;
+
+    /// <summary>The handle's durability.</summary>
+    public Durability Durability => _durability;
+
+    /// <summary>
+    /// Opens the database in <paramref name="path"/>, creating the folder and a vector-only index
+    /// when it holds none (then <see cref="LodeDbOptions.VectorDim"/> is required). Identity
+    /// options that are set must match the recorded identity.
+    /// </summary>
+    /// <exception cref="IdentityMismatchException">An identity option differs from the recorded one.</exception>
+    /// <exception cref="ConcurrentWriterException">Another writer holds the folder past the lock timeout.</exception>
+    /// <exception cref="CorruptDatabaseException">A committed file fails its checks.</exception>
+    public static LodeDatabase Open(string path, LodeDbOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        options ??= new LodeDbOptions();
+        ValidateOptions(options);
+        string full = System.IO.Path.GetFullPath(path);
+        if (File.Exists(full))
+        {
+            throw new ArgumentException($"'{full}' is a file; a LodeDb database is a folder. Pass a folder path.", nameof(path));
+        }
+
+        if (File.Exists(System.IO.Path.Combine(full, "collection.json")))
+        {
+            throw new ArgumentException($"'{full}' is the root of a LodeDb collection, not an index. Open it with LodeCollection.Open and pick a space.", nameof(path));
+        }
+
+        var database = new LodeDatabase(full, options);
+        try
+        {
+            if (options.ReadOnly)
+            {
+                database.LoadReadOnly(options);
+            }
+            else
+            {
+                Directory.CreateDirectory(full);
+                database._lock = WriterLock.Acquire(full, options.LockTimeout ?? EnvironmentDefaults.LockTimeout());
+                database.LoadForWriting(options);
+            }
+
+            return database;
+        }
+        catch
+        {
+            database.ReleaseResources();
+            throw;
+        }
+    }
+
+    /// <summary>Opens an existing database without the writer lock; every mutating call throws <see cref="ReadOnlyException"/>.</summary>
+    public static LodeDatabase OpenReadOnly(string path) => Open(path, new LodeDbOptions { ReadOnly = true });
+
+    /// <summary>Adds (or replaces, when the id exists) one vector; returns its id (generated when null).</summary>
+    public string AddVector(ReadOnlySpan<float> vector, string? id = null, IReadOnlyDictionary<string, object?>? metadata = null)
+    {
+        ThrowIfReadOnly(nameof(AddVector));
+        float[] normalized = new float[vector.Length];
+        VectorValidation.CopyNormalized(vector, Dimension, normalized, 0, "vector");
+        string finalId = id is null ? NewId() : CheckId(id, "id");
+        var batchMetadata = new[] { MetadataCodec.Normalize(metadata, nameof(metadata)) };
+        return Upsert(normalized, [finalId], batchMetadata)[0];
+    }
+
+    /// <summary>
+    /// Adds (or replaces by id) a batch of vectors atomically: all rows are stored or none.
+    /// <paramref name="ids"/> and <paramref name="metadata"/>, when given, have one entry per
+    /// vector (a null id is generated). Returns the ids in order.
+    /// </summary>
+    public IReadOnlyList<string> AddVectors(
+        IReadOnlyList<float[]> vectors,
+        IReadOnlyList<string?>? ids = null,
+        IReadOnlyList<IReadOnlyDictionary<string, object?>?>? metadata = null)
+    {
+        ThrowIfReadOnly(nameof(AddVectors));
+        ArgumentNullException.ThrowIfNull(vectors);
+        if (vectors.Count == 0)
+        {
+            throw new ArgumentException("AddVectors needs at least one vector.", nameof(vectors));
+        }
+
+        if (ids is not null && ids.Count != vectors.Count)
+        {
+            throw new ArgumentException($"{ids.Count} ids were given for {vectors.Count} vectors; pass one id (or null) per vector.", nameof(ids));
+        }
+
+        if (metadata is not null && metadata.Count != vectors.Count)
+        {
+            throw new ArgumentException($"{metadata.Count} metadata entries were given for {vectors.Count} vectors; pass one (or null) per vector.", nameof(metadata));
+        }
+
+        int dim = Dimension;
+        float[] normalized = new float[checked(vectors.Count * dim)];
+        var finalIds = new string[vectors.Count];
+        var finalMetadata = new IReadOnlyDictionary<string, object?>[vectors.Count];
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < vectors.Count; i++)
+        {
+            float[] vector = vectors[i] ?? throw new ArgumentException($"Vector {i} is null.", nameof(vectors));
+            VectorValidation.CopyNormalized(vector, dim, normalized, i, nameof(vectors));
+            string? given = ids?[i];
+            finalIds[i] = given is null ? NewId() : CheckId(given, nameof(ids));
+            if (!seen.Add(finalIds[i]))
+            {
+                throw new ArgumentException($"Id '{finalIds[i]}' appears twice in one batch; give each row its own id.", nameof(ids));
+            }
+
+            finalMetadata[i] = MetadataCodec.Normalize(metadata?[i], nameof(metadata));
+        }
+
+        return Upsert(normalized, finalIds, finalMetadata);
+    }
+
+    /// <summary>Removes a row; returns whether it existed.</summary>
+    public bool Remove(string id)
+    {
+        ThrowIfReadOnly(nameof(Remove));
+        ArgumentNullException.ThrowIfNull(id);
+        _gate.EnterWriteLock();
+        try
+        {
+            ThrowIfUnusable();
+            if (!_rows.TryGetSlot(id, out _))
+            {
+                return false;
+            }
+
+            Commit(WalRecord.EncodeRemove(id), () => ApplyRemove(id));
+            return true;
+        }
+        finally
+        {
+            _gate.ExitWriteLock();
+        }
+    }
+
+    /// <summary>Checkpoints: folds the write-ahead log into a new generation and truncates the log.</summary>
+    public void Persist()
+    {
+        ThrowIfReadOnly(nameof(Persist));
+        _gate.EnterWriteLock();
+        try
+        {
+            ThrowIfUnusable();
+            if (_walRecords > 0)
+            {
+                CheckpointGuarded();
+            }
+        }
+        finally
+        {
+            _gate.ExitWriteLock();
+        }
+    }
+
+    /// <summary>The row with this id, or null.</summary>
+    public LodeRecord? Get(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        _gate.EnterReadLock();
+        try
+        {
+            ThrowIfUnusable();
+            return _rows.TryGetSlot(id, out int slot) ? new LodeRecord(id, _rows.MetadataAt(slot)) : null;
+        }
+        finally
+        {
+            _gate.ExitReadLock();
+        }
+    }
+
+    /// <summary>True when a row with this id exists.</summary>
+    public bool Contains(string id) => Get(id) is not null;
+
+    /// <summary>Rows matching <paramref name="filter"/> (all when null) in insertion order, skipping <paramref name="skip"/>, at most <paramref name="take"/>.</summary>
+    public IReadOnlyList<LodeRecord> List(Filter? filter = null, int skip = 0, int take = 100)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(skip);
+        ArgumentOutOfRangeException.ThrowIfNegative(take);
+        _gate.EnterReadLock();
+        try
+        {
+            ThrowIfUnusable();
+            var page = new List<LodeRecord>(Math.Min(take, 1024));
+            int matched = 0;
+            for (int slot = 0; slot < _rows.SlotCount && page.Count < take; slot++)
+            {
+                string? id = _rows.IdAt(slot);
+                if (id is null || (filter is not null && !filter.Matches(_rows.MetadataAt(slot))))
+                {
+                    continue;
+                }
+
+                if (matched++ >= skip)
+                {
+                    page.Add(new LodeRecord(id, _rows.MetadataAt(slot)));
+                }
+            }
+
+            return page;
+        }
+        finally
+        {
+            _gate.ExitReadLock();
+        }
+    }
+
+    /// <summary>Rows matching <paramref name="filter"/> (all live rows when null).</summary>
+    public long Count(Filter? filter = null)
+    {
+        _gate.EnterReadLock();
+        try
+        {
+            ThrowIfUnusable();
+            if (filter is null)
+            {
+                return _rows.LiveCount;
+            }
+
+            BuildMask(filter, out int allowed);
+            return allowed;
+        }
+        finally
+        {
+            _gate.ExitReadLock();
+        }
+    }
+
+    /// <summary>
+    /// The <paramref name="k"/> rows most similar (cosine) to <paramref name="query"/> among those
+    /// matching <paramref name="filter"/>, best first; fewer when fewer rows match.
+    /// </summary>
+    public IReadOnlyList<SearchHit> SearchByVector(ReadOnlySpan<float> query, int k = 10, Filter? filter = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        float[] normalized = new float[Dimension];
+        VectorValidation.CopyNormalized(query, Dimension, normalized, 0, nameof(query));
+        return SearchCore(normalized, 1, k, filter)[0];
+    }
+
+    /// <summary>Batched <see cref="SearchByVector"/>: one result list per query, in order.</summary>
+    public IReadOnlyList<IReadOnlyList<SearchHit>> SearchManyByVector(IReadOnlyList<float[]> queries, int k = 10, Filter? filter = null)
+    {
+        ArgumentNullException.ThrowIfNull(queries);
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        if (queries.Count == 0)
+        {
+            return [];
+        }
+
+        float[] normalized = new float[checked(queries.Count * Dimension)];
+        for (int i = 0; i < queries.Count; i++)
+        {
+            VectorValidation.CopyNormalized(queries[i] ?? throw new ArgumentException($"Query {i} is null.", nameof(queries)), Dimension, normalized, i, nameof(queries));
+        }
+
+        return SearchCore(normalized, queries.Count, k, filter);
+    }
+
+    /// <summary>Counters of the handle and the folder.</summary>
+    public LodeStats Stats()
+    {
+        _gate.EnterReadLock();
+        try
+        {
+            ThrowIfUnusable();
+            long disk = 0;
+            foreach (string file in Directory.EnumerateFiles(_path))
+            {
+                try
+                {
+                    disk += new FileInfo(file).Length;
+                }
+                catch (IOException)
+                {
+                    // A file removed by a concurrent checkpoint: it no longer counts.
+                }
+            }
+
+            return new LodeStats
+            {
+                Count = _rows.LiveCount,
+                SlotCount = _rows.SlotCount,
+                Dimension = Dimension,
+                BitWidth = BitWidth,
+                Generation = _generation,
+                WalRecords = _walRecords,
+                WalBytes = _walBytes,
+                DiskBytes = disk,
+                IndexMemoryBytes = checked((long)Index.Info.MemoryBytes),
+                SimdLevel = NativeLibraryInfo.SimdName(NativeLibraryInfo.SimdLevel),
+                CommitMode = _commitMode,
+                Durability = _durability,
+                ReadOnly = _readOnly,
+            };
+        }
+        finally
+        {
+            _gate.ExitReadLock();
+        }
+    }
+
+    /// <summary>Checkpoints pending log records (writers), then releases the index, the log and the writer lock.</summary>
+    public void Dispose()
+    {
+        _gate.EnterWriteLock();
+        try
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            if (!_readOnly && _faulted is null && _walRecords > 0)
+            {
+                Checkpoint();
+            }
+        }
+        finally
+        {
+            ReleaseResources();
+            _gate.ExitWriteLock();
+        }
+    }
+
+    private NativeIndex Index => _index ?? throw new ObjectDisposedException(nameof(LodeDatabase));
+
+    private static string NewId() => Guid.NewGuid().ToString("N");
+
+    private static string CheckId(string id, string argumentName)
+    {
+        if (id.Length == 0)
+        {
+            throw new ArgumentException("An id must be a non-empty string (pass null to have one generated).", argumentName);
+        }
+
+        if (id.Length > MaxIdLength)
+        {
+            throw new ArgumentException($"An id is at most {MaxIdLength} characters; this one has {id.Length}.", argumentName);
+        }
+
+        return id;
+    }
+
+    private void ThrowIfReadOnly(string operation)
+    {
+        if (_readOnly)
+        {
+            throw new ReadOnlyException(operation);
+        }
+    }
+
+    private void ThrowIfUnusable()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_faulted is not null)
+        {
+            throw new LodeDatabaseException($"This handle stopped after a failed commit ({_faulted}); its memory may be ahead of the disk. Dispose it and open the database again.");
+        }
+    }
+
+    private static void ValidateOptions(LodeDbOptions options)
+    {
+        if (options.Model is not null && options.VectorDim is not null)
+        {
+            throw new ArgumentException($"Model = \"{options.Model}\" and VectorDim = {options.VectorDim} are mutually exclusive: a preset fixes its dimension. Set one of them.", nameof(options));
+        }
+
+        if (options.VectorDim is int dim && (dim < 1 || dim > NativeConstants.MaxDimension))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), dim, $"VectorDim must be between 1 and {NativeConstants.MaxDimension}.");
+        }
+
+        if (options.BitWidth is int bits && bits is not (2 or 4))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), bits, "BitWidth must be 2 or 4.");
+        }
+
+        if (options.Model is string model)
+        {
+            if (Array.IndexOf(Presets, model) < 0)
+            {
+                throw new ArgumentException($"Model \"{model}\" is not a preset; use one of {string.Join(", ", Presets)}, or VectorDim for a vector-only index.", nameof(options));
+            }
+
+            if (options.BitWidth is int presetBits && presetBits != DefaultBitWidth)
+            {
+                throw new ArgumentException($"The preset \"{model}\" stores {DefaultBitWidth}-bit codes; BitWidth = {presetBits} conflicts with it. Leave BitWidth unset.", nameof(options));
+            }
+        }
+
+        if (options.CheckpointEveryRecords < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.CheckpointEveryRecords, "CheckpointEveryRecords must be at least 1.");
+        }
+
+        if (options.CheckpointEveryBytes < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.CheckpointEveryBytes, "CheckpointEveryBytes must be at least 1.");
+        }
+
+        if (options.LockTimeout is TimeSpan timeout && timeout < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), timeout, "LockTimeout must not be negative.");
+        }
+    }
+
+    private static void CheckIdentity(string path, StoreIdentity stored, LodeDbOptions options)
+    {
+        if (stored.FormatVersion > StoreIdentity.CurrentFormatVersion)
+        {
+            throw new LodeDatabaseException($"The database at '{path}' has format version {stored.FormatVersion}; this LodeDb reads up to {StoreIdentity.CurrentFormatVersion}. Upgrade LodeDb.");
+        }
+
+        if (options.Model is string model)
+        {
+            if (stored.Kind != "preset")
+            {
+                throw new IdentityMismatchException(path, "Kind", stored.Kind, "preset");
+            }
+
+            if (stored.Model != model)
+            {
+                throw new IdentityMismatchException(path, "Model", stored.Model, model);
+            }
+        }
+
+        if (options.VectorDim is int dim)
+        {
+            if (stored.Kind != StoreIdentity.VectorKind)
+            {
+                throw new IdentityMismatchException(path, "Kind", stored.Kind, StoreIdentity.VectorKind);
+            }
+
+            if (stored.Dim != dim)
+            {
+                throw new IdentityMismatchException(path, "VectorDim", stored.Dim.ToString(CultureInfo.InvariantCulture), dim.ToString(CultureInfo.InvariantCulture));
+            }
+        }
+
+        if (options.BitWidth is int bits && stored.BitWidth != bits)
+        {
+            throw new IdentityMismatchException(path, "BitWidth", stored.BitWidth.ToString(CultureInfo.InvariantCulture), bits.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (options.Seed is ulong seed && stored.Seed != seed)
+        {
+            throw new IdentityMismatchException(path, "Seed", stored.Seed.ToString(CultureInfo.InvariantCulture), seed.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (stored.Kind != StoreIdentity.VectorKind)
+        {
+            throw new LodeDatabaseException($"The database at '{path}' is a {stored.Kind} index (model {stored.Model}); opening it needs the embedder package, which this build does not include.");
+        }
+    }
+
+    private ulong[]? BuildMask(Filter? filter, out int allowed)
+    {
+        if (filter is null)
+        {
+            allowed = _rows.LiveCount;
+            return null;
+        }
+
+        var mask = new ulong[(_rows.SlotCount + 63) / 64];
+        allowed = 0;
+        for (int slot = 0; slot < _rows.SlotCount; slot++)
+        {
+            if (_rows.IdAt(slot) is not null && filter.Matches(_rows.MetadataAt(slot)))
+            {
+                mask[slot >> 6] |= 1UL << (slot & 63);
+                allowed++;
+            }
+        }
+
+        return mask;
+    }
+
+    private IReadOnlyList<SearchHit>[] SearchCore(float[] queries, int queryCount, int k, Filter? filter)
+    {
+        _gate.EnterReadLock();
+        try
+        {
+            ThrowIfUnusable();
+            ulong[]? mask = BuildMask(filter, out int allowed);
+            var results = new IReadOnlyList<SearchHit>[queryCount];
+            int kk = Math.Min(k, allowed);
+            if (kk == 0)
+            {
+                Array.Fill(results, Array.Empty<SearchHit>());
+                return results;
+            }
+
+            var slots = new ulong[queryCount * kk];
+            var scores = new float[queryCount * kk];
+            var counts = new uint[queryCount];
+            // The native scan splits blocks across threads only when the index is large enough for
+            // the split to pay for itself; small scans stay on the calling thread.
+            int threads = _rows.SlotCount >= 65_536 ? Math.Min(Environment.ProcessorCount, 8) : 1;
+            if (mask is null)
+            {
+                Index.Search(queries, kk, threads, slots, scores, counts);
+            }
+            else
+            {
+                Index.Search(queries, kk, mask, threads, slots, scores, counts);
+            }
+            for (int q = 0; q < queryCount; q++)
+            {
+                var hits = new SearchHit[counts[q]];
+                for (int i = 0; i < hits.Length; i++)
+                {
+                    int slot = checked((int)slots[q * kk + i]);
+                    hits[i] = new SearchHit(_rows.IdAt(slot)!, scores[q * kk + i], _rows.MetadataAt(slot));
+                }
+
+                results[q] = hits;
+            }
+
+            return results;
+        }
+        finally
+        {
+            _gate.ExitReadLock();
+        }
+    }
+
+    private IReadOnlyList<string> Upsert(float[] normalized, string[] ids, IReadOnlyDictionary<string, object?>[] metadata)
+    {
+        _gate.EnterWriteLock();
+        try
+        {
+            ThrowIfUnusable();
+            int bytesPerRow = Index.CodeBytesPerRow;
+            var codes = new byte[checked(ids.Length * bytesPerRow)];
+            var scales = new float[ids.Length];
+            Index.Encode(normalized, codes, scales);
+            var batch = new UpsertBatch(ids, metadata, codes, scales, bytesPerRow);
+            Commit(WalRecord.EncodeUpsert(batch), () => ApplyUpsert(batch));
+            return ids;
+        }
+        finally
+        {
+            _gate.ExitWriteLock();
+        }
+    }
+
+    private void ApplyUpsert(UpsertBatch batch)
+    {
+        int bytesPerRow = batch.CodeBytesPerRow;
+        if (bytesPerRow != Index.CodeBytesPerRow)
+        {
+            throw new FormatException($"rows of {bytesPerRow} code bytes for an index of {Index.CodeBytesPerRow}");
+        }
+
+        var fresh = new List<int>();
+        for (int i = 0; i < batch.Count; i++)
+        {
+            if (_rows.TryGetSlot(batch.Ids[i], out int slot))
+            {
+                Index.ReplaceRow((ulong)slot, batch.Codes.AsSpan(i * bytesPerRow, bytesPerRow), batch.Scales[i]);
+                _rows.Set(slot, batch.Ids[i], batch.Metadata[i]);
+            }
+            else
+            {
+                fresh.Add(i);
+            }
+        }
+
+        if (fresh.Count == 0)
+        {
+            return;
+        }
+
+        var codes = new byte[fresh.Count * bytesPerRow];
+        var scales = new float[fresh.Count];
+        for (int j = 0; j < fresh.Count; j++)
+        {
+            batch.Codes.AsSpan(fresh[j] * bytesPerRow, bytesPerRow).CopyTo(codes.AsSpan(j * bytesPerRow));
+            scales[j] = batch.Scales[fresh[j]];
+        }
+
+        ulong first = Index.ImportRows(codes, scales);
+        if (first != (ulong)_rows.SlotCount)
+        {
+            throw new InvalidOperationException($"Native index appended at slot {first}, the slot table expected {_rows.SlotCount}.");
+        }
+
+        foreach (int i in fresh)
+        {
+            _rows.TryAppendLive(batch.Ids[i], batch.Metadata[i]);
+        }
+    }
+
+    private void ApplyRemove(string id)
+    {
+        if (_rows.TryGetSlot(id, out int slot))
+        {
+            Index.Remove((ulong)slot);
+            _rows.Kill(slot);
+        }
+    }
+
+    private void ReleaseResources()
+    {
+        _wal?.Dispose();
+        _wal = null;
+        _index?.Dispose();
+        _index = null;
+        _lock?.Dispose();
+        _lock = null;
+    }
+}

@@ -1,0 +1,46 @@
+namespace LodeDb;
+
+/// <summary>
+/// How to open or create a database. Identity fields (<see cref="VectorDim"/>,
+/// <see cref="BitWidth"/>, <see cref="Seed"/>, <see cref="Model"/>) are recorded on create and
+/// checked on every later open; leave them unset to reuse the recorded identity.
+/// </summary>
+public sealed class LodeDbOptions
+{
+    /// <summary>Dimension of a vector-only index (1..65536); the caller passes vectors.</summary>
+    public int? VectorDim { get; init; }
+
+    /// <summary>
+    /// A preset embedding model ("minilm", "bge", "clip"). Presets need an embedder package that
+    /// this build does not ship yet; the option exists so a preset index is never opened as a
+    /// vector index (and the reverse). Mutually exclusive with <see cref="VectorDim"/>.
+    /// </summary>
+    public string? Model { get; init; }
+
+    /// <summary>Bits per coordinate: 2 or 4. Default 4.</summary>
+    public int? BitWidth { get; init; }
+
+    /// <summary>Seed of the rotation. Default <see cref="LodeDatabase.DefaultSeed"/>.</summary>
+    public ulong? Seed { get; init; }
+
+    /// <summary>Open without the writer lock; every mutating call throws <see cref="ReadOnlyException"/>.</summary>
+    public bool ReadOnly { get; init; }
+
+    /// <summary>Default: the <c>LODEDB_COMMIT_MODE</c> environment variable (wal|generation), else <see cref="LodeDb.CommitMode.Wal"/>.</summary>
+    public CommitMode? CommitMode { get; init; }
+
+    /// <summary>Default: the <c>LODEDB_DURABILITY</c> environment variable (fast|fsync), else <see cref="LodeDb.Durability.Fast"/>.</summary>
+    public Durability? Durability { get; init; }
+
+    /// <summary>
+    /// How long to wait for another process's writer lock. Default: the
+    /// <c>LODEDB_PERSIST_LOCK_TIMEOUT</c> environment variable (seconds), else 30 s.
+    /// </summary>
+    public TimeSpan? LockTimeout { get; init; }
+
+    /// <summary>WAL mode: checkpoint after this many records (default 10,000).</summary>
+    public int CheckpointEveryRecords { get; init; } = 10_000;
+
+    /// <summary>WAL mode: checkpoint once the log holds this many bytes (default 64 MiB).</summary>
+    public long CheckpointEveryBytes { get; init; } = 64L << 20;
+}

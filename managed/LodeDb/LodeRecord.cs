@@ -1,0 +1,5 @@
+namespace LodeDb;
+
+/// <summary>A stored row as <see cref="LodeDatabase.Get"/> and <see cref="LodeDatabase.List"/> return it.</summary>
+/// <remarks>Vectors are kept only as 2/4-bit codes, so the original floats are not returned.</remarks>
+public sealed record LodeRecord(string Id, IReadOnlyDictionary<string, object?> Metadata);

@@ -1,0 +1,44 @@
+namespace LodeDb;
+
+/// <summary>A snapshot of a database's counters (metrics only, never payloads).</summary>
+public sealed record LodeStats
+{
+    /// <summary>Live rows.</summary>
+    public required long Count { get; init; }
+
+    /// <summary>Native slots, live and removed (removed ones are dropped at the next compacting checkpoint).</summary>
+    public required long SlotCount { get; init; }
+
+    /// <summary>Vector dimension.</summary>
+    public required int Dimension { get; init; }
+
+    /// <summary>Bits per coordinate (2 or 4).</summary>
+    public required int BitWidth { get; init; }
+
+    /// <summary>The last committed generation.</summary>
+    public required long Generation { get; init; }
+
+    /// <summary>Records in the write-ahead log since the last checkpoint.</summary>
+    public required long WalRecords { get; init; }
+
+    /// <summary>Bytes of the write-ahead log.</summary>
+    public required long WalBytes { get; init; }
+
+    /// <summary>Bytes of every file in the database folder.</summary>
+    public required long DiskBytes { get; init; }
+
+    /// <summary>Heap bytes the native index holds.</summary>
+    public required long IndexMemoryBytes { get; init; }
+
+    /// <summary>The scan kernel family in use ("avx2", "avx512", "neon", "scalar").</summary>
+    public required string SimdLevel { get; init; }
+
+    /// <summary>The handle's commit mode.</summary>
+    public required CommitMode CommitMode { get; init; }
+
+    /// <summary>The handle's durability.</summary>
+    public required Durability Durability { get; init; }
+
+    /// <summary>True for a read-only handle.</summary>
+    public required bool ReadOnly { get; init; }
+}

@@ -1,0 +1,82 @@
+using System.Globalization;
+using LodeDb;
+
+// Usage:
+//   write <folder> <wal|generation> <fast|fsync> <run> <checkpointEvery>
+//       opens (creating a 32-d index) and runs CrashVectors.Op(run, 0), Op(run, 1), ... forever
+//       (single adds, 3-row batches, removes), printing "<kind> <ids> ." after each returns.
+//   probe <folder> <lockTimeoutSeconds>
+//       tries to open a writer: prints "concurrent" on ConcurrentWriterException, else "opened".
+//   count <folder>
+//       opens read-only and prints the row count.
+return args[0] switch
+{
+    "write" => Write(args),
+    "probe" => Probe(args),
+    "count" => Count(args),
+    _ => 2,
+};
+
+static int Write(string[] args)
+{
+    var options = new LodeDbOptions
+    {
+        VectorDim = CrashVectors.Dimension,
+        CommitMode = Enum.Parse<CommitMode>(args[2], ignoreCase: true),
+        Durability = Enum.Parse<Durability>(args[3], ignoreCase: true),
+        CheckpointEveryRecords = int.Parse(args[5], CultureInfo.InvariantCulture),
+        LockTimeout = TimeSpan.FromSeconds(10),
+    };
+    string run = args[4];
+    using var database = LodeDatabase.Open(args[1], options);
+    Console.Out.WriteLine("ready");
+    Console.Out.Flush();
+    for (int i = 0; ; i++)
+    {
+        var (kind, ids) = CrashVectors.Op(run, i);
+        switch (kind)
+        {
+            case "batch":
+                database.AddVectors(
+                    ids.Select(CrashVectors.For).ToArray(),
+                    ids,
+                    ids.Select(x => (IReadOnlyDictionary<string, object?>?)CrashVectors.Metadata(x, batch: $"{run}-{i}")).ToArray());
+                break;
+            case "del":
+                database.Remove(ids[0]);
+                break;
+            default:
+                database.AddVector(CrashVectors.For(ids[0]), ids[0], CrashVectors.Metadata(ids[0], batch: null));
+                break;
+        }
+
+        // The trailing " ." marks a complete line: a kill can cut a line short.
+        Console.Out.WriteLine($"{kind} {string.Join(',', ids)} .");
+        Console.Out.Flush();
+    }
+}
+
+static int Probe(string[] args)
+{
+    try
+    {
+        using var database = LodeDatabase.Open(args[1], new LodeDbOptions
+        {
+            LockTimeout = TimeSpan.FromSeconds(double.Parse(args[2], CultureInfo.InvariantCulture)),
+        });
+        Console.Out.WriteLine("opened");
+    }
+    catch (ConcurrentWriterException)
+    {
+        Console.Out.WriteLine("concurrent");
+    }
+
+    return 0;
+}
+
+static int Count(string[] args)
+{
+    using var database = LodeDatabase.OpenReadOnly(args[1]);
+    Console.Out.WriteLine(database.Count().ToString(CultureInfo.InvariantCulture));
+    return 0;
+}

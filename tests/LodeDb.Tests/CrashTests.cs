@@ -1,0 +1,137 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace LodeDb.Tests;
+
+/// <summary>
+/// The crash harness: a child process (tests/LodeDb.CrashWriter) writes in a loop, acknowledging
+/// each write on stdout after it returns, and is SIGKILLed at a random point; the store must then
+/// reopen with every acknowledged write, nothing half-applied, and keep accepting writes (the
+/// next run writes to the same folder).
+/// </summary>
+public sealed class CrashTests
+{
+    private const int RunsPerMode = 26;
+
+    [Test]
+    public void SigkillAtRandomPointsLosesNoAcknowledgedWriteInEitherCommitMode()
+    {
+        int seed = Environment.TickCount;
+        TestContext.Out.WriteLine($"crash harness seed {seed}");
+        var random = new Random(seed);
+        int kills = 0;
+        long acknowledged = 0;
+        var clock = Stopwatch.StartNew();
+        foreach (CommitMode mode in new[] { CommitMode.Wal, CommitMode.Generation })
+        {
+            using var folder = new TestFolder();
+            var present = new HashSet<string>(StringComparer.Ordinal);
+            for (int run = 0; run < RunsPerMode; run++)
+            {
+                // Mostly Fsync (the promise under test); some Fast runs too: a killed process
+                // (unlike a lost machine) keeps what reached the page cache, so they must hold as well.
+                Durability durability = run % 4 == 3 ? Durability.Fast : Durability.Fsync;
+                string runId = $"k{run}";
+                List<string> lines = KillWriterAtRandomPoint(folder.Path, mode, durability, runId, random.Next(2, 25), random.Next(10, 300));
+                kills++;
+
+                int n = 0;
+                foreach (string line in lines.Where(l => l.EndsWith(" .", StringComparison.Ordinal)))
+                {
+                    var (kind, ids) = CrashVectors.Op(runId, n++);
+                    Assert.That(line, Is.EqualTo($"{kind} {string.Join(',', ids)} ."), "the writer acknowledges its operations in order");
+                    if (kind == "del")
+                    {
+                        present.Remove(ids[0]);
+                    }
+                    else
+                    {
+                        present.UnionWith(ids);
+                    }
+                }
+
+                acknowledged += n;
+                Verify(folder.Path, present, CrashVectors.Op(runId, n), runId, readOnly: run % 2 == 1, $"{mode} run {run} ({durability}, {n} acknowledged)");
+            }
+        }
+
+        TestContext.Out.WriteLine($"{kills} kills, {acknowledged} acknowledged operations, {clock.Elapsed.TotalSeconds:0.0} s");
+        Assert.That(kills, Is.GreaterThanOrEqualTo(50));
+        Assert.That(acknowledged, Is.GreaterThan(kills), "the writers made progress between kills");
+    }
+
+    private static List<string> KillWriterAtRandomPoint(string folder, CommitMode mode, Durability durability, string run, int checkpointEvery, int delayMs)
+    {
+        using Process process = ChildProcess.Start("write", folder, mode.ToString(), durability.ToString(), run, checkpointEvery.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var lines = new ConcurrentQueue<string>();
+        using var ready = new ManualResetEventSlim();
+        Task reader = Task.Run(() =>
+        {
+            while (process.StandardOutput.ReadLine() is string line)
+            {
+                lines.Enqueue(line);
+                if (line == "ready")
+                {
+                    ready.Set();
+                }
+            }
+        });
+        Task<string> errors = process.StandardError.ReadToEndAsync();
+        if (!ready.Wait(TimeSpan.FromSeconds(60)))
+        {
+            process.Kill();
+            Assert.Fail($"the writer never opened the store after the previous kill: {errors.Result}");
+        }
+
+        Thread.Sleep(delayMs);
+        process.Kill(); // SIGKILL on Unix: no finally blocks, no Dispose, no flush.
+        process.WaitForExit();
+        reader.Wait();
+        Assert.That(errors.Result, Is.Empty.Or.Contains("Killed"), "the writer failed before the kill");
+        return lines.Where(l => l != "ready").ToList();
+    }
+
+    private static void Verify(string folder, HashSet<string> present, (string Kind, string[] Ids) inFlight, string run, bool readOnly, string what)
+    {
+        using LodeDatabase db = readOnly ? LodeDatabase.OpenReadOnly(folder) : LodeDatabase.Open(folder);
+        var rows = db.List(take: int.MaxValue);
+        var stored = rows.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+
+        var missing = present.Where(id => !stored.Contains(id) && !(inFlight.Kind == "del" && inFlight.Ids[0] == id)).ToList();
+        Assert.That(missing, Is.Empty, $"{what}: acknowledged writes lost");
+        var unexpected = stored.Where(id => !present.Contains(id) && !(inFlight.Kind != "del" && inFlight.Ids.Contains(id))).ToList();
+        Assert.That(unexpected, Is.Empty, $"{what}: rows nobody wrote");
+
+        foreach (LodeRecord row in rows)
+        {
+            Assert.That(row.Metadata["id"], Is.EqualTo(row.Id), $"{what}: metadata of another row");
+        }
+
+        foreach (var batch in rows.Where(r => r.Metadata["batch"] is not null).GroupBy(r => (string)r.Metadata["batch"]!))
+        {
+            Assert.That(batch.Count(), Is.EqualTo(3), $"{what}: batch {batch.Key} half applied");
+        }
+
+        // The codes belong to their row: this run's rows and a sample of older ones find themselves.
+        var check = rows.Where(r => r.Id.StartsWith(run + "-", StringComparison.Ordinal)).Concat(rows.Where((_, i) => i % 50 == 0));
+        foreach (LodeRecord row in check)
+        {
+            var hit = db.SearchByVector(CrashVectors.For(row.Id), 1, Filter.Eq("id", row.Id));
+            Assert.That(hit[0].Score, Is.GreaterThan(0.9f), $"{what}: row {row.Id} holds other codes");
+        }
+
+        // Fold the in-flight operation's outcome (either is allowed) into the model.
+        if (inFlight.Kind == "del")
+        {
+            if (!stored.Contains(inFlight.Ids[0]))
+            {
+                present.Remove(inFlight.Ids[0]);
+            }
+        }
+        else if (stored.Contains(inFlight.Ids[0]))
+        {
+            Assert.That(inFlight.Ids.All(stored.Contains), Is.True, $"{what}: in-flight batch half applied");
+            present.UnionWith(inFlight.Ids);
+        }
+    }
+}
