@@ -1,0 +1,680 @@
+/* The WAL: frame layout, append/replay round trips, and the durability promises: a torn or
+ * corrupt tail (every truncation point, every flipped bit, garbage, zeros) is cut exactly at
+ * the last whole record. */
+#if !defined(_WIN32)
+#define _POSIX_C_SOURCE 200809L /* setrlimit, sigaction for the failed-write test */
+#include <signal.h>
+#include <sys/resource.h>
+#endif
+#include <stdint.h>
+
+#include "test_support.h"
+#include "wal/wal_replay.h"
+
+#define MAX_RECORDS 64
+
+typedef struct collected {
+    size_t count;
+    size_t lengths[MAX_RECORDS];
+    uint32_t crcs[MAX_RECORDS];
+    size_t stop_after; /* 0: never stop */
+} collected;
+
+static int32_t collect(void *context, const uint8_t *payload, size_t payload_length) {
+    collected *c = context;
+    if (c->count < MAX_RECORDS) {
+        c->lengths[c->count] = payload_length;
+        c->crcs[c->count] = lodedb_crc32c(0, payload, payload_length);
+    }
+    c->count++;
+    return c->stop_after != 0 && c->count >= c->stop_after ? 1 : 0;
+}
+
+static void fill_payload(uint8_t *out, size_t n, uint32_t seed) {
+    uint32_t x = seed * 2654435761u + 1u;
+    for (size_t i = 0; i < n; i++) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        out[i] = (uint8_t)x;
+    }
+}
+
+static void write_bytes(const char *path, const uint8_t *data, size_t n) {
+    FILE *f = fopen(path, "wb");
+    if (f == NULL) {
+        fprintf(stderr, "cannot write %s\n", path);
+        exit(2);
+    }
+    if (n > 0 && fwrite(data, 1, n, f) != n) {
+        fprintf(stderr, "short write to %s\n", path);
+        exit(2);
+    }
+    fclose(f);
+}
+
+static uint8_t *read_bytes(const char *path, size_t *out_n) {
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        return NULL;
+    }
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    uint8_t *data = malloc((size_t)n + 1);
+    if (data != NULL && fread(data, 1, (size_t)n, f) != (size_t)n) {
+        free(data);
+        data = NULL;
+    }
+    fclose(f);
+    *out_n = (size_t)n;
+    return data;
+}
+
+/* A log image of records with the given payload sizes (payload i filled from seed i);
+ * offsets[i] receives where record i starts, offsets[count] the total length. */
+static uint8_t *build_log(const size_t *sizes, size_t count, uint64_t *offsets) {
+    size_t total = 0;
+    for (size_t i = 0; i < count; i++) {
+        total += sizes[i] + LODEDB_WAL_RECORD_OVERHEAD;
+    }
+    uint8_t *log = malloc(total + 1);
+    size_t at = 0;
+    for (size_t i = 0; i < count; i++) {
+        uint8_t *payload = malloc(sizes[i] + 1);
+        fill_payload(payload, sizes[i], (uint32_t)i);
+        size_t written = 0;
+        offsets[i] = at;
+        if (lodedb_wal_encode(payload, sizes[i], log + at, total - at, &written) != LODEDB_OK) {
+            fprintf(stderr, "encode failed: %s\n", lodedb_last_error_message());
+            exit(2);
+        }
+        at += written;
+        free(payload);
+    }
+    offsets[count] = at;
+    return log;
+}
+
+static int payload_matches(const collected *c, size_t i, size_t length, uint32_t seed) {
+    uint8_t *payload = malloc(length + 1);
+    fill_payload(payload, length, seed);
+    int ok = c->lengths[i] == length && c->crcs[i] == lodedb_crc32c(0, payload, length);
+    free(payload);
+    return ok;
+}
+
+static void frame_layout_is_pinned(void) {
+    const uint8_t payload[3] = {'a', 'b', 'c'};
+    uint8_t out[23];
+    size_t written = 0;
+    CHECK_OK(lodedb_wal_encode(payload, 3, out, sizeof out, &written));
+    CHECK(written == 23);
+    const uint8_t header[12] = {'L', 'W', 'A', 'L', 1, 0, 0, 0, 3, 0, 0, 0};
+    CHECK(memcmp(out, header, 12) == 0);
+    uint32_t crc = lodedb_crc32c(lodedb_crc32c(0, out, 12), payload, 3);
+    CHECK(out[12] == (uint8_t)crc && out[13] == (uint8_t)(crc >> 8) &&
+          out[14] == (uint8_t)(crc >> 16) && out[15] == (uint8_t)(crc >> 24));
+    /* Golden value: changing the frame or the CRC breaks every existing WAL. */
+    CHECK(crc == 0xb125c9c4u);
+    if (crc != 0xb125c9c4u) {
+        fprintf(stderr, "frame CRC is 0x%08x\n", crc);
+    }
+    CHECK(out[16] == 0 && out[17] == 0 && out[18] == 0 && out[19] == 0);
+    CHECK(memcmp(out + 20, payload, 3) == 0);
+
+    lodedb_wal_record record;
+    CHECK_OK(lodedb_wal_next(out, sizeof out, 0, &record));
+    CHECK(record.payload_offset == 20 && record.payload_length == 3 && record.next_offset == 23);
+    CHECK_STATUS(LODEDB_DONE, lodedb_wal_next(out, sizeof out, 23, &record));
+}
+
+static void encode_and_next_reject_bad_arguments(void) {
+    uint8_t out[64];
+    size_t written = 0;
+    CHECK_STATUS(LODEDB_ERR_BUFFER_TOO_SMALL, lodedb_wal_encode(out, 10, out, 29, &written));
+    CHECK(strstr(lodedb_last_error_message(), "30") != NULL);
+    CHECK_STATUS(LODEDB_ERR_INVALID_ARGUMENT, lodedb_wal_encode(NULL, 1, out, sizeof out, &written));
+    CHECK_STATUS(LODEDB_ERR_INVALID_ARGUMENT,
+                 lodedb_wal_encode(out, ((size_t)1 << 30) + 1, out, sizeof out, &written));
+    CHECK_OK(lodedb_wal_encode(NULL, 0, out, sizeof out, &written));
+    CHECK(written == LODEDB_WAL_RECORD_OVERHEAD);
+
+    lodedb_wal_record record;
+    CHECK_STATUS(LODEDB_DONE, lodedb_wal_next(NULL, 0, 0, &record));
+    CHECK_STATUS(LODEDB_ERR_INVALID_ARGUMENT, lodedb_wal_next(out, 20, 21, &record));
+    CHECK_STATUS(LODEDB_ERR_INVALID_ARGUMENT, lodedb_wal_next(out, 20, UINT64_MAX, &record));
+    CHECK_STATUS(LODEDB_ERR_INVALID_ARGUMENT, lodedb_wal_next(out, 20, 0, NULL));
+    CHECK_STATUS(LODEDB_ERR_CORRUPT, lodedb_wal_next(out, 19, 0, &record));
+    CHECK(strstr(lodedb_last_error_message(), "offset 0") != NULL);
+}
+
+static void declared_lengths_never_overflow(void) {
+    /* A header claiming the largest lengths at the end of a buffer. */
+    uint8_t data[40];
+    memset(data, 0, sizeof data);
+    size_t written = 0;
+    CHECK_OK(lodedb_wal_encode(NULL, 0, data + 20, 20, &written));
+    lodedb_wal_record record;
+    for (uint32_t len = 0xFFFFFFF0u; len != 0; len++) {
+        data[28] = (uint8_t)len;
+        data[29] = (uint8_t)(len >> 8);
+        data[30] = (uint8_t)(len >> 16);
+        data[31] = (uint8_t)(len >> 24);
+        CHECK_STATUS(LODEDB_ERR_CORRUPT, lodedb_wal_next(data, sizeof data, 20, &record));
+    }
+    data[28] = 1;
+    data[29] = data[30] = data[31] = 0;
+    CHECK_STATUS(LODEDB_ERR_CORRUPT, lodedb_wal_next(data, sizeof data, 20, &record));
+    CHECK(strstr(lodedb_last_error_message(), "offset 20") != NULL);
+}
+
+static void append_and_replay_round_trip(void) {
+    const char *path = "test_wal_round_trip.wal";
+    remove(path);
+    const size_t sizes[] = {0, 1, 19, 20, 21, 4096, 1 << 20, 5, 0, 65537, 3};
+    const size_t count = sizeof sizes / sizeof sizes[0];
+    lodedb_wal *wal = NULL;
+    CHECK_OK(lodedb_wal_open(path, &wal));
+    REQUIRE(wal != NULL);
+    uint64_t size = 1;
+    CHECK_OK(lodedb_wal_size(wal, &size));
+    CHECK(size == 0);
+    uint64_t expected_size = 0;
+    for (size_t i = 0; i < count; i++) {
+        uint8_t *payload = malloc(sizes[i] + 1);
+        fill_payload(payload, sizes[i], (uint32_t)i);
+        CHECK_OK(lodedb_wal_append(wal, payload, sizes[i], i % 3 == 0 ? LODEDB_FLAG_SYNC : 0));
+        free(payload);
+        expected_size += sizes[i] + LODEDB_WAL_RECORD_OVERHEAD;
+    }
+    CHECK_OK(lodedb_wal_size(wal, &size));
+    CHECK(size == expected_size);
+    lodedb_wal_close(wal);
+
+    collected c = {0};
+    uint64_t valid = 0, records = 0;
+    CHECK_OK(lodedb_wal_replay_file(path, collect, &c, &valid, &records));
+    CHECK(valid == expected_size);
+    CHECK(records == count && c.count == count);
+    for (size_t i = 0; i < count && i < c.count; i++) {
+        CHECK(payload_matches(&c, i, sizes[i], (uint32_t)i));
+    }
+    remove(path);
+}
+
+static void many_records_cross_the_replay_buffer(void) {
+    /* ~3 MiB of odd-sized records: records straddle every refill of the 1 MiB buffer. */
+    const char *path = "test_wal_many.wal";
+    remove(path);
+    lodedb_wal *wal = NULL;
+    CHECK_OK(lodedb_wal_open(path, &wal));
+    REQUIRE(wal != NULL);
+    uint8_t payload[4000];
+    uint32_t crc_all = 0;
+    size_t n = 0;
+    for (size_t i = 0; i < 1000; i++) {
+        size_t len = 1000 + (i * 37) % 3000;
+        fill_payload(payload, len, (uint32_t)i);
+        crc_all = lodedb_crc32c(crc_all, payload, len);
+        CHECK_OK(lodedb_wal_append(wal, payload, len, 0));
+        n++;
+    }
+    CHECK_OK(lodedb_wal_sync(wal));
+    lodedb_wal_close(wal);
+    collected c = {0};
+    uint64_t valid = 0, records = 0;
+    CHECK_OK(lodedb_wal_replay_file(path, collect, &c, &valid, &records));
+    CHECK(records == n);
+    size_t file_size = 0;
+    uint8_t *bytes = read_bytes(path, &file_size);
+    CHECK(valid == file_size);
+    /* The same walk in memory with lodedb_wal_next. */
+    uint64_t offset = 0;
+    size_t walked = 0;
+    uint32_t crc_walk = 0;
+    lodedb_wal_record record;
+    while (lodedb_wal_next(bytes, file_size, offset, &record) == LODEDB_OK) {
+        crc_walk = lodedb_crc32c(crc_walk, bytes + record.payload_offset,
+                                 (size_t)record.payload_length);
+        offset = record.next_offset;
+        walked++;
+    }
+    CHECK_STATUS(LODEDB_DONE, lodedb_wal_next(bytes, file_size, offset, &record));
+    CHECK(walked == n && crc_walk == crc_all);
+    free(bytes);
+    remove(path);
+}
+
+/* Replays path and checks the valid prefix ends before record `count` at `valid`. */
+static int replays_exactly(const char *path, size_t count, uint64_t valid_expected,
+                           const size_t *sizes) {
+    collected c = {0};
+    uint64_t valid = 0, records = 0;
+    lodedb_status status = lodedb_wal_replay_file(path, collect, &c, &valid, &records);
+    int ok = status == LODEDB_OK && valid == valid_expected && records == count &&
+             c.count == count;
+    for (size_t i = 0; ok && i < count; i++) {
+        ok = payload_matches(&c, i, sizes[i], (uint32_t)i);
+    }
+    if (!ok) {
+        fprintf(stderr, "  replay: %s, valid %llu (want %llu), records %llu (want %zu): %s\n",
+                lodedb_status_name(status), (unsigned long long)valid,
+                (unsigned long long)valid_expected, (unsigned long long)records, count,
+                lodedb_last_error_message());
+    }
+    return ok;
+}
+
+static void truncation_at_every_offset_of_the_last_record(void) {
+    const char *path = "test_wal_truncate_every.wal";
+    const size_t sizes[] = {7, 0, 300, 45};
+    const size_t count = 4;
+    uint64_t offsets[5];
+    uint8_t *log = build_log(sizes, count, offsets);
+    for (uint64_t cut = offsets[count - 1]; cut < offsets[count]; cut++) {
+        write_bytes(path, log, (size_t)cut);
+        if (!replays_exactly(path, count - 1, offsets[count - 1], sizes)) {
+            fprintf(stderr, "truncated at %llu\n", (unsigned long long)cut);
+            lodedb_test_failures++;
+            break;
+        }
+        /* And in memory: the walk stops with CORRUPT exactly at the last record. */
+        lodedb_wal_record record;
+        uint64_t offset = 0;
+        size_t walked = 0;
+        while (lodedb_wal_next(log, (size_t)cut, offset, &record) == LODEDB_OK) {
+            offset = record.next_offset;
+            walked++;
+        }
+        lodedb_status tail = lodedb_wal_next(log, (size_t)cut, offset, &record);
+        CHECK(walked == count - 1 && offset == offsets[count - 1]);
+        CHECK(cut == offsets[count - 1] ? tail == LODEDB_DONE : tail == LODEDB_ERR_CORRUPT);
+    }
+    write_bytes(path, log, (size_t)offsets[count]);
+    CHECK(replays_exactly(path, count, offsets[count], sizes));
+    free(log);
+    remove(path);
+}
+
+static void truncation_inside_a_large_last_record(void) {
+    const char *path = "test_wal_truncate_large.wal";
+    const size_t sizes[] = {10, 1 << 20};
+    uint64_t offsets[3];
+    uint8_t *log = build_log(sizes, 2, offsets);
+    for (uint64_t cut = offsets[1]; cut < offsets[2]; cut += (cut - offsets[1] < 64 ? 1 : 65521)) {
+        write_bytes(path, log, (size_t)cut);
+        if (!replays_exactly(path, 1, offsets[1], sizes)) {
+            fprintf(stderr, "truncated at %llu\n", (unsigned long long)cut);
+            lodedb_test_failures++;
+            break;
+        }
+    }
+    write_bytes(path, log, (size_t)offsets[2] - 1);
+    CHECK(replays_exactly(path, 1, offsets[1], sizes));
+    free(log);
+    remove(path);
+}
+
+static void every_single_bit_flip_is_detected(void) {
+    const char *path = "test_wal_bitflip.wal";
+    const size_t sizes[] = {12, 33, 9};
+    const size_t count = 3;
+    uint64_t offsets[4];
+    uint8_t *log = build_log(sizes, count, offsets);
+    /* Flip every bit of the middle record and of the last one: the replay keeps exactly the
+     * records before the damaged one. */
+    for (size_t victim = 1; victim < count; victim++) {
+        for (uint64_t byte = offsets[victim]; byte < offsets[victim + 1]; byte++) {
+            for (int bit = 0; bit < 8; bit++) {
+                log[byte] ^= (uint8_t)(1u << bit);
+                write_bytes(path, log, (size_t)offsets[count]);
+                int ok = replays_exactly(path, victim, offsets[victim], sizes);
+                log[byte] ^= (uint8_t)(1u << bit);
+                if (!ok) {
+                    fprintf(stderr, "bit %d of byte %llu not detected\n", bit,
+                            (unsigned long long)byte);
+                    lodedb_test_failures++;
+                    free(log);
+                    return;
+                }
+            }
+        }
+    }
+    free(log);
+    remove(path);
+}
+
+static void garbage_and_zeros_after_valid_records(void) {
+    const char *path = "test_wal_tail.wal";
+    const size_t sizes[] = {100, 200};
+    uint64_t offsets[3];
+    uint8_t *log = build_log(sizes, 2, offsets);
+    size_t total = (size_t)offsets[2];
+    uint8_t *image = malloc(total + 8192);
+    memcpy(image, log, total);
+
+    memset(image + total, 0, 4096);
+    write_bytes(path, image, total + 4096);
+    CHECK(replays_exactly(path, 2, offsets[2], sizes));
+
+    fill_payload(image + total, 8192, 99);
+    write_bytes(path, image, total + 8192);
+    CHECK(replays_exactly(path, 2, offsets[2], sizes));
+
+    /* Garbage that starts like a record: right magic, absurd or too-long lengths. */
+    memcpy(image + total, "LWAL\x01\x00\x00\x00\xff\xff\xff\x7f", 12);
+    write_bytes(path, image, total + 64);
+    CHECK(replays_exactly(path, 2, offsets[2], sizes));
+    memcpy(image + total, "LWAL\x01\x00\x00\x00\x00\x00\x00\x40", 12); /* exactly 1 GiB */
+    write_bytes(path, image, total + 64);
+    CHECK(replays_exactly(path, 2, offsets[2], sizes));
+    memcpy(image + total, "LWAL\x01\x00\x00\x00\x00\x00\x10\x00", 12); /* 1 MiB, file short */
+    write_bytes(path, image, total + 64);
+    CHECK(replays_exactly(path, 2, offsets[2], sizes));
+    free(image);
+    free(log);
+    remove(path);
+}
+
+static void newer_version_is_unsupported_not_truncated(void) {
+    const char *path = "test_wal_newer.wal";
+    const size_t sizes[] = {10, 10};
+    uint64_t offsets[3];
+    uint8_t *log = build_log(sizes, 2, offsets);
+    uint8_t *second = log + offsets[1];
+    second[4] = 2; /* version 2, CRC recomputed: a well-formed record of a newer writer */
+    uint32_t crc = lodedb_crc32c(lodedb_crc32c(0, second, 12), second + 20, 10);
+    second[12] = (uint8_t)crc;
+    second[13] = (uint8_t)(crc >> 8);
+    second[14] = (uint8_t)(crc >> 16);
+    second[15] = (uint8_t)(crc >> 24);
+    write_bytes(path, log, (size_t)offsets[2]);
+    collected c = {0};
+    uint64_t valid = 0, records = 0;
+    CHECK_STATUS(LODEDB_ERR_UNSUPPORTED, lodedb_wal_replay_file(path, collect, &c, &valid, &records));
+    CHECK(valid == offsets[1] && records == 1);
+    CHECK(strstr(lodedb_last_error_message(), "version 2") != NULL);
+    free(log);
+    remove(path);
+}
+
+static void truncate_then_append_again(void) {
+    const char *path = "test_wal_truncate_append.wal";
+    remove(path);
+    lodedb_wal *wal = NULL;
+    CHECK_OK(lodedb_wal_open(path, &wal));
+    REQUIRE(wal != NULL);
+    const size_t sizes[] = {50, 60, 70};
+    uint8_t payload[128];
+    for (size_t i = 0; i < 3; i++) {
+        fill_payload(payload, sizes[i], (uint32_t)i);
+        CHECK_OK(lodedb_wal_append(wal, payload, sizes[i], 0));
+    }
+    uint64_t first_end = 50 + LODEDB_WAL_RECORD_OVERHEAD;
+    CHECK_OK(lodedb_wal_truncate(wal, first_end, LODEDB_FLAG_SYNC));
+    uint64_t size = 0;
+    CHECK_OK(lodedb_wal_size(wal, &size));
+    CHECK(size == first_end);
+    /* Appends land at the new end (O_APPEND), not at the old write position. */
+    const size_t after[] = {50, 60};
+    fill_payload(payload, 60, 1);
+    CHECK_OK(lodedb_wal_append(wal, payload, 60, LODEDB_FLAG_SYNC));
+    lodedb_wal_close(wal);
+    CHECK(replays_exactly(path, 2, first_end + 60 + LODEDB_WAL_RECORD_OVERHEAD, after));
+
+    CHECK_OK(lodedb_wal_open(path, &wal));
+    REQUIRE(wal != NULL);
+    CHECK_STATUS(LODEDB_ERR_INVALID_ARGUMENT, lodedb_wal_truncate(wal, 1u << 20, 0));
+    CHECK_STATUS(LODEDB_ERR_INVALID_ARGUMENT, lodedb_wal_truncate(wal, 0, 0x80));
+    CHECK_OK(lodedb_wal_truncate(wal, 0, 0));
+    CHECK_OK(lodedb_wal_size(wal, &size));
+    CHECK(size == 0);
+    fill_payload(payload, 50, 0);
+    CHECK_OK(lodedb_wal_append(wal, payload, 50, 0));
+    lodedb_wal_close(wal);
+    CHECK(replays_exactly(path, 1, first_end, sizes));
+    remove(path);
+}
+
+static void torn_tail_repair_flow(void) {
+    /* What the managed side does on open: replay, cut the torn tail, append. */
+    const char *path = "test_wal_repair.wal";
+    const size_t sizes[] = {40, 41, 42};
+    uint64_t offsets[4];
+    uint8_t *log = build_log(sizes, 3, offsets);
+    write_bytes(path, log, (size_t)offsets[3] - 5);
+    collected c = {0};
+    uint64_t valid = 0, records = 0;
+    CHECK_OK(lodedb_wal_replay_file(path, collect, &c, &valid, &records));
+    CHECK(valid == offsets[2] && records == 2);
+    lodedb_wal *wal = NULL;
+    CHECK_OK(lodedb_wal_open(path, &wal));
+    REQUIRE(wal != NULL);
+    CHECK_OK(lodedb_wal_truncate(wal, valid, LODEDB_FLAG_SYNC));
+    uint8_t payload[64];
+    fill_payload(payload, 42, 2);
+    CHECK_OK(lodedb_wal_append(wal, payload, 42, LODEDB_FLAG_SYNC));
+    lodedb_wal_close(wal);
+    CHECK(replays_exactly(path, 3, offsets[3], sizes));
+    free(log);
+    remove(path);
+}
+
+static void reopen_appends_at_the_end(void) {
+    const char *path = "test_wal_reopen.wal";
+    remove(path);
+    const size_t sizes[] = {5, 6, 7, 8};
+    uint8_t payload[16];
+    uint64_t expected = 0;
+    for (size_t i = 0; i < 4; i++) {
+        lodedb_wal *wal = NULL;
+        CHECK_OK(lodedb_wal_open(path, &wal));
+        REQUIRE(wal != NULL);
+        uint64_t size = 0;
+        CHECK_OK(lodedb_wal_size(wal, &size));
+        CHECK(size == expected);
+        fill_payload(payload, sizes[i], (uint32_t)i);
+        CHECK_OK(lodedb_wal_append(wal, payload, sizes[i], LODEDB_FLAG_SYNC));
+        CHECK_OK(lodedb_wal_sync(wal));
+        expected += sizes[i] + LODEDB_WAL_RECORD_OVERHEAD;
+        lodedb_wal_close(wal);
+    }
+    CHECK(replays_exactly(path, 4, expected, sizes));
+    remove(path);
+}
+
+static void callback_can_stop_the_replay(void) {
+    const char *path = "test_wal_stop.wal";
+    const size_t sizes[] = {1, 2, 3, 4};
+    uint64_t offsets[5];
+    uint8_t *log = build_log(sizes, 4, offsets);
+    write_bytes(path, log, (size_t)offsets[4]);
+    collected c = {0};
+    c.stop_after = 2;
+    uint64_t valid = 0, records = 0;
+    CHECK_STATUS(LODEDB_ERR_ABORTED, lodedb_wal_replay_file(path, collect, &c, &valid, &records));
+    CHECK(c.count == 2 && records == 2 && valid == offsets[2]);
+    /* A NULL callback just validates and counts. */
+    CHECK_OK(lodedb_wal_replay_file(path, NULL, NULL, &valid, &records));
+    CHECK(records == 4 && valid == offsets[4]);
+    free(log);
+    remove(path);
+}
+
+static void empty_and_missing_files(void) {
+    const char *path = "test_wal_empty.wal";
+    write_bytes(path, NULL, 0);
+    uint64_t valid = 7, records = 7;
+    CHECK_OK(lodedb_wal_replay_file(path, NULL, NULL, &valid, &records));
+    CHECK(valid == 0 && records == 0);
+    remove(path);
+    CHECK_STATUS(LODEDB_ERR_IO, lodedb_wal_replay_file("no_such_dir/x.wal", NULL, NULL, &valid, &records));
+    CHECK(strstr(lodedb_last_error_message(), "no_such_dir/x.wal") != NULL);
+    lodedb_wal *wal = NULL;
+    CHECK_STATUS(LODEDB_ERR_IO, lodedb_wal_open("no_such_dir/x.wal", &wal));
+    CHECK(wal == NULL);
+    CHECK_STATUS(LODEDB_ERR_INVALID_ARGUMENT, lodedb_wal_open(NULL, &wal));
+    CHECK_STATUS(LODEDB_ERR_INVALID_ARGUMENT, lodedb_wal_append(NULL, NULL, 0, 0));
+    lodedb_wal_close(NULL);
+}
+
+static void append_rejects_oversized_and_bad_arguments(void) {
+    const char *path = "test_wal_limits.wal";
+    remove(path);
+    lodedb_wal *wal = NULL;
+    CHECK_OK(lodedb_wal_open(path, &wal));
+    REQUIRE(wal != NULL);
+    uint8_t byte = 0;
+    /* The length is checked before the payload is touched. */
+    CHECK_STATUS(LODEDB_ERR_INVALID_ARGUMENT,
+                 lodedb_wal_append(wal, &byte, ((size_t)1 << 30) + 1, 0));
+    CHECK(strstr(lodedb_last_error_message(), "1073741825") != NULL);
+    CHECK_STATUS(LODEDB_ERR_INVALID_ARGUMENT, lodedb_wal_append(wal, NULL, 1, 0));
+    CHECK_STATUS(LODEDB_ERR_INVALID_ARGUMENT, lodedb_wal_append(wal, &byte, 1, 2));
+    uint64_t size = 1;
+    CHECK_OK(lodedb_wal_size(wal, &size));
+    CHECK(size == 0);
+    lodedb_wal_close(wal);
+    remove(path);
+}
+
+
+#if !defined(_WIN32)
+static void a_failed_write_is_rolled_back(void) {
+    /* RLIMIT_FSIZE makes the kernel accept part of the record and then fail with EFBIG:
+     * the torn bytes must be cut off again so later appends stay reachable by replay. */
+    const char *path = "test_wal_failed_write.wal";
+    remove(path);
+    lodedb_wal *wal = NULL;
+    CHECK_OK(lodedb_wal_open(path, &wal));
+    REQUIRE(wal != NULL);
+    const size_t sizes[] = {10, 100, 12};
+    uint8_t payload[128];
+    fill_payload(payload, 10, 0);
+    CHECK_OK(lodedb_wal_append(wal, payload, 10, 0));
+
+    struct sigaction ignore, previous;
+    memset(&ignore, 0, sizeof ignore);
+    ignore.sa_handler = SIG_IGN;
+    sigemptyset(&ignore.sa_mask);
+    struct rlimit saved;
+    REQUIRE(sigaction(SIGXFSZ, &ignore, &previous) == 0);
+    REQUIRE(getrlimit(RLIMIT_FSIZE, &saved) == 0);
+    struct rlimit small = saved;
+    small.rlim_cur = 30 + 40; /* the first record (30 bytes) and 40 bytes of the next */
+    REQUIRE(setrlimit(RLIMIT_FSIZE, &small) == 0);
+    fill_payload(payload, 100, 1);
+    lodedb_status status = lodedb_wal_append(wal, payload, 100, 0);
+    setrlimit(RLIMIT_FSIZE, &saved);
+    sigaction(SIGXFSZ, &previous, NULL);
+    CHECK_STATUS(LODEDB_ERR_IO, status);
+    CHECK(strstr(lodedb_last_error_message(), path) != NULL);
+    uint64_t size = 0;
+    CHECK_OK(lodedb_wal_size(wal, &size));
+    CHECK(size == 30);
+
+    /* The handle still works: the record goes in whole, and so does the next. */
+    CHECK_OK(lodedb_wal_append(wal, payload, 100, LODEDB_FLAG_SYNC));
+    fill_payload(payload, 12, 2);
+    CHECK_OK(lodedb_wal_append(wal, payload, 12, LODEDB_FLAG_SYNC));
+    lodedb_wal_close(wal);
+    CHECK(replays_exactly(path, 3, 30 + 120 + 32, sizes));
+    remove(path);
+}
+#endif
+
+/* What lodedb_wal_next says about an image: valid prefix, records, and a hash of payloads. */
+static lodedb_status memory_walk(const uint8_t *image, size_t length, uint64_t *valid,
+                                 uint64_t *records, uint32_t *hash) {
+    uint64_t offset = 0;
+    *records = 0;
+    *hash = 0;
+    lodedb_wal_record record;
+    lodedb_status status;
+    while ((status = lodedb_wal_next(image, length, offset, &record)) == LODEDB_OK) {
+        *hash = lodedb_crc32c(*hash, image + record.payload_offset, (size_t)record.payload_length);
+        offset = record.next_offset;
+        *records += 1;
+    }
+    *valid = offset;
+    return status == LODEDB_ERR_UNSUPPORTED ? status : LODEDB_OK;
+}
+
+static int32_t hash_payload(void *context, const uint8_t *payload, size_t payload_length) {
+    uint32_t *hash = context;
+    *hash = lodedb_crc32c(*hash, payload, payload_length);
+    return 0;
+}
+
+static void small_buffers_replay_like_the_memory_walk(void) {
+    /* Buffers smaller than one record: every refill and every growth path of the replay. */
+    const char *path = "test_wal_small_buffers.wal";
+    const size_t sizes[] = {0, 5, 100, 19, 20, 21, 300, 64, 63};
+    const size_t count = sizeof sizes / sizeof sizes[0];
+    uint64_t offsets[sizeof sizes / sizeof sizes[0] + 1];
+    uint8_t *log = build_log(sizes, count, offsets);
+    size_t total = (size_t)offsets[count];
+    const size_t chunks[] = {1, 20, 21, 33, 64, 100, 1000};
+    for (size_t k = 0; k < sizeof chunks / sizeof chunks[0]; k++) {
+        /* Every cut once with the smallest buffer; a sample for the others (file writes are
+         * the cost here, ~1000 in all). */
+        size_t step = chunks[k] == 20 ? 1 : 11;
+        for (size_t cut = 0; cut <= total; cut += step) {
+            for (int flip = 0; flip < (cut % 3 == 0 ? 2 : 1); flip++) {
+                size_t flipped = (cut * 31u) % (cut == 0 ? 1 : cut);
+                if (flip && cut > 0) {
+                    log[flipped] ^= 0x10;
+                }
+                write_bytes(path, log, cut);
+                uint64_t want_valid = 0, want_records = 0;
+                uint32_t want_hash = 0;
+                lodedb_status want = memory_walk(log, cut, &want_valid, &want_records, &want_hash);
+                uint64_t valid = 0, records = 0;
+                uint32_t hash = 0;
+                lodedb_status got = lodedb_wal_replay_file_chunked(path, chunks[k], hash_payload,
+                                                                   &hash, &valid, &records);
+                if (flip && cut > 0) {
+                    log[flipped] ^= 0x10;
+                }
+                if (got != want || valid != want_valid || records != want_records ||
+                    hash != want_hash) {
+                    fprintf(stderr, "chunk %zu cut %zu flip %d: replay %s %llu/%llu, walk %s "
+                            "%llu/%llu\n", chunks[k], cut, flip, lodedb_status_name(got),
+                            (unsigned long long)valid, (unsigned long long)records,
+                            lodedb_status_name(want), (unsigned long long)want_valid,
+                            (unsigned long long)want_records);
+                    lodedb_test_failures++;
+                    free(log);
+                    return;
+                }
+            }
+        }
+    }
+    free(log);
+    remove(path);
+}
+
+int main(void) {
+    RUN_TEST(frame_layout_is_pinned);
+    RUN_TEST(encode_and_next_reject_bad_arguments);
+    RUN_TEST(declared_lengths_never_overflow);
+    RUN_TEST(append_and_replay_round_trip);
+    RUN_TEST(many_records_cross_the_replay_buffer);
+    RUN_TEST(truncation_at_every_offset_of_the_last_record);
+    RUN_TEST(truncation_inside_a_large_last_record);
+    RUN_TEST(every_single_bit_flip_is_detected);
+    RUN_TEST(garbage_and_zeros_after_valid_records);
+    RUN_TEST(newer_version_is_unsupported_not_truncated);
+    RUN_TEST(truncate_then_append_again);
+    RUN_TEST(torn_tail_repair_flow);
+    RUN_TEST(reopen_appends_at_the_end);
+    RUN_TEST(callback_can_stop_the_replay);
+    RUN_TEST(empty_and_missing_files);
+    RUN_TEST(append_rejects_oversized_and_bad_arguments);
+    RUN_TEST(small_buffers_replay_like_the_memory_walk);
+#if !defined(_WIN32)
+    RUN_TEST(a_failed_write_is_rolled_back);
+#endif
+    TEST_MAIN_END();
+}
