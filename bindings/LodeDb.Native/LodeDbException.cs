@@ -2,10 +2,20 @@ using LodeDb.Native.Interop;
 
 namespace LodeDb.Native;
 
-/// <summary>A LodeDb native call failed. <see cref="Status"/> is the native status and
-/// <see cref="NativeMessage"/> the library's message for it, read on the failing thread.</summary>
+/// <summary>The base of every LodeDb error. For a failed native call <see cref="Status"/> is the
+/// native status and <see cref="NativeMessage"/> the library's message for it, read on the
+/// failing thread; errors raised by the managed layers (a second writer, an identity mismatch...)
+/// carry <see cref="LodeDbStatus.Ok"/> and an empty native message.</summary>
 public class LodeDbException : Exception
 {
+    /// <summary>For errors raised by managed code, where no native call failed.</summary>
+    protected LodeDbException(string message, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        Status = LodeDbStatus.Ok;
+        NativeMessage = string.Empty;
+    }
+
     public LodeDbException(LodeDbStatus status, string nativeMessage)
         : base(FormatMessage(status, nativeMessage))
     {
@@ -20,7 +30,7 @@ public class LodeDbException : Exception
         NativeMessage = nativeMessage;
     }
 
-    /// <summary>The status the native function returned.</summary>
+    /// <summary>The status the native function returned; <see cref="LodeDbStatus.Ok"/> when no native call failed.</summary>
     public LodeDbStatus Status { get; }
 
     /// <summary>lodedb_last_error_message() right after the failing call ("" when it set none).</summary>

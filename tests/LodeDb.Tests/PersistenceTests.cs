@@ -1,3 +1,6 @@
+using System.Buffers.Binary;
+using LodeDb.Native;
+
 namespace LodeDb.Tests;
 
 public sealed class PersistenceTests
@@ -192,6 +195,32 @@ public sealed class PersistenceTests
 
         using var whole = LodeDatabase.Open(crashed.Path);
         AssertRows(whole, [0, 1, 2, 3]);
+    }
+
+    [Test]
+    public void AnIntactRecordOfANewerWalVersionStopsTheOpenAndIsNotTruncated()
+    {
+        using var folder = new TestFolder();
+        using (var db = LodeDatabase.Open(folder.Path, new LodeDbOptions { VectorDim = Dim }))
+        {
+            db.AddVector(Vectors.Random(new Random(0), Dim), "r0", Meta(0));
+        }
+
+        // A frame a later LodeDb might write: version 2, CRC valid. Treating it as a torn tail
+        // would truncate (lose) a newer build's acknowledged writes.
+        byte[] frame = NativeWal.Encode([1, 2, 3]);
+        BinaryPrimitives.WriteUInt16LittleEndian(frame.AsSpan(4), 2);
+        uint crc = NativeLibraryInfo.Crc32C(frame.AsSpan(0, 12));
+        crc = NativeLibraryInfo.Crc32C(frame.AsSpan(20), crc);
+        BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(12), crc);
+        using (var stream = new FileStream(folder.File("index.wal"), FileMode.Append))
+        {
+            stream.Write(frame);
+        }
+        long length = new FileInfo(folder.File("index.wal")).Length;
+
+        Assert.Throws<LodeDbNotSupportedException>(() => LodeDatabase.Open(folder.Path).Dispose());
+        Assert.That(new FileInfo(folder.File("index.wal")).Length, Is.EqualTo(length), "nothing may be truncated");
     }
 
     [Test]

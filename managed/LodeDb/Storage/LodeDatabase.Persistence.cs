@@ -515,6 +515,12 @@ public sealed partial class LodeDatabase
         }
 
         File.Move(temp, RootPath, overwrite: true);
+        if (Sync)
+        {
+            // The rename (and the new generation files before it) live in the directory's
+            // entries: without this a power loss could bring back the previous root.
+            NativeFileSystem.SyncParentDirectory(RootPath);
+        }
     }
 
     private void CheckpointGuarded()

@@ -103,6 +103,10 @@ LODEDB_API const char *lodedb_status_name(lodedb_status status);
 /* CRC32C (Castagnoli) of data, continuing from crc (start with 0). */
 LODEDB_API uint32_t lodedb_crc32c(uint32_t crc, const uint8_t *data, size_t length);
 
+/* Makes the directory entry of path durable after the file was created or renamed there
+ * (fsync of the parent directory on POSIX; nothing to do on Windows, where NTFS journals it). */
+LODEDB_API lodedb_status lodedb_sync_parent_directory(const char *path_utf8);
+
 /* ---- SIMD dispatch ------------------------------------------------------------------------ */
 
 /* The kernel family the scan uses now. Chosen once: the environment variable LODEDB_SIMD
@@ -265,7 +269,10 @@ LODEDB_API lodedb_status lodedb_index_serialize(const lodedb_index *index, uint8
                                                 size_t buffer_length, size_t *out_length);
 
 /* Rebuilds an index from serialised bytes. Validates magic, version, every header field, the
- * codebook fingerprint and the CRCs; never trusts a length. */
+ * codebook fingerprint and the CRCs; never trusts a length. LODEDB_ERR_CORRUPT for damaged
+ * bytes; LODEDB_ERR_UNSUPPORTED for a newer format version or intact bytes written with
+ * another codebook (re-encode from the original vectors). Removed slots are stored as zero
+ * codes, so a deleted vector never reaches disk. */
 LODEDB_API lodedb_status lodedb_index_deserialize(const uint8_t *data, size_t length,
                                                   lodedb_index **out_index);
 
@@ -312,7 +319,8 @@ LODEDB_API lodedb_status lodedb_wal_append(lodedb_wal *wal, const uint8_t *paylo
 
 LODEDB_API lodedb_status lodedb_wal_sync(lodedb_wal *wal);
 
-/* Cuts the file to length bytes (after a checkpoint: 0; after replay: the valid length). */
+/* Cuts the file to length bytes (after a checkpoint: 0; after replay: the valid length).
+ * A length beyond the end is LODEDB_ERR_INVALID_ARGUMENT. */
 LODEDB_API lodedb_status lodedb_wal_truncate(lodedb_wal *wal, uint64_t length, uint32_t flags);
 
 LODEDB_API lodedb_status lodedb_wal_size(const lodedb_wal *wal, uint64_t *out_size);
@@ -324,14 +332,19 @@ LODEDB_API lodedb_status lodedb_wal_encode(const uint8_t *payload, size_t payloa
 
 /* Decodes the record starting at offset of data. LODEDB_OK: *out_record is filled.
  * LODEDB_DONE: offset == length (clean end). LODEDB_ERR_CORRUPT: a torn or corrupt record
- * starts at offset, so the valid prefix is offset bytes long. Safe on arbitrary bytes. */
+ * starts at offset, so the valid prefix is offset bytes long. LODEDB_ERR_UNSUPPORTED: an
+ * intact record (CRC valid) of a newer frame version or with unknown flags: do not truncate
+ * it as a torn tail. Safe on arbitrary bytes. */
 LODEDB_API lodedb_status lodedb_wal_next(const uint8_t *data, size_t length, uint64_t offset,
                                          lodedb_wal_record *out_record);
 
 /* Reads a WAL file and calls fn for each valid record in order, stopping cleanly at the end
  * or at a torn/corrupt tail. *out_valid_bytes is the length of the valid prefix and
  * *out_record_count the records delivered. Returns LODEDB_OK for a clean end or a torn tail
- * (compare *out_valid_bytes with the file size), LODEDB_ERR_ABORTED when fn stopped it. */
+ * (compare *out_valid_bytes with the file size; the last error message then says why the
+ * tail was rejected), LODEDB_ERR_ABORTED when fn stopped it (the record it stopped on is
+ * counted in both outputs), LODEDB_ERR_UNSUPPORTED at an intact record of a newer version
+ * (outputs describe the prefix before it), LODEDB_ERR_IO when the file cannot be read. */
 LODEDB_API lodedb_status lodedb_wal_replay_file(const char *path_utf8, lodedb_wal_record_fn fn,
                                                 void *context, uint64_t *out_valid_bytes,
                                                 uint64_t *out_record_count);

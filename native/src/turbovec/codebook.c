@@ -8,6 +8,7 @@
 #include "turbovec/codebook.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -182,6 +183,55 @@ static uint64_t fnv1a_u32(uint64_t hash, uint32_t value) {
     return hash;
 }
 
+/* Process-wide cache of solved codebooks: a solve costs 1-20 ms, and every index create,
+ * snapshot load and fingerprint check needs one (loading a snapshot needs two). Lookups and
+ * inserts hold a spinlock for a few copies only; the solve itself runs outside it, so two
+ * threads missing at once both solve (same result) rather than wait. */
+#define CODEBOOK_CACHE_SIZE 32
+
+typedef struct codebook_cache_entry {
+    uint32_t n;
+    uint32_t count; /* 0 = empty */
+    double centroids[LODEDB_MAX_CENTROIDS];
+} codebook_cache_entry;
+
+static codebook_cache_entry codebook_cache[CODEBOOK_CACHE_SIZE];
+static uint32_t codebook_cache_next;
+static atomic_flag codebook_cache_lock = ATOMIC_FLAG_INIT;
+
+static void cache_lock(void) {
+    while (atomic_flag_test_and_set_explicit(&codebook_cache_lock, memory_order_acquire)) {
+    }
+}
+
+static void cache_unlock(void) {
+    atomic_flag_clear_explicit(&codebook_cache_lock, memory_order_release);
+}
+
+static void lloyd_max_cached(uint32_t n, uint32_t count, double *centroids) {
+    int found = 0;
+    cache_lock();
+    for (uint32_t i = 0; i < CODEBOOK_CACHE_SIZE; i++) {
+        if (codebook_cache[i].count == count && codebook_cache[i].n == n) {
+            memcpy(centroids, codebook_cache[i].centroids, sizeof(double) * count);
+            found = 1;
+            break;
+        }
+    }
+    cache_unlock();
+    if (found) {
+        return;
+    }
+    lodedb_lloyd_max(n, count, centroids);
+    cache_lock();
+    codebook_cache_entry *entry = &codebook_cache[codebook_cache_next];
+    codebook_cache_next = (codebook_cache_next + 1u) % CODEBOOK_CACHE_SIZE;
+    entry->n = n;
+    entry->count = count;
+    memcpy(entry->centroids, centroids, sizeof(double) * count);
+    cache_unlock();
+}
+
 lodedb_status lodedb_codebook_table_build(uint32_t dim, uint32_t bits,
                                           lodedb_codebook_table *table) {
     uint32_t padded = lodedb_padded_dim(dim);
@@ -197,7 +247,7 @@ lodedb_status lodedb_codebook_table_build(uint32_t dim, uint32_t bits,
     table->bits = bits;
     table->count = 1u << bits;
     double exact[LODEDB_MAX_CENTROIDS];
-    lodedb_lloyd_max(padded, table->count, exact);
+    lloyd_max_cached(padded, table->count, exact);
     for (uint32_t i = 0; i < table->count; i++) {
         table->centroids[i] = (float)exact[i];
     }

@@ -368,3 +368,11 @@ lodedb_status lodedb_file_sync_parent_directory(const char *path_utf8) {
 }
 
 #endif
+
+LODEDB_API lodedb_status lodedb_sync_parent_directory(const char *path_utf8) {
+    lodedb_clear_error();
+    if (path_utf8 == NULL || path_utf8[0] == '\0') {
+        return lodedb_fail(LODEDB_ERR_INVALID_ARGUMENT, "path must be a non-empty string");
+    }
+    return lodedb_file_sync_parent_directory(path_utf8);
+}

@@ -1,0 +1,62 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+
+namespace LodeDb.Benchmarks;
+
+/// <summary>
+/// Entry point: BenchmarkDotNet's switcher with every BenchmarkDotNet argument (--filter, --job,
+/// --list, --artifacts, ...) plus <c>--quick</c>, which runs every benchmark with a short job
+/// (1 launch, 2 warmup iterations, 10 measured iterations) so the whole suite fits in a few
+/// minutes. Artifacts go to artifacts/benchmarks at the repository root unless --artifacts says
+/// otherwise.
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        bool quick = args.Contains("--quick", StringComparer.OrdinalIgnoreCase);
+        string[] rest = args.Where(a => !string.Equals(a, "--quick", StringComparison.OrdinalIgnoreCase)).ToArray();
+
+        if (quick && rest.Any(a => a is "--job" or "-j" || a.StartsWith("--job=", StringComparison.Ordinal)))
+        {
+            Console.Error.WriteLine("--quick picks the job itself; pass either --quick or --job, not both.");
+            return 2;
+        }
+
+        IConfig config = DefaultConfig.Instance;
+        if (!rest.Contains("--artifacts", StringComparer.OrdinalIgnoreCase))
+        {
+            config = config.WithArtifactsPath(Path.Combine(RepoRoot(), "artifacts", "benchmarks"));
+        }
+
+        if (quick)
+        {
+            config = config.AddJob(Job.ShortRun
+                .WithWarmupCount(2)
+                .WithIterationCount(10)
+                .WithId("Quick")
+                .AsDefault());
+        }
+
+        var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest, config);
+        return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
+    }
+
+    /// <summary>The folder holding Directory.Packages.props above the running assembly (else the current folder).</summary>
+    private static string RepoRoot()
+    {
+        foreach (string start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "Directory.Packages.props")))
+                {
+                    return dir.FullName;
+                }
+            }
+        }
+
+        return Environment.CurrentDirectory;
+    }
+}
