@@ -1,0 +1,37 @@
+/*
+ * Internal to src/scan: the per-level kernel tables defined by each kernel file, and the
+ * helpers dispatch.c uses. Nothing outside src/scan includes this header.
+ */
+#ifndef LODEDB_SCAN_INTERNAL_H
+#define LODEDB_SCAN_INTERNAL_H
+
+#include "scan/scan_kernels.h"
+
+/* Every 16-bit lane of a SIMD accumulator receives at most one 8-bit LUT value (<= 255) per
+ * step, so 257 steps fit in 16 bits (257 * 255 = 65535). The kernels widen into 32-bit
+ * accumulators after at most this many steps. */
+#define LODEDB_SCAN_U16_STEPS 256
+
+/* Software prefetch distance of the single-query kernels, in bytes of codes ahead of the
+ * current step (the next blocks follow contiguously in the index). The hardware prefetcher
+ * alone left ~25% of the bandwidth unused on Zen 3; 2-4 KiB ahead measured best there.
+ * Prefetches never fault, so running past the end of the codes is harmless. */
+#define LODEDB_SCAN_PREFETCH_BYTES 2048
+
+/* The address `offset` bytes past p plus the prefetch distance, formed as an integer: it may
+ * lie past the end of the codes, where pointer arithmetic would be undefined. */
+#define LODEDB_SCAN_AHEAD(p, offset)                                                       \
+    ((const char *)((uintptr_t)(p) + (uintptr_t)(offset) + LODEDB_SCAN_PREFETCH_BYTES))
+
+extern const lodedb_scan_kernels lodedb_scan_kernels_scalar;
+#if defined(LODEDB_SCAN_HAVE_AVX2)
+extern const lodedb_scan_kernels lodedb_scan_kernels_avx2;
+#endif
+#if defined(LODEDB_SCAN_HAVE_AVX512)
+extern const lodedb_scan_kernels lodedb_scan_kernels_avx512;
+#endif
+#if defined(LODEDB_SCAN_HAVE_NEON)
+extern const lodedb_scan_kernels lodedb_scan_kernels_neon;
+#endif
+
+#endif
