@@ -4,6 +4,8 @@
 //   Native       configure + build native/ (library, CTest suite, bench) into artifacts/native/linux-x64
 //   NativeTest   CTest of that build (--output-on-failure)
 //   Sanitize     ASan+UBSan build into artifacts/native/linux-x64-asan, CTest without label "slow"
+//   Fuzz         clang libFuzzer build (ASan+UBSan) into artifacts/native/linux-x64-fuzz, 15 s per
+//                fuzz target (CTest label "fuzz")
 //   CrossNative  linux-arm64 (aarch64 toolchain, CTest label "parity" under qemu-aarch64) and
 //                win-x64 (MinGW toolchain, library only) into artifacts/native/<rid>
 //   Build        dotnet build LodeDb.Native.sln -c Release (native already built: LodeDbSkipNativeBuild)
@@ -16,6 +18,7 @@
 // Arguments
 //   --cross=false          skip CrossNative (and the arm64/win-x64 runtime packages)
 //   --sanitize=false       skip Sanitize
+//   --fuzz=false           skip Fuzz
 //   --rids=linux-x64,...   runtime packages to pack (default: linux-x64, plus linux-arm64 and
 //                          win-x64 when cross is on). osx-* can only be built on macOS: asking for
 //                          them here fails with the missing library's path.
@@ -27,6 +30,7 @@ var target = Argument("target", "Default");
 var configuration = Argument("configuration", "Release");
 var cross = Argument("cross", true);
 var sanitize = Argument("sanitize", true);
+var fuzz = Argument("fuzz", true);
 
 var root = MakeAbsolute(Directory(".")).FullPath;
 var artifacts = $"{root}/artifacts";
@@ -169,6 +173,21 @@ Task("Sanitize")
     FailIfStandalone("Sanitize");
 });
 
+Task("Fuzz")
+    .WithCriteria(() => fuzz, "--fuzz=false")
+    .Does(() =>
+{
+    // A short libFuzzer run of every parser of untrusted bytes (WAL frames, snapshot files),
+    // under ASan/UBSan; long runs are manual (native/fuzz/CMakeLists.txt says how).
+    Require("clang", "clang libclang-rt-14-dev", "libFuzzer and the sanitizer runtimes");
+    string dir = NativeDir("linux-x64-fuzz");
+    CMakeConfigure(dir, "-DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLODEDB_BUILD_FUZZ=ON " +
+                        "-DLODEDB_SANITIZE=ON -DLODEDB_BUILD_TESTS=ON -DLODEDB_BUILD_BENCH=OFF -DLODEDB_FUZZ_SECONDS=15");
+    CMakeBuild(dir);
+    CTest("ctest-fuzz", dir, "-L fuzz");
+    FailIfStandalone("Fuzz");
+});
+
 Task("CrossNative")
     .WithCriteria(() => cross, "--cross=false")
     .Does(() =>
@@ -236,6 +255,7 @@ Task("Pack")
 Task("Test")
     .IsDependentOn("NativeTest")
     .IsDependentOn("Sanitize")
+    .IsDependentOn("Fuzz")
     .IsDependentOn("CrossNative")
     .IsDependentOn("Build")
     .IsDependentOn("Pack")
