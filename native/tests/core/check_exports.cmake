@@ -1,0 +1,40 @@
+# Fails unless the shared library exports exactly the LODEDB_API functions of lodedb.h:
+# visibility control must keep every internal symbol (kernels, helpers) out of the ABI.
+# Usage: cmake -DNM=<nm> -DLIBRARY=<liblodedb.so> -DHEADER=<lodedb.h> -P check_exports.cmake
+file(READ "${HEADER}" header)
+string(REGEX MATCHALL "LODEDB_API[^;(]*[ *](lodedb_[a-z0-9_]+)[ ]*\\(" declarations "${header}")
+set(expected "")
+foreach(declaration IN LISTS declarations)
+  string(REGEX REPLACE ".*[ *](lodedb_[a-z0-9_]+)[ ]*\\($" "\\1" name "${declaration}")
+  list(APPEND expected "${name}")
+endforeach()
+list(SORT expected)
+
+execute_process(COMMAND "${NM}" -D --defined-only "${LIBRARY}"
+  OUTPUT_VARIABLE symbols RESULT_VARIABLE result)
+if(NOT result EQUAL 0)
+  message(FATAL_ERROR "${NM} failed on ${LIBRARY}")
+endif()
+string(REGEX MATCHALL "[^\n]+" lines "${symbols}")
+set(exported "")
+foreach(line IN LISTS lines)
+  # "<address> <type> <name>": keep functions and data; ignore absolute symbols (version nodes).
+  if(line MATCHES "^[0-9a-fA-F]+ [TtDdBbRrWwVv] ([^ @]+)")
+    list(APPEND exported "${CMAKE_MATCH_1}")
+  endif()
+endforeach()
+list(REMOVE_DUPLICATES exported)
+list(SORT exported)
+
+list(LENGTH expected expected_count)
+if(expected_count EQUAL 0)
+  message(FATAL_ERROR "no LODEDB_API declaration found in ${HEADER}")
+endif()
+if(NOT exported STREQUAL expected)
+  set(extra ${exported})
+  list(REMOVE_ITEM extra ${expected})
+  set(missing ${expected})
+  list(REMOVE_ITEM missing ${exported})
+  message(FATAL_ERROR "exports of ${LIBRARY} differ from lodedb.h\n  exported but not declared: ${extra}\n  declared but not exported: ${missing}")
+endif()
+message(STATUS "${expected_count} exported symbols, all declared LODEDB_API in lodedb.h")
