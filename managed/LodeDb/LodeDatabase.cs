@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using LodeDb.Lexical;
 using LodeDb.Native;
 using LodeDb.Native.Interop;
+using Microsoft.Extensions.AI;
 
 namespace LodeDb;
 
@@ -35,6 +37,11 @@ public sealed partial class LodeDatabase : IDisposable
     private readonly Durability _durability;
     private readonly int _checkpointRecords;
     private readonly long _checkpointBytes;
+    private readonly IEmbeddingGenerator<string, Embedding<float>>? _embedder;
+    private readonly int _maxChunkChars;
+    private Bm25Index? _bm25;
+    private readonly EmbeddingCounters _ingestEmbeddings = new();
+    private readonly EmbeddingCounters _queryEmbeddings = new();
 
     private StoreIdentity _identity = new();
     private NativeIndex? _index;
@@ -56,6 +63,8 @@ public sealed partial class LodeDatabase : IDisposable
         _durability = options.Durability ?? EnvironmentDefaults.Durability();
         _checkpointRecords = options.CheckpointEveryRecords;
         _checkpointBytes = options.CheckpointEveryBytes;
+        _embedder = options.Embedder;
+        _maxChunkChars = options.MaxChunkChars;
     }
 
     /// <summary>The database folder.</summary>
@@ -80,9 +89,11 @@ public sealed partial class LodeDatabase : IDisposable
     public Durability Durability => _durability;
 
     /// <summary>
-    /// Opens the database in <paramref name="path"/>, creating the folder and a vector-only index
-    /// when it holds none (then <see cref="LodeDbOptions.VectorDim"/> is required). Identity
-    /// options that are set must match the recorded identity.
+    /// Opens the database in <paramref name="path"/>, creating the folder and an index when it
+    /// holds none: vector-only (<see cref="LodeDbOptions.VectorDim"/>) or text through a custom
+    /// embedder (<see cref="LodeDbOptions.Embedder"/> + <see cref="LodeDbOptions.ModelName"/>).
+    /// Identity options that are set must match the recorded identity; a custom-embedder index
+    /// needs its embedder on every open.
     /// </summary>
     /// <exception cref="IdentityMismatchException">An identity option differs from the recorded one.</exception>
     /// <exception cref="ConcurrentWriterException">Another writer holds the folder past the lock timeout.</exception>
@@ -129,15 +140,20 @@ public sealed partial class LodeDatabase : IDisposable
     /// <summary>Opens an existing database without the writer lock; every mutating call throws <see cref="ReadOnlyException"/>.</summary>
     public static LodeDatabase OpenReadOnly(string path) => Open(path, new LodeDbOptions { ReadOnly = true });
 
-    /// <summary>Adds (or replaces, when the id exists) one vector; returns its id (generated when null).</summary>
-    public string AddVector(ReadOnlySpan<float> vector, string? id = null, IReadOnlyDictionary<string, object?>? metadata = null)
+    /// <summary>
+    /// Adds (or replaces, when the id exists) one vector; returns its id (generated when null).
+    /// <paramref name="text"/> is an optional caption: stored (with <c>StoreText</c>) and lexically
+    /// searchable (with stored text or <c>IndexText</c>).
+    /// </summary>
+    public string AddVector(ReadOnlySpan<float> vector, string? id = null, IReadOnlyDictionary<string, object?>? metadata = null, string? text = null)
     {
         ThrowIfReadOnly(nameof(AddVector));
         float[] normalized = new float[vector.Length];
         VectorValidation.CopyNormalized(vector, Dimension, normalized, 0, "vector");
         string finalId = id is null ? NewId() : CheckId(id, "id");
         var batchMetadata = new[] { MetadataCodec.Normalize(metadata, nameof(metadata)) };
-        return Upsert(normalized, [finalId], batchMetadata)[0];
+        string?[] captions = [CheckCaption(text, 0, nameof(text))];
+        return Upsert(normalized, [finalId], batchMetadata, captions)[0];
     }
 
     /// <summary>
@@ -148,7 +164,8 @@ public sealed partial class LodeDatabase : IDisposable
     public IReadOnlyList<string> AddVectors(
         IReadOnlyList<float[]> vectors,
         IReadOnlyList<string?>? ids = null,
-        IReadOnlyList<IReadOnlyDictionary<string, object?>?>? metadata = null)
+        IReadOnlyList<IReadOnlyDictionary<string, object?>?>? metadata = null,
+        IReadOnlyList<string?>? texts = null)
     {
         ThrowIfReadOnly(nameof(AddVectors));
         ArgumentNullException.ThrowIfNull(vectors);
@@ -165,6 +182,11 @@ public sealed partial class LodeDatabase : IDisposable
         if (metadata is not null && metadata.Count != vectors.Count)
         {
             throw new ArgumentException($"{metadata.Count} metadata entries were given for {vectors.Count} vectors; pass one (or null) per vector.", nameof(metadata));
+        }
+
+        if (texts is not null && texts.Count != vectors.Count)
+        {
+            throw new ArgumentException($"{texts.Count} captions were given for {vectors.Count} vectors; pass one (or null) per vector.", nameof(texts));
         }
 
         int dim = Dimension;
@@ -186,7 +208,13 @@ public sealed partial class LodeDatabase : IDisposable
             finalMetadata[i] = MetadataCodec.Normalize(metadata?[i], nameof(metadata));
         }
 
-        return Upsert(normalized, finalIds, finalMetadata);
+        var captions = new string?[vectors.Count];
+        for (int i = 0; i < captions.Length; i++)
+        {
+            captions[i] = CheckCaption(texts?[i], i, nameof(texts));
+        }
+
+        return Upsert(normalized, finalIds, finalMetadata, captions);
     }
 
     /// <summary>Removes a row; returns whether it existed.</summary>
@@ -250,7 +278,7 @@ public sealed partial class LodeDatabase : IDisposable
     /// <summary>True when a row with this id exists.</summary>
     public bool Contains(string id) => Get(id) is not null;
 
-    /// <summary>Rows matching <paramref name="filter"/> (all when null) in insertion order, skipping <paramref name="skip"/>, at most <paramref name="take"/>.</summary>
+    /// <summary>Documents matching <paramref name="filter"/> (all when null) in insertion order, skipping <paramref name="skip"/>, at most <paramref name="take"/>.</summary>
     public IReadOnlyList<LodeRecord> List(Filter? filter = null, int skip = 0, int take = 100)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(skip);
@@ -264,7 +292,7 @@ public sealed partial class LodeDatabase : IDisposable
             for (int slot = 0; slot < _rows.SlotCount && page.Count < take; slot++)
             {
                 string? id = _rows.IdAt(slot);
-                if (id is null || (filter is not null && !filter.Matches(_rows.MetadataAt(slot))))
+                if (id is null || _rows.ChunkIndexAt(slot) != 0 || (filter is not null && !filter.Matches(_rows.MetadataAt(slot))))
                 {
                     continue;
                 }
@@ -295,8 +323,8 @@ public sealed partial class LodeDatabase : IDisposable
                 return _rows.LiveCount;
             }
 
-            BuildMask(filter, out int allowed);
-            return allowed;
+            BuildMask(filter, out _, out int documents);
+            return documents;
         }
         finally
         {
@@ -370,6 +398,8 @@ public sealed partial class LodeDatabase : IDisposable
                 CommitMode = _commitMode,
                 Durability = _durability,
                 ReadOnly = _readOnly,
+                IngestEmbeddings = _ingestEmbeddings.Snapshot(),
+                QueryEmbeddings = _queryEmbeddings.Snapshot(),
             };
         }
         finally
@@ -440,6 +470,33 @@ public sealed partial class LodeDatabase : IDisposable
 
     private static void ValidateOptions(LodeDbOptions options)
     {
+        if (options.Embedder is not null)
+        {
+            if (options.VectorDim is not null)
+            {
+                throw new ArgumentException($"Embedder and VectorDim = {options.VectorDim} are mutually exclusive: a custom embedder fixes the dimension. Set one of them.", nameof(options));
+            }
+
+            if (options.Model is not null)
+            {
+                throw new ArgumentException($"Embedder and Model = \"{options.Model}\" are mutually exclusive: pick a preset or a custom embedder, not both.", nameof(options));
+            }
+
+            if (string.IsNullOrWhiteSpace(options.ModelName))
+            {
+                throw new ArgumentException("A custom Embedder needs a non-empty ModelName: it is recorded in the index and checked on every open, so vectors of another model are never mixed in.", nameof(options));
+            }
+        }
+        else if (options.ModelName is not null)
+        {
+            throw new ArgumentException($"ModelName = \"{options.ModelName}\" names a custom Embedder, but no Embedder is set. Pass the embedder too.", nameof(options));
+        }
+
+        if (options.MaxChunkChars < MinChunkChars)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxChunkChars, $"MaxChunkChars must be at least {MinChunkChars}.");
+        }
+
         if (options.Model is not null && options.VectorDim is not null)
         {
             throw new ArgumentException($"Model = \"{options.Model}\" and VectorDim = {options.VectorDim} are mutually exclusive: a preset fixes its dimension. Set one of them.", nameof(options));
@@ -504,6 +561,38 @@ public sealed partial class LodeDatabase : IDisposable
             }
         }
 
+        if (options.Embedder is not null)
+        {
+            if (stored.Kind != StoreIdentity.CustomKind)
+            {
+                throw new IdentityMismatchException(path, "Kind", stored.Kind, StoreIdentity.CustomKind);
+            }
+
+            if (stored.Model != options.ModelName)
+            {
+                throw new IdentityMismatchException(path, "ModelName", stored.Model, options.ModelName!);
+            }
+
+            if (MetadataDimension(options.Embedder) is int embedderDim && embedderDim != stored.Dim)
+            {
+                throw new IdentityMismatchException(path, "Dimension", stored.Dim.ToString(CultureInfo.InvariantCulture), embedderDim.ToString(CultureInfo.InvariantCulture));
+            }
+        }
+        else if (stored.Kind == StoreIdentity.CustomKind && options.VectorDim is null && options.Model is null)
+        {
+            throw new LodeDatabaseException($"The database at '{path}' is a custom-embedder index (ModelName = {stored.Model}, {stored.Dim} dimensions); open it with the same Embedder and ModelName in the options.");
+        }
+
+        if (options.StoreText is bool storeText && storeText != stored.StoreText)
+        {
+            throw new IdentityMismatchException(path, "StoreText", stored.StoreText ? "true" : "false", storeText ? "true" : "false");
+        }
+
+        if (options.IndexText is bool indexText && indexText != stored.IndexText)
+        {
+            throw new IdentityMismatchException(path, "IndexText", stored.IndexText ? "true" : "false", indexText ? "true" : "false");
+        }
+
         if (options.VectorDim is int dim)
         {
             if (stored.Kind != StoreIdentity.VectorKind)
@@ -527,28 +616,35 @@ public sealed partial class LodeDatabase : IDisposable
             throw new IdentityMismatchException(path, "Seed", stored.Seed.ToString(CultureInfo.InvariantCulture), seed.ToString(CultureInfo.InvariantCulture));
         }
 
-        if (stored.Kind != StoreIdentity.VectorKind)
+        if (stored.Kind is not (StoreIdentity.VectorKind or StoreIdentity.CustomKind))
         {
             throw new LodeDatabaseException($"The database at '{path}' is a {stored.Kind} index (model {stored.Model}); opening it needs the embedder package, which this build does not include.");
         }
     }
 
-    private ulong[]? BuildMask(Filter? filter, out int allowed)
+    /// <summary>The slot mask of <paramref name="filter"/> (null: every live slot), with the allowed slots (chunks) and documents.</summary>
+    private ulong[]? BuildMask(Filter? filter, out int allowedSlots, out int allowedDocuments)
     {
         if (filter is null)
         {
-            allowed = _rows.LiveCount;
+            allowedSlots = _rows.LiveSlotCount;
+            allowedDocuments = _rows.LiveCount;
             return null;
         }
 
         var mask = new ulong[(_rows.SlotCount + 63) / 64];
-        allowed = 0;
+        allowedSlots = 0;
+        allowedDocuments = 0;
         for (int slot = 0; slot < _rows.SlotCount; slot++)
         {
             if (_rows.IdAt(slot) is not null && filter.Matches(_rows.MetadataAt(slot)))
             {
                 mask[slot >> 6] |= 1UL << (slot & 63);
-                allowed++;
+                allowedSlots++;
+                if (_rows.ChunkIndexAt(slot) == 0)
+                {
+                    allowedDocuments++;
+                }
             }
         }
 
@@ -561,39 +657,12 @@ public sealed partial class LodeDatabase : IDisposable
         try
         {
             ThrowIfUnusable();
-            ulong[]? mask = BuildMask(filter, out int allowed);
+            ulong[]? mask = BuildMask(filter, out int allowedSlots, out _);
             var results = new IReadOnlyList<SearchHit>[queryCount];
-            int kk = Math.Min(k, allowed);
-            if (kk == 0)
-            {
-                Array.Fill(results, Array.Empty<SearchHit>());
-                return results;
-            }
-
-            var slots = new ulong[queryCount * kk];
-            var scores = new float[queryCount * kk];
-            var counts = new uint[queryCount];
-            // The native scan splits blocks across threads only when the index is large enough for
-            // the split to pay for itself; small scans stay on the calling thread.
-            int threads = _rows.SlotCount >= 65_536 ? Math.Min(Environment.ProcessorCount, 8) : 1;
-            if (mask is null)
-            {
-                Index.Search(queries, kk, threads, slots, scores, counts);
-            }
-            else
-            {
-                Index.Search(queries, kk, mask, threads, slots, scores, counts);
-            }
             for (int q = 0; q < queryCount; q++)
             {
-                var hits = new SearchHit[counts[q]];
-                for (int i = 0; i < hits.Length; i++)
-                {
-                    int slot = checked((int)slots[q * kk + i]);
-                    hits[i] = new SearchHit(_rows.IdAt(slot)!, scores[q * kk + i], _rows.MetadataAt(slot));
-                }
-
-                results[q] = hits;
+                results[q] = VectorDocuments(queries.AsSpan(q * Dimension, Dimension), k, mask, allowedSlots)
+                    .Select(hit => MakeHit(hit.Slot, hit.Score)).ToArray();
             }
 
             return results;
@@ -604,17 +673,90 @@ public sealed partial class LodeDatabase : IDisposable
         }
     }
 
-    private IReadOnlyList<string> Upsert(float[] normalized, string[] ids, IReadOnlyDictionary<string, object?>[] metadata)
+    private SearchHit MakeHit(int slot, float score) =>
+        new(_rows.IdAt(slot)!, score, _rows.MetadataAt(slot)) { Text = _rows.TextAt(slot), Chunk = _rows.ChunkIndexAt(slot) };
+
+    /// <summary>
+    /// The best <paramref name="documents"/> documents for one normalised query, each at its best
+    /// chunk (slot), best first. Asks the native scan for more chunks until that many documents
+    /// survive collapsing, or every allowed chunk was ranked. Call under the read lock.
+    /// </summary>
+    private List<(int Slot, float Score)> VectorDocuments(ReadOnlySpan<float> query, int documents, ulong[]? mask, int allowedSlots)
+    {
+        var hits = new List<(int Slot, float Score)>();
+        bool chunked = _rows.LiveSlotCount > _rows.LiveCount;
+        int kk = Math.Min(allowedSlots, chunked ? documents * 2 + 8 : documents);
+        if (kk <= 0)
+        {
+            return hits;
+        }
+
+        // The native scan splits blocks across threads only when the index is large enough for
+        // the split to pay for itself; small scans stay on the calling thread.
+        int threads = _rows.SlotCount >= 65_536 ? Math.Min(Environment.ProcessorCount, 8) : 1;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        while (true)
+        {
+            var slots = new ulong[kk];
+            var scores = new float[kk];
+            var counts = new uint[1];
+            if (mask is null)
+            {
+                Index.Search(query, kk, threads, slots, scores, counts);
+            }
+            else
+            {
+                Index.Search(query, kk, mask, threads, slots, scores, counts);
+            }
+
+            hits.Clear();
+            seen.Clear();
+            for (int i = 0; i < counts[0] && hits.Count < documents; i++)
+            {
+                int slot = checked((int)slots[i]);
+                if (seen.Add(_rows.IdAt(slot)!))
+                {
+                    hits.Add((slot, scores[i]));
+                }
+            }
+
+            if (hits.Count >= documents || kk >= allowedSlots)
+            {
+                return hits;
+            }
+
+            kk = (int)Math.Min(allowedSlots, (long)kk * 4);
+        }
+    }
+
+    private IReadOnlyList<string> Upsert(float[] normalized, string[] ids, IReadOnlyDictionary<string, object?>[] metadata, string?[] captions)
+    {
+        var tokens = new string[]?[ids.Length];
+        if (_identity.HasLexical)
+        {
+            for (int i = 0; i < ids.Length; i++)
+            {
+                tokens[i] = captions[i] is string caption ? LexicalTokenizer.Tokenize(caption).ToArray() : null;
+            }
+        }
+
+        string?[] texts = _identity.StoreText ? captions : new string?[ids.Length];
+        return Upsert(normalized, ids, metadata, Enumerable.Range(0, ids.Length + 1).ToArray(), texts, tokens);
+    }
+
+    /// <summary>Encodes and commits documents (one record, all or nothing); chunk c of the flat arrays belongs to the document whose range holds it.</summary>
+    private IReadOnlyList<string> Upsert(float[] normalized, string[] ids, IReadOnlyDictionary<string, object?>[] metadata, int[] chunkStarts, string?[] texts, string[]?[] tokens)
     {
         _gate.EnterWriteLock();
         try
         {
             ThrowIfUnusable();
+            int chunks = texts.Length;
             int bytesPerRow = Index.CodeBytesPerRow;
-            var codes = new byte[checked(ids.Length * bytesPerRow)];
-            var scales = new float[ids.Length];
+            var codes = new byte[checked(chunks * bytesPerRow)];
+            var scales = new float[chunks];
             Index.Encode(normalized, codes, scales);
-            var batch = new UpsertBatch(ids, metadata, codes, scales, bytesPerRow);
+            var batch = new UpsertBatch(ids, metadata, codes, scales, bytesPerRow, chunkStarts, texts, tokens, _identity.PersistsTerms);
             Commit(WalRecord.EncodeUpsert(batch), () => ApplyUpsert(batch));
             return ids;
         }
@@ -624,6 +766,11 @@ public sealed partial class LodeDatabase : IDisposable
         }
     }
 
+    /// <summary>
+    /// Applies documents: a document's existing slots are reused in order for its new chunks
+    /// (replaced in place), extra old slots are removed and extra new chunks appended, so its
+    /// chunks stay its slots in ascending order. The lexical index follows every slot.
+    /// </summary>
     private void ApplyUpsert(UpsertBatch batch)
     {
         int bytesPerRow = batch.CodeBytesPerRow;
@@ -632,17 +779,32 @@ public sealed partial class LodeDatabase : IDisposable
             throw new FormatException($"rows of {bytesPerRow} code bytes for an index of {Index.CodeBytesPerRow}");
         }
 
-        var fresh = new List<int>();
-        for (int i = 0; i < batch.Count; i++)
+        var fresh = new List<(int Document, int Chunk)>();
+        for (int d = 0; d < batch.Count; d++)
         {
-            if (_rows.TryGetSlot(batch.Ids[i], out int slot))
+            string id = batch.Ids[d];
+            int first = batch.ChunkStarts[d];
+            int count = batch.ChunkStarts[d + 1] - first;
+            int[] old = _rows.SlotsOf(id);
+            int reused = Math.Min(old.Length, count);
+            for (int c = 0; c < reused; c++)
             {
-                Index.ReplaceRow((ulong)slot, batch.Codes.AsSpan(i * bytesPerRow, bytesPerRow), batch.Scales[i]);
-                _rows.Set(slot, batch.Ids[i], batch.Metadata[i]);
+                int chunk = first + c;
+                Index.ReplaceRow((ulong)old[c], batch.Codes.AsSpan(chunk * bytesPerRow, bytesPerRow), batch.Scales[chunk]);
+                _rows.Set(old[c], id, batch.Metadata[d], StoredText(batch, chunk));
+                _bm25?.Replace((ulong)old[c], ChunkTokens(batch, chunk));
             }
-            else
+
+            for (int c = reused; c < old.Length; c++)
             {
-                fresh.Add(i);
+                Index.Remove((ulong)old[c]);
+                _rows.Kill(old[c]);
+                _bm25?.Remove((ulong)old[c]);
+            }
+
+            for (int c = reused; c < count; c++)
+            {
+                fresh.Add((d, first + c));
             }
         }
 
@@ -655,28 +817,37 @@ public sealed partial class LodeDatabase : IDisposable
         var scales = new float[fresh.Count];
         for (int j = 0; j < fresh.Count; j++)
         {
-            batch.Codes.AsSpan(fresh[j] * bytesPerRow, bytesPerRow).CopyTo(codes.AsSpan(j * bytesPerRow));
-            scales[j] = batch.Scales[fresh[j]];
+            batch.Codes.AsSpan(fresh[j].Chunk * bytesPerRow, bytesPerRow).CopyTo(codes.AsSpan(j * bytesPerRow));
+            scales[j] = batch.Scales[fresh[j].Chunk];
         }
 
-        ulong first = Index.ImportRows(codes, scales);
-        if (first != (ulong)_rows.SlotCount)
+        ulong firstSlot = Index.ImportRows(codes, scales);
+        if (firstSlot != (ulong)_rows.SlotCount)
         {
-            throw new InvalidOperationException($"Native index appended at slot {first}, the slot table expected {_rows.SlotCount}.");
+            throw new InvalidOperationException($"Native index appended at slot {firstSlot}, the slot table expected {_rows.SlotCount}.");
         }
 
-        foreach (int i in fresh)
+        foreach ((int d, int chunk) in fresh)
         {
-            _rows.TryAppendLive(batch.Ids[i], batch.Metadata[i]);
+            int slot = _rows.SlotCount;
+            _rows.AppendLive(batch.Ids[d], batch.Metadata[d], StoredText(batch, chunk));
+            _bm25?.Add((ulong)slot, ChunkTokens(batch, chunk));
         }
     }
 
+    private string? StoredText(UpsertBatch batch, int chunk) => _identity.StoreText ? batch.Texts[chunk] : null;
+
+    /// <summary>A chunk's lexical tokens: carried by the batch, else derived from its text.</summary>
+    private static IReadOnlyList<string> ChunkTokens(UpsertBatch batch, int chunk) =>
+        batch.Tokens[chunk] is string[] tokens ? tokens : batch.Texts[chunk] is string text ? LexicalTokenizer.Tokenize(text) : [];
+
     private void ApplyRemove(string id)
     {
-        if (_rows.TryGetSlot(id, out int slot))
+        foreach (int slot in _rows.SlotsOf(id))
         {
             Index.Remove((ulong)slot);
             _rows.Kill(slot);
+            _bm25?.Remove((ulong)slot);
         }
     }
 

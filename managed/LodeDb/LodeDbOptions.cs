@@ -1,3 +1,5 @@
+using Microsoft.Extensions.AI;
+
 namespace LodeDb;
 
 /// <summary>
@@ -16,6 +18,38 @@ public sealed class LodeDbOptions
     /// vector index (and the reverse). Mutually exclusive with <see cref="VectorDim"/>.
     /// </summary>
     public string? Model { get; init; }
+
+    /// <summary>
+    /// A custom text embedder: <c>Add(text)</c> and <c>Search(text)</c> call it (queries with the
+    /// additional property <c>lodedb.purpose = "query"</c>). Needs <see cref="ModelName"/>;
+    /// mutually exclusive with <see cref="VectorDim"/> and <see cref="Model"/>. The dimension is
+    /// taken from the embedder's metadata (or its first output) when the index is created and
+    /// pinned; reopening a custom index needs an embedder again.
+    /// </summary>
+    public IEmbeddingGenerator<string, Embedding<float>>? Embedder { get; init; }
+
+    /// <summary>
+    /// The name recorded (and re-checked on every open) for <see cref="Embedder"/>: required,
+    /// non-empty, and not a secret (it is written to the folder in plain text).
+    /// </summary>
+    public string? ModelName { get; init; }
+
+    /// <summary>Longest chunk of an added text, in characters, not counting whitespace at a chunk's end (default 900, at least 16).</summary>
+    public int MaxChunkChars { get; init; } = LodeDatabase.DefaultMaxChunkChars;
+
+    /// <summary>
+    /// Keep the raw text of every chunk (default true; recorded on create, an explicit
+    /// conflicting value on reopen is rejected). False: no raw text reaches the disk anywhere,
+    /// write-ahead log included; <see cref="LodeDatabase.GetText"/> then throws.
+    /// </summary>
+    public bool? StoreText { get; init; }
+
+    /// <summary>
+    /// Keep each chunk's lexical terms so lexical and hybrid search work without stored text
+    /// (default: the value of <see cref="StoreText"/>; recorded on create). With stored text the
+    /// terms are derived from it; with neither, lexical and hybrid search throw.
+    /// </summary>
+    public bool? IndexText { get; init; }
 
     /// <summary>Bits per coordinate: 2 or 4. Default 4.</summary>
     public int? BitWidth { get; init; }

@@ -41,4 +41,10 @@ public sealed record LodeStats
 
     /// <summary>True for a read-only handle.</summary>
     public required bool ReadOnly { get; init; }
+
+    /// <summary>Embedder use by this handle for stored texts (Add, AddMany).</summary>
+    public EmbeddingMetrics IngestEmbeddings { get; init; } = new();
+
+    /// <summary>Embedder use by this handle for queries (Search, SearchMany).</summary>
+    public EmbeddingMetrics QueryEmbeddings { get; init; } = new();
 }

@@ -9,11 +9,16 @@ using LodeDb;
 //       tries to open a writer: prints "concurrent" on ConcurrentWriterException, else "opened".
 //   count <folder>
 //       opens read-only and prints the row count.
+//   text <folder> <modelFolder> <storeText> <indexText> <wal|generation>
+//       opens (creating a custom-embedder index on the fixture model) and runs
+//       CrashTexts.Op(0), Op(1), ... forever (adds, 2-text batches, replaces, removes),
+//       printing "<kind> <ids> ." after each returns. Never checkpoints before it is killed.
 return args[0] switch
 {
     "write" => Write(args),
     "probe" => Probe(args),
     "count" => Count(args),
+    "text" => WriteText(args),
     _ => 2,
 };
 
@@ -51,6 +56,32 @@ static int Write(string[] args)
         }
 
         // The trailing " ." marks a complete line: a kill can cut a line short.
+        Console.Out.WriteLine($"{kind} {string.Join(',', ids)} .");
+        Console.Out.Flush();
+    }
+}
+
+static int WriteText(string[] args)
+{
+    using var embedder = new LodeDb.Embeddings.Onnx.OnnxTextEmbedder(args[2]);
+    var options = new LodeDbOptions
+    {
+        Embedder = embedder,
+        ModelName = CrashTexts.ModelName,
+        StoreText = bool.Parse(args[3]),
+        IndexText = bool.Parse(args[4]),
+        CommitMode = Enum.Parse<CommitMode>(args[5], ignoreCase: true),
+        Durability = Durability.Fsync,
+        MaxChunkChars = CrashTexts.MaxChunkChars,
+        LockTimeout = TimeSpan.FromSeconds(10),
+    };
+    using var database = LodeDatabase.Open(args[1], options);
+    Console.Out.WriteLine("ready");
+    Console.Out.Flush();
+    for (int i = 0; ; i++)
+    {
+        CrashTexts.Apply(database, i);
+        var (kind, ids) = CrashTexts.Op(i);
         Console.Out.WriteLine($"{kind} {string.Join(',', ids)} .");
         Console.Out.Flush();
     }

@@ -354,6 +354,14 @@ public sealed class PersistenceTests
         thread.Start();
         try
         {
+            // Under load the reader loop below can finish before the writer's first commit; let the
+            // writer get past a few checkpoints first so "readers see progress" can be asserted.
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (writer.Count() < 10 && writerError is null && DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(5);
+            }
+
             long last = 0;
             for (int attempt = 0; attempt < 15; attempt++)
             {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using LodeDb.Lexical;
 using LodeDb.Native;
 using LodeDb.Native.Interop;
 
@@ -72,19 +73,39 @@ public sealed partial class LodeDatabase
             throw new NotSupportedException($"Model = \"{options.Model}\" needs the embedder package, which this build does not include. Create a vector-only index with VectorDim instead.");
         }
 
-        if (options.VectorDim is not int dim)
+        int dim;
+        if (options.Embedder is not null)
         {
-            throw new ArgumentException($"'{_path}' holds no database yet; creating one needs VectorDim (or a Model preset) in the options.", nameof(options));
+            dim = EmbedderDimension(options.Embedder);
+        }
+        else if (options.VectorDim is int vectorDim)
+        {
+            dim = vectorDim;
+        }
+        else
+        {
+            throw new ArgumentException($"'{_path}' holds no database yet; creating one needs VectorDim, or an Embedder with its ModelName (or a Model preset), in the options.", nameof(options));
         }
 
         int bits = options.BitWidth ?? DefaultBitWidth;
+        bool storeText = options.StoreText ?? true;
         _identity = new StoreIdentity
         {
             Dim = dim,
             BitWidth = bits,
             Seed = options.Seed ?? DefaultSeed,
             StorageProfile = StoreIdentity.ProfileFor(bits),
+            StoreText = storeText,
+            IndexText = options.IndexText ?? storeText,
         };
+        if (options.Embedder is not null)
+        {
+            _identity.Kind = StoreIdentity.CustomKind;
+            _identity.Task = StoreIdentity.TextTask;
+            _identity.Model = options.ModelName!;
+        }
+
+        _bm25 = _identity.HasLexical ? new Bm25Index() : null;
         _index = NativeIndex.Create(dim, bits, _identity.Seed);
         _rows = new SlotTable();
         _generation = 0;
@@ -158,6 +179,7 @@ public sealed partial class LodeDatabase
         _index?.Dispose();
         _index = null;
         _rows = new SlotTable();
+        _bm25 = null;
     }
 
     private string? SafeReadRoot()
@@ -238,15 +260,16 @@ public sealed partial class LodeDatabase
                     $"it holds a {index.Dimension}-d {index.Bits}-bit index with seed {index.Seed}, the root pointer records {_identity.Dim}-d {_identity.BitWidth}-bit seed {_identity.Seed}");
             }
 
-            SlotTable rows = RowsFile.Read(System.IO.Path.Combine(_path, root.RowsFile), root.BaseGeneration);
-            if ((ulong)rows.SlotCount != index.SlotCount || (ulong)rows.LiveCount != index.LiveCount)
+            SlotTable rows = RowsFile.Read(System.IO.Path.Combine(_path, root.RowsFile), root.BaseGeneration, out string[]?[] tokens);
+            if ((ulong)rows.SlotCount != index.SlotCount || (ulong)rows.LiveSlotCount != index.LiveCount)
             {
                 throw new CorruptDatabaseException(root.RowsFile,
-                    $"it maps {rows.SlotCount} slots ({rows.LiveCount} live), the index file holds {index.SlotCount} ({index.LiveCount} live)");
+                    $"it maps {rows.SlotCount} slots ({rows.LiveSlotCount} live), the index file holds {index.SlotCount} ({index.LiveCount} live)");
             }
 
             _index = index;
             _rows = rows;
+            _bm25 = BuildLexicalIndex(rows, tokens);
         }
         catch
         {
@@ -547,15 +570,18 @@ public sealed partial class LodeDatabase
     private void Checkpoint()
     {
         long next = _generation + 1;
-        int dead = _rows.SlotCount - _rows.LiveCount;
+        int dead = _rows.SlotCount - _rows.LiveSlotCount;
         if (dead > 0 && dead * 4 >= _rows.SlotCount)
         {
             ulong[] map = Index.Compact();
             _rows.Compact(map);
+            _bm25 = RemapLexicalIndex(_bm25, map);
         }
 
         Index.Save(System.IO.Path.Combine(_path, CodesFileName(next)), Sync);
-        RowsFile.Write(System.IO.Path.Combine(_path, RowsFileName(next)), next, _rows, Sync);
+        Bm25Index? lexical = _bm25;
+        RowsFile.Write(System.IO.Path.Combine(_path, RowsFileName(next)), next, _rows, Sync,
+            _identity.PersistsTerms && lexical is not null ? slot => lexical.GetTerms((ulong)slot) : null);
         long previousBase = _baseGeneration;
         long previousBytes = _walBytes;
         _baseGeneration = next;
@@ -597,6 +623,72 @@ public sealed partial class LodeDatabase
         }
 
         DeleteOldGenerations(next, previousBase);
+    }
+
+    /// <summary>The in-memory BM25 index of a loaded base: from stored text, else from persisted terms; null without a lexical source.</summary>
+    private Bm25Index? BuildLexicalIndex(SlotTable rows, string[]?[] tokens)
+    {
+        if (!_identity.HasLexical)
+        {
+            return null;
+        }
+
+        var index = new Bm25Index();
+        for (int slot = 0; slot < rows.SlotCount; slot++)
+        {
+            if (rows.IdAt(slot) is null)
+            {
+                continue;
+            }
+
+            IReadOnlyList<string>? slotTokens = tokens[slot] is string[] persisted ? persisted : rows.TextAt(slot) is string text ? LexicalTokenizer.Tokenize(text) : null;
+            if (slotTokens is { Count: > 0 })
+            {
+                index.Add((ulong)slot, slotTokens);
+            }
+        }
+
+        return index;
+    }
+
+    /// <summary>Re-keys the lexical index after a native compaction (old slot -> new slot or ulong.MaxValue).</summary>
+    private static Bm25Index? RemapLexicalIndex(Bm25Index? old, ReadOnlySpan<ulong> map)
+    {
+        if (old is null)
+        {
+            return null;
+        }
+
+        var index = new Bm25Index();
+        for (int slot = 0; slot < map.Length; slot++)
+        {
+            if (map[slot] == ulong.MaxValue)
+            {
+                continue;
+            }
+
+            IReadOnlyList<KeyValuePair<string, int>> terms = old.GetTerms((ulong)slot);
+            if (terms.Count > 0)
+            {
+                index.Add(map[slot], ExpandTerms(terms));
+            }
+        }
+
+        return index;
+    }
+
+    private static string[] ExpandTerms(IReadOnlyList<KeyValuePair<string, int>> terms)
+    {
+        var tokens = new List<string>();
+        foreach ((string term, int frequency) in terms)
+        {
+            for (int i = 0; i < frequency; i++)
+            {
+                tokens.Add(term);
+            }
+        }
+
+        return tokens.ToArray();
     }
 
     private void ResetWal()

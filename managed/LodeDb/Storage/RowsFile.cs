@@ -10,17 +10,39 @@ namespace LodeDb;
 /// slot count u64, then per slot: live u8 (0 or 1) and for a live slot id length u32 + UTF-8,
 /// metadata length u32 + UTF-8 JSON object (length 0 = no metadata); finally CRC32C u32 of every
 /// byte before it. A reader checks the CRC first and never trusts a length.
+/// Version 2 (written when any slot carries chunk text or lexical terms) adds after each live
+/// slot's metadata a flags u8 (bit 0: text, bit 1: terms), then the chunk text (u32 + UTF-8)
+/// when bit 0 is set, then the chunk's lexical terms when bit 1 is set: term count u32 and per
+/// term the term (u32 + UTF-8) and its frequency u32. The slots of one document (same id) are
+/// its chunks in slot order.
 /// </summary>
 internal static class RowsFile
 {
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
+    public const int VectorOnlyFormatVersion = 1;
+    private const byte TextFlag = 1;
+    private const byte TermsFlag = 2;
     private static ReadOnlySpan<byte> Magic => "LDBROWS1"u8;
 
-    public static void Write(string path, long generation, SlotTable rows, bool sync)
+    /// <summary>Writes the rows file of generation <paramref name="generation"/>; <paramref name="termsOf"/> gives the lexical terms to persist for a live slot (null: none).</summary>
+    public static void Write(string path, long generation, SlotTable rows, bool sync, Func<int, IReadOnlyList<KeyValuePair<string, int>>?>? termsOf = null)
     {
+        var terms = new IReadOnlyList<KeyValuePair<string, int>>?[rows.SlotCount];
+        bool extended = false;
+        for (int slot = 0; slot < rows.SlotCount; slot++)
+        {
+            if (rows.IdAt(slot) is null)
+            {
+                continue;
+            }
+
+            terms[slot] = termsOf?.Invoke(slot);
+            extended |= rows.TextAt(slot) is not null || terms[slot] is { Count: > 0 };
+        }
+
         var buffer = new ByteWriter(64 + rows.SlotCount * 16);
         buffer.Bytes(Magic);
-        buffer.U32(FormatVersion);
+        buffer.U32(extended ? FormatVersion : VectorOnlyFormatVersion);
         buffer.U32(0);
         buffer.U64((ulong)generation);
         buffer.U64((ulong)rows.SlotCount);
@@ -36,6 +58,23 @@ internal static class RowsFile
             buffer.U8(1);
             buffer.String(id);
             buffer.Blob(MetadataCodec.Serialize(rows.MetadataAt(slot)));
+            if (!extended)
+            {
+                continue;
+            }
+
+            string? text = rows.TextAt(slot);
+            IReadOnlyList<KeyValuePair<string, int>>? slotTerms = terms[slot] is { Count: > 0 } t ? t : null;
+            buffer.U8((byte)((text is null ? 0 : TextFlag) | (slotTerms is null ? 0 : TermsFlag)));
+            if (text is not null)
+            {
+                buffer.String(text);
+            }
+
+            if (slotTerms is not null)
+            {
+                WriteTerms(buffer, slotTerms);
+            }
         }
 
         buffer.U32(LodeDb.Native.NativeLibraryInfo.Crc32C(buffer.Written));
@@ -44,8 +83,49 @@ internal static class RowsFile
         stream.Flush(sync);
     }
 
+    internal static void WriteTerms(ByteWriter buffer, IReadOnlyList<KeyValuePair<string, int>> terms)
+    {
+        buffer.U32(terms.Count);
+        foreach ((string term, int frequency) in terms)
+        {
+            buffer.String(term);
+            buffer.U32(frequency);
+        }
+    }
+
+    /// <summary>Reads terms written by <see cref="WriteTerms"/> back as a token list (each term repeated by its frequency).</summary>
+    internal static string[] ReadTerms(ByteReader reader)
+    {
+        uint count = reader.U32();
+        if (count > (uint)reader.Remaining)
+        {
+            throw new FormatException($"term count {count} exceeds the data");
+        }
+
+        var tokens = new List<string>((int)count);
+        for (uint i = 0; i < count; i++)
+        {
+            string term = reader.String();
+            uint frequency = reader.U32();
+            if (term.Length == 0 || frequency == 0 || frequency > 1u << 24)
+            {
+                throw new FormatException($"term {i} is empty or has frequency {frequency}");
+            }
+
+            for (uint f = 0; f < frequency; f++)
+            {
+                tokens.Add(term);
+            }
+        }
+
+        return tokens.ToArray();
+    }
+
     /// <summary>Reads and validates a rows file; any defect is a <see cref="CorruptDatabaseException"/>.</summary>
-    public static SlotTable Read(string path, long expectedGeneration)
+    public static SlotTable Read(string path, long expectedGeneration) => Read(path, expectedGeneration, out _);
+
+    /// <summary>As <see cref="Read(string, long)"/>; <paramref name="tokens"/> gets each slot's persisted lexical tokens (null when none).</summary>
+    public static SlotTable Read(string path, long expectedGeneration, out string[]?[] tokens)
     {
         byte[] data = File.ReadAllBytes(path);
         string name = Path.GetFileName(path);
@@ -64,9 +144,9 @@ internal static class RowsFile
         {
             var reader = new ByteReader(data.AsSpan(0, data.Length - 4).ToArray(), Magic.Length);
             uint version = reader.U32();
-            if (version != FormatVersion)
+            if (version is not (FormatVersion or VectorOnlyFormatVersion))
             {
-                throw new CorruptDatabaseException(name, $"rows format version {version} is not supported (this build reads {FormatVersion})");
+                throw new CorruptDatabaseException(name, $"rows format version {version} is not supported (this build reads {VectorOnlyFormatVersion} and {FormatVersion})");
             }
 
             reader.U32();
@@ -83,6 +163,8 @@ internal static class RowsFile
             }
 
             var table = new SlotTable();
+            tokens = new string[]?[slotCount];
+            var firstSlotIds = new HashSet<string>(StringComparer.Ordinal);
             for (ulong slot = 0; slot < slotCount; slot++)
             {
                 byte live = reader.U8();
@@ -99,10 +181,31 @@ internal static class RowsFile
 
                 string id = reader.String();
                 var metadata = MetadataCodec.Deserialize(reader.Blob());
-                if (!table.TryAppendLive(id, metadata))
+                string? text = null;
+                if (version == FormatVersion)
+                {
+                    byte flags = reader.U8();
+                    if ((flags & ~(TextFlag | TermsFlag)) != 0)
+                    {
+                        throw new CorruptDatabaseException(name, $"slot {slot} has flags {flags}");
+                    }
+
+                    if ((flags & TextFlag) != 0)
+                    {
+                        text = reader.String();
+                    }
+
+                    if ((flags & TermsFlag) != 0)
+                    {
+                        tokens[slot] = ReadTerms(reader);
+                    }
+                }
+                else if (!firstSlotIds.Add(id))
                 {
                     throw new CorruptDatabaseException(name, $"id '{id}' appears twice");
                 }
+
+                table.AppendLive(id, metadata, text);
             }
 
             if (reader.Remaining != 0)

@@ -1,74 +1,126 @@
 namespace LodeDb;
 
 /// <summary>
-/// The managed mirror of the native slots: slot -> (id, metadata) and id -> slot. A dead slot
-/// (removed row, native tombstone) has a null id. Slot numbers always equal the native index's.
+/// The managed mirror of the native slots. A document (a text split into chunks, or one vector
+/// row) owns one or more slots; its chunks are its slots in ascending slot order. Per slot:
+/// the document id (null for a dead slot: removed row, native tombstone), the document's
+/// metadata and the chunk's stored text (null when not stored). Slot numbers always equal the
+/// native index's.
 /// </summary>
 internal sealed class SlotTable
 {
     private readonly List<string?> _ids = [];
     private readonly List<IReadOnlyDictionary<string, object?>> _metadata = [];
-    private readonly Dictionary<string, int> _slots = new(StringComparer.Ordinal);
+    private readonly List<string?> _texts = [];
+    private readonly List<int> _chunkIndex = [];
+    private readonly Dictionary<string, List<int>> _documents = new(StringComparer.Ordinal);
+    private int _liveSlots;
 
     public int SlotCount => _ids.Count;
 
-    public int LiveCount => _slots.Count;
+    /// <summary>Live documents.</summary>
+    public int LiveCount => _documents.Count;
+
+    /// <summary>Live slots (chunks), at least <see cref="LiveCount"/>.</summary>
+    public int LiveSlotCount => _liveSlots;
 
     public string? IdAt(int slot) => _ids[slot];
 
     public IReadOnlyDictionary<string, object?> MetadataAt(int slot) => _metadata[slot];
 
-    public bool TryGetSlot(string id, out int slot) => _slots.TryGetValue(id, out slot);
+    public string? TextAt(int slot) => _texts[slot];
+
+    /// <summary>Position of a live slot among its document's chunks (0 for the first).</summary>
+    public int ChunkIndexAt(int slot) => _chunkIndex[slot];
+
+    /// <summary>The first slot of a document.</summary>
+    public bool TryGetSlot(string id, out int slot)
+    {
+        if (_documents.TryGetValue(id, out List<int>? slots))
+        {
+            slot = slots[0];
+            return true;
+        }
+
+        slot = -1;
+        return false;
+    }
+
+    /// <summary>A copy of the document's slots in chunk order; empty when absent.</summary>
+    public int[] SlotsOf(string id) => _documents.TryGetValue(id, out List<int>? slots) ? slots.ToArray() : [];
 
     public void AppendDead()
     {
         _ids.Add(null);
         _metadata.Add(MetadataCodec.Empty);
+        _texts.Add(null);
+        _chunkIndex.Add(-1);
     }
 
-    public bool TryAppendLive(string id, IReadOnlyDictionary<string, object?> metadata)
+    /// <summary>Appends a live slot as the next chunk of <paramref name="id"/> (a new document when absent).</summary>
+    public void AppendLive(string id, IReadOnlyDictionary<string, object?> metadata, string? text)
     {
-        if (!_slots.TryAdd(id, _ids.Count))
+        if (!_documents.TryGetValue(id, out List<int>? slots))
         {
-            return false;
+            slots = new List<int>(1);
+            _documents.Add(id, slots);
         }
 
+        slots.Add(_ids.Count);
         _ids.Add(id);
         _metadata.Add(metadata);
-        return true;
+        _texts.Add(text);
+        _chunkIndex.Add(slots.Count - 1);
+        _liveSlots++;
     }
 
-    /// <summary>Points a (live or dead) existing slot at id.</summary>
-    public void Set(int slot, string id, IReadOnlyDictionary<string, object?> metadata)
+    /// <summary>Rewrites a live slot of <paramref name="id"/> in place (a replaced chunk).</summary>
+    public void Set(int slot, string id, IReadOnlyDictionary<string, object?> metadata, string? text)
     {
-        string? previous = _ids[slot];
-        if (previous is not null && previous != id)
+        if (_ids[slot] != id)
         {
-            _slots.Remove(previous);
+            throw new InvalidOperationException($"Slot {slot} does not belong to '{id}'.");
         }
 
-        _ids[slot] = id;
         _metadata[slot] = metadata;
-        _slots[id] = slot;
+        _texts[slot] = text;
     }
 
     public void Kill(int slot)
     {
         string? id = _ids[slot];
-        if (id is not null)
+        if (id is null)
         {
-            _slots.Remove(id);
+            return;
+        }
+
+        List<int> slots = _documents[id];
+        slots.Remove(slot);
+        if (slots.Count == 0)
+        {
+            _documents.Remove(id);
+        }
+        else
+        {
+            for (int i = 0; i < slots.Count; i++)
+            {
+                _chunkIndex[slots[i]] = i;
+            }
         }
 
         _ids[slot] = null;
         _metadata[slot] = MetadataCodec.Empty;
+        _texts[slot] = null;
+        _chunkIndex[slot] = -1;
+        _liveSlots--;
     }
 
     /// <summary>Applies a native compaction map (old slot -> new slot or ulong.MaxValue).</summary>
     public void Compact(ReadOnlySpan<ulong> oldToNew)
     {
-        var ids = new List<string?>(_slots.Count);
-        var metadata = new List<IReadOnlyDictionary<string, object?>>(_slots.Count);
+        var ids = new List<string?>(_liveSlots);
+        var metadata = new List<IReadOnlyDictionary<string, object?>>(_liveSlots);
+        var texts = new List<string?>(_liveSlots);
         for (int old = 0; old < oldToNew.Length; old++)
         {
             if (oldToNew[old] == ulong.MaxValue)
@@ -83,16 +135,18 @@ internal sealed class SlotTable
 
             ids.Add(_ids[old]);
             metadata.Add(_metadata[old]);
+            texts.Add(_texts[old]);
         }
 
         _ids.Clear();
-        _ids.AddRange(ids);
         _metadata.Clear();
-        _metadata.AddRange(metadata);
-        _slots.Clear();
-        for (int slot = 0; slot < _ids.Count; slot++)
+        _texts.Clear();
+        _chunkIndex.Clear();
+        _documents.Clear();
+        _liveSlots = 0;
+        for (int slot = 0; slot < ids.Count; slot++)
         {
-            _slots[_ids[slot]!] = slot;
+            AppendLive(ids[slot]!, metadata[slot], texts[slot]);
         }
     }
 }

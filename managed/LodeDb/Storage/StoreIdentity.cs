@@ -10,6 +10,8 @@ internal sealed class StoreIdentity
     public const string VectorKind = "vector";
     public const string VectorTask = "vector";
     public const string VectorModel = "none";
+    public const string CustomKind = "custom";
+    public const string TextTask = "text";
 
     public string Model { get; set; } = VectorModel;
 
@@ -27,6 +29,18 @@ internal sealed class StoreIdentity
     public ulong Seed { get; set; }
 
     public int FormatVersion { get; set; } = CurrentFormatVersion;
+
+    /// <summary>Whether raw chunk text is kept (rows file, WAL, journal). Absent in older roots: true.</summary>
+    public bool StoreText { get; set; } = true;
+
+    /// <summary>Whether per-chunk lexical terms are kept when text is not. Absent in older roots: true.</summary>
+    public bool IndexText { get; set; } = true;
+
+    /// <summary>Lexical and hybrid search have a source: stored text or indexed terms.</summary>
+    public bool HasLexical => StoreText || IndexText;
+
+    /// <summary>Terms are persisted per chunk (there is no stored text to tokenize again).</summary>
+    public bool PersistsTerms => IndexText && !StoreText;
 
     public static string ProfileFor(int bits) => $"turboquant-b{bits}";
 }

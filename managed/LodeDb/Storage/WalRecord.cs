@@ -12,7 +12,14 @@ namespace LodeDb;
 /// metadata (u32 + UTF-8 JSON), scale f32, codes. The codes are the native encoder's output,
 /// so replay imports them and never re-encodes. One record per AddVectors call: a batch is all
 /// or nothing.</item>
-/// <item>3 Remove: id (u32 + UTF-8).</item>
+/// <item>3 Remove: id (u32 + UTF-8): the document and all its chunks.</item>
+/// <item>4 ChunkedUpsert: document count u32, code bytes per row u32, then per document id
+/// (u32 + UTF-8), metadata (u32 + UTF-8 JSON), chunk count u32 (at least 1), and per chunk:
+/// scale f32, codes, flags u8 (bit 0: text, bit 1: terms), the chunk text (u32 + UTF-8) when
+/// bit 0 is set, the chunk's lexical terms (count u32, then term u32 + UTF-8 and frequency u32)
+/// when bit 1 is set. Used when a document has several chunks or any chunk carries text or
+/// terms; with <c>StoreText = false</c> no text is written, only codes and (with
+/// <c>IndexText</c>) terms, so replay never re-embeds and never needs the raw text.</item>
 /// </list>
 /// </summary>
 internal abstract class WalRecord
@@ -20,6 +27,7 @@ internal abstract class WalRecord
     public const byte BeginOp = 1;
     public const byte UpsertOp = 2;
     public const byte RemoveOp = 3;
+    public const byte ChunkedUpsertOp = 4;
 
     public static byte[] EncodeBegin(long generation)
     {
@@ -32,6 +40,46 @@ internal abstract class WalRecord
     public static byte[] EncodeUpsert(UpsertBatch batch)
     {
         int bytesPerRow = batch.CodeBytesPerRow;
+        if (batch.IsChunked)
+        {
+            var chunked = new ByteWriter(16 + batch.ChunkCount * (bytesPerRow + 64));
+            chunked.U8(ChunkedUpsertOp);
+            chunked.U32(batch.Count);
+            chunked.U32(bytesPerRow);
+            for (int d = 0; d < batch.Count; d++)
+            {
+                chunked.String(batch.Ids[d]);
+                chunked.Blob(MetadataCodec.Serialize(batch.Metadata[d]));
+                int first = batch.ChunkStarts[d];
+                int end = batch.ChunkStarts[d + 1];
+                chunked.U32(end - first);
+                for (int c = first; c < end; c++)
+                {
+                    chunked.F32(batch.Scales[c]);
+                    chunked.Bytes(batch.Codes.AsSpan(c * bytesPerRow, bytesPerRow));
+                    string? text = batch.Texts[c];
+                    IReadOnlyList<KeyValuePair<string, int>>? terms = batch.PersistTerms ? TermCounts(batch.Tokens[c]) : null;
+                    if (terms is { Count: 0 })
+                    {
+                        terms = null;
+                    }
+
+                    chunked.U8((byte)((text is null ? 0 : 1) | (terms is null ? 0 : 2)));
+                    if (text is not null)
+                    {
+                        chunked.String(text);
+                    }
+
+                    if (terms is not null)
+                    {
+                        RowsFile.WriteTerms(chunked, terms);
+                    }
+                }
+            }
+
+            return chunked.Written.ToArray();
+        }
+
         var writer = new ByteWriter(16 + batch.Count * (bytesPerRow + 64));
         writer.U8(UpsertOp);
         writer.U32(batch.Count);
@@ -94,6 +142,9 @@ internal abstract class WalRecord
             case RemoveOp:
                 record = new RemoveRecord(reader.String());
                 break;
+            case ChunkedUpsertOp:
+                record = new UpsertRecord(DecodeChunked(reader));
+                break;
             default:
                 throw new FormatException($"unknown WAL operation {op}");
         }
@@ -104,6 +155,81 @@ internal abstract class WalRecord
         }
 
         return record;
+    }
+
+    /// <summary>Term frequencies of a token list, in first-occurrence order.</summary>
+    public static IReadOnlyList<KeyValuePair<string, int>> TermCounts(IReadOnlyList<string>? tokens)
+    {
+        if (tokens is null || tokens.Count == 0)
+        {
+            return [];
+        }
+
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var order = new List<string>();
+        foreach (string token in tokens)
+        {
+            if (counts.TryGetValue(token, out int n))
+            {
+                counts[token] = n + 1;
+            }
+            else
+            {
+                counts.Add(token, 1);
+                order.Add(token);
+            }
+        }
+
+        return order.Select(t => new KeyValuePair<string, int>(t, counts[t])).ToArray();
+    }
+
+    private static UpsertBatch DecodeChunked(ByteReader reader)
+    {
+        int count = checked((int)reader.U32());
+        int bytesPerRow = checked((int)reader.U32());
+        if (count <= 0 || count > reader.Remaining)
+        {
+            throw new FormatException($"chunked upsert record with {count} documents");
+        }
+
+        var ids = new string[count];
+        var metadata = new IReadOnlyDictionary<string, object?>[count];
+        var starts = new int[count + 1];
+        var scales = new List<float>();
+        var codes = new List<byte>();
+        var texts = new List<string?>();
+        var tokens = new List<string[]?>();
+        bool anyTerms = false;
+        for (int d = 0; d < count; d++)
+        {
+            ids[d] = reader.String();
+            metadata[d] = MetadataCodec.Deserialize(reader.Blob());
+            int chunks = checked((int)reader.U32());
+            if (chunks <= 0 || chunks > reader.Remaining)
+            {
+                throw new FormatException($"document {d} has {chunks} chunks");
+            }
+
+            for (int c = 0; c < chunks; c++)
+            {
+                scales.Add(reader.F32());
+                codes.AddRange(reader.Take(bytesPerRow));
+                byte flags = reader.U8();
+                if ((flags & ~3) != 0)
+                {
+                    throw new FormatException($"chunk flags {flags}");
+                }
+
+                texts.Add((flags & 1) != 0 ? reader.String() : null);
+                string[]? chunkTokens = (flags & 2) != 0 ? RowsFile.ReadTerms(reader) : null;
+                anyTerms |= chunkTokens is not null;
+                tokens.Add(chunkTokens);
+            }
+
+            starts[d + 1] = scales.Count;
+        }
+
+        return new UpsertBatch(ids, metadata, codes.ToArray(), scales.ToArray(), bytesPerRow, starts, texts.ToArray(), tokens.ToArray(), persistTerms: anyTerms);
     }
 }
 
@@ -122,18 +248,54 @@ internal sealed class RemoveRecord(string id) : WalRecord
     public string Id { get; } = id;
 }
 
-/// <summary>Encoded rows ready to apply: ids, canonical metadata, native codes and scales.</summary>
-internal sealed class UpsertBatch(string[] ids, IReadOnlyDictionary<string, object?>[] metadata, byte[] codes, float[] scales, int codeBytesPerRow)
+/// <summary>
+/// Encoded documents ready to apply: ids, canonical metadata, and per chunk native codes and
+/// scales, the stored text (null when not stored) and the lexical tokens (null when none or
+/// derived from the text). Document d owns chunks ChunkStarts[d] .. ChunkStarts[d + 1] - 1.
+/// </summary>
+internal sealed class UpsertBatch
 {
-    public string[] Ids { get; } = ids;
+    public UpsertBatch(string[] ids, IReadOnlyDictionary<string, object?>[] metadata, byte[] codes, float[] scales, int codeBytesPerRow,
+        int[]? chunkStarts = null, string?[]? texts = null, string[]?[]? tokens = null, bool persistTerms = false)
+    {
+        Ids = ids;
+        Metadata = metadata;
+        Codes = codes;
+        Scales = scales;
+        CodeBytesPerRow = codeBytesPerRow;
+        ChunkStarts = chunkStarts ?? Enumerable.Range(0, ids.Length + 1).ToArray();
+        Texts = texts ?? new string?[scales.Length];
+        Tokens = tokens ?? new string[]?[scales.Length];
+        PersistTerms = persistTerms;
+        if (ChunkStarts.Length != ids.Length + 1 || ChunkStarts[^1] != scales.Length || Texts.Length != scales.Length || Tokens.Length != scales.Length)
+        {
+            throw new FormatException("an upsert batch whose chunk table does not match its rows");
+        }
+    }
 
-    public IReadOnlyDictionary<string, object?>[] Metadata { get; } = metadata;
+    public string[] Ids { get; }
 
-    public byte[] Codes { get; } = codes;
+    public IReadOnlyDictionary<string, object?>[] Metadata { get; }
 
-    public float[] Scales { get; } = scales;
+    public byte[] Codes { get; }
 
-    public int CodeBytesPerRow { get; } = codeBytesPerRow;
+    public float[] Scales { get; }
+
+    public int CodeBytesPerRow { get; }
+
+    public int[] ChunkStarts { get; }
+
+    public string?[] Texts { get; }
+
+    public string[]?[] Tokens { get; }
+
+    /// <summary>Whether the WAL record carries the chunks' terms (IndexText without stored text).</summary>
+    public bool PersistTerms { get; }
 
     public int Count => Ids.Length;
+
+    public int ChunkCount => Scales.Length;
+
+    /// <summary>True when the batch needs the ChunkedUpsert record (several chunks, text or terms).</summary>
+    public bool IsChunked => ChunkCount != Count || Texts.Any(t => t is not null) || (PersistTerms && Tokens.Any(t => t is { Length: > 0 }));
 }
