@@ -7,8 +7,6 @@
 
 #include "search/query_lut.h"
 
-#include <math.h>
-
 void lodedb_query_rotate(const struct lodedb_index *index, const float *query, double *q_rot,
                          double *scratch) {
     for (uint32_t j = 0; j < index->padded_dim; j++) {
@@ -59,9 +57,14 @@ void lodedb_query_lut(const struct lodedb_index *index, const double *q_rot, uin
         for (uint32_t code = 1; code < 16; code++) {
             lo = partial[code] < lo ? partial[code] : lo;
         }
+        /* round(x) = floor(x + 0.5) clamped to 0..255, x >= 0. For y = x + 0.5 >= 0,
+         * floor(y) is the truncation (int32_t)y, and floor(y) > 255 exactly when y >= 256:
+         * the same bytes as floor() without a libm call per entry. NaN (a degenerate step
+         * only) gives 0. */
         for (uint32_t code = 0; code < 16; code++) {
-            double v = floor((partial[code] - lo) * inverse + 0.5);
-            lut[(size_t)g * 16u + code] = (uint8_t)(v > 255.0 ? 255.0 : (v < 0.0 ? 0.0 : v));
+            double y = (partial[code] - lo) * inverse + 0.5;
+            lut[(size_t)g * 16u + code] =
+                y >= 256.0 ? (uint8_t)255u : (y >= 0.0 ? (uint8_t)(int32_t)y : (uint8_t)0u);
         }
     }
     *delta = step;

@@ -5,7 +5,10 @@
  * 1. Scan: the 8-bit LUT kernels score every allowed live slot; blocks are the outer loop and
  *    the queries of a chunk the inner one (accumulate_many), so each block's codes are read
  *    once per chunk. A block with no allowed live slot is skipped before any LUT work. The
- *    approximate scores keep the best `candidates` slots per query in a bounded heap.
+ *    approximate scores keep the best `candidates` slots per query in a bounded heap. Once a
+ *    heap is full, a block whose score bound (largest sum, extreme scale of the block) is
+ *    below the heap's minimum is skipped without per-lane work; the bound is exact (never
+ *    below a lane's score), so the heaps hold the same entries as a full scan.
  * 2. Re-rank: the candidates get the exact estimate scale * <q_rot, x_hat> in double
  *    (query_lut.h), and the best k of those are returned. Scores therefore do not depend on
  *    the SIMD level, and the ranking is that of an ideal TurboQuant up to the candidate cut.
@@ -24,6 +27,10 @@
 #include "search/query_lut.h"
 #include "search/topk.h"
 #include "turbovec/index.h"
+
+#if defined(__SSE2__) && !defined(LODEDB_SEARCH_PORTABLE)
+#include <emmintrin.h>
+#endif
 
 /* Queries scanned together: their LUTs (groups * 16 bytes each, 24 KiB at d = 1536 4-bit)
  * stay in L2 while a block's codes are reused for each of them. */
@@ -87,6 +94,88 @@ static uint32_t lowest_bit(uint32_t x) {
 #endif
 }
 
+/* Per-block reductions for the bound in scan_part. Two versions that return the same
+ * values: SSE2 (baseline on x86-64, where compilers keep a running 32-bit integer maximum
+ * scalar or emulate it with compare-and-blend) and portable C (vectorised as is where the
+ * ISA has 32-bit integer max, e.g. NEON). LODEDB_SEARCH_PORTABLE forces the portable one,
+ * to test it on x86. */
+#if defined(__SSE2__) && !defined(LODEDB_SEARCH_PORTABLE)
+/* The largest of a block's 32 sums, as a float: exact, since sums are < 2^24
+ * (scan_kernels.h). */
+static float block_max_sum(const uint32_t *sums) {
+    const __m128i *v = (const __m128i *)sums;
+    __m128 a = _mm_max_ps(_mm_cvtepi32_ps(_mm_loadu_si128(v)),
+                          _mm_cvtepi32_ps(_mm_loadu_si128(v + 1)));
+    __m128 b = _mm_max_ps(_mm_cvtepi32_ps(_mm_loadu_si128(v + 2)),
+                          _mm_cvtepi32_ps(_mm_loadu_si128(v + 3)));
+    __m128 c = _mm_max_ps(_mm_cvtepi32_ps(_mm_loadu_si128(v + 4)),
+                          _mm_cvtepi32_ps(_mm_loadu_si128(v + 5)));
+    __m128 d = _mm_max_ps(_mm_cvtepi32_ps(_mm_loadu_si128(v + 6)),
+                          _mm_cvtepi32_ps(_mm_loadu_si128(v + 7)));
+    __m128 m = _mm_max_ps(_mm_max_ps(a, b), _mm_max_ps(c, d));
+    m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+    m = _mm_max_ss(m, _mm_shuffle_ps(m, m, 1));
+    return _mm_cvtss_f32(m);
+}
+
+/* The smallest and largest scale of a block; 0 when some scale is negative, -0.0 or NaN, in
+ * which case the block takes the per-lane path without the bound (lodedb_index_add gives
+ * scales norm / <u_rot, x_hat> > 0 and removed or unused slots hold +0, but
+ * lodedb_index_import_rows accepts any finite scale, negative ones included). Without those,
+ * minps / maxps are exact whatever the order. A set sign bit in the OR of all scales (or in
+ * an unordered-compare mask) rejects. */
+static int block_scale_range(const float *scales, float *out_min, float *out_max) {
+    __m128 lo = _mm_loadu_ps(scales);
+    __m128 hi = lo;
+    __m128 bad = _mm_or_ps(lo, _mm_cmpunord_ps(lo, lo));
+    for (uint32_t j = 4; j < LODEDB_BLOCK_SIZE; j += 4) {
+        __m128 x = _mm_loadu_ps(scales + j);
+        lo = _mm_min_ps(lo, x);
+        hi = _mm_max_ps(hi, x);
+        bad = _mm_or_ps(bad, _mm_or_ps(x, _mm_cmpunord_ps(x, x)));
+    }
+    if (_mm_movemask_ps(bad) != 0) {
+        return 0;
+    }
+    lo = _mm_min_ps(lo, _mm_movehl_ps(lo, lo));
+    lo = _mm_min_ss(lo, _mm_shuffle_ps(lo, lo, 1));
+    hi = _mm_max_ps(hi, _mm_movehl_ps(hi, hi));
+    hi = _mm_max_ss(hi, _mm_shuffle_ps(hi, hi, 1));
+    *out_min = _mm_cvtss_f32(lo);
+    *out_max = _mm_cvtss_f32(hi);
+    return 1;
+}
+#else
+/* As above: the largest sum, as a float (exact). */
+static float block_max_sum(const uint32_t *sums) {
+    int32_t top = 0;
+    for (uint32_t j = 0; j < LODEDB_BLOCK_SIZE; j++) {
+        int32_t s = (int32_t)sums[j];
+        top = s > top ? s : top;
+    }
+    return (float)top;
+}
+
+/* As above. For floats with a clear sign bit the bit patterns order like the values, +inf
+ * below every NaN, so the range is an integer min / max. */
+static int block_scale_range(const float *scales, float *out_min, float *out_max) {
+    int32_t lo = INT32_MAX;
+    int32_t hi = INT32_MIN;
+    for (uint32_t j = 0; j < LODEDB_BLOCK_SIZE; j++) {
+        int32_t b;
+        memcpy(&b, &scales[j], sizeof b);
+        lo = b < lo ? b : lo;
+        hi = b > hi ? b : hi;
+    }
+    if (lo < 0 || hi > INT32_C(0x7f800000)) {
+        return 0;
+    }
+    memcpy(out_min, &lo, sizeof *out_min);
+    memcpy(out_max, &hi, sizeof *out_max);
+    return 1;
+}
+#endif
+
 static void scan_part(void *context, size_t part) {
     const scan_context *ctx = context;
     const struct lodedb_index *index = ctx->index;
@@ -103,10 +192,29 @@ static void scan_part(void *context, size_t part) {
         ctx->kernels->accumulate_many(index->blocks + (size_t)block * block_bytes, ctx->luts,
                                       ctx->query_count, index->groups, acc);
         const float *scales = index->scales + block * LODEDB_BLOCK_SIZE;
+        float scale_min = 0.0f;
+        float scale_max = 0.0f;
+        int bounded = block_scale_range(scales, &scale_min, &scale_max);
         for (uint32_t q = 0; q < ctx->query_count; q++) {
             const uint32_t *sums = acc + q * LODEDB_BLOCK_SIZE;
             double delta = ctx->delta[q];
             double bias = ctx->bias[q];
+            lodedb_topk *heap = &heaps[q];
+            /* Block reject, exact: lane j's score is F(scale_j, s_j) =
+             * (float)(scale_j * (delta * s_j + bias)), each operation rounded once in double
+             * (no contraction), and rounding is monotone. With delta >= 0 and scales >= 0,
+             * F(scale_j, s_j) <= F(scale_j, s_max), and with dot = delta * s_max + bias that
+             * is at most F(scale_max, .) when dot >= 0 and F(scale_min, .) when dot < 0. When
+             * that bound is below the heap's minimum, every lane would fail the lane test
+             * below (approx < minimum), so skipping the block keeps exactly the same heap. A
+             * NaN anywhere makes the compare false and takes the per-lane path. */
+            if (bounded && heap->size == heap->capacity && delta >= 0.0) {
+                double dot = delta * (double)block_max_sum(sums) + bias;
+                float bound = (float)((double)(dot >= 0.0 ? scale_max : scale_min) * dot);
+                if (bound < heap->items[0].score) {
+                    continue;
+                }
+            }
             /* All 32 lanes in one branch-free (vectorisable) loop, then only the allowed
              * lanes that can enter the heap are pushed. Sums are < 2^24, so the int32
              * conversion is exact. */
@@ -115,7 +223,6 @@ static void scan_part(void *context, size_t part) {
                 double dot = delta * (double)(int32_t)sums[j] + bias;
                 approx[j] = (float)((double)scales[j] * dot);
             }
-            lodedb_topk *heap = &heaps[q];
             for (uint32_t left = candidates; left != 0; left &= left - 1u) {
                 uint32_t j = lowest_bit(left);
                 if (heap->size == heap->capacity && approx[j] < heap->items[0].score) {

@@ -3,7 +3,11 @@
 #include <math.h>
 
 #include "../turbovec/test_random.h"
+#include "scan/scan_kernels.h"
+#include "search/query_lut.h"
+#include "search/topk.h"
 #include "test_support.h"
+#include "turbovec/index.h"
 
 typedef struct results {
     uint64_t *slots;
@@ -124,6 +128,313 @@ static void check_against_reference(const lodedb_index *index, const float *quer
     }
     free(ref_slots);
     free(ref_scores);
+}
+
+/* The search's algorithm spelled out slot by slot, with no early reject: the approximate
+ * score of every allowed live slot from the scalar kernel's sums (the same double expression
+ * as src/search/search.c), the best k + max(k, 16) of them by (score, lower slot) (16 =
+ * LODEDB_RERANK_EXTRA's default), their exact estimates, the best k. Every shortcut of the
+ * scan (per-block bounds, skipped lanes) must return exactly these bytes. */
+static void reference_search(const lodedb_index *index, const float *query, uint32_t k,
+                             const uint64_t *mask, uint64_t words, uint64_t *slots,
+                             float *scores, uint32_t *count) {
+    const lodedb_scan_kernels *scalar = lodedb_scan_kernels_for(LODEDB_SIMD_SCALAR);
+    double *q_rot = malloc(sizeof(double) * 2u * index->padded_dim);
+    uint8_t *lut = malloc((size_t)index->groups * 16u);
+    lodedb_hit *hits = malloc(sizeof(lodedb_hit) * (index->slot_count + 1));
+    double delta = 0.0;
+    double bias = 0.0;
+    lodedb_query_rotate(index, query, q_rot, q_rot + index->padded_dim);
+    lodedb_query_lut(index, q_rot, lut, &delta, &bias);
+    size_t n = 0;
+    size_t block_bytes = lodedb_index_block_bytes(index);
+    for (uint64_t block = 0; block * LODEDB_BLOCK_SIZE < index->slot_count; block++) {
+        uint32_t sums[LODEDB_BLOCK_SIZE];
+        scalar->accumulate(index->blocks + block * block_bytes, lut, index->groups, sums);
+        for (uint32_t j = 0; j < LODEDB_BLOCK_SIZE; j++) {
+            uint64_t slot = block * LODEDB_BLOCK_SIZE + j;
+            int32_t live = 0;
+            if (slot >= index->slot_count ||
+                lodedb_index_is_live(index, slot, &live) != LODEDB_OK || !live ||
+                !allowed(mask, words, slot)) {
+                continue;
+            }
+            double dot = delta * (double)(int32_t)sums[j] + bias;
+            hits[n].score = (float)((double)index->scales[slot] * dot);
+            hits[n].slot = slot;
+            n++;
+        }
+    }
+    lodedb_hits_sort(hits, n);
+    size_t candidates = (size_t)k + (k > 16 ? k : 16);
+    if (n > candidates) {
+        n = candidates;
+    }
+    for (size_t i = 0; i < n; i++) {
+        hits[i].score = lodedb_query_exact_score(index, q_rot, hits[i].slot);
+    }
+    lodedb_hits_sort(hits, n);
+    *count = (uint32_t)(n < k ? n : k);
+    for (uint32_t i = 0; i < k; i++) {
+        slots[i] = i < *count ? hits[i].slot : LODEDB_NO_SLOT;
+        scores[i] = i < *count ? hits[i].score : 0.0f;
+    }
+    free(q_rot);
+    free(lut);
+    free(hits);
+}
+
+/* Search (batched, single, 1 and 3 threads) == reference_search, byte for byte. */
+static void check_matches_reference(const lodedb_index *index, const float *queries,
+                                    uint64_t qn, uint32_t k, const uint64_t *mask,
+                                    uint64_t words) {
+    lodedb_index_info info;
+    lodedb_index_get_info(index, &info);
+    results ref = results_new(qn, k);
+    results got = results_new(qn, k);
+    for (uint64_t q = 0; q < qn; q++) {
+        reference_search(index, queries + q * info.dim, k, mask, words, ref.slots + q * k,
+                         ref.scores + q * k, ref.counts + q);
+    }
+    static const uint32_t thread_counts[] = {1, 3};
+    for (size_t t = 0; t < 2; t++) {
+        CHECK_OK(lodedb_index_search(index, queries, qn, k, mask, words, thread_counts[t],
+                                     got.slots, got.scores, got.counts));
+        CHECK(results_equal(&ref, &got, qn, k));
+        for (uint64_t q = 0; q < qn; q++) {
+            CHECK_OK(lodedb_index_search(index, queries + q * info.dim, 1, k, mask, words,
+                                         thread_counts[t], got.slots + q * k,
+                                         got.scores + q * k, got.counts + q));
+        }
+        CHECK(results_equal(&ref, &got, qn, k));
+    }
+    results_free(&ref);
+    results_free(&got);
+}
+
+/* The scan skips blocks whose bound (largest sum, extreme scale) cannot enter the heap: it
+ * must keep exactly the candidates of a full scan, for k = 1, k > n, filters, all-equal
+ * scores (bound == heap minimum, ties by slot) and imported rows with negative, -0.0, zero
+ * and mixed scales (which take the unbounded per-lane path). */
+static void test_block_bound_matches_full_scan(void) {
+    static const uint32_t ks[] = {1, 10, 40};
+    for (uint32_t bits = 2; bits <= 4; bits += 2) {
+        uint32_t dim = 64;
+        uint64_t n = 4000;
+        uint64_t qn = 12;
+        float *v = NULL;
+        lodedb_index *index = make_filled(dim, bits, n, 90 + bits, &v);
+        REQUIRE(index != NULL);
+        float *queries = malloc(sizeof(float) * dim * qn);
+        test_rng rng = test_rng_make(300 + bits);
+        test_unit_vectors(&rng, queries, qn, dim);
+        /* One query is a stored vector, one its negation (every dot < 0 at the top). */
+        memcpy(queries, v + 17 * dim, sizeof(float) * dim);
+        for (uint32_t j = 0; j < dim; j++) {
+            queries[dim + j] = -queries[2 * dim + j];
+        }
+        uint64_t mask[63];
+        for (int i = 0; i < 63; i++) {
+            mask[i] = test_rng_next(&rng) & test_rng_next(&rng);
+        }
+        for (size_t i = 0; i < 3; i++) {
+            check_matches_reference(index, queries, qn, ks[i], NULL, 0);
+            check_matches_reference(index, queries, qn, ks[i], mask, 63);
+        }
+
+        /* Imported rows with mixed scales: negative, -0.0, +0 and large, in some blocks;
+         * other blocks all positive; then k beyond n. */
+        lodedb_index_info info;
+        lodedb_index_get_info(index, &info);
+        uint8_t *codes = malloc(info.code_bytes_per_row * n);
+        float *scales = malloc(sizeof(float) * n);
+        CHECK_OK(lodedb_index_export_rows(index, 0, n, codes, info.code_bytes_per_row * n,
+                                          scales, n));
+        for (uint64_t i = 0; i < n; i++) {
+            uint64_t block = i / LODEDB_BLOCK_SIZE;
+            if (block % 3 == 0) {
+                continue;
+            }
+            switch ((i * 7) % 5) {
+            case 0: scales[i] = -scales[i]; break;
+            case 1: scales[i] = block % 3 == 1 ? -0.0f : 0.0f; break;
+            case 2: scales[i] *= 1000.0f; break;
+            default: break;
+            }
+        }
+        lodedb_index *imported = NULL;
+        CHECK_OK(lodedb_index_create(dim, bits, 90 + bits, &imported));
+        REQUIRE(imported != NULL);
+        uint64_t first = 0;
+        CHECK_OK(lodedb_index_import_rows(imported, codes, info.code_bytes_per_row * n, scales,
+                                          n, n, &first));
+        for (size_t i = 0; i < 3; i++) {
+            check_matches_reference(imported, queries, qn, ks[i], NULL, 0);
+        }
+        /* One code row repeated with slowly rising (then falling) scales: every block's best
+         * lane beats the heap's minimum by a hair (then never does), so a bound that is
+         * too tight by a fraction of a step, or too loose, shows. */
+        uint64_t reps = 3000;
+        uint8_t *row_codes = malloc(info.code_bytes_per_row * reps);
+        float *row_scales = malloc(sizeof(float) * reps);
+        for (int falling = 0; falling < 2; falling++) {
+            for (uint64_t i = 0; i < reps; i++) {
+                size_t row = info.code_bytes_per_row;
+                memcpy(row_codes + i * row, codes + 17 * row, row);
+                uint64_t step = falling ? reps - i : i;
+                row_scales[i] = (float)(1.0 + 1e-5 * (double)step);
+            }
+            lodedb_index *rising = NULL;
+            CHECK_OK(lodedb_index_create(dim, bits, 90 + bits, &rising));
+            REQUIRE(rising != NULL);
+            CHECK_OK(lodedb_index_import_rows(rising, row_codes, info.code_bytes_per_row * reps,
+                                              row_scales, reps, reps, &first));
+            check_matches_reference(rising, v + 17 * dim, 1, 1, NULL, 0);
+            check_matches_reference(rising, v + 17 * dim, 1, 10, NULL, 0);
+            check_matches_reference(rising, queries, qn, 10, NULL, 0);
+            results up = results_new(1, 10);
+            CHECK_OK(lodedb_index_search(rising, v + 17 * dim, 1, 10, NULL, 0, 1, up.slots,
+                                         up.scores, up.counts));
+            CHECK(up.slots[0] == (falling ? 0 : reps - 1));
+            results_free(&up);
+            lodedb_index_free(rising);
+        }
+        free(row_codes);
+        free(row_scales);
+
+        /* All scales negative. */
+        for (uint64_t i = 0; i < n; i++) {
+            scales[i] = -fabsf(scales[i]) - 0.5f;
+        }
+        lodedb_index *negative = NULL;
+        CHECK_OK(lodedb_index_create(dim, bits, 90 + bits, &negative));
+        REQUIRE(negative != NULL);
+        CHECK_OK(lodedb_index_import_rows(negative, codes, info.code_bytes_per_row * n, scales,
+                                          n, n, &first));
+        check_matches_reference(negative, queries, qn, 10, NULL, 0);
+        lodedb_index_free(negative);
+        lodedb_index_free(imported);
+        free(codes);
+        free(scales);
+
+        /* k > n over a few blocks. */
+        lodedb_index *small = make_filled(dim, bits, 70, 5 + bits, NULL);
+        REQUIRE(small != NULL);
+        check_matches_reference(small, queries, qn, 80, NULL, 0);
+        check_matches_reference(small, queries, qn, 1, NULL, 0);
+        lodedb_index_free(small);
+
+        /* Every score negative: vectors clustered around u, queries near -u, so the heap's
+         * minimum and every block's bound are negative (the bound then takes the smallest
+         * scale of the block). */
+        float *cluster = malloc(sizeof(float) * dim * 2000);
+        test_unit_vectors(&rng, cluster, 2000, dim);
+        for (uint64_t i = 0; i < 2000; i++) {
+            double norm = 0.0;
+            for (uint32_t j = 0; j < dim; j++) {
+                float x = v[j] + 0.35f * cluster[i * dim + j];
+                cluster[i * dim + j] = x;
+                norm += (double)x * x;
+            }
+            for (uint32_t j = 0; j < dim; j++) {
+                cluster[i * dim + j] = (float)(cluster[i * dim + j] / sqrt(norm));
+            }
+        }
+        lodedb_index *clustered = NULL;
+        CHECK_OK(lodedb_index_create(dim, bits, 12, &clustered));
+        REQUIRE(clustered != NULL);
+        CHECK_OK(lodedb_index_add(clustered, cluster, 2000, &first));
+        for (uint64_t q = 0; q < qn; q++) {
+            for (uint32_t j = 0; j < dim; j++) {
+                queries[q * dim + j] = -cluster[(q * 37) * dim + j];
+            }
+        }
+        results neg = results_new(1, 10);
+        CHECK_OK(lodedb_index_search(clustered, queries, 1, 10, NULL, 0, 1, neg.slots,
+                                     neg.scores, neg.counts));
+        CHECK(neg.counts[0] == 10 && neg.scores[0] < 0.0f);
+        results_free(&neg);
+        for (size_t i = 0; i < 3; i++) {
+            check_matches_reference(clustered, queries, qn, ks[i], NULL, 0);
+        }
+        lodedb_index_free(clustered);
+        free(cluster);
+
+        /* All-equal scores: 700 copies of one vector (plus a few others), so the bound of
+         * every later block equals the heap minimum and only the lower slots may stay. */
+        lodedb_index *same = NULL;
+        CHECK_OK(lodedb_index_create(dim, bits, 8, &same));
+        REQUIRE(same != NULL);
+        CHECK_OK(lodedb_index_add(same, v + 3 * dim, 5, &first));
+        for (int i = 0; i < 700; i++) {
+            CHECK_OK(lodedb_index_add(same, v, 1, &first));
+        }
+        CHECK_OK(lodedb_index_add(same, v + 9 * dim, 40, &first));
+        check_matches_reference(same, v, 1, 1, NULL, 0);
+        check_matches_reference(same, v, 1, 10, NULL, 0);
+        check_matches_reference(same, queries, qn, 10, NULL, 0);
+        results r = results_new(1, 10);
+        CHECK_OK(lodedb_index_search(same, v, 1, 10, NULL, 0, 2, r.slots, r.scores, r.counts));
+        for (uint32_t i = 0; i < 10; i++) {
+            CHECK(r.slots[i] == 5 + i && r.scores[i] == r.scores[0]);
+        }
+        results_free(&r);
+        lodedb_index_free(same);
+
+        free(queries);
+        free(v);
+        lodedb_index_free(index);
+    }
+}
+
+/* lodedb_query_lut's bytes equal round-half-up through floor(), clamped to 0..255 (its
+ * quantization is written without floor() for speed), for both bit widths and several
+ * dimensions, a zero query included. */
+static void test_lut_rounding(void) {
+    static const uint32_t dims[] = {8, 64, 512};
+    for (uint32_t bits = 2; bits <= 4; bits += 2) {
+        for (size_t d = 0; d < 3; d++) {
+            uint32_t dim = dims[d];
+            lodedb_index *index = NULL;
+            CHECK_OK(lodedb_index_create(dim, bits, 31, &index));
+            REQUIRE(index != NULL);
+            float *q = malloc(sizeof(float) * dim * 4);
+            test_rng rng = test_rng_make(dim + bits);
+            test_unit_vectors(&rng, q, 3, dim);
+            memset(q + 3 * dim, 0, sizeof(float) * dim);
+            double *q_rot = malloc(sizeof(double) * 2u * index->padded_dim);
+            uint8_t *lut = malloc((size_t)index->groups * 16u);
+            const float *c = index->codebook.centroids;
+            for (int i = 0; i < 4; i++) {
+                double delta = 0.0;
+                double bias = 0.0;
+                lodedb_query_rotate(index, q + i * dim, q_rot, q_rot + index->padded_dim);
+                lodedb_query_lut(index, q_rot, lut, &delta, &bias);
+                double inverse = 1.0 / delta;
+                int mismatches = 0;
+                for (uint32_t g = 0; g < index->groups; g++) {
+                    double partial[16];
+                    double lo = 0.0;
+                    for (uint32_t code = 0; code < 16; code++) {
+                        partial[code] = bits == 4 ? q_rot[g] * (double)c[code]
+                                                  : q_rot[2u * g] * (double)c[code & 3u] +
+                                                        q_rot[2u * g + 1u] * (double)c[code >> 2];
+                        lo = code == 0 || partial[code] < lo ? partial[code] : lo;
+                    }
+                    for (uint32_t code = 0; code < 16; code++) {
+                        double v = floor((partial[code] - lo) * inverse + 0.5);
+                        uint8_t want = (uint8_t)(v > 255.0 ? 255.0 : (v < 0.0 ? 0.0 : v));
+                        mismatches += lut[g * 16u + code] != want;
+                    }
+                }
+                CHECK(mismatches == 0);
+            }
+            free(q);
+            free(q_rot);
+            free(lut);
+            lodedb_index_free(index);
+        }
+    }
 }
 
 static void test_dimensions(void) {
@@ -454,5 +765,7 @@ int main(void) {
     RUN_TEST(test_batch_threads_levels_agree);
     RUN_TEST(test_errors_leave_outputs_defined);
     RUN_TEST(test_large_k);
+    RUN_TEST(test_block_bound_matches_full_scan);
+    RUN_TEST(test_lut_rounding);
     TEST_MAIN_END();
 }
