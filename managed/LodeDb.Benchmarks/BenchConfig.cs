@@ -79,3 +79,53 @@ public sealed class OverheadColumn : IColumn
 
     public override string ToString() => ColumnName;
 }
+
+/// <summary><see cref="LatencyConfig"/> plus <see cref="PerSecondColumn"/>: for benchmarks reported per item (OperationsPerInvoke).</summary>
+public sealed class ThroughputConfig : ManualConfig
+{
+    public ThroughputConfig()
+    {
+        AddColumn(StatisticColumn.P50, StatisticColumn.P95, StatisticColumn.Min, StatisticColumn.Max);
+        AddColumn(new PerSecondColumn());
+        AddDiagnoser(BenchmarkDotNet.Diagnosers.MemoryDiagnoser.Default);
+    }
+}
+
+/// <summary>
+/// Items per second at the median: 1 s / P50 of one operation. With OperationsPerInvoke = n the
+/// operation is one item (e.g. one text embedded), so this is the throughput in items/s.
+/// </summary>
+public sealed class PerSecondColumn : IColumn
+{
+    public string Id => nameof(PerSecondColumn);
+
+    public string ColumnName => "Texts/s (P50)";
+
+    public bool AlwaysShow => true;
+
+    public ColumnCategory Category => ColumnCategory.Custom;
+
+    public int PriorityInCategory => 0;
+
+    public bool IsNumeric => true;
+
+    public UnitType UnitType => UnitType.Dimensionless;
+
+    public string Legend => "1 second divided by the median time of one operation (one text): texts per second";
+
+    public bool IsAvailable(Summary summary) => true;
+
+    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
+
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+    {
+        double? nanoseconds = summary[benchmarkCase]?.ResultStatistics?.Median;
+        return nanoseconds is > 0
+            ? (1e9 / nanoseconds.Value).ToString("N0", System.Globalization.CultureInfo.InvariantCulture)
+            : "?";
+    }
+
+    public override string ToString() => ColumnName;
+}

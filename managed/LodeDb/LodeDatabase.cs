@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using LodeDb.Embeddings.Onnx;
 using LodeDb.Lexical;
 using LodeDb.Native;
 using LodeDb.Native.Interop;
@@ -30,6 +31,9 @@ public sealed partial class LodeDatabase : IDisposable
 
     private static readonly string[] Presets = ["minilm", "bge", "clip"];
 
+    /// <summary>Presets recognised but not yet implemented (image + text).</summary>
+    private const string UnsupportedPreset = "clip";
+
     private readonly ReaderWriterLockSlim _gate = new(LockRecursionPolicy.NoRecursion);
     private readonly string _path;
     private readonly bool _readOnly;
@@ -37,7 +41,8 @@ public sealed partial class LodeDatabase : IDisposable
     private readonly Durability _durability;
     private readonly int _checkpointRecords;
     private readonly long _checkpointBytes;
-    private readonly IEmbeddingGenerator<string, Embedding<float>>? _embedder;
+    private IEmbeddingGenerator<string, Embedding<float>>? _embedder;
+    private bool _ownsEmbedder;
     private readonly int _maxChunkChars;
     private Bm25Index? _bm25;
     private readonly EmbeddingCounters _ingestEmbeddings = new();
@@ -91,10 +96,14 @@ public sealed partial class LodeDatabase : IDisposable
     /// <summary>
     /// Opens the database in <paramref name="path"/>, creating the folder and an index when it
     /// holds none: vector-only (<see cref="LodeDbOptions.VectorDim"/>) or text through a custom
-    /// embedder (<see cref="LodeDbOptions.Embedder"/> + <see cref="LodeDbOptions.ModelName"/>).
+    /// embedder (<see cref="LodeDbOptions.Embedder"/> + <see cref="LodeDbOptions.ModelName"/>), or
+    /// text through a preset model (<see cref="LodeDbOptions.Model"/> "minilm" | "bge", files from
+    /// <see cref="LodeDbOptions.ModelDirectory"/>, else <c>LODEDB_MODEL_DIR</c>, else the per-user cache).
     /// Identity options that are set must match the recorded identity; a custom-embedder index
-    /// needs its embedder on every open.
+    /// needs its embedder on every open; a preset index loads its recorded preset.
     /// </summary>
+    /// <exception cref="ModelNotFoundException">A preset's model folder or file is missing; the message gives <c>lodedb models pull &lt;preset&gt;</c>.</exception>
+    /// <exception cref="ModelFormatException">The preset's folder holds a model that does not fit it (e.g. another dimension).</exception>
     /// <exception cref="IdentityMismatchException">An identity option differs from the recorded one.</exception>
     /// <exception cref="ConcurrentWriterException">Another writer holds the folder past the lock timeout.</exception>
     /// <exception cref="CorruptDatabaseException">A committed file fails its checks.</exception>
@@ -123,6 +132,13 @@ public sealed partial class LodeDatabase : IDisposable
             }
             else
             {
+                if (options.Model is not null && !File.Exists(System.IO.Path.Combine(full, RootFileName)))
+                {
+                    // Creating a preset index: load the model first, so a missing or wrong model
+                    // folder fails before anything is written (not even the folder).
+                    database.OpenPresetEmbedder(options.Model, options);
+                }
+
                 Directory.CreateDirectory(full);
                 database._lock = WriterLock.Acquire(full, options.LockTimeout ?? EnvironmentDefaults.LockTimeout());
                 database.LoadForWriting(options);
@@ -497,6 +513,12 @@ public sealed partial class LodeDatabase : IDisposable
             throw new ArgumentOutOfRangeException(nameof(options), options.MaxChunkChars, $"MaxChunkChars must be at least {MinChunkChars}.");
         }
 
+        if (options.ModelDirectory is not null && (options.VectorDim is not null || options.Embedder is not null))
+        {
+            string other = options.VectorDim is not null ? $"VectorDim = {options.VectorDim}" : "Embedder";
+            throw new ArgumentException($"ModelDirectory = \"{options.ModelDirectory}\" and {other} are mutually exclusive: ModelDirectory locates the files of a Model preset. Set one of them.", nameof(options));
+        }
+
         if (options.Model is not null && options.VectorDim is not null)
         {
             throw new ArgumentException($"Model = \"{options.Model}\" and VectorDim = {options.VectorDim} are mutually exclusive: a preset fixes its dimension. Set one of them.", nameof(options));
@@ -519,9 +541,14 @@ public sealed partial class LodeDatabase : IDisposable
                 throw new ArgumentException($"Model \"{model}\" is not a preset; use one of {string.Join(", ", Presets)}, or VectorDim for a vector-only index.", nameof(options));
             }
 
+            if (model == UnsupportedPreset)
+            {
+                throw new NotSupportedException($"Model = \"{model}\" (image and text in one space) is not yet supported by this LodeDb build. Use a text preset (\"minilm\" or \"bge\"), or VectorDim with vectors you compute yourself.");
+            }
+
             if (options.BitWidth is int presetBits && presetBits != DefaultBitWidth)
             {
-                throw new ArgumentException($"The preset \"{model}\" stores {DefaultBitWidth}-bit codes; BitWidth = {presetBits} conflicts with it. Leave BitWidth unset.", nameof(options));
+                throw new ArgumentException($"Model = \"{model}\" and BitWidth = {presetBits} conflict: a preset stores {DefaultBitWidth}-bit codes. Leave BitWidth unset (or set it to {DefaultBitWidth}).", nameof(options));
             }
         }
 
@@ -555,9 +582,10 @@ public sealed partial class LodeDatabase : IDisposable
                 throw new IdentityMismatchException(path, "Kind", stored.Kind, "preset");
             }
 
-            if (stored.Model != model)
+            string storedPreset = PresetNameOf(stored);
+            if (storedPreset != model)
             {
-                throw new IdentityMismatchException(path, "Model", stored.Model, model);
+                throw new IdentityMismatchException(path, "Model", storedPreset, model);
             }
         }
 
@@ -616,7 +644,15 @@ public sealed partial class LodeDatabase : IDisposable
             throw new IdentityMismatchException(path, "Seed", stored.Seed.ToString(CultureInfo.InvariantCulture), seed.ToString(CultureInfo.InvariantCulture));
         }
 
-        if (stored.Kind is not (StoreIdentity.VectorKind or StoreIdentity.CustomKind))
+        if (stored.Kind == StoreIdentity.PresetKind)
+        {
+            string preset = PresetNameOf(stored);
+            if (!TextModelPresets.TryGet(preset, out _) || preset != preset.ToLowerInvariant())
+            {
+                throw new LodeDatabaseException($"The database at '{path}' is a preset index of \"{preset}\" (model {stored.Model}), which is not yet supported by this LodeDb build; it supports the text presets {string.Join(", ", TextModelPresets.Names)}.");
+            }
+        }
+        else if (stored.Kind is not (StoreIdentity.VectorKind or StoreIdentity.CustomKind))
         {
             throw new LodeDatabaseException($"The database at '{path}' is a {stored.Kind} index (model {stored.Model}); opening it needs the embedder package, which this build does not include.");
         }
@@ -859,5 +895,10 @@ public sealed partial class LodeDatabase : IDisposable
         _index = null;
         _lock?.Dispose();
         _lock = null;
+        if (_ownsEmbedder)
+        {
+            (_embedder as IDisposable)?.Dispose();
+            _ownsEmbedder = false;
+        }
     }
 }

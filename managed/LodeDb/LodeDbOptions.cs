@@ -13,11 +13,27 @@ public sealed class LodeDbOptions
     public int? VectorDim { get; init; }
 
     /// <summary>
-    /// A preset embedding model ("minilm", "bge", "clip"). Presets need an embedder package that
-    /// this build does not ship yet; the option exists so a preset index is never opened as a
-    /// vector index (and the reverse). Mutually exclusive with <see cref="VectorDim"/>.
+    /// A preset text model: "minilm" (sentence-transformers/all-MiniLM-L6-v2, 384-d) or "bge"
+    /// (BAAI/bge-base-en-v1.5, 768-d, query prefix). The model files are read from
+    /// <see cref="ModelDirectory"/> (download them with <c>lodedb models pull &lt;preset&gt;</c>).
+    /// A preset fixes the dimension and the bit width (4). Mutually exclusive with
+    /// <see cref="VectorDim"/> and <see cref="Embedder"/>. "clip" is not yet supported.
+    /// Unset on reopen: the recorded preset is used.
     /// </summary>
     public string? Model { get; init; }
+
+    /// <summary>
+    /// Models root of a preset index: the preset's files are in <c>&lt;root&gt;/&lt;preset&gt;</c> (or in
+    /// the root itself). Default: the <c>LODEDB_MODEL_DIR</c> environment variable, else the
+    /// per-user cache (<c>LocalApplicationData/lodedb/models</c>). Not recorded in the index.
+    /// </summary>
+    public string? ModelDirectory { get; init; }
+
+    /// <summary>
+    /// Tests only: a variant of the preset named by <see cref="Model"/> (or recorded in the
+    /// index) to load instead of the built-in one, e.g. with another dimension for a fixture model.
+    /// </summary>
+    internal LodeDb.Embeddings.Onnx.TextModelPreset? PresetOverride { get; init; }
 
     /// <summary>
     /// A custom text embedder: <c>Add(text)</c> and <c>Search(text)</c> call it (queries with the

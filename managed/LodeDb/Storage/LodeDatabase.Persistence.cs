@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using LodeDb.Lexical;
+using LodeDb.Embeddings.Onnx;
 using LodeDb.Native;
 using LodeDb.Native.Interop;
 
@@ -33,6 +34,7 @@ public sealed partial class LodeDatabase
 
         CommitRoot root = ReadRoot();
         CheckIdentity(_path, root.Identity, options);
+        OpenRecordedPresetEmbedder(root.Identity, options);
         LoadGeneration(root);
         WalReplay replay = ReplayWal();
         if (_commitMode == CommitMode.Generation)
@@ -68,13 +70,13 @@ public sealed partial class LodeDatabase
 
     private void Create(LodeDbOptions options)
     {
-        if (options.Model is not null)
-        {
-            throw new NotSupportedException($"Model = \"{options.Model}\" needs the embedder package, which this build does not include. Create a vector-only index with VectorDim instead.");
-        }
-
+        TextModelPreset? preset = options.Model is string model ? OpenPresetEmbedder(model, options) : null;
         int dim;
-        if (options.Embedder is not null)
+        if (preset is not null)
+        {
+            dim = EmbedderDimension(_embedder!);
+        }
+        else if (options.Embedder is not null)
         {
             dim = EmbedderDimension(options.Embedder);
         }
@@ -98,7 +100,14 @@ public sealed partial class LodeDatabase
             StoreText = storeText,
             IndexText = options.IndexText ?? storeText,
         };
-        if (options.Embedder is not null)
+        if (preset is not null)
+        {
+            _identity.Kind = StoreIdentity.PresetKind;
+            _identity.Task = StoreIdentity.TextTask;
+            _identity.Model = preset.Repository;
+            _identity.Preset = preset.Name;
+        }
+        else if (options.Embedder is not null)
         {
             _identity.Kind = StoreIdentity.CustomKind;
             _identity.Task = StoreIdentity.TextTask;
@@ -131,6 +140,7 @@ public sealed partial class LodeDatabase
             {
                 CommitRoot root = ParseRoot(rootText);
                 CheckIdentity(_path, root.Identity, options);
+                OpenRecordedPresetEmbedder(root.Identity, options);
                 LoadGeneration(root);
                 WalReplay replay = ReplayWal();
                 // A checkpoint renames the root (with a new base) before it resets the log, so a

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace LodeDb;
 
 /// <summary>
@@ -12,10 +14,15 @@ internal sealed class StoreIdentity
     public const string VectorModel = "none";
     public const string CustomKind = "custom";
     public const string TextTask = "text";
+    public const string PresetKind = "preset";
 
     public string Model { get; set; } = VectorModel;
 
     public string Kind { get; set; } = VectorKind;
+
+    /// <summary>Preset name (minilm, bge) of a preset index; <see cref="Model"/> holds its repository id. Absent otherwise.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Preset { get; set; }
 
     public string Task { get; set; } = VectorTask;
 
