@@ -695,6 +695,14 @@ public sealed partial class LodeDatabase : IDisposable
             ThrowIfUnusable();
             ulong[]? mask = BuildMask(filter, out int allowedSlots, out _);
             var results = new IReadOnlyList<SearchHit>[queryCount];
+            if (queryCount > 1 && _rows.LiveSlotCount == _rows.LiveCount)
+            {
+                // One slot per document: one batched native call reads the codes once for every
+                // query (the per-query path below re-asks when chunks of one document collide).
+                SearchBatch(queries, queryCount, Math.Min(k, allowedSlots), mask, results);
+                return results;
+            }
+
             for (int q = 0; q < queryCount; q++)
             {
                 results[q] = VectorDocuments(queries.AsSpan(q * Dimension, Dimension), k, mask, allowedSlots)
@@ -708,6 +716,43 @@ public sealed partial class LodeDatabase : IDisposable
             _gate.ExitReadLock();
         }
     }
+
+    private void SearchBatch(float[] queries, int queryCount, int kk, ulong[]? mask, IReadOnlyList<SearchHit>[] results)
+    {
+        if (kk <= 0)
+        {
+            Array.Fill(results, Array.Empty<SearchHit>());
+            return;
+        }
+
+        var slots = new ulong[queryCount * kk];
+        var scores = new float[queryCount * kk];
+        var counts = new uint[queryCount];
+        int threads = SearchThreads();
+        if (mask is null)
+        {
+            Index.Search(queries, kk, threads, slots, scores, counts);
+        }
+        else
+        {
+            Index.Search(queries, kk, mask, threads, slots, scores, counts);
+        }
+
+        for (int q = 0; q < queryCount; q++)
+        {
+            var hits = new SearchHit[counts[q]];
+            for (int i = 0; i < hits.Length; i++)
+            {
+                hits[i] = MakeHit(checked((int)slots[q * kk + i]), scores[q * kk + i]);
+            }
+
+            results[q] = hits;
+        }
+    }
+
+    // The native scan splits blocks across threads only when the index is large enough for the
+    // split to pay for itself; small scans stay on the calling thread.
+    private int SearchThreads() => _rows.SlotCount >= 65_536 ? Math.Min(Environment.ProcessorCount, 8) : 1;
 
     private SearchHit MakeHit(int slot, float score) =>
         new(_rows.IdAt(slot)!, score, _rows.MetadataAt(slot)) { Text = _rows.TextAt(slot), Chunk = _rows.ChunkIndexAt(slot) };
@@ -727,9 +772,7 @@ public sealed partial class LodeDatabase : IDisposable
             return hits;
         }
 
-        // The native scan splits blocks across threads only when the index is large enough for
-        // the split to pay for itself; small scans stay on the calling thread.
-        int threads = _rows.SlotCount >= 65_536 ? Math.Min(Environment.ProcessorCount, 8) : 1;
+        int threads = SearchThreads();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         while (true)
         {

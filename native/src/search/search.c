@@ -268,8 +268,8 @@ static int alloc_buffers(search_buffers *b, const struct lodedb_index *index, si
     b->heap_items = malloc(parts * chunk_limit * candidates * sizeof(lodedb_hit));
     b->heaps = malloc(heap_count * sizeof(lodedb_topk));
     b->acc = malloc(heap_count * LODEDB_BLOCK_SIZE * sizeof(uint32_t));
-    b->luts = malloc((size_t)QUERY_CHUNK * index->groups * 16u);
-    b->q_rot = malloc((size_t)QUERY_CHUNK * index->padded_dim * sizeof(double));
+    b->luts = malloc((size_t)chunk_limit * index->groups * 16u);
+    b->q_rot = malloc((size_t)chunk_limit * index->padded_dim * sizeof(double));
     b->scratch = malloc((size_t)index->padded_dim * sizeof(double));
     b->delta = malloc(QUERY_CHUNK * sizeof(double));
     b->bias = malloc(QUERY_CHUNK * sizeof(double));
@@ -349,6 +349,12 @@ LODEDB_API lodedb_status lodedb_index_search(const lodedb_index *index, const fl
     }
     /* Very large k: one query at a time keeps the heaps' memory at parts * candidates. */
     uint32_t chunk_limit = candidates > LARGE_CANDIDATES ? 1u : QUERY_CHUNK;
+    /* Buffers sized for the queries actually asked: a single query at d = 1536 would otherwise
+     * allocate 16 queries' LUTs and rotations (~300 KiB), which glibc serves with a fresh mmap
+     * whose page faults cost more than scanning a small index. */
+    if (query_count < chunk_limit) {
+        chunk_limit = (uint32_t)query_count;
+    }
     search_buffers buf;
     if (!alloc_buffers(&buf, index, parts, candidates, chunk_limit)) {
         free_buffers(&buf);
