@@ -112,9 +112,10 @@ if (removeFolder)
     Directory.Delete(folder, recursive: true);
 }
 Console.WriteLine();
-Console.WriteLine("Next: run every test with `dotnet tool restore && dotnet cake --target=Test`, and read");
-Console.WriteLine("docs/engine.md (the API, commit modes, durability). Text and image search with local ONNX");
-Console.WriteLine("models (presets minilm, bge, clip) are the next milestones.");
+Console.WriteLine("Next: text search on a local model: new LodeDbOptions { Model = \"minilm\" } (or \"bge\") loads the");
+Console.WriteLine("X");
+Console.WriteLine("fetches and verifies it (a `lodedb models pull minilm` command comes with the CLI). Read");
+Console.WriteLine("docs/engine.md; run every test with `dotnet tool restore && dotnet cake --target=Test`.");
 return 0;
 
 static float[] RandomUnitVector(Random random)
