@@ -113,8 +113,8 @@ if (removeFolder)
 }
 Console.WriteLine();
 Console.WriteLine("Next: text search on a local model: new LodeDbOptions { Model = \"minilm\" } (or \"bge\") loads the");
-Console.WriteLine("X");
-Console.WriteLine("fetches and verifies it (a `lodedb models pull minilm` command comes with the CLI). Read");
+Console.WriteLine("model from ModelDirectory, LODEDB_MODEL_DIR or the per-user cache; new ModelDownloader().PullAsync(\"minilm\")");
+Console.WriteLine("(in LodeDb.Embeddings.Onnx) fetches and verifies it; a `lodedb models pull` command comes with the CLI. Read");
 Console.WriteLine("docs/engine.md; run every test with `dotnet tool restore && dotnet cake --target=Test`.");
 return 0;
 
