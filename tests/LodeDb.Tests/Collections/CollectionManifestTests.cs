@@ -142,6 +142,48 @@ public sealed class CollectionManifestTests
     }
 
     [Test]
+    public void TheManifestFormatIsPinned()
+    {
+        using var root = new TestFolder();
+        using (var collection = LodeCollection.Open(root.Path))
+        {
+            Assert.That(File.ReadAllText(root.File("collection.json")).ReplaceLineEndings("\n"), Is.EqualTo("{\n  \"formatVersion\": 1,\n  \"spaces\": []\n}"));
+            collection.Space("zeta", new LodeDbOptions { VectorDim = 4, Seed = 7 });
+            collection.Space("alpha", TextFixture.Options(storeText: false, indexText: false));
+        }
+
+        const string Expected = """
+            {
+              "formatVersion": 1,
+              "spaces": [
+                {
+                  "name": "alpha",
+                  "kind": "custom",
+                  "model": "fixture-text-bert",
+                  "task": "text",
+                  "dimension": 32,
+                  "bitWidth": 4,
+                  "seed": 5498688734784406065,
+                  "storeText": false,
+                  "indexText": false
+                },
+                {
+                  "name": "zeta",
+                  "kind": "vector",
+                  "task": "vector",
+                  "dimension": 4,
+                  "bitWidth": 4,
+                  "seed": 7,
+                  "storeText": true,
+                  "indexText": true
+                }
+              ]
+            }
+            """;
+        Assert.That(File.ReadAllText(root.File("collection.json")).ReplaceLineEndings("\n"), Is.EqualTo(Expected.ReplaceLineEndings("\n")));
+    }
+
+    [Test]
     public void FsyncCollectionsPublishTheSameManifest()
     {
         using var root = new TestFolder();
