@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using LodeDb.Native;
 
 namespace LodeDb;
@@ -104,9 +105,15 @@ public sealed class LodeCollection : IDisposable
             return collection;
         }
 
+        if (CollectionManifestFile.Read(full) is not null)
+        {
+            return collection;
+        }
+
         Directory.CreateDirectory(full);
         using (WriterLock.Acquire(full, collection.LockTimeout))
         {
+            // Re-read under the lock: another handle may have just created the collection.
             if (CollectionManifestFile.Read(full) is null)
             {
                 // Written at once, so the root is recognised as a collection (and refused by
@@ -212,7 +219,7 @@ public sealed class LodeCollection : IDisposable
             _open.Clear();
             if (errors.Count == 1)
             {
-                throw errors[0];
+                ExceptionDispatchInfo.Throw(errors[0]);
             }
 
             if (errors.Count > 1)
