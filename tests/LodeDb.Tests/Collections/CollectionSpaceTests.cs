@@ -311,6 +311,33 @@ public sealed class CollectionSpaceTests
     }
 
     [Test]
+    public void TheCollectionsDurabilityDefaultsToTheEnvironmentLikeADatabases()
+    {
+        using var root = new TestFolder();
+        try
+        {
+            Environment.SetEnvironmentVariable("LODEDB_DURABILITY", "fsync");
+            using (var collection = LodeCollection.Open(root.Path))
+            {
+                Assert.That(collection.Durability, Is.EqualTo(Durability.Fsync));
+                Assert.That(collection.Space("a", new LodeDbOptions { VectorDim = 4 }).Durability, Is.EqualTo(Durability.Fsync));
+            }
+
+            using (var collection = LodeCollection.Open(root.Path, new LodeCollectionOptions { Durability = Durability.Fast }))
+            {
+                Assert.That(collection.Space("a").Durability, Is.EqualTo(Durability.Fast), "an option beats the environment");
+            }
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("LODEDB_DURABILITY", null);
+        }
+
+        using var plain = LodeCollection.Open(root.Path);
+        Assert.That(plain.Durability, Is.EqualTo(Durability.Fast));
+    }
+
+    [Test]
     public void EveryLodeDbOptionsPropertyIsCarriedIntoASpace()
     {
         // SpaceOptions rebuilds LodeDbOptions field by field; a property it does not know would be
