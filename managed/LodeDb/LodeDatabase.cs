@@ -93,6 +93,12 @@ public sealed partial class LodeDatabase : IDisposable
     /// <summary>The handle's durability.</summary>
     public Durability Durability => _durability;
 
+    /// <summary>The recorded identity (read by <see cref="LodeCollection"/> to fill its manifest).</summary>
+    internal StoreIdentity Identity => _identity;
+
+    /// <summary>True once <see cref="Dispose"/> ran (a collection reopens a space its caller disposed).</summary>
+    internal bool IsDisposed => Volatile.Read(ref _disposed);
+
     /// <summary>
     /// Opens the database in <paramref name="path"/>, creating the folder and an index when it
     /// holds none: vector-only (<see cref="LodeDbOptions.VectorDim"/>) or text through a custom
@@ -107,6 +113,7 @@ public sealed partial class LodeDatabase : IDisposable
     /// <exception cref="IdentityMismatchException">An identity option differs from the recorded one.</exception>
     /// <exception cref="ConcurrentWriterException">Another writer holds the folder past the lock timeout.</exception>
     /// <exception cref="CorruptDatabaseException">A committed file fails its checks.</exception>
+    /// <exception cref="FolderKindMismatchException">The folder is the root of a <see cref="LodeCollection"/>.</exception>
     public static LodeDatabase Open(string path, LodeDbOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -118,9 +125,9 @@ public sealed partial class LodeDatabase : IDisposable
             throw new ArgumentException($"'{full}' is a file; a LodeDb database is a folder. Pass a folder path.", nameof(path));
         }
 
-        if (File.Exists(System.IO.Path.Combine(full, "collection.json")))
+        if (File.Exists(System.IO.Path.Combine(full, LodeCollection.ManifestFileName)))
         {
-            throw new ArgumentException($"'{full}' is the root of a LodeDb collection, not an index. Open it with LodeCollection.Open and pick a space.", nameof(path));
+            throw FolderKindMismatchException.CollectionOpenedAsIndex(full);
         }
 
         var database = new LodeDatabase(full, options);

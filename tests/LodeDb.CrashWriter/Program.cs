@@ -13,12 +13,16 @@ using LodeDb;
 //       opens (creating a custom-embedder index on the fixture model) and runs
 //       CrashTexts.Op(0), Op(1), ... forever (adds, 2-text batches, replaces, removes),
 //       printing "<kind> <ids> ." after each returns. Never checkpoints before it is killed.
+//   spaces <root> <prefix> <count>
+//       opens the collection at <root>, prints "ready", then creates the 4-d vector spaces
+//       <prefix>-0 .. <prefix>-<count-1> one by one and prints "done".
 return args[0] switch
 {
     "write" => Write(args),
     "probe" => Probe(args),
     "count" => Count(args),
     "text" => WriteText(args),
+    "spaces" => CreateSpaces(args),
     _ => 2,
 };
 
@@ -109,5 +113,20 @@ static int Count(string[] args)
 {
     using var database = LodeDatabase.OpenReadOnly(args[1]);
     Console.Out.WriteLine(database.Count().ToString(CultureInfo.InvariantCulture));
+    return 0;
+}
+
+static int CreateSpaces(string[] args)
+{
+    using var collection = LodeCollection.Open(args[1], new LodeCollectionOptions { LockTimeout = TimeSpan.FromSeconds(30) });
+    Console.Out.WriteLine("ready");
+    Console.Out.Flush();
+    int count = int.Parse(args[3], CultureInfo.InvariantCulture);
+    for (int i = 0; i < count; i++)
+    {
+        collection.Space(string.Create(CultureInfo.InvariantCulture, $"{args[2]}-{i}"), new LodeDbOptions { VectorDim = 4 });
+    }
+
+    Console.Out.WriteLine("done");
     return 0;
 }

@@ -1,0 +1,25 @@
+namespace LodeDb;
+
+/// <summary>
+/// A collection root was opened as an index (<see cref="LodeDatabase.Open"/>), or an index folder
+/// as a collection (<see cref="LodeCollection.Open"/>). Nothing was read or written.
+/// </summary>
+public sealed class FolderKindMismatchException : LodeDatabaseException
+{
+    private FolderKindMismatchException(string path, string message)
+        : base(message)
+    {
+        Path = path;
+    }
+
+    /// <summary>The folder that was opened.</summary>
+    public string Path { get; }
+
+    internal static FolderKindMismatchException CollectionOpenedAsIndex(string path) => new(path,
+        $"'{path}' is the root of a LodeDb collection (it holds {LodeCollection.ManifestFileName}), not an index. " +
+        "Open it with LodeCollection.Open(path) and pick a space with collection.Space(name).");
+
+    internal static FolderKindMismatchException IndexOpenedAsCollection(string path) => new(path,
+        $"'{path}' holds a LodeDb index ({LodeDatabase.RootFileName}), not a collection. " +
+        "Open it with LodeDatabase.Open(path), or create the collection in another folder.");
+}
