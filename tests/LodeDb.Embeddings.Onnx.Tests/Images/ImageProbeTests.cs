@@ -64,6 +64,14 @@ public sealed class ImageProbeTests
         Assert.That(ex.Message, Does.Contain("JPEG, PNG, WebP, GIF or BMP"));
     }
 
+    [TestCase("GIF? no, text that starts like a GIF")]
+    [TestCase("RIFF....AVI LIST")]
+    public void TextResemblingASignatureIsUnsupported(string text)
+    {
+        var ex = Assert.Throws<InvalidImageException>(() => ImageProbe.Read(System.Text.Encoding.ASCII.GetBytes(text)));
+        Assert.That(ex!.Reason, Is.EqualTo(InvalidImageReason.UnsupportedFormat));
+    }
+
     [Test]
     public void ADecodableButUnlistedFormatIsUnsupported()
     {
