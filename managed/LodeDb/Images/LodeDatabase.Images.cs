@@ -57,7 +57,14 @@ public sealed partial class LodeDatabase
     /// <exception cref="NotSupportedException">The index is vector-only or text-only (see <see cref="SupportsImages"/>).</exception>
     /// <exception cref="InvalidOperationException">An image+text index opened with an embedder without an image side.</exception>
     /// <exception cref="ReadOnlyException">The handle is read-only.</exception>
-    public string AddImage(ImageSource image, string? id = null, IReadOnlyDictionary<string, object?>? metadata = null, string? text = null, CancellationToken cancellationToken = default)
+    public string AddImage(ImageSource image, string? id = null, IReadOnlyDictionary<string, object?>? metadata = null, string? text = null, CancellationToken cancellationToken = default) =>
+        AddImageCoreAsync(image, id, metadata, text, cancellationToken).GetAwaiter().GetResult();
+
+    /// <summary>As <see cref="AddImage(ImageSource, string?, IReadOnlyDictionary{string, object?}?, string?, CancellationToken)"/>, awaiting the embedder instead of blocking on it.</summary>
+    public Task<string> AddImageAsync(ImageSource image, string? id = null, IReadOnlyDictionary<string, object?>? metadata = null, string? text = null, CancellationToken cancellationToken = default) =>
+        AddImageCoreAsync(image, id, metadata, text, cancellationToken);
+
+    private async Task<string> AddImageCoreAsync(ImageSource image, string? id, IReadOnlyDictionary<string, object?>? metadata, string? text, CancellationToken cancellationToken)
     {
         ThrowIfReadOnly(nameof(AddImage));
         ArgumentNullException.ThrowIfNull(image);
@@ -69,7 +76,7 @@ public sealed partial class LodeDatabase
         ReadOnlyMemory<byte> encoded = image.Read(cancellationToken);
         ImageInfo info = ImageProbe.Read(encoded.Span, image.Description);
         float[] normalized = new float[Dimension];
-        EmbedImagesAsync(embedder, [new DataContent(encoded, info.MediaType)], query: false, normalized, 0, cancellationToken).GetAwaiter().GetResult();
+        await EmbedImagesAsync(embedder, [new DataContent(encoded, info.MediaType)], query: false, normalized, 0, cancellationToken).ConfigureAwait(false);
         return Upsert(normalized, [finalId], [finalMetadata], [caption])[0];
     }
 
@@ -90,7 +97,14 @@ public sealed partial class LodeDatabase
     /// <exception cref="InvalidImageException">An item's image cannot be used (its message names the item).</exception>
     /// <exception cref="NotSupportedException">The index is vector-only or text-only.</exception>
     /// <exception cref="ReadOnlyException">The handle is read-only.</exception>
-    public IReadOnlyList<string> AddImages(IEnumerable<ImageItem> items, IProgress<ImageIngestProgress>? progress = null, CancellationToken cancellationToken = default)
+    public IReadOnlyList<string> AddImages(IEnumerable<ImageItem> items, IProgress<ImageIngestProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        AddImagesCoreAsync(items, progress, cancellationToken).GetAwaiter().GetResult();
+
+    /// <summary>As <see cref="AddImages"/>, awaiting the embedder instead of blocking on it.</summary>
+    public Task<IReadOnlyList<string>> AddImagesAsync(IEnumerable<ImageItem> items, IProgress<ImageIngestProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        AddImagesCoreAsync(items, progress, cancellationToken);
+
+    private async Task<IReadOnlyList<string>> AddImagesCoreAsync(IEnumerable<ImageItem> items, IProgress<ImageIngestProgress>? progress, CancellationToken cancellationToken)
     {
         ThrowIfReadOnly(nameof(AddImages));
         ArgumentNullException.ThrowIfNull(items);
@@ -152,7 +166,7 @@ public sealed partial class LodeDatabase
                 decoded += infos[i].DecodedBytes;
             }
 
-            EmbedImagesAsync(embedder, batch, query: false, normalized, start, cancellationToken).GetAwaiter().GetResult();
+            await EmbedImagesAsync(embedder, batch, query: false, normalized, start, cancellationToken).ConfigureAwait(false);
             start += batch.Count;
             progress?.Report(new ImageIngestProgress(start, list.Length));
         }
@@ -181,7 +195,14 @@ public sealed partial class LodeDatabase
     /// </summary>
     /// <exception cref="InvalidImageException">The query image cannot be used.</exception>
     /// <exception cref="NotSupportedException">The index is vector-only or text-only.</exception>
-    public IReadOnlyList<SearchHit> SearchByImage(ImageSource image, int k = 10, Filter? filter = null, CancellationToken cancellationToken = default)
+    public IReadOnlyList<SearchHit> SearchByImage(ImageSource image, int k = 10, Filter? filter = null, CancellationToken cancellationToken = default) =>
+        SearchByImageCoreAsync(image, k, filter, cancellationToken).GetAwaiter().GetResult();
+
+    /// <summary>As <see cref="SearchByImage(ImageSource, int, Filter?, CancellationToken)"/>, awaiting the embedder instead of blocking on it.</summary>
+    public Task<IReadOnlyList<SearchHit>> SearchByImageAsync(ImageSource image, int k = 10, Filter? filter = null, CancellationToken cancellationToken = default) =>
+        SearchByImageCoreAsync(image, k, filter, cancellationToken);
+
+    private async Task<IReadOnlyList<SearchHit>> SearchByImageCoreAsync(ImageSource image, int k, Filter? filter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
@@ -189,7 +210,7 @@ public sealed partial class LodeDatabase
         ReadOnlyMemory<byte> encoded = image.Read(cancellationToken);
         ImageInfo info = ImageProbe.Read(encoded.Span, image.Description);
         float[] normalized = new float[Dimension];
-        EmbedImagesAsync(embedder, [new DataContent(encoded, info.MediaType)], query: true, normalized, 0, cancellationToken).GetAwaiter().GetResult();
+        await EmbedImagesAsync(embedder, [new DataContent(encoded, info.MediaType)], query: true, normalized, 0, cancellationToken).ConfigureAwait(false);
         return SearchCore(normalized, 1, k, filter)[0];
     }
 

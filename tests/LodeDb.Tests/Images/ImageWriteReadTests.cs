@@ -43,6 +43,20 @@ public sealed class ImageWriteReadTests
     }
 
     [Test]
+    public async Task TheAsyncVariantsAwaitTheEmbedder()
+    {
+        using var folder = new TestFolder();
+        var embedder = new ColourLayoutEmbedder();
+        using var db = LodeDatabase.Open(folder.Path, Options(embedder));
+        Assert.That(await db.AddImageAsync(ImageSource.FromBytes(Red), "red"), Is.EqualTo("red"));
+        IReadOnlyList<string> ids = await db.AddImagesAsync([ImageItem.FromBytes(Green, "green"), ImageItem.FromBytes(Blue, "blue")]);
+        Assert.That(ids, Is.EqualTo(new[] { "green", "blue" }));
+        Assert.That((await db.SearchByImageAsync(ImageSource.FromBytes(Green), 1))[0].Id, Is.EqualTo("green"));
+        Assert.That(async () => await db.AddImageAsync(ImageSource.FromBytes(TestImages.PngHeader(20_000, 20_000))), Throws.InstanceOf<LodeDb.Embeddings.Onnx.Images.InvalidImageException>());
+        Assert.That(db.Count(), Is.EqualTo(3));
+    }
+
+    [Test]
     public void TextFindsImagesThroughTheTextSideOfTheSameEmbedder()
     {
         using var folder = new TestFolder();
