@@ -60,6 +60,56 @@ public sealed class ImageValidationTests
     }
 
     [Test]
+    public void AnOversizedFileOrStreamIsRefusedBeforeItIsRead()
+    {
+        using var folder = new TestFolder();
+        using var files = new TestFolder();
+        Directory.CreateDirectory(files.Path);
+        var embedder = new ColourLayoutEmbedder();
+        using var db = LodeDatabase.Open(folder.Path, Options(embedder));
+        string path = files.File("huge.png");
+        using (var file = new FileStream(path, FileMode.CreateNew))
+        {
+            file.Write(Red);
+            file.SetLength(ImageLimits.MaxEncodedBytes + 1); // sparse: nothing is written
+        }
+
+        var ex = Assert.Throws<InvalidImageException>(() => db.AddImage(path));
+        Assert.That(ex!.Reason, Is.EqualTo(InvalidImageReason.TooLarge));
+        Assert.That(ex.Message, Does.Contain("-byte limit"));
+        var streamed = Assert.Throws<InvalidImageException>(() => db.AddImage(new EndlessStream(ImageLimits.MaxEncodedBytes + 1)));
+        Assert.That(streamed!.Reason, Is.EqualTo(InvalidImageReason.TooLarge));
+        Assert.That(embedder.ImageCalls, Is.Zero);
+        Assert.That(db.Count(), Is.Zero);
+    }
+
+    /// <summary>A seekable stream announcing <paramref name="length"/> bytes; reading it would take forever.</summary>
+    private sealed class EndlessStream(long length) : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => true;
+
+        public override bool CanWrite => false;
+
+        public override long Length => length;
+
+        public override long Position { get; set; }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new AssertionException("the stream was read although its length is over the limit");
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    [Test]
     public void ThePayloadIsCheckedBeforeTheImageIsRead()
     {
         using var folder = new TestFolder();
