@@ -44,6 +44,8 @@ public sealed partial class LodeDatabase : IDisposable
     private IEmbeddingGenerator<string, Embedding<float>>? _embedder;
     private bool _ownsEmbedder;
     private readonly int _maxChunkChars;
+    private readonly int _imageBatchSize;
+    private readonly long _imageBatchMaxDecodedBytes;
     private Bm25Index? _bm25;
     private readonly EmbeddingCounters _ingestEmbeddings = new();
     private readonly EmbeddingCounters _queryEmbeddings = new();
@@ -70,6 +72,8 @@ public sealed partial class LodeDatabase : IDisposable
         _checkpointBytes = options.CheckpointEveryBytes;
         _embedder = options.Embedder;
         _maxChunkChars = options.MaxChunkChars;
+        _imageBatchSize = options.ImageBatchSize;
+        _imageBatchMaxDecodedBytes = options.ImageBatchMaxDecodedBytes;
     }
 
     /// <summary>The database folder.</summary>
@@ -423,6 +427,8 @@ public sealed partial class LodeDatabase : IDisposable
                 ReadOnly = _readOnly,
                 IngestEmbeddings = _ingestEmbeddings.Snapshot(),
                 QueryEmbeddings = _queryEmbeddings.Snapshot(),
+                IngestImageEmbeddings = ImageEmbeddingMetrics.From(_ingestImageEmbeddings.Snapshot()),
+                QueryImageEmbeddings = ImageEmbeddingMetrics.From(_queryImageEmbeddings.Snapshot()),
             };
         }
         finally
@@ -515,6 +521,7 @@ public sealed partial class LodeDatabase : IDisposable
             throw new ArgumentException($"ModelName = \"{options.ModelName}\" names a custom Embedder, but no Embedder is set. Pass the embedder too.", nameof(options));
         }
 
+        ValidateImageOptions(options);
         if (options.MaxChunkChars < MinChunkChars)
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.MaxChunkChars, $"MaxChunkChars must be at least {MinChunkChars}.");
@@ -612,6 +619,8 @@ public sealed partial class LodeDatabase : IDisposable
             {
                 throw new IdentityMismatchException(path, "Dimension", stored.Dim.ToString(CultureInfo.InvariantCulture), embedderDim.ToString(CultureInfo.InvariantCulture));
             }
+
+            CheckImageTask(path, stored, options.Embedder);
         }
         else if (stored.Kind == StoreIdentity.CustomKind && options.VectorDim is null && options.Model is null)
         {

@@ -41,6 +41,10 @@ public sealed class LodeDbOptions
     /// mutually exclusive with <see cref="VectorDim"/> and <see cref="Model"/>. The dimension is
     /// taken from the embedder's metadata (or its first output) when the index is created and
     /// pinned; reopening a custom index needs an embedder again.
+    /// An embedder that also implements <c>IEmbeddingGenerator&lt;DataContent, Embedding&lt;float&gt;&gt;</c>
+    /// (image and text in one space) makes an image+text index: <c>AddImage</c>, <c>AddImages</c>
+    /// and <c>SearchByImage</c> use its image side. A text index refuses such an embedder on reopen;
+    /// an image+text index opened with a text-only one allows text calls only.
     /// </summary>
     public IEmbeddingGenerator<string, Embedding<float>>? Embedder { get; init; }
 
@@ -66,6 +70,16 @@ public sealed class LodeDbOptions
     /// terms are derived from it; with neither, lexical and hybrid search throw.
     /// </summary>
     public bool? IndexText { get; init; }
+
+    /// <summary>Images per image-embedder call of <c>AddImages</c> (default 16). Not recorded.</summary>
+    public int ImageBatchSize { get; init; } = LodeDatabase.DefaultImageBatchSize;
+
+    /// <summary>
+    /// Decoded RGBA bytes (width x height x 4, from each header) per image-embedder call of
+    /// <c>AddImages</c> (default 256 MiB), bounding the pixels a batch decodes at once; an image
+    /// larger on its own goes in a batch by itself. Not recorded.
+    /// </summary>
+    public long ImageBatchMaxDecodedBytes { get; init; } = LodeDatabase.DefaultImageBatchMaxDecodedBytes;
 
     /// <summary>Bits per coordinate: 2 or 4. Default 4.</summary>
     public int? BitWidth { get; init; }

@@ -47,4 +47,10 @@ public sealed record LodeStats
 
     /// <summary>Embedder use by this handle for queries (Search, SearchMany).</summary>
     public EmbeddingMetrics QueryEmbeddings { get; init; } = new();
+
+    /// <summary>Image embedder use by this handle for stored images (AddImage, AddImages).</summary>
+    public ImageEmbeddingMetrics IngestImageEmbeddings { get; init; } = new();
+
+    /// <summary>Image embedder use by this handle for query images (SearchByImage).</summary>
+    public ImageEmbeddingMetrics QueryImageEmbeddings { get; init; } = new();
 }

@@ -103,14 +103,14 @@ public sealed partial class LodeDatabase
         if (preset is not null)
         {
             _identity.Kind = StoreIdentity.PresetKind;
-            _identity.Task = StoreIdentity.TextTask;
+            _identity.Task = TaskFor(_embedder!);
             _identity.Model = preset.Repository;
             _identity.Preset = preset.Name;
         }
         else if (options.Embedder is not null)
         {
             _identity.Kind = StoreIdentity.CustomKind;
-            _identity.Task = StoreIdentity.TextTask;
+            _identity.Task = TaskFor(options.Embedder);
             _identity.Model = options.ModelName!;
         }
 

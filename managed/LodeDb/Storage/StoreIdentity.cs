@@ -14,6 +14,7 @@ internal sealed class StoreIdentity
     public const string VectorModel = "none";
     public const string CustomKind = "custom";
     public const string TextTask = "text";
+    public const string ImageTextTask = "image+text";
     public const string PresetKind = "preset";
 
     public string Model { get; set; } = VectorModel;
