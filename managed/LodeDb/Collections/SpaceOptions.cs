@@ -18,6 +18,7 @@ internal static class SpaceOptions
         nameof(LodeDbOptions.BitWidth), nameof(LodeDbOptions.Seed), nameof(LodeDbOptions.ReadOnly),
         nameof(LodeDbOptions.CommitMode), nameof(LodeDbOptions.Durability), nameof(LodeDbOptions.LockTimeout),
         nameof(LodeDbOptions.CheckpointEveryRecords), nameof(LodeDbOptions.CheckpointEveryBytes),
+        nameof(LodeDbOptions.ImageBatchSize), nameof(LodeDbOptions.ImageBatchMaxDecodedBytes),
     ];
 
     public static LodeDbOptions For(LodeCollection collection, LodeDbOptions options, LodeSpaceInfo? recorded) => new()
@@ -39,5 +40,7 @@ internal static class SpaceOptions
         LockTimeout = options.LockTimeout ?? collection.LockTimeout,
         CheckpointEveryRecords = options.CheckpointEveryRecords,
         CheckpointEveryBytes = options.CheckpointEveryBytes,
+        ImageBatchSize = options.ImageBatchSize,
+        ImageBatchMaxDecodedBytes = options.ImageBatchMaxDecodedBytes,
     };
 }
