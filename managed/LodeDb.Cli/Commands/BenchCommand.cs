@@ -137,10 +137,21 @@ internal static class BenchCommand
 
     private static HashSet<int> ExactTop(float[] scores, int k)
     {
-        // Partial selection is not worth it at bench sizes: sort indexes by score.
-        int[] order = [.. Enumerable.Range(0, scores.Length)];
-        Array.Sort(order, (a, b) => scores[b].CompareTo(scores[a]));
-        return [.. order.Take(k)];
+        // A min-heap of the k best so far: O(n log k) per query instead of sorting every score.
+        var best = new PriorityQueue<int, float>(k + 1);
+        for (int i = 0; i < scores.Length; i++)
+        {
+            if (best.Count < k)
+            {
+                best.Enqueue(i, scores[i]);
+            }
+            else if (best.TryPeek(out _, out float worst) && scores[i] > worst)
+            {
+                best.EnqueueDequeue(i, scores[i]);
+            }
+        }
+
+        return [.. best.UnorderedItems.Select(item => item.Element)];
     }
 
     private static double Percentile(double[] sorted, double p)
