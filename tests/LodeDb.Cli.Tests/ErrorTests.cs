@@ -20,6 +20,8 @@ public sealed class ErrorTests
     [TestCase(new[] { "query", "db", "text", "--k", "0" }, "--k must be at least 1")]
     [TestCase(new[] { "bench", "--bits", "3" }, "--bits must be 2 or 4")]
     [TestCase(new[] { "index", "db" }, "Required argument 'path' missing")]
+    [TestCase(new[] { "index", "db", "a.txt", "--metadata", "path=/elsewhere" }, "'path' is set by lodedb index")]
+    [TestCase(new[] { "index", "db", "a.txt", "--metadata", "novalue" }, "--metadata 'novalue' is not key=value")]
     [TestCase(new[] { "models", "pull", "gpt" }, "'gpt' is not a preset")]
     [TestCase(new[] { "models", "pull", "bge", "--endpoint", "ftp://mirror" }, "not an absolute http(s) address")]
     public void Usage_errors_exit_2(string[] args, string contains)
