@@ -108,6 +108,7 @@ public static class CliApp
         InvalidOperationException or NotSupportedException => (ExitCodes.Failure, e.Message),
         IOException or UnauthorizedAccessException => (ExitCodes.Failure, e.Message),
         OperationCanceledException => (ExitCodes.Failure, "cancelled."),
+        DllNotFoundException or TypeInitializationException => (ExitCodes.Failure, $"{e.Message} Run `lodedb doctor` to see which native library did not load."),
         _ => (ExitCodes.Failure, $"{e.Message} ({e.GetType().Name}; this is unexpected, please report it)"),
     };
 
@@ -132,9 +133,8 @@ public static class CliApp
         public override int Invoke(ParseResult parseResult)
         {
             int code = inner.Invoke(parseResult);
-            TextWriter output = parseResult.InvocationConfiguration.Output;
-            output.WriteLine();
-            output.WriteLine(HelpEpilogue);
+            // The default help already ends with an empty line.
+            parseResult.InvocationConfiguration.Output.WriteLine(HelpEpilogue);
             return code;
         }
     }

@@ -44,7 +44,7 @@ internal static class IndexCommand
             Description = "Keep lexical terms for lexical/hybrid search (default: as --store-text; fixed when the database is created).",
             HelpName = "true|false",
         };
-        var metadata = new Option<string[]>("--metadata", "-m")
+        var metadata = new Option<string[]>("--metadata")
         {
             Description = "key=value added to every file's metadata (repeatable); numbers and true/false are stored typed.",
             HelpName = "key=value",
