@@ -1,0 +1,53 @@
+using LodeDb.Embeddings.Onnx;
+
+namespace LodeDb.Cli.Commands;
+
+/// <summary>Opens the database of a command, turning the expected failures into messages that say what to type.</summary>
+internal static class DatabaseOpener
+{
+    /// <summary>Opens an existing database read-only (query, stats).</summary>
+    public static LodeDatabase OpenExisting(string path, ModelOptions models, System.CommandLine.ParseResult parsed, out OnnxTextEmbedder? embedder)
+    {
+        string full = Path.GetFullPath(path);
+        if (File.Exists(full))
+        {
+            throw new CliUsageException($"'{full}' is a file; a LodeDb database is a folder.");
+        }
+
+        embedder = models.LoadEmbedder(parsed);
+        try
+        {
+            return Open(full, new LodeDbOptions
+            {
+                ReadOnly = true,
+                Embedder = embedder,
+                ModelName = embedder is null ? null : parsed.GetValue(models.ModelName),
+                ModelDirectory = parsed.GetValue(models.ModelsDir),
+            });
+        }
+        catch
+        {
+            embedder?.Dispose();
+            embedder = null;
+            throw;
+        }
+    }
+
+    /// <summary>Opens with <paramref name="options"/>, explaining a missing database and a custom index opened without its model.</summary>
+    public static LodeDatabase Open(string fullPath, LodeDbOptions options)
+    {
+        try
+        {
+            return LodeDatabase.Open(fullPath, options);
+        }
+        catch (DatabaseNotFoundException)
+        {
+            throw new CliNotFoundException(
+                $"no LodeDb database at '{fullPath}'. Check the path, or create one with `lodedb index {fullPath} <files> --model minilm` (or --onnx-model FOLDER --model-name NAME).");
+        }
+        catch (LodeDatabaseException e) when (options.Embedder is null && e.Message.Contains("custom-embedder index", StringComparison.Ordinal))
+        {
+            throw new CliUsageException($"{e.Message} On the command line: pass --onnx-model FOLDER --model-name NAME.");
+        }
+    }
+}

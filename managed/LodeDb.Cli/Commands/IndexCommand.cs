@@ -1,0 +1,242 @@
+using System.CommandLine;
+using System.Diagnostics;
+using LodeDb.Cli.Indexing;
+using LodeDb.Cli.Output;
+using LodeDb.Embeddings.Onnx;
+
+namespace LodeDb.Cli.Commands;
+
+/// <summary>
+/// <c>lodedb index &lt;db&gt; &lt;path&gt;... [--recursive] [--model P | --onnx-model F --model-name N]
+/// [--models-dir D] [--store-text B] [--index-text B] [--metadata key=value]...</c>: adds text files
+/// as documents (id = path relative to the given root; metadata path, kind, extension, bytes and
+/// the --metadata pairs), creating the database when the folder holds none. Image files go
+/// through <see cref="AddImage"/>; other files are skipped and counted.
+/// </summary>
+internal static class IndexCommand
+{
+    /// <summary>Documents per AddMany call: one atomic commit each, and the unit of progress.</summary>
+    private const int BatchSize = 16;
+
+    /// <summary>Larger text files are skipped: a document that size is almost never what someone meant to embed whole.</summary>
+    private const long MaxTextBytes = 16L << 20;
+
+    /// <summary>The file whose presence marks a database folder (docs/file-formats.md).</summary>
+    private const string CommitRootFile = "index.commit.json";
+
+    public static Command Create(CliContext context)
+    {
+        var database = new Argument<string>("db") { Description = "Database folder (created when it holds no database)." };
+        var paths = new Argument<string[]>("path")
+        {
+            Description = "Files or folders to index.",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var recursive = new Option<bool>("--recursive", "-r") { Description = "Walk sub-folders of the given folders too." };
+        var models = new ModelOptions(allowPreset: true);
+        var storeText = new Option<bool?>("--store-text")
+        {
+            Description = "Keep the raw text in the database (default true; fixed when the database is created).",
+            HelpName = "true|false",
+        };
+        var indexText = new Option<bool?>("--index-text")
+        {
+            Description = "Keep lexical terms for lexical/hybrid search (default: as --store-text; fixed when the database is created).",
+            HelpName = "true|false",
+        };
+        var metadata = new Option<string[]>("--metadata")
+        {
+            Description = "key=value added to every file's metadata (repeatable); numbers and true/false are stored typed.",
+            HelpName = "key=value",
+        };
+        var command = new Command("index", $"Add text files ({string.Join(" ", FileClassifier.TextExtensions)}) as documents; images ({string.Join(" ", FileClassifier.ImageExtensions)}) with an image model.")
+        {
+            database, paths, recursive, storeText, indexText, metadata,
+        };
+        models.AddTo(command);
+        command.SetAction(parsed => Run(context, parsed, parsed.GetValue(database)!, parsed.GetValue(paths)!, parsed.GetValue(recursive), models,
+            parsed.GetValue(storeText), parsed.GetValue(indexText), parsed.GetValue(metadata) ?? []));
+        return command;
+    }
+
+    private static int Run(CliContext context, ParseResult parsed, string databasePath, string[] paths, bool recursive, ModelOptions models,
+        bool? storeText, bool? indexText, string[] metadataPairs)
+    {
+        Dictionary<string, object?> extra = MetadataArguments.Parse(metadataPairs);
+        List<InputFile> files = InputCollector.Collect(paths, recursive);
+        string full = Path.GetFullPath(databasePath);
+        if (File.Exists(full))
+        {
+            throw new CliUsageException($"'{full}' is a file; a LodeDb database is a folder.");
+        }
+
+        string? preset = models.Preset(parsed);
+        bool exists = File.Exists(Path.Combine(full, CommitRootFile));
+        if (!exists && preset is null && parsed.GetValue(models.OnnxModel) is null)
+        {
+            throw new CliUsageException($"'{full}' holds no database yet; to create one choose its model: --model minilm|bge|clip, or --onnx-model FOLDER --model-name NAME.");
+        }
+
+        var stopwatch = Stopwatch.StartNew();
+        OnnxTextEmbedder? embedder = models.LoadEmbedder(parsed);
+        try
+        {
+            using LodeDatabase db = DatabaseOpener.Open(full, new LodeDbOptions
+            {
+                Model = preset,
+                Embedder = embedder,
+                ModelName = embedder is null ? null : parsed.GetValue(models.ModelName),
+                ModelDirectory = parsed.GetValue(models.ModelsDir),
+                StoreText = storeText,
+                IndexText = indexText,
+            });
+            var summary = new IndexSummary();
+            var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+            var batch = new List<(InputFile File, string Text, IReadOnlyDictionary<string, object?> Metadata)>();
+            int done = 0;
+            try
+            {
+                context.WithProgress($"Indexing {files.Count} files", files.Count, report =>
+                {
+                    foreach (InputFile file in files)
+                    {
+                        if (!seen.TryAdd(file.Id, file.FullPath))
+                        {
+                            summary.Skip(file, $"duplicate id '{file.Id}' (also {seen[file.Id]})");
+                        }
+                        else if (file.Kind == FileKind.Unsupported)
+                        {
+                            summary.Skip(file, "unsupported file type");
+                        }
+                        else if (file.Kind == FileKind.Image)
+                        {
+                            if (AddImage(db, file, FileMetadata(file, extra)) is string reason)
+                            {
+                                summary.Skip(file, reason);
+                            }
+                            else
+                            {
+                                summary.Images++;
+                            }
+                        }
+                        else if (ReadText(file, out string? text) is string reason)
+                        {
+                            summary.Skip(file, reason);
+                        }
+                        else
+                        {
+                            batch.Add((file, text!, FileMetadata(file, extra)));
+                            if (batch.Count == BatchSize)
+                            {
+                                summary.Texts += Flush(db, batch);
+                            }
+                        }
+
+                        report(++done);
+                    }
+
+                    summary.Texts += Flush(db, batch);
+                });
+            }
+            catch
+            {
+                context.Error.WriteLine($"lodedb: {summary.Texts} text files were indexed before the error; running the command again replaces them (same ids).");
+                throw;
+            }
+
+            PrintSummary(context.Out, full, files.Count, summary, db.Count(), stopwatch.Elapsed);
+            return ExitCodes.Ok;
+        }
+        finally
+        {
+            embedder?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Adds one image file; returns null when it was added, else why it was skipped. The image
+    /// path (LodeDatabase.AddImage with the clip preset) is not in this build yet, so every image is
+    /// reported as skipped rather than pretended.
+    /// </summary>
+    private static string? AddImage(LodeDatabase db, InputFile file, IReadOnlyDictionary<string, object?> metadata)
+    {
+        _ = db;
+        _ = file;
+        _ = metadata;
+        return "image indexing is not available in this build yet (needs LodeDatabase.AddImage and the clip preset)";
+    }
+
+    /// <summary>Reads a text file; returns null when it has text, else why it was skipped.</summary>
+    private static string? ReadText(InputFile file, out string? text)
+    {
+        text = null;
+        long length = new FileInfo(file.FullPath).Length;
+        if (length > MaxTextBytes)
+        {
+            return $"larger than {Units.Bytes(MaxTextBytes)} ({Units.Bytes(length)})";
+        }
+
+        text = File.ReadAllText(file.FullPath);
+        return string.IsNullOrWhiteSpace(text) ? "empty (no text to embed)" : null;
+    }
+
+    private static int Flush(LodeDatabase db, List<(InputFile File, string Text, IReadOnlyDictionary<string, object?> Metadata)> batch)
+    {
+        if (batch.Count == 0)
+        {
+            return 0;
+        }
+
+        db.AddMany([.. batch.Select(b => b.Text)], [.. batch.Select(b => (string?)b.File.Id)], [.. batch.Select(b => (IReadOnlyDictionary<string, object?>?)b.Metadata)]);
+        int count = batch.Count;
+        batch.Clear();
+        return count;
+    }
+
+    private static Dictionary<string, object?> FileMetadata(InputFile file, Dictionary<string, object?> extra)
+    {
+        var metadata = new Dictionary<string, object?>(extra, StringComparer.Ordinal)
+        {
+            ["path"] = file.FullPath,
+            ["kind"] = file.Kind == FileKind.Image ? "image" : "text",
+            ["extension"] = Path.GetExtension(file.FullPath).ToLowerInvariant(),
+            ["bytes"] = new FileInfo(file.FullPath).Length,
+        };
+        return metadata;
+    }
+
+    private static void PrintSummary(TextWriter output, string database, int found, IndexSummary summary, long documents, TimeSpan elapsed)
+    {
+        output.WriteLine($"Indexed {summary.Texts} text file{Plural(summary.Texts)} and {summary.Images} image{Plural(summary.Images)} of {found} file{Plural(found)} into {database} in {Units.Seconds(elapsed)}.");
+        if (summary.Skipped.Count > 0)
+        {
+            output.WriteLine($"Skipped {summary.Skipped.Count}: "
+                + string.Join("; ", summary.Skipped.GroupBy(s => s.Reason).Select(g => $"{g.Key} ({g.Count()})")) + ".");
+            const int Listed = 20;
+            foreach ((string path, string reason) in summary.Skipped.Take(Listed))
+            {
+                output.WriteLine($"  skipped {path}: {reason}");
+            }
+
+            if (summary.Skipped.Count > Listed)
+            {
+                output.WriteLine($"  ... and {summary.Skipped.Count - Listed} more");
+            }
+        }
+
+        output.WriteLine($"The database holds {documents} document{Plural(documents)}.");
+    }
+
+    private static string Plural(long count) => count == 1 ? "" : "s";
+
+    private sealed class IndexSummary
+    {
+        public int Texts { get; set; }
+
+        public int Images { get; set; }
+
+        public List<(string Path, string Reason)> Skipped { get; } = [];
+
+        public void Skip(InputFile file, string reason) => Skipped.Add((file.FullPath, reason));
+    }
+}

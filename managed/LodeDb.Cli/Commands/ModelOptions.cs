@@ -1,0 +1,92 @@
+using System.CommandLine;
+using LodeDb.Embeddings.Onnx;
+
+namespace LodeDb.Cli.Commands;
+
+/// <summary>
+/// The options that choose a database's embedder, shared by <c>index</c>, <c>query</c> and
+/// <c>stats</c>: a preset (<c>--model</c>, only where a database may be created), or a custom ONNX
+/// BERT-style model folder (<c>--onnx-model FOLDER --model-name NAME</c>), and the models root.
+/// </summary>
+internal sealed class ModelOptions
+{
+    private readonly Option<string>? _preset;
+
+    public ModelOptions(bool allowPreset)
+    {
+        if (allowPreset)
+        {
+            _preset = new Option<string>("--model")
+            {
+                Description = "Preset model of a new database: minilm, bge or clip (files from the models root; `lodedb models pull <preset>`).",
+                HelpName = "minilm|bge|clip",
+            };
+            _preset.AcceptOnlyFromAmong("minilm", "bge", "clip");
+        }
+    }
+
+    public Option<string> OnnxModel { get; } = new("--onnx-model")
+    {
+        Description = "Folder of a custom ONNX BERT-style model (onnx/model.onnx or model.onnx, vocab.txt): the database's embedder. Needs --model-name.",
+        HelpName = "FOLDER",
+    };
+
+    public Option<string> ModelName { get; } = new("--model-name")
+    {
+        Description = "Name recorded for the custom model of --onnx-model, checked on every open (not a secret).",
+        HelpName = "NAME",
+    };
+
+    public Option<string> ModelsDir { get; } = new("--models-dir")
+    {
+        Description = "Models root holding <preset>/ folders (default: LODEDB_MODEL_DIR, else the per-user cache).",
+        HelpName = "DIR",
+    };
+
+    public void AddTo(Command command)
+    {
+        if (_preset is not null)
+        {
+            command.Options.Add(_preset);
+        }
+
+        command.Options.Add(OnnxModel);
+        command.Options.Add(ModelName);
+        command.Options.Add(ModelsDir);
+    }
+
+    /// <summary>The chosen preset, or null.</summary>
+    public string? Preset(ParseResult parsed) => _preset is null ? null : parsed.GetValue(_preset);
+
+    /// <summary>
+    /// Checks the combination and loads the custom embedder when one is asked for (the caller
+    /// disposes it after the database). Returns null for no custom embedder.
+    /// </summary>
+    public OnnxTextEmbedder? LoadEmbedder(ParseResult parsed)
+    {
+        string? preset = Preset(parsed);
+        string? folder = parsed.GetValue(OnnxModel);
+        string? name = parsed.GetValue(ModelName);
+        if (preset is not null && folder is not null)
+        {
+            throw new CliUsageException("--model and --onnx-model both choose the embedder; give one of them.");
+        }
+
+        if (folder is null)
+        {
+            return name is null ? null : throw new CliUsageException("--model-name names the model of --onnx-model; give --onnx-model FOLDER too.");
+        }
+
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw new CliUsageException("--onnx-model needs --model-name NAME: the name recorded in the database and checked on every open.");
+        }
+
+        if (!Directory.Exists(folder))
+        {
+            throw new CliNotFoundException($"the model folder '{Path.GetFullPath(folder)}' of --onnx-model does not exist.");
+        }
+
+        return new OnnxTextEmbedder(folder, new OnnxTextEmbedderOptions { ModelId = name });
+    }
+}

@@ -1,0 +1,132 @@
+using System.CommandLine;
+using System.Globalization;
+using LodeDb.Cli.Output;
+using LodeDb.Embeddings.Onnx;
+using Spectre.Console;
+
+namespace LodeDb.Cli.Commands;
+
+/// <summary>
+/// <c>lodedb query &lt;db&gt; &lt;text&gt; [--k N] [--mode vector|lexical|hybrid] [--filter JSON] [--json]
+/// [--onnx-model F --model-name N] [--models-dir D]</c>: searches a database read-only and prints
+/// a table, or one JSON object per hit.
+/// </summary>
+internal static class QueryCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var database = new Argument<string>("db") { Description = "Database folder." };
+        var text = new Argument<string>("text") { Description = "What to search for." };
+        var k = new Option<int>("--k", "-k")
+        {
+            Description = "Number of results (default 10).",
+            DefaultValueFactory = _ => 10,
+        };
+        k.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1)
+            {
+                result.AddError("--k must be at least 1.");
+            }
+        });
+        var mode = new Option<string>("--mode")
+        {
+            Description = "vector (semantic, default), lexical (BM25 over exact tokens) or hybrid (both, fused by rank).",
+            HelpName = "vector|lexical|hybrid",
+            DefaultValueFactory = _ => "vector",
+        };
+        mode.AcceptOnlyFromAmong("vector", "lexical", "hybrid");
+        var filter = new Option<string>("--filter")
+        {
+            Description = """Metadata filter as JSON, e.g. '{"extension": ".md"}' or '{"year": {"$gte": 2020}}'.""",
+            HelpName = "JSON",
+        };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object per hit (JSON lines)." };
+        var models = new ModelOptions(allowPreset: false);
+        var command = new Command("query", "Search a database by text.") { database, text, k, mode, filter, json };
+        models.AddTo(command);
+        command.SetAction(parsed =>
+        {
+            Filter? parsedFilter = parsed.GetValue(filter) is string filterText ? Filter.Parse(filterText) : null;
+            SearchMode searchMode = parsed.GetValue(mode) switch
+            {
+                "lexical" => SearchMode.Lexical,
+                "hybrid" => SearchMode.Hybrid,
+                _ => SearchMode.Vector,
+            };
+            using LodeDatabase db = DatabaseOpener.OpenExisting(parsed.GetValue(database)!, models, parsed, out OnnxTextEmbedder? embedder);
+            using (embedder)
+            {
+                IReadOnlyList<SearchHit> hits = db.Search(parsed.GetValue(text)!, parsed.GetValue(k), searchMode, parsedFilter);
+                if (parsed.GetValue(json))
+                {
+                    WriteJson(context.Out, hits);
+                }
+                else
+                {
+                    WriteTable(context, hits);
+                }
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static void WriteJson(TextWriter output, IReadOnlyList<SearchHit> hits)
+    {
+        for (int i = 0; i < hits.Count; i++)
+        {
+            SearchHit hit = hits[i];
+            output.WriteLine(JsonLine.Build(json =>
+            {
+                json.WriteStartObject();
+                json.WriteNumber("rank", i + 1);
+                json.WriteString("id", hit.Id);
+                json.WriteNumber("score", Math.Round(hit.Score, 6));
+                json.WriteNumber("chunk", hit.Chunk);
+                if (hit.Text is not null)
+                {
+                    json.WriteString("text", hit.Text);
+                }
+
+                json.WritePropertyName("metadata");
+                JsonLine.WriteObject(json, hit.Metadata);
+                json.WriteEndObject();
+            }));
+        }
+    }
+
+    private static void WriteTable(CliContext context, IReadOnlyList<SearchHit> hits)
+    {
+        if (hits.Count == 0)
+        {
+            context.Out.WriteLine("No results.");
+            return;
+        }
+
+        var table = new Table().AddColumns("#", "score", "id", "text");
+        for (int i = 0; i < hits.Count; i++)
+        {
+            SearchHit hit = hits[i];
+            table.AddRow(
+                new Text((i + 1).ToString(CultureInfo.InvariantCulture)),
+                new Text(hit.Score.ToString("0.0000", CultureInfo.InvariantCulture)),
+                new Text(hit.Id),
+                new Text(Snippet(hit.Text)));
+        }
+
+        context.OutConsole.Write(table);
+    }
+
+    private static string Snippet(string? text)
+    {
+        if (text is null)
+        {
+            return "";
+        }
+
+        string flat = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        return flat.Length <= 80 ? flat : flat[..77] + "...";
+    }
+}

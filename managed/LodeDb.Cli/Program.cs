@@ -1,0 +1,3 @@
+using LodeDb.Cli;
+
+return CliApp.Run(args, Console.Out, Console.Error);
