@@ -48,7 +48,7 @@ public sealed class IndexQueryTests
         {
             Assert.That(_index.Out, Does.Contain("Indexed 3 text files and 0 images of 6 files"));
             Assert.That(_index.Out, Does.Contain("Skipped 3:"));
-            Assert.That(_index.Out, Does.Contain($"skipped {Path.Combine(_docs, "photo.png")}: image indexing is not available"));
+            Assert.That(_index.Out, Does.Contain($"skipped {Path.Combine(_docs, "photo.png")}: this database has no image embedder"));
             Assert.That(_index.Out, Does.Contain($"skipped {Path.Combine(_docs, "empty.txt")}: empty"));
             Assert.That(_index.Out, Does.Contain($"skipped {Path.Combine(_docs, "data.bin")}: unsupported file type"));
             Assert.That(_index.Out, Does.Contain("The database holds 3 documents."));

@@ -154,16 +154,26 @@ internal static class IndexCommand
     }
 
     /// <summary>
-    /// Adds one image file; returns null when it was added, else why it was skipped. The image
-    /// path (LodeDatabase.AddImage with the clip preset) is not in this build yet, so every image is
-    /// reported as skipped rather than pretended.
+    /// Adds one image file (embedded by the database's image side: the clip preset or an
+    /// image-capable custom embedder); returns null when it was added, else why it was skipped.
+    /// A bad image (corrupt, unsupported, over the pixel limit) is skipped, not fatal.
     /// </summary>
     private static string? AddImage(LodeDatabase db, InputFile file, IReadOnlyDictionary<string, object?> metadata)
     {
-        _ = db;
-        _ = file;
-        _ = metadata;
-        return "image indexing is not available in this build yet (needs LodeDatabase.AddImage and the clip preset)";
+        if (!db.SupportsImages)
+        {
+            return "this database has no image embedder (create it with --model clip)";
+        }
+
+        try
+        {
+            db.AddImage(file.FullPath, file.Id, metadata);
+            return null;
+        }
+        catch (LodeDb.Embeddings.Onnx.Images.InvalidImageException e)
+        {
+            return e.Message;
+        }
     }
 
     /// <summary>Reads a text file; returns null when it has text, else why it was skipped.</summary>

@@ -8,15 +8,21 @@ namespace LodeDb.Cli.Commands;
 
 /// <summary>
 /// <c>lodedb query &lt;db&gt; &lt;text&gt; [--k N] [--mode vector|lexical|hybrid] [--filter JSON] [--json]
-/// [--onnx-model F --model-name N] [--models-dir D]</c>: searches a database read-only and prints
-/// a table, or one JSON object per hit.
+/// [--onnx-model F --model-name N] [--models-dir D]</c> or <c>lodedb query &lt;db&gt; --image PATH</c>:
+/// searches a database read-only (by text, or by an image on an image+text database) and prints a
+/// table, or one JSON object per hit.
 /// </summary>
 internal static class QueryCommand
 {
     public static Command Create(CliContext context)
     {
         var database = new Argument<string>("db") { Description = "Database folder." };
-        var text = new Argument<string>("text") { Description = "What to search for." };
+        var text = new Argument<string?>("text") { Description = "What to search for (omit with --image).", Arity = ArgumentArity.ZeroOrOne };
+        var image = new Option<string>("--image")
+        {
+            Description = "Search by this image file instead of text (image+text databases: --model clip or an image-capable embedder).",
+            HelpName = "PATH",
+        };
         var k = new Option<int>("--k", "-k")
         {
             Description = "Number of results (default 10).",
@@ -43,7 +49,25 @@ internal static class QueryCommand
         };
         var json = new Option<bool>("--json") { Description = "Print one JSON object per hit (JSON lines)." };
         var models = new ModelOptions(allowPreset: false);
-        var command = new Command("query", "Search a database by text.") { database, text, k, mode, filter, json };
+        var command = new Command("query", "Search a database by text or by an image.") { database, text, image, k, mode, filter, json };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(database) is null)
+            {
+                return; // the missing database is the error to report
+            }
+
+            bool hasText = !string.IsNullOrEmpty(result.GetValue(text));
+            bool hasImage = result.GetValue(image) is not null;
+            if (hasText == hasImage)
+            {
+                result.AddError("Give either a query text or --image PATH (exactly one).");
+            }
+            else if (hasImage && result.GetValue(mode) is "lexical" or "hybrid")
+            {
+                result.AddError("--image searches by vector only; drop --mode.");
+            }
+        });
         models.AddTo(command);
         command.SetAction(parsed =>
         {
@@ -57,7 +81,9 @@ internal static class QueryCommand
             using LodeDatabase db = DatabaseOpener.OpenExisting(parsed.GetValue(database)!, models, parsed, out OnnxTextEmbedder? embedder);
             using (embedder)
             {
-                IReadOnlyList<SearchHit> hits = db.Search(parsed.GetValue(text)!, parsed.GetValue(k), searchMode, parsedFilter);
+                IReadOnlyList<SearchHit> hits = parsed.GetValue(image) is string imagePath
+                    ? SearchByImage(db, imagePath, parsed.GetValue(k), parsedFilter)
+                    : db.Search(parsed.GetValue(text)!, parsed.GetValue(k), searchMode, parsedFilter);
                 if (parsed.GetValue(json))
                 {
                     WriteJson(context.Out, hits);
@@ -71,6 +97,21 @@ internal static class QueryCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    private static IReadOnlyList<SearchHit> SearchByImage(LodeDatabase db, string path, int k, Filter? filter)
+    {
+        if (!File.Exists(path))
+        {
+            throw new CliNotFoundException($"The query image '{Path.GetFullPath(path)}' does not exist.");
+        }
+
+        if (!db.SupportsImages)
+        {
+            throw new CliUsageException($"The database {db.Path} has no image embedder: image queries need an image+text database (created with --model clip).");
+        }
+
+        return db.SearchByImage(path, k, filter);
     }
 
     private static void WriteJson(TextWriter output, IReadOnlyList<SearchHit> hits)

@@ -16,12 +16,6 @@ namespace LodeDb;
 /// </summary>
 public sealed partial class LodeDatabase
 {
-    /// <summary>Environment variable capping the pixels of an image accepted for embedding.</summary>
-    internal const string MaxImagePixelsVariable = "LODEDB_MAX_IMAGE_PIXELS";
-
-    /// <summary>Default of <c>LODEDB_MAX_IMAGE_PIXELS</c>: 64 MiP (8192 x 8192).</summary>
-    internal const long DefaultMaxImagePixels = 64L * 1024 * 1024;
-
     /// <summary>
     /// Checks the installation, never throwing for what it finds: the native library (path,
     /// version, ABI version, the SIMD level picked and the levels supported), ONNX Runtime
@@ -77,24 +71,10 @@ public sealed partial class LodeDatabase
         checks.Add(Setting("commit-mode", EnvironmentDefaults.CommitModeVariable, () => EnvironmentDefaults.CommitMode().ToString().ToLowerInvariant()));
         checks.Add(Setting("lock-timeout", EnvironmentDefaults.LockTimeoutVariable,
             () => EnvironmentDefaults.LockTimeout().TotalSeconds.ToString(CultureInfo.InvariantCulture) + " s"));
-        checks.Add(Setting("max-image-pixels", MaxImagePixelsVariable,
-            () => ReadMaxImagePixels().ToString("N0", CultureInfo.InvariantCulture) + " pixels"));
+        checks.Add(Setting("max-image-pixels", LodeDb.Embeddings.Onnx.Images.ImageLimits.MaxPixelsVariable,
+            () => LodeDb.Embeddings.Onnx.Images.ImageLimits.MaxPixels.ToString("N0", CultureInfo.InvariantCulture) + " pixels"));
         checks.Add(Setting("hf-endpoint", ModelDownloader.EndpointVariable, () => ModelDownloader.ResolveEndpoint().ToString().TrimEnd('/')));
         return new DoctorReport(checks, models, modelRoot, simd);
-    }
-
-    /// <summary><c>LODEDB_MAX_IMAGE_PIXELS</c>: a positive whole number of pixels, default <see cref="DefaultMaxImagePixels"/>.</summary>
-    internal static long ReadMaxImagePixels()
-    {
-        string? text = Environment.GetEnvironmentVariable(MaxImagePixelsVariable)?.Trim();
-        if (string.IsNullOrEmpty(text))
-        {
-            return DefaultMaxImagePixels;
-        }
-
-        return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long pixels) && pixels > 0
-            ? pixels
-            : throw new ArgumentException($"{MaxImagePixelsVariable}='{text}' is not a positive whole number of pixels (default {DefaultMaxImagePixels}).");
     }
 
     /// <summary>Adds the native-library and simd checks; returns the SIMD level's name, or null when the library did not load.</summary>
@@ -195,7 +175,7 @@ public sealed partial class LodeDatabase
             return new DoctorCheck(name, DoctorStatus.Ok,
                 string.IsNullOrEmpty(raw) ? $"{value} (default; {variable} not set)" : $"{value} (from {variable})");
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
             return new DoctorCheck(name, DoctorStatus.Failed, $"{e.Message} Unset {variable} or fix it: opening a database would fail the same way.");
         }
