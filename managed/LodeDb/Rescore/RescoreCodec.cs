@@ -32,8 +32,8 @@ internal static class RescoreCodec
             return;
         }
 
-        float max = TensorPrimitives.MaxMagnitude(vector);
-        float scale = max > 0 ? MathF.Abs(max) / 127f : 0f;
+        float max = MathF.Abs(TensorPrimitives.MaxMagnitude(vector));
+        float scale = max > 0 ? max / 127f : 0f;
         BinaryPrimitives.WriteSingleLittleEndian(row, scale);
         Span<byte> values = row.Slice(4, vector.Length);
         float inverse = scale > 0 ? 1f / scale : 0f;
