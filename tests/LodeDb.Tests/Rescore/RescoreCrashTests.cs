@@ -20,11 +20,11 @@ public sealed class RescoreCrashTests
         for (int run = 0; run < 3; run++)
         {
             string runId = $"r{run}";
-            List<string> lines = KillWriter(folder.Path, mode, runId, checkpointEvery: 40 + random.Next(40), delayMs: 500 + random.Next(300));
+            List<string> lines = KillWriter(folder.Path, mode, runId, checkpointEvery: 40 + random.Next(40), delayMs: 200 + random.Next(300));
             int acknowledged = lines.Count(l => l.EndsWith(" .", StringComparison.Ordinal));
             Assert.That(acknowledged, Is.GreaterThan(0), "the writer made progress before the kill");
 
-            using LodeDatabase db = run % 2 == 0 ? LodeDatabase.Open(folder.Path) : LodeDatabase.OpenReadOnly(folder.Path);
+            using LodeDatabase db = run % 2 == 0 ? LodeDatabase.Open(folder.Path, new LodeDbOptions { CommitMode = mode }) : LodeDatabase.OpenReadOnly(folder.Path);
             Assert.That(db.Rescore, Is.EqualTo(RescoreStorage.Int8));
             replayedRecords += db.Stats().WalRecords;
 
@@ -65,6 +65,13 @@ public sealed class RescoreCrashTests
         {
             process.Kill();
             Assert.Fail($"the writer never opened the store: {errors.Result}");
+        }
+
+        // Kill only after a first acknowledged write, so a slow start (JIT on a busy machine) still leaves work to replay.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!lines.Any(l => l.EndsWith(" .", StringComparison.Ordinal)) && clock.Elapsed < TimeSpan.FromSeconds(30) && !process.HasExited)
+        {
+            Thread.Sleep(10);
         }
 
         Thread.Sleep(delayMs);
