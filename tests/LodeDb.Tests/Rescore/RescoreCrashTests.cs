@@ -17,7 +17,7 @@ public sealed class RescoreCrashTests
         using var folder = new TestFolder();
         var random = new Random(11);
         long replayedRecords = 0;
-        for (int run = 0; run < 3; run++)
+        for (int run = 0; run < 2; run++)
         {
             string runId = $"r{run}";
             List<string> lines = KillWriter(folder.Path, mode, runId, checkpointEvery: 40 + random.Next(40), delayMs: 200 + random.Next(300));

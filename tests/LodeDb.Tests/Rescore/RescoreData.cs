@@ -3,8 +3,8 @@ namespace LodeDb.Tests;
 /// <summary>Clustered test vectors and the exact (brute-force cosine) ranking the sidecar tests compare against.</summary>
 internal static class RescoreData
 {
-    /// <summary><paramref name="count"/> vectors around <paramref name="clusters"/> random centres (noise 0.35 per coordinate relative to the centre).</summary>
-    public static float[][] Clustered(int seed, int count, int dim, int clusters = 30)
+    /// <summary><paramref name="count"/> vectors around <paramref name="clusters"/> random centres (Gaussian noise of <paramref name="noise"/> per coordinate, the centres' being 1).</summary>
+    public static float[][] Clustered(int seed, int count, int dim, int clusters = 30, float noise = 0.35f)
     {
         var random = new Random(seed);
         float[][] centres = Enumerable.Range(0, clusters).Select(_ => Gaussian(random, dim, 1f)).ToArray();
@@ -12,8 +12,8 @@ internal static class RescoreData
         for (int i = 0; i < count; i++)
         {
             float[] centre = centres[random.Next(clusters)];
-            float[] noise = Gaussian(random, dim, 0.35f);
-            vectors[i] = centre.Zip(noise, (c, n) => c + n).ToArray();
+            float[] offset = Gaussian(random, dim, noise);
+            vectors[i] = centre.Zip(offset, (c, n) => c + n).ToArray();
         }
 
         return vectors;
