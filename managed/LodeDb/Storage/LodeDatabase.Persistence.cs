@@ -740,9 +740,10 @@ public sealed partial class LodeDatabase
                 {
                     File.Delete(file);
                 }
-                catch (IOException)
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
-                    // Best effort: an unreferenced file is garbage, never loaded.
+                    // Best effort: an unreferenced file is garbage, never loaded (on Windows a
+                    // sidecar still mapped by a read-only handle cannot be deleted yet).
                 }
             }
         }
