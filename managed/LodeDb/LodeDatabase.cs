@@ -52,6 +52,8 @@ public sealed partial class LodeDatabase : IDisposable
 
     private StoreIdentity _identity = new();
     private NativeIndex? _index;
+    private RescoreStore? _rescore;
+    private readonly int _rescoreCandidates;
     private SlotTable _rows = new();
     private WriterLock? _lock;
     private NativeWal? _wal;
@@ -74,6 +76,7 @@ public sealed partial class LodeDatabase : IDisposable
         _maxChunkChars = options.MaxChunkChars;
         _imageBatchSize = options.ImageBatchSize;
         _imageBatchMaxDecodedBytes = options.ImageBatchMaxDecodedBytes;
+        _rescoreCandidates = options.RescoreCandidates;
     }
 
     /// <summary>The database folder.</summary>
@@ -421,6 +424,10 @@ public sealed partial class LodeDatabase : IDisposable
                 WalBytes = _walBytes,
                 DiskBytes = disk,
                 IndexMemoryBytes = checked((long)Index.Info.MemoryBytes),
+                Rescore = _identity.Rescore,
+                RescoreDiskBytes = _rescore?.FileBytes ?? 0,
+                RescoreMapped = _rescore?.IsMapped ?? false,
+                RescoreOverflowRows = _rescore?.OverflowRows ?? 0,
                 SimdLevel = NativeLibraryInfo.SimdName(NativeLibraryInfo.SimdLevel),
                 CommitMode = _commitMode,
                 Durability = _durability,
@@ -566,6 +573,16 @@ public sealed partial class LodeDatabase : IDisposable
             }
         }
 
+        if (options.Rescore is RescoreStorage rescore && !Enum.IsDefined(rescore))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), rescore, "Rescore must be None, Int8 or Float16.");
+        }
+
+        if (options.RescoreCandidates < 1 || options.RescoreCandidates > MaxRescoreCandidates)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.RescoreCandidates, $"RescoreCandidates must be between 1 and {MaxRescoreCandidates}.");
+        }
+
         if (options.CheckpointEveryRecords < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.CheckpointEveryRecords, "CheckpointEveryRecords must be at least 1.");
@@ -660,6 +677,16 @@ public sealed partial class LodeDatabase : IDisposable
             throw new IdentityMismatchException(path, "Seed", stored.Seed.ToString(CultureInfo.InvariantCulture), seed.ToString(CultureInfo.InvariantCulture));
         }
 
+        if (stored.RescoreOrNull() is not RescoreStorage storedRescore)
+        {
+            throw new LodeDatabaseException($"The database at '{path}' has the storage profile \"{stored.StorageProfile}\", which this LodeDb build does not know. Upgrade LodeDb.");
+        }
+
+        if (options.Rescore is RescoreStorage rescore && rescore != storedRescore)
+        {
+            throw new IdentityMismatchException(path, "Rescore", storedRescore.ToString(), rescore.ToString());
+        }
+
         if (stored.Kind == StoreIdentity.PresetKind)
         {
             string preset = PresetNameOf(stored);
@@ -715,7 +742,7 @@ public sealed partial class LodeDatabase : IDisposable
             {
                 // One slot per document: one batched native call reads the codes once for every
                 // query (the per-query path below re-asks when chunks of one document collide).
-                SearchBatch(queries, queryCount, Math.Min(k, allowedSlots), mask, results);
+                SearchBatch(queries, queryCount, Math.Min(k, allowedSlots), ScanDepth(k, allowedSlots), mask, results);
                 return results;
             }
 
@@ -733,13 +760,17 @@ public sealed partial class LodeDatabase : IDisposable
         }
     }
 
-    private void SearchBatch(float[] queries, int queryCount, int kk, ulong[]? mask, IReadOnlyList<SearchHit>[] results)
+    /// <summary>One batched scan for <paramref name="depth"/> candidates per query (more than <paramref name="kk"/> when they are re-ranked from the sidecar); keeps the best kk.</summary>
+    private void SearchBatch(float[] queries, int queryCount, int kk, int depth, ulong[]? mask, IReadOnlyList<SearchHit>[] results)
     {
         if (kk <= 0)
         {
             Array.Fill(results, Array.Empty<SearchHit>());
             return;
         }
+
+        int wanted = kk;
+        kk = depth;
 
         var slots = new ulong[queryCount * kk];
         var scores = new float[queryCount * kk];
@@ -756,7 +787,12 @@ public sealed partial class LodeDatabase : IDisposable
 
         for (int q = 0; q < queryCount; q++)
         {
-            var hits = new SearchHit[counts[q]];
+            if (_rescore is not null)
+            {
+                Rerank(queries.AsSpan(q * Dimension, Dimension), slots.AsSpan(q * kk, (int)counts[q]), scores.AsSpan(q * kk, (int)counts[q]));
+            }
+
+            var hits = new SearchHit[Math.Min(wanted, (int)counts[q])];
             for (int i = 0; i < hits.Length; i++)
             {
                 hits[i] = MakeHit(checked((int)slots[q * kk + i]), scores[q * kk + i]);
@@ -782,7 +818,7 @@ public sealed partial class LodeDatabase : IDisposable
     {
         var hits = new List<(int Slot, float Score)>();
         bool chunked = _rows.LiveSlotCount > _rows.LiveCount;
-        int kk = Math.Min(allowedSlots, chunked ? documents * 2 + 8 : documents);
+        int kk = ScanDepth(chunked ? documents * 2 + 8 : documents, allowedSlots);
         if (kk <= 0)
         {
             return hits;
@@ -802,6 +838,11 @@ public sealed partial class LodeDatabase : IDisposable
             else
             {
                 Index.Search(query, kk, mask, threads, slots, scores, counts);
+            }
+
+            if (_rescore is not null)
+            {
+                Rerank(query, slots.AsSpan(0, (int)counts[0]), scores.AsSpan(0, (int)counts[0]));
             }
 
             hits.Clear();
@@ -852,6 +893,11 @@ public sealed partial class LodeDatabase : IDisposable
             var scales = new float[chunks];
             Index.Encode(normalized, codes, scales);
             var batch = new UpsertBatch(ids, metadata, codes, scales, bytesPerRow, chunkStarts, texts, tokens, _identity.PersistsTerms);
+            if (EncodeRescoreRows(normalized, chunks) is byte[] rescoreRows)
+            {
+                batch.AttachRescore(rescoreRows, _rescore!.Kind);
+            }
+
             Commit(WalRecord.EncodeUpsert(batch), () => ApplyUpsert(batch));
             return ids;
         }
@@ -874,6 +920,9 @@ public sealed partial class LodeDatabase : IDisposable
             throw new FormatException($"rows of {bytesPerRow} code bytes for an index of {Index.CodeBytesPerRow}");
         }
 
+        RescoreStore? rescore = _rescore;
+        CheckRescoreRows(rescore, batch);
+
         var fresh = new List<(int Document, int Chunk)>();
         for (int d = 0; d < batch.Count; d++)
         {
@@ -886,6 +935,7 @@ public sealed partial class LodeDatabase : IDisposable
             {
                 int chunk = first + c;
                 Index.ReplaceRow((ulong)old[c], batch.Codes.AsSpan(chunk * bytesPerRow, bytesPerRow), batch.Scales[chunk]);
+                rescore?.Set(old[c], RescoreRow(rescore, batch, chunk));
                 _rows.Set(old[c], id, batch.Metadata[d], StoredText(batch, chunk));
                 _bm25?.Replace((ulong)old[c], ChunkTokens(batch, chunk));
             }
@@ -926,6 +976,7 @@ public sealed partial class LodeDatabase : IDisposable
         {
             int slot = _rows.SlotCount;
             _rows.AppendLive(batch.Ids[d], batch.Metadata[d], StoredText(batch, chunk));
+            rescore?.Append(RescoreRow(rescore, batch, chunk));
             _bm25?.Add((ulong)slot, ChunkTokens(batch, chunk));
         }
     }
@@ -952,6 +1003,8 @@ public sealed partial class LodeDatabase : IDisposable
         _wal = null;
         _index?.Dispose();
         _index = null;
+        _rescore?.Dispose();
+        _rescore = null;
         _lock?.Dispose();
         _lock = null;
         if (_ownsEmbedder)

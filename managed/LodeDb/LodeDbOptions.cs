@@ -87,6 +87,21 @@ public sealed class LodeDbOptions
     /// <summary>Seed of the rotation. Default <see cref="LodeDatabase.DefaultSeed"/>.</summary>
     public ulong? Seed { get; init; }
 
+    /// <summary>
+    /// Keep each row's original vector in a memory-mapped sidecar (<c>index.g{B}.rescore</c>) and
+    /// re-rank the best <see cref="RescoreCandidates"/> candidates of the code scan by their exact
+    /// cosine from it (scores then come from the sidecar). Default <see cref="RescoreStorage.None"/>.
+    /// Recorded on create (in the storage profile); a conflicting value on reopen is rejected,
+    /// unset on reopen uses the recorded one.
+    /// </summary>
+    public RescoreStorage? Rescore { get; init; }
+
+    /// <summary>
+    /// With a sidecar: candidates the code scan returns for exact re-ranking (default 100,
+    /// 1..100,000; at least k are always used). Per handle, not recorded.
+    /// </summary>
+    public int RescoreCandidates { get; init; } = LodeDatabase.DefaultRescoreCandidates;
+
     /// <summary>Open without the writer lock; every mutating call throws <see cref="ReadOnlyException"/>.</summary>
     public bool ReadOnly { get; init; }
 

@@ -30,6 +30,18 @@ public sealed record LodeStats
     /// <summary>Heap bytes the native index holds.</summary>
     public required long IndexMemoryBytes { get; init; }
 
+    /// <summary>The re-score sidecar the index keeps.</summary>
+    public RescoreStorage Rescore { get; init; }
+
+    /// <summary>Bytes of the memory-mapped re-score sidecar file of the base generation (0 without one).</summary>
+    public long RescoreDiskBytes { get; init; }
+
+    /// <summary>True when the sidecar rows of the base generation are memory-mapped (not counted in <see cref="IndexMemoryBytes"/>).</summary>
+    public bool RescoreMapped { get; init; }
+
+    /// <summary>Sidecar rows written since the last checkpoint, held in managed memory until the next one writes a new sidecar.</summary>
+    public long RescoreOverflowRows { get; init; }
+
     /// <summary>The scan kernel family in use ("avx2", "avx512", "neon", "scalar").</summary>
     public required string SimdLevel { get; init; }
 

@@ -2,8 +2,8 @@ using System.Globalization;
 using LodeDb;
 
 // Usage:
-//   write <folder> <wal|generation> <fast|fsync> <run> <checkpointEvery>
-//       opens (creating a 32-d index) and runs CrashVectors.Op(run, 0), Op(run, 1), ... forever
+//   write <folder> <wal|generation> <fast|fsync> <run> <checkpointEvery> [none|int8|float16]
+//       opens (creating a 32-d index, with that re-score sidecar when given) and runs CrashVectors.Op(run, 0), Op(run, 1), ... forever
 //       (single adds, 3-row batches, removes), printing "<kind> <ids> ." after each returns.
 //   probe <folder> <lockTimeoutSeconds>
 //       tries to open a writer: prints "concurrent" on ConcurrentWriterException, else "opened".
@@ -35,6 +35,7 @@ static int Write(string[] args)
         Durability = Enum.Parse<Durability>(args[3], ignoreCase: true),
         CheckpointEveryRecords = int.Parse(args[5], CultureInfo.InvariantCulture),
         LockTimeout = TimeSpan.FromSeconds(10),
+        Rescore = args.Length > 6 ? Enum.Parse<RescoreStorage>(args[6], ignoreCase: true) : null,
     };
     string run = args[4];
     using var database = LodeDatabase.Open(args[1], options);

@@ -28,6 +28,9 @@ internal sealed class CommitRoot
     /// <summary>Ids, metadata and slot map of the base generation (see RowsFile).</summary>
     public string RowsFile { get; set; } = "";
 
+    /// <summary>Re-score sidecar of the base generation (<c>index.g{B}.rescore</c>); "" when the index keeps none.</summary>
+    public string RescoreFile { get; set; } = "";
+
     /// <summary>
     /// Generation mode: the base's delta journal (<c>index.g{base}.journal</c>, WAL framing and
     /// records); "" when none. Only its first <see cref="JournalLength"/> bytes are committed.

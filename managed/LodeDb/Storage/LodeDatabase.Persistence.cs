@@ -96,7 +96,7 @@ public sealed partial class LodeDatabase
             Dim = dim,
             BitWidth = bits,
             Seed = options.Seed ?? DefaultSeed,
-            StorageProfile = StoreIdentity.ProfileFor(bits),
+            StorageProfile = StoreIdentity.ProfileFor(bits, options.Rescore ?? RescoreStorage.None),
             StoreText = storeText,
             IndexText = options.IndexText ?? storeText,
         };
@@ -116,6 +116,7 @@ public sealed partial class LodeDatabase
 
         _bm25 = _identity.HasLexical ? new Bm25Index() : null;
         _index = NativeIndex.Create(dim, bits, _identity.Seed);
+        _rescore = _identity.Rescore == RescoreStorage.None ? null : RescoreStore.CreateEmpty(_identity.Rescore, dim);
         _rows = new SlotTable();
         _generation = 0;
         // Generation 1 (empty) is published at once so the identity is on disk from the start.
@@ -188,6 +189,8 @@ public sealed partial class LodeDatabase
     {
         _index?.Dispose();
         _index = null;
+        _rescore?.Dispose();
+        _rescore = null;
         _rows = new SlotTable();
         _bm25 = null;
     }
@@ -228,7 +231,8 @@ public sealed partial class LodeDatabase
         if (root is null || root.Generation < 1 || root.Identity is null || root.Identity.Dim < 1 ||
             root.Identity.BitWidth is not (2 or 4) || root.BaseGeneration < 1 || root.BaseGeneration > root.Generation ||
             root.CodesFile != CodesFileName(root.BaseGeneration) || root.RowsFile != RowsFileName(root.BaseGeneration) ||
-            root.JournalLength < 0 || (root.JournalLength > 0 && root.JournalFile != JournalFileName(root.BaseGeneration)))
+            root.JournalLength < 0 || (root.JournalLength > 0 && root.JournalFile != JournalFileName(root.BaseGeneration)) ||
+            (root.Identity.RescoreOrNull() is RescoreStorage rescore && root.RescoreFile != (rescore == RescoreStorage.None ? "" : RescoreFileName(root.BaseGeneration))))
         {
             throw new CorruptDatabaseException(RootFileName, "missing or inconsistent fields");
         }
@@ -280,10 +284,12 @@ public sealed partial class LodeDatabase
             _index = index;
             _rows = rows;
             _bm25 = BuildLexicalIndex(rows, tokens);
+            LoadRescore(root);
         }
         catch
         {
             index.Dispose();
+            _index = null;
             throw;
         }
 
@@ -533,6 +539,7 @@ public sealed partial class LodeDatabase
             Identity = _identity,
             CodesFile = CodesFileName(_baseGeneration),
             RowsFile = RowsFileName(_baseGeneration),
+            RescoreFile = _rescore is null ? "" : RescoreFileName(_baseGeneration),
             JournalFile = _commitMode == CommitMode.Generation && _walBytes > 0 ? JournalFileName(_baseGeneration) : "",
             JournalLength = _commitMode == CommitMode.Generation ? _walBytes : 0,
             WalFile = WalFileName,
@@ -586,12 +593,14 @@ public sealed partial class LodeDatabase
             ulong[] map = Index.Compact();
             _rows.Compact(map);
             _bm25 = RemapLexicalIndex(_bm25, map);
+            _rescore?.Compact(map);
         }
 
         Index.Save(System.IO.Path.Combine(_path, CodesFileName(next)), Sync);
         Bm25Index? lexical = _bm25;
         RowsFile.Write(System.IO.Path.Combine(_path, RowsFileName(next)), next, _rows, Sync,
             _identity.PersistsTerms && lexical is not null ? slot => lexical.GetTerms((ulong)slot) : null);
+        WriteRescore(next);
         long previousBase = _baseGeneration;
         long previousBytes = _walBytes;
         _baseGeneration = next;
@@ -731,9 +740,10 @@ public sealed partial class LodeDatabase
                 {
                     File.Delete(file);
                 }
-                catch (IOException)
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
-                    // Best effort: an unreferenced file is garbage, never loaded.
+                    // Best effort: an unreferenced file is garbage, never loaded (on Windows a
+                    // sidecar still mapped by a read-only handle cannot be deleted yet).
                 }
             }
         }

@@ -29,7 +29,10 @@ internal sealed class StoreIdentity
 
     public int Dim { get; set; }
 
-    /// <summary>How vectors are stored: "turboquant-b{bits}" (codes + one length scale per row).</summary>
+    /// <summary>
+    /// How vectors are stored: "turboquant-b{bits}" (codes + one length scale per row), with
+    /// "+int8" or "+f16" when a re-score sidecar keeps the original vectors.
+    /// </summary>
     public string StorageProfile { get; set; } = "";
 
     public int BitWidth { get; set; }
@@ -50,5 +53,32 @@ internal sealed class StoreIdentity
     /// <summary>Terms are persisted per chunk (there is no stored text to tokenize again).</summary>
     public bool PersistsTerms => IndexText && !StoreText;
 
-    public static string ProfileFor(int bits) => $"turboquant-b{bits}";
+    public static string ProfileFor(int bits, RescoreStorage rescore = RescoreStorage.None) => rescore switch
+    {
+        RescoreStorage.Int8 => $"turboquant-b{bits}{Int8Suffix}",
+        RescoreStorage.Float16 => $"turboquant-b{bits}{Float16Suffix}",
+        _ => $"turboquant-b{bits}",
+    };
+
+    private const string Int8Suffix = "+int8";
+    private const string Float16Suffix = "+f16";
+
+    /// <summary>The re-score sidecar the storage profile records; null for a profile this build does not know.</summary>
+    public RescoreStorage? RescoreOrNull()
+    {
+        string plain = $"turboquant-b{BitWidth}";
+        // Roots written before profiles were checked may hold an empty profile: no sidecar.
+        if (StorageProfile.Length == 0 || StorageProfile == plain)
+        {
+            return RescoreStorage.None;
+        }
+
+        return StorageProfile == plain + Int8Suffix ? RescoreStorage.Int8
+            : StorageProfile == plain + Float16Suffix ? RescoreStorage.Float16
+            : null;
+    }
+
+    /// <summary>The recorded re-score sidecar (<see cref="RescoreOrNull"/> checked on load).</summary>
+    [JsonIgnore]
+    public RescoreStorage Rescore => RescoreOrNull() ?? RescoreStorage.None;
 }

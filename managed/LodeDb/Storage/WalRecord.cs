@@ -21,6 +21,10 @@ namespace LodeDb;
 /// terms; with <c>StoreText = false</c> no text is written, only codes and (with
 /// <c>IndexText</c>) terms, so replay never re-embeds and never needs the raw text.</item>
 /// </list>
+/// An Upsert or ChunkedUpsert of an index with a re-score sidecar sets bit 7 of its op byte
+/// (0x82, 0x84) and ends with the sidecar rows of its chunks, in chunk order: kind u8 (1 int8,
+/// 2 float16), row bytes u32, then one row per chunk (see RescoreStore), so replay restores
+/// the sidecar without the float vectors. Records without the bit still replay.
 /// </summary>
 internal abstract class WalRecord
 {
@@ -28,6 +32,9 @@ internal abstract class WalRecord
     public const byte UpsertOp = 2;
     public const byte RemoveOp = 3;
     public const byte ChunkedUpsertOp = 4;
+
+    /// <summary>Op bit: a re-score block follows the upsert.</summary>
+    public const byte RescoreFlag = 0x80;
 
     public static byte[] EncodeBegin(long generation)
     {
@@ -43,7 +50,7 @@ internal abstract class WalRecord
         if (batch.IsChunked)
         {
             var chunked = new ByteWriter(16 + batch.ChunkCount * (bytesPerRow + 64));
-            chunked.U8(ChunkedUpsertOp);
+            chunked.U8((byte)(ChunkedUpsertOp | (batch.RescoreRows is null ? 0 : RescoreFlag)));
             chunked.U32(batch.Count);
             chunked.U32(bytesPerRow);
             for (int d = 0; d < batch.Count; d++)
@@ -77,11 +84,12 @@ internal abstract class WalRecord
                 }
             }
 
+            WriteRescore(chunked, batch);
             return chunked.Written.ToArray();
         }
 
         var writer = new ByteWriter(16 + batch.Count * (bytesPerRow + 64));
-        writer.U8(UpsertOp);
+        writer.U8((byte)(UpsertOp | (batch.RescoreRows is null ? 0 : RescoreFlag)));
         writer.U32(batch.Count);
         writer.U32(bytesPerRow);
         for (int i = 0; i < batch.Count; i++)
@@ -92,6 +100,7 @@ internal abstract class WalRecord
             writer.Bytes(batch.Codes.AsSpan(i * bytesPerRow, bytesPerRow));
         }
 
+        WriteRescore(writer, batch);
         return writer.Written.ToArray();
     }
 
@@ -108,6 +117,12 @@ internal abstract class WalRecord
     {
         var reader = new ByteReader(payload);
         byte op = reader.U8();
+        bool rescore = (op & RescoreFlag) != 0 && (op & ~RescoreFlag) is UpsertOp or ChunkedUpsertOp;
+        if (rescore)
+        {
+            op = (byte)(op & ~RescoreFlag);
+        }
+
         WalRecord record;
         switch (op)
         {
@@ -149,12 +164,46 @@ internal abstract class WalRecord
                 throw new FormatException($"unknown WAL operation {op}");
         }
 
+        if (rescore)
+        {
+            ((UpsertRecord)record).Batch.AttachRescore(ReadRescore(reader, ((UpsertRecord)record).Batch.ChunkCount, out RescoreStorage kind), kind);
+        }
+
         if (reader.Remaining != 0)
         {
             throw new FormatException($"{reader.Remaining} trailing bytes in a WAL record");
         }
 
         return record;
+    }
+
+    private static void WriteRescore(ByteWriter writer, UpsertBatch batch)
+    {
+        if (batch.RescoreRows is not byte[] rows)
+        {
+            return;
+        }
+
+        writer.U8((byte)batch.RescoreKind);
+        writer.U32(rows.Length / batch.ChunkCount);
+        writer.Bytes(rows);
+    }
+
+    private static byte[] ReadRescore(ByteReader reader, int chunks, out RescoreStorage kind)
+    {
+        kind = (RescoreStorage)reader.U8();
+        if (kind is not (RescoreStorage.Int8 or RescoreStorage.Float16))
+        {
+            throw new FormatException($"re-score kind {(int)kind}");
+        }
+
+        int rowBytes = checked((int)reader.U32());
+        if (rowBytes <= 0 || (long)rowBytes * chunks > reader.Remaining)
+        {
+            throw new FormatException($"{chunks} re-score rows of {rowBytes} bytes with {reader.Remaining} bytes left");
+        }
+
+        return reader.Take(rowBytes * chunks).ToArray();
     }
 
     /// <summary>Term frequencies of a token list, in first-occurrence order.</summary>
@@ -293,6 +342,24 @@ internal sealed class UpsertBatch
     public bool PersistTerms { get; }
 
     public int Count => Ids.Length;
+
+    /// <summary>Sidecar rows of the chunks in chunk order (see RescoreStore), or null when the index keeps none.</summary>
+    public byte[]? RescoreRows { get; private set; }
+
+    /// <summary>The layout of <see cref="RescoreRows"/>.</summary>
+    public RescoreStorage RescoreKind { get; private set; }
+
+    /// <summary>Attaches the chunks' sidecar rows (row bytes = rows.Length / ChunkCount).</summary>
+    public void AttachRescore(byte[] rows, RescoreStorage kind)
+    {
+        if (rows.Length == 0 || rows.Length % ChunkCount != 0)
+        {
+            throw new FormatException($"{rows.Length} re-score bytes for {ChunkCount} rows");
+        }
+
+        RescoreRows = rows;
+        RescoreKind = kind;
+    }
 
     public int ChunkCount => Scales.Length;
 

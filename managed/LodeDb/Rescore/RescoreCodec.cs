@@ -1,0 +1,88 @@
+using System.Buffers.Binary;
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+
+namespace LodeDb;
+
+/// <summary>
+/// The byte layout of one sidecar row and its exact score against a query. Int8: scale f32
+/// (max |x| / 127) then d signed bytes round(x / scale); Float16: d halves. Both little-endian.
+/// </summary>
+internal static class RescoreCodec
+{
+    public static int RowBytes(RescoreStorage kind, int dimension) => kind switch
+    {
+        RescoreStorage.Int8 => checked(4 + dimension),
+        RescoreStorage.Float16 => checked(2 * dimension),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "No sidecar rows without a rescore storage."),
+    };
+
+    /// <summary>Quantizes <paramref name="vector"/> (already normalised, as the native encoder received it) into <paramref name="row"/>.</summary>
+    public static void Encode(RescoreStorage kind, ReadOnlySpan<float> vector, Span<byte> row)
+    {
+        if (kind == RescoreStorage.Float16)
+        {
+            Span<Half> halves = MemoryMarshal.Cast<byte, Half>(row[..(vector.Length * 2)]);
+            TensorPrimitives.ConvertToHalf(vector, halves);
+            if (!BitConverter.IsLittleEndian)
+            {
+                ReverseHalves(row);
+            }
+
+            return;
+        }
+
+        float max = MathF.Abs(TensorPrimitives.MaxMagnitude(vector));
+        float scale = max > 0 ? max / 127f : 0f;
+        BinaryPrimitives.WriteSingleLittleEndian(row, scale);
+        Span<byte> values = row.Slice(4, vector.Length);
+        float inverse = scale > 0 ? 1f / scale : 0f;
+        for (int i = 0; i < vector.Length; i++)
+        {
+            values[i] = (byte)(sbyte)Math.Clamp(MathF.Round(vector[i] * inverse), -127f, 127f);
+        }
+    }
+
+    /// <summary>The row's values as floats (the vector the sidecar stands for).</summary>
+    public static void Decode(RescoreStorage kind, ReadOnlySpan<byte> row, Span<float> vector)
+    {
+        if (kind == RescoreStorage.Float16)
+        {
+            if (BitConverter.IsLittleEndian)
+            {
+                TensorPrimitives.ConvertToSingle(MemoryMarshal.Cast<byte, Half>(row[..(vector.Length * 2)]), vector);
+            }
+            else
+            {
+                for (int i = 0; i < vector.Length; i++)
+                {
+                    vector[i] = (float)BitConverter.UInt16BitsToHalf(BinaryPrimitives.ReadUInt16LittleEndian(row[(2 * i)..]));
+                }
+            }
+
+            return;
+        }
+
+        float scale = BinaryPrimitives.ReadSingleLittleEndian(row);
+        ReadOnlySpan<sbyte> values = MemoryMarshal.Cast<byte, sbyte>(row.Slice(4, vector.Length));
+        for (int i = 0; i < vector.Length; i++)
+        {
+            vector[i] = values[i] * scale;
+        }
+    }
+
+    /// <summary>The exact score: the inner product of the normalised query with the row's values (cosine, as the engine scores).</summary>
+    public static float Score(RescoreStorage kind, ReadOnlySpan<float> query, ReadOnlySpan<byte> row, Span<float> scratch)
+    {
+        Decode(kind, row, scratch[..query.Length]);
+        return TensorPrimitives.Dot(query, scratch[..query.Length]);
+    }
+
+    private static void ReverseHalves(Span<byte> row)
+    {
+        for (int i = 0; i + 1 < row.Length; i += 2)
+        {
+            (row[i], row[i + 1]) = (row[i + 1], row[i]);
+        }
+    }
+}
