@@ -39,7 +39,9 @@ public static class ImageProbe
         if (codec is null)
         {
             stream.Dispose();
-            (InvalidImageReason reason, string detail) = result == SKCodecResult.Unimplemented || result == SKCodecResult.InvalidInput && !LooksLikeSupported(encoded)
+            // Bytes without a supported signature are "unsupported" whatever Skia answers (a short
+            // text gives IncompleteInput, not InvalidInput).
+            (InvalidImageReason reason, string detail) = result == SKCodecResult.Unimplemented || !LooksLikeSupported(encoded)
                 ? (InvalidImageReason.UnsupportedFormat, "it is not a JPEG, PNG, WebP, GIF or BMP image.")
                 : (InvalidImageReason.Corrupt, $"its header cannot be read ({result}).");
             throw new InvalidImageException(reason, source, detail);
