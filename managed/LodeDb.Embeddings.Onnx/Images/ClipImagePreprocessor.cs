@@ -1,3 +1,4 @@
+using System.Numerics;
 using SkiaSharp;
 
 namespace LodeDb.Embeddings.Onnx.Images;
@@ -108,68 +109,117 @@ internal static class ClipImagePreprocessor
         int firstRow = rows.First[0];
         int lastRow = rows.First[Size - 1] + rows.Count[Size - 1];
 
-        // Horizontal pass over the source rows the crop reads: [row][x][channel].
+        // Horizontal pass over the source rows the crop reads, one plane per channel: [channel][row][x].
         int bandRows = lastRow - firstRow;
-        float[] band = new float[bandRows * Size * 3];
-        float[] line = new float[displayWidth * 3];
+        int bandPlane = bandRows * Size;
+        float[] band = new float[3 * bandPlane];
+        float[] line = new float[3 * displayWidth];
+        Span<float> lineR = line.AsSpan(0, displayWidth);
+        Span<float> lineG = line.AsSpan(displayWidth, displayWidth);
+        Span<float> lineB = line.AsSpan(2 * displayWidth, displayWidth);
         for (int y = firstRow; y < lastRow; y++)
         {
             long offset = origin0 + y * stepY;
             for (int x = 0; x < displayWidth; x++, offset += stepX)
             {
                 int p = (int)offset;
-                float alpha = rgba[p + 3] * (1f / 255f);
-                float white = 255f * (1f - alpha);
-                line[x * 3] = rgba[p] * alpha + white;
-                line[x * 3 + 1] = rgba[p + 1] * alpha + white;
-                line[x * 3 + 2] = rgba[p + 2] * alpha + white;
+                byte a = rgba[p + 3];
+                if (a == 255)
+                {
+                    lineR[x] = rgba[p];
+                    lineG[x] = rgba[p + 1];
+                    lineB[x] = rgba[p + 2];
+                }
+                else
+                {
+                    float alpha = a * (1f / 255f);
+                    float white = 255f * (1f - alpha);
+                    lineR[x] = rgba[p] * alpha + white;
+                    lineG[x] = rgba[p + 1] * alpha + white;
+                    lineB[x] = rgba[p + 2] * alpha + white;
+                }
             }
 
-            Span<float> output = band.AsSpan((y - firstRow) * Size * 3, Size * 3);
+            int row = (y - firstRow) * Size;
             for (int c = 0; c < Size; c++)
             {
                 ReadOnlySpan<float> weights = columns.WeightsOf(c);
-                int start = columns.First[c] * 3;
-                float r = 0, g = 0, b = 0;
-                for (int k = 0; k < weights.Length; k++)
-                {
-                    float w = weights[k];
-                    r += w * line[start + k * 3];
-                    g += w * line[start + k * 3 + 1];
-                    b += w * line[start + k * 3 + 2];
-                }
-
-                output[c * 3] = r;
-                output[c * 3 + 1] = g;
-                output[c * 3 + 2] = b;
+                int start = columns.First[c];
+                band[row + c] = Dot(weights, lineR.Slice(start, weights.Length));
+                band[bandPlane + row + c] = Dot(weights, lineG.Slice(start, weights.Length));
+                band[2 * bandPlane + row + c] = Dot(weights, lineB.Slice(start, weights.Length));
             }
         }
 
         // Vertical pass, then / 255 and CLIP's normalisation, channel-major.
-        ReadOnlySpan<float> mean = Mean;
-        ReadOnlySpan<float> std = Std;
         const int Plane = Size * Size;
-        for (int r = 0; r < Size; r++)
+        Span<float> sum = stackalloc float[Size];
+        for (int channel = 0; channel < 3; channel++)
         {
-            ReadOnlySpan<float> weights = rows.WeightsOf(r);
-            int start = rows.First[r] - firstRow;
-            for (int c = 0; c < Size; c++)
+            ReadOnlySpan<float> source = band.AsSpan(channel * bandPlane, bandPlane);
+            float mean = Mean[channel];
+            float scale = 1f / (255f * Std[channel]);
+            float shift = mean / Std[channel];
+            for (int r = 0; r < Size; r++)
             {
-                float red = 0, green = 0, blue = 0;
+                ReadOnlySpan<float> weights = rows.WeightsOf(r);
+                int start = rows.First[r] - firstRow;
+                sum.Clear();
                 for (int k = 0; k < weights.Length; k++)
                 {
-                    int at = ((start + k) * Size + c) * 3;
-                    float w = weights[k];
-                    red += w * band[at];
-                    green += w * band[at + 1];
-                    blue += w * band[at + 2];
+                    AddScaled(sum, source.Slice((start + k) * Size, Size), weights[k]);
                 }
 
-                int index = r * Size + c;
-                destination[index] = (red / 255f - mean[0]) / std[0];
-                destination[Plane + index] = (green / 255f - mean[1]) / std[1];
-                destination[2 * Plane + index] = (blue / 255f - mean[2]) / std[2];
+                Span<float> output = destination.Slice(channel * Plane + r * Size, Size);
+                for (int c = 0; c < Size; c++)
+                {
+                    // (v / 255 - mean) / std
+                    output[c] = sum[c] * scale - shift;
+                }
             }
+        }
+    }
+
+    /// <summary>Sum of <paramref name="a"/>[i] * <paramref name="b"/>[i] (SIMD; the order of the additions differs from a loop by float rounding only).</summary>
+    private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        int i = 0;
+        float total = 0;
+        if (Vector.IsHardwareAccelerated && a.Length >= Vector<float>.Count)
+        {
+            Vector<float> acc = Vector<float>.Zero;
+            for (; i <= a.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                acc += new Vector<float>(a.Slice(i)) * new Vector<float>(b.Slice(i));
+            }
+
+            total = Vector.Sum(acc);
+        }
+
+        for (; i < a.Length; i++)
+        {
+            total += a[i] * b[i];
+        }
+
+        return total;
+    }
+
+    /// <summary><paramref name="sum"/>[i] += <paramref name="weight"/> * <paramref name="row"/>[i].</summary>
+    private static void AddScaled(Span<float> sum, ReadOnlySpan<float> row, float weight)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var w = new Vector<float>(weight);
+            for (; i <= sum.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                (new Vector<float>(sum.Slice(i)) + w * new Vector<float>(row.Slice(i))).CopyTo(sum.Slice(i));
+            }
+        }
+
+        for (; i < sum.Length; i++)
+        {
+            sum[i] += weight * row[i];
         }
     }
 

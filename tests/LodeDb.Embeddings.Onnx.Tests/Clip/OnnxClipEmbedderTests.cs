@@ -90,6 +90,26 @@ public sealed class OnnxClipEmbedderTests
     }
 
     [Test]
+    public async Task Concurrent_first_images_share_one_vision_session_and_agree()
+    {
+        using OnnxClipEmbedder embedder = ClipFixture.Open();
+        IEmbeddingGenerator<DataContent, Embedding<float>> generator = embedder;
+        float[] expected = ClipFixture.Images.Single(i => i.Name == "blue_square").ImageEmbeds;
+
+        GeneratedEmbeddings<Embedding<float>>[] results = await Task.WhenAll(Enumerable.Range(0, 4)
+            .Select(_ => Task.Run(() => generator.GenerateAsync([Png("blue_square"), Png("red_circle")]))));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(embedder.IsVisionLoaded, Is.True);
+            foreach (GeneratedEmbeddings<Embedding<float>> result in results)
+            {
+                Assert.That(VectorMath.MaxAbsDifference(result[0].Vector.ToArray(), expected), Is.LessThan(1e-4));
+            }
+        });
+    }
+
+    [Test]
     public void Bad_images_fail_before_the_vision_session_is_created()
     {
         using OnnxClipEmbedder embedder = ClipFixture.Open();
