@@ -3,8 +3,8 @@ using System.Text.Json;
 
 namespace LodeDb.Embeddings.Onnx.Tests.Clip;
 
-/// <summary>One text of the CLIP fixture's expected.json: ids before padding and the expected embedding.</summary>
-internal sealed record ClipTextCase(string Text, int Length, int[] InputIds, float[] TextEmbeds);
+/// <summary>One text of the CLIP fixture's expected.json: ids before padding, the expected embedding, and that of the tower without attention_mask.</summary>
+internal sealed record ClipTextCase(string Text, int Length, int[] InputIds, float[] TextEmbeds, float[] TextEmbedsNoMask);
 
 /// <summary>One image of the CLIP fixture's expected.json.</summary>
 internal sealed record ClipImageCase(string Image, int Width, int Height, float[] ImageEmbeds)
@@ -67,7 +67,8 @@ internal static class ClipFixture
             t.GetProperty("text").GetString()!,
             t.GetProperty("length").GetInt32(),
             t.GetProperty("input_ids").EnumerateArray().Select(v => v.GetInt32()).ToArray(),
-            Floats(t.GetProperty("text_embeds")))).ToArray();
+            Floats(t.GetProperty("text_embeds")),
+            Floats(t.GetProperty("text_embeds_no_mask")))).ToArray();
         ClipImageCase[] images = root.GetProperty("images").EnumerateArray().Select(i => new ClipImageCase(
             i.GetProperty("image").GetString()!,
             i.GetProperty("width").GetInt32(),

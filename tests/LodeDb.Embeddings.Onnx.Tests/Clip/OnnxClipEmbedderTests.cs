@@ -51,6 +51,23 @@ public sealed class OnnxClipEmbedderTests
     }
 
     [Test]
+    public async Task A_text_tower_without_attention_mask_gets_input_ids_padded_with_the_end_token()
+    {
+        // That tower sums every position, padding included: only the end token as pad gives the script's values.
+        using OnnxClipEmbedder embedder = ClipFixture.Open(new OnnxClipEmbedderOptions { TextModelFile = "onnx/text_model_no_mask.onnx" });
+
+        GeneratedEmbeddings<Embedding<float>> embeddings = await ((IEmbeddingGenerator<string, Embedding<float>>)embedder).GenerateAsync(ClipFixture.Texts.Select(t => t.Text));
+
+        Assert.Multiple(() =>
+        {
+            for (int i = 0; i < embeddings.Count; i++)
+            {
+                Assert.That(VectorMath.MaxAbsDifference(embeddings[i].Vector.ToArray(), ClipFixture.Texts[i].TextEmbedsNoMask), Is.LessThan(1e-4), ClipFixture.Texts[i].Text);
+            }
+        });
+    }
+
+    [Test]
     public async Task Image_embeddings_match_the_script()
     {
         using OnnxClipEmbedder embedder = ClipFixture.Open(new OnnxClipEmbedderOptions { ImageBatchSize = 3 });
