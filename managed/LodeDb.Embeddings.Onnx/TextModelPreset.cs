@@ -3,7 +3,7 @@ namespace LodeDb.Embeddings.Onnx;
 /// <summary>
 /// A known text model: where its files come from (Hugging Face repository, pinned revision, the
 /// exact files) and how it is used (dimension, pooling, query prefix). Records are immutable;
-/// derive a variant with <c>with</c> (e.g. another <see cref="Revision"/>).
+/// derive a variant with <c>with</c> (e.g. another <see cref="ModelPreset.Revision"/>).
 /// </summary>
 /// <param name="Name">Short name used by options and the CLI (<c>minilm</c>, <c>bge</c>).</param>
 /// <param name="Repository">Hugging Face repository id.</param>
@@ -19,7 +19,7 @@ public sealed record TextModelPreset(
     int Dimension,
     PoolingMode Pooling,
     string? QueryPrefix,
-    IReadOnlyList<string> Files)
+    IReadOnlyList<string> Files) : ModelPreset(Name, Repository, Revision, Dimension, Files)
 {
     /// <summary>Maximum tokens per text, [CLS] and [SEP] included (sentence-transformers' max_seq_length for both presets).</summary>
     public int MaxSequenceLength { get; init; } = OnnxTextEmbedderOptions.DefaultMaxSequenceLength;

@@ -74,7 +74,7 @@ public static class TextModelPresets
     }
 
     /// <summary>The CLI command that downloads <paramref name="preset"/>.</summary>
-    public static string PullCommand(string preset) => $"lodedb models pull {preset}";
+    public static string PullCommand(string preset) => ModelPresets.PullCommand(preset);
 
     private static string RevisionFromEnvironment(string variable, string pinned)
     {

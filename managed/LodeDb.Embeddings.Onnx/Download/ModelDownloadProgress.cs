@@ -20,7 +20,7 @@ public enum ModelDownloadStage
 }
 
 /// <summary>
-/// One progress report of <see cref="ModelDownloader.PullAsync(TextModelPreset, string?, IProgress{ModelDownloadProgress}?, CancellationToken)"/>.
+/// One progress report of <see cref="ModelDownloader.PullAsync(ModelPreset, string?, IProgress{ModelDownloadProgress}?, CancellationToken)"/>.
 /// </summary>
 /// <param name="File">The repository file ('/' separated).</param>
 /// <param name="FileIndex">0-based position of the file in the preset's list.</param>

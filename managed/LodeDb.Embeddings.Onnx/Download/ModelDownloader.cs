@@ -8,9 +8,10 @@ using System.Text.Json;
 namespace LodeDb.Embeddings.Onnx;
 
 /// <summary>
-/// Downloads the exact files of a <see cref="TextModelPreset"/> from its Hugging Face repository
+/// Downloads the exact files of a <see cref="ModelPreset"/> (text or CLIP) from its Hugging Face repository
 /// into <c>&lt;root&gt;/&lt;preset&gt;</c> (the folder <see cref="ModelFolderResolver"/> and
-/// <see cref="OnnxTextEmbedder.ForPreset(TextModelPreset, string?, int)"/> read), what
+/// <see cref="OnnxTextEmbedder.ForPreset(TextModelPreset, string?, int)"/> and
+/// <see cref="OnnxClipEmbedder.ForPreset(ClipModelPreset, string?)"/> read), what
 /// <c>lodedb models pull &lt;preset&gt;</c> runs.
 /// </summary>
 /// <remarks>
@@ -106,15 +107,15 @@ public sealed class ModelDownloader : IDisposable
     }
 
     /// <summary>The folder a pull of <paramref name="preset"/> writes: <c>&lt;root&gt;/&lt;preset&gt;</c>, root as <see cref="ModelFolderResolver.ResolveRoot"/> gives it.</summary>
-    public static string ModelFolder(TextModelPreset preset, string? targetRoot = null)
+    public static string ModelFolder(ModelPreset preset, string? targetRoot = null)
     {
         ArgumentNullException.ThrowIfNull(preset);
         return Path.Combine(ModelFolderResolver.ResolveRoot(targetRoot), FolderName(preset));
     }
 
-    /// <summary>Downloads the preset called <paramref name="presetName"/> (<c>minilm</c>, <c>bge</c>); see <see cref="PullAsync(TextModelPreset, string?, IProgress{ModelDownloadProgress}?, CancellationToken)"/>.</summary>
+    /// <summary>Downloads the preset called <paramref name="presetName"/> (<c>minilm</c>, <c>bge</c>, <c>clip</c>); see <see cref="PullAsync(ModelPreset, string?, IProgress{ModelDownloadProgress}?, CancellationToken)"/>.</summary>
     public Task<ModelPullResult> PullAsync(string presetName, string? targetRoot = null, IProgress<ModelDownloadProgress>? progress = null, CancellationToken cancellationToken = default)
-        => PullAsync(TextModelPresets.Get(presetName), targetRoot, progress, cancellationToken);
+        => PullAsync(ModelPresets.Get(presetName), targetRoot, progress, cancellationToken);
 
     /// <summary>
     /// Downloads the files of <paramref name="preset"/> at its revision into <c>&lt;root&gt;/&lt;preset&gt;</c>
@@ -126,7 +127,7 @@ public sealed class ModelDownloader : IDisposable
     /// <exception cref="ModelDownloadIncompleteException">A transfer stopped early (the partial file is kept for the next pull).</exception>
     /// <exception cref="ModelDownloadException">The server could not be reached or answered with an error.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (partial files are kept).</exception>
-    public async Task<ModelPullResult> PullAsync(TextModelPreset preset, string? targetRoot = null, IProgress<ModelDownloadProgress>? progress = null, CancellationToken cancellationToken = default)
+    public async Task<ModelPullResult> PullAsync(ModelPreset preset, string? targetRoot = null, IProgress<ModelDownloadProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(preset);
         ValidatePreset(preset);
@@ -158,7 +159,7 @@ public sealed class ModelDownloader : IDisposable
     /// <inheritdoc />
     public void Dispose() => _http.Dispose();
 
-    private sealed record FileContext(TextModelPreset Preset, HubFileEntry Entry, string Folder, int Index, int Count, IProgress<ModelDownloadProgress>? Progress)
+    private sealed record FileContext(ModelPreset Preset, HubFileEntry Entry, string Folder, int Index, int Count, IProgress<ModelDownloadProgress>? Progress)
     {
         public string FinalPath { get; } = Path.Combine(Folder, Entry.Path.Replace('/', Path.DirectorySeparatorChar));
 
@@ -359,7 +360,7 @@ public sealed class ModelDownloader : IDisposable
             && (range.Length is null || range.Length == size);
     }
 
-    private async Task<HttpResponseMessage> SendAsync(Uri url, long? rangeFrom, TextModelPreset preset, string? file, string? partialPath, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(Uri url, long? rangeFrom, ModelPreset preset, string? file, string? partialPath, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         if (rangeFrom is long from)
@@ -386,7 +387,7 @@ public sealed class ModelDownloader : IDisposable
     private static string KeptPartial(string? partialPath) =>
         partialPath is not null && File.Exists(partialPath) ? $" The bytes received so far are kept in '{partialPath}' for the next pull." : "";
 
-    private void EnsureSuccess(HttpResponseMessage response, TextModelPreset preset, string? file, Uri url, string? partialPath)
+    private void EnsureSuccess(HttpResponseMessage response, ModelPreset preset, string? file, Uri url, string? partialPath)
     {
         if (response.IsSuccessStatusCode)
         {
@@ -407,7 +408,7 @@ public sealed class ModelDownloader : IDisposable
         throw new ModelDownloadException($"{url} answered {code} {reason}{(file is null ? " to the repository listing" : $" for '{file}'")}.{KeptPartial(partialPath)} {hint}", preset.Repository, file);
     }
 
-    private async Task<IReadOnlyDictionary<string, HubFileEntry>> ReadTreeAsync(TextModelPreset preset, CancellationToken cancellationToken)
+    private async Task<IReadOnlyDictionary<string, HubFileEntry>> ReadTreeAsync(ModelPreset preset, CancellationToken cancellationToken)
     {
         var entries = new Dictionary<string, HubFileEntry>(StringComparer.Ordinal);
         Uri? page = new($"{_base}/api/models/{EscapePath(preset.Repository)}/tree/{Uri.EscapeDataString(preset.Revision)}?recursive=true");
@@ -452,14 +453,14 @@ public sealed class ModelDownloader : IDisposable
         return entries;
     }
 
-    private Uri FileUri(TextModelPreset preset, string file) =>
+    private Uri FileUri(ModelPreset preset, string file) =>
         new($"{_base}/{EscapePath(preset.Repository)}/resolve/{Uri.EscapeDataString(preset.Revision)}/{EscapePath(file)}");
 
     private static string EscapePath(string path) => string.Join('/', path.Split('/').Select(Uri.EscapeDataString));
 
-    private static string FolderName(TextModelPreset preset) => preset.Name.Trim().ToLowerInvariant();
+    private static string FolderName(ModelPreset preset) => preset.Name.Trim().ToLowerInvariant();
 
-    private static void ValidatePreset(TextModelPreset preset)
+    private static void ValidatePreset(ModelPreset preset)
     {
         string name = FolderName(preset);
         if (name.Length == 0 || name is "." or ".." || name.IndexOfAny(['/', '\\']) >= 0 || name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0)
@@ -491,7 +492,7 @@ public sealed class ModelDownloader : IDisposable
         }
     }
 
-    private static FileStream AcquireLock(TextModelPreset preset, string folder)
+    private static FileStream AcquireLock(ModelPreset preset, string folder)
     {
         string path = Path.Combine(folder, LockFileName);
         try
@@ -538,7 +539,7 @@ public sealed class ModelDownloader : IDisposable
         return new FileHashes(Convert.ToHexStringLower(sha256.GetHashAndReset()), git is null ? null : Convert.ToHexStringLower(git.GetHashAndReset()));
     }
 
-    private void WriteManifest(string path, TextModelPreset preset, IReadOnlyList<PulledFile> files)
+    private void WriteManifest(string path, ModelPreset preset, IReadOnlyList<PulledFile> files)
     {
         string temporary = path + ".tmp";
         using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))

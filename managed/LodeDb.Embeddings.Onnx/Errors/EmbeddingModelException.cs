@@ -2,7 +2,7 @@ namespace LodeDb.Embeddings.Onnx;
 
 /// <summary>
 /// Base class of the errors of a local embedding model (missing files, a model or tokenizer that
-/// does not fit). Catch this to handle every model problem of <see cref="OnnxTextEmbedder"/>.
+/// does not fit). Catch this to handle every model problem of <see cref="OnnxTextEmbedder"/> and <see cref="OnnxClipEmbedder"/>.
 /// </summary>
 public class EmbeddingModelException : Exception
 {

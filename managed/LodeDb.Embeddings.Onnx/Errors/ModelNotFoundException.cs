@@ -6,9 +6,17 @@ namespace LodeDb.Embeddings.Onnx;
 /// </summary>
 public sealed class ModelNotFoundException : EmbeddingModelException
 {
+    private const string BertFolderHint = "a BERT-family ONNX export (onnx/model.onnx or model.onnx, vocab.txt, tokenizer_config.json)";
+
     /// <summary>Creates the exception for <paramref name="missingPath"/> of the model in <paramref name="modelDirectory"/>.</summary>
     public ModelNotFoundException(string modelDirectory, string missingPath, string? preset)
-        : base(FormatMessage(modelDirectory, missingPath, preset))
+        : this(modelDirectory, missingPath, preset, BertFolderHint)
+    {
+    }
+
+    /// <summary>As the public constructor; <paramref name="folderHint"/> says what a custom folder must hold.</summary>
+    internal ModelNotFoundException(string modelDirectory, string missingPath, string? preset, string folderHint)
+        : base(FormatMessage(modelDirectory, missingPath, preset, folderHint))
     {
         ModelDirectory = modelDirectory;
         MissingPath = missingPath;
@@ -25,16 +33,16 @@ public sealed class ModelNotFoundException : EmbeddingModelException
     public string? Preset { get; }
 
     /// <summary>The command that downloads the preset's files (names the preset, or a placeholder for a custom folder).</summary>
-    public string PullCommand => TextModelPresets.PullCommand(Preset ?? "<preset>");
+    public string PullCommand => ModelPresets.PullCommand(Preset ?? "<preset>");
 
-    private static string FormatMessage(string modelDirectory, string missingPath, string? preset)
+    private static string FormatMessage(string modelDirectory, string missingPath, string? preset, string folderHint)
     {
         string what = Directory.Exists(modelDirectory)
             ? $"The model file '{missingPath}' is missing"
             : $"The model folder '{modelDirectory}' does not exist";
         string fix = preset is null
-            ? $"Put a BERT-family ONNX export there (onnx/model.onnx or model.onnx, vocab.txt, tokenizer_config.json), or download a preset with '{TextModelPresets.PullCommand("<preset>")}' ({string.Join(", ", TextModelPresets.Names)})."
-            : $"Download the '{preset}' model with: {TextModelPresets.PullCommand(preset)} (or set {ModelFolderResolver.ModelDirectoryVariable} / the model directory option to a folder that holds it).";
+            ? $"Put {folderHint} there, or download a preset with '{ModelPresets.PullCommand("<preset>")}' ({string.Join(", ", ModelPresets.Names)})."
+            : $"Download the '{preset}' model with: {ModelPresets.PullCommand(preset)} (or set {ModelFolderResolver.ModelDirectoryVariable} / the model directory option to a folder that holds it).";
         return $"{what}. {fix}";
     }
 }

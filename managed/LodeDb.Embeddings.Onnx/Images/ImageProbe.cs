@@ -39,7 +39,8 @@ public static class ImageProbe
         if (codec is null)
         {
             stream.Dispose();
-            // Without a supported signature, whatever Skia made of the bytes, they are not an image LodeDb reads.
+            // Bytes without a supported signature are "unsupported" whatever Skia answers (a short
+            // text gives IncompleteInput, not InvalidInput).
             (InvalidImageReason reason, string detail) = result == SKCodecResult.Unimplemented || !LooksLikeSupported(encoded)
                 ? (InvalidImageReason.UnsupportedFormat, "it is not a JPEG, PNG, WebP, GIF or BMP image.")
                 : (InvalidImageReason.Corrupt, $"its header cannot be read ({result}).");
