@@ -32,7 +32,6 @@ public sealed partial class LodeDatabase : IDisposable
     private static readonly string[] Presets = ["minilm", "bge", "clip"];
 
     /// <summary>Presets recognised but not yet implemented (image + text).</summary>
-    private const string UnsupportedPreset = "clip";
 
     private readonly ReaderWriterLockSlim _gate = new(LockRecursionPolicy.NoRecursion);
     private readonly string _path;
@@ -562,11 +561,6 @@ public sealed partial class LodeDatabase : IDisposable
                 throw new ArgumentException($"Model \"{model}\" is not a preset; use one of {string.Join(", ", Presets)}, or VectorDim for a vector-only index.", nameof(options));
             }
 
-            if (model == UnsupportedPreset)
-            {
-                throw new NotSupportedException($"Model = \"{model}\" (image and text in one space) is not yet supported by this LodeDb build. Use a text preset (\"minilm\" or \"bge\"), or VectorDim with vectors you compute yourself.");
-            }
-
             if (options.BitWidth is int presetBits && presetBits != DefaultBitWidth)
             {
                 throw new ArgumentException($"Model = \"{model}\" and BitWidth = {presetBits} conflict: a preset stores {DefaultBitWidth}-bit codes. Leave BitWidth unset (or set it to {DefaultBitWidth}).", nameof(options));
@@ -690,9 +684,9 @@ public sealed partial class LodeDatabase : IDisposable
         if (stored.Kind == StoreIdentity.PresetKind)
         {
             string preset = PresetNameOf(stored);
-            if (!TextModelPresets.TryGet(preset, out _) || preset != preset.ToLowerInvariant())
+            if (!ModelPresets.TryGet(preset, out _) || preset != preset.ToLowerInvariant())
             {
-                throw new LodeDatabaseException($"The database at '{path}' is a preset index of \"{preset}\" (model {stored.Model}), which is not yet supported by this LodeDb build; it supports the text presets {string.Join(", ", TextModelPresets.Names)}.");
+                throw new LodeDatabaseException($"The database at '{path}' is a preset index of \"{preset}\" (model {stored.Model}), which this LodeDb build does not know; it supports the presets {string.Join(", ", ModelPresets.Names)}.");
             }
         }
         else if (stored.Kind is not (StoreIdentity.VectorKind or StoreIdentity.CustomKind))

@@ -13,11 +13,13 @@ public sealed class LodeDbOptions
     public int? VectorDim { get; init; }
 
     /// <summary>
-    /// A preset text model: "minilm" (sentence-transformers/all-MiniLM-L6-v2, 384-d) or "bge"
-    /// (BAAI/bge-base-en-v1.5, 768-d, query prefix). The model files are read from
+    /// A preset model: "minilm" (sentence-transformers/all-MiniLM-L6-v2, 384-d text), "bge"
+    /// (BAAI/bge-base-en-v1.5, 768-d text, query prefix) or "clip" (clip-ViT-B-32 as exported by
+    /// Xenova/clip-vit-base-patch32, 512-d: text and images in one space, so <c>AddImage</c>,
+    /// <c>SearchByImage</c> and text search of images work). The model files are read from
     /// <see cref="ModelDirectory"/> (download them with <c>lodedb models pull &lt;preset&gt;</c>).
     /// A preset fixes the dimension and the bit width (4). Mutually exclusive with
-    /// <see cref="VectorDim"/> and <see cref="Embedder"/>. "clip" is not yet supported.
+    /// <see cref="VectorDim"/> and <see cref="Embedder"/>.
     /// Unset on reopen: the recorded preset is used.
     /// </summary>
     public string? Model { get; init; }
@@ -33,7 +35,7 @@ public sealed class LodeDbOptions
     /// Tests only: a variant of the preset named by <see cref="Model"/> (or recorded in the
     /// index) to load instead of the built-in one, e.g. with another dimension for a fixture model.
     /// </summary>
-    internal LodeDb.Embeddings.Onnx.TextModelPreset? PresetOverride { get; init; }
+    internal LodeDb.Embeddings.Onnx.ModelPreset? PresetOverride { get; init; }
 
     /// <summary>
     /// A custom text embedder: <c>Add(text)</c> and <c>Search(text)</c> call it (queries with the

@@ -91,15 +91,6 @@ public sealed class TextPresetTests
     }
 
     [Test]
-    public void ClipIsRejectedAsNotYetSupported()
-    {
-        using var folder = new TestFolder();
-        var error = Assert.Throws<NotSupportedException>(() => LodeDatabase.Open(folder.Path, new LodeDbOptions { Model = "clip" }))!;
-        Assert.That(error.Message, Does.Contain("clip").And.Contain("not yet supported"));
-        Assert.That(Directory.Exists(folder.Path), Is.False);
-    }
-
-    [Test]
     public void ModelConflictsWithVectorDimEmbedderAndModelDirectoryWithOtherRoutes()
     {
         using var folder = new TestFolder();

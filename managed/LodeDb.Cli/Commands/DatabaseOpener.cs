@@ -1,4 +1,5 @@
 using LodeDb.Embeddings.Onnx;
+using Microsoft.Extensions.AI;
 
 namespace LodeDb.Cli.Commands;
 
@@ -6,7 +7,7 @@ namespace LodeDb.Cli.Commands;
 internal static class DatabaseOpener
 {
     /// <summary>Opens an existing database read-only (query, stats).</summary>
-    public static LodeDatabase OpenExisting(string path, ModelOptions models, System.CommandLine.ParseResult parsed, out OnnxTextEmbedder? embedder)
+    public static LodeDatabase OpenExisting(string path, ModelOptions models, System.CommandLine.ParseResult parsed, out IEmbeddingGenerator<string, Embedding<float>>? embedder)
     {
         string full = Path.GetFullPath(path);
         if (File.Exists(full))

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using LodeDb.Cli.Indexing;
 using LodeDb.Cli.Output;
 using LodeDb.Embeddings.Onnx;
+using Microsoft.Extensions.AI;
 
 namespace LodeDb.Cli.Commands;
 
@@ -78,7 +79,7 @@ internal static class IndexCommand
         }
 
         var stopwatch = Stopwatch.StartNew();
-        OnnxTextEmbedder? embedder = models.LoadEmbedder(parsed);
+        IEmbeddingGenerator<string, Embedding<float>>? embedder = models.LoadEmbedder(parsed);
         try
         {
             using LodeDatabase db = DatabaseOpener.Open(full, new LodeDbOptions

@@ -1,12 +1,14 @@
 using System.CommandLine;
 using LodeDb.Embeddings.Onnx;
+using Microsoft.Extensions.AI;
 
 namespace LodeDb.Cli.Commands;
 
 /// <summary>
 /// The options that choose a database's embedder, shared by <c>index</c>, <c>query</c> and
 /// <c>stats</c>: a preset (<c>--model</c>, only where a database may be created), or a custom ONNX
-/// BERT-style model folder (<c>--onnx-model FOLDER --model-name NAME</c>), and the models root.
+/// model folder (<c>--onnx-model FOLDER --model-name NAME</c>: BERT-style text, or a CLIP export with
+/// text and vision models, which makes an image+text database), and the models root.
 /// </summary>
 internal sealed class ModelOptions
 {
@@ -27,7 +29,7 @@ internal sealed class ModelOptions
 
     public Option<string> OnnxModel { get; } = new("--onnx-model")
     {
-        Description = "Folder of a custom ONNX BERT-style model (onnx/model.onnx or model.onnx, vocab.txt): the database's embedder. Needs --model-name.",
+        Description = "Folder of a custom ONNX model: BERT-style text (onnx/model.onnx, vocab.txt), or CLIP-style text+images (onnx/text_model.onnx, onnx/vision_model.onnx, vocab.json, merges.txt). Needs --model-name.",
         HelpName = "FOLDER",
     };
 
@@ -62,7 +64,7 @@ internal sealed class ModelOptions
     /// Checks the combination and loads the custom embedder when one is asked for (the caller
     /// disposes it after the database). Returns null for no custom embedder.
     /// </summary>
-    public OnnxTextEmbedder? LoadEmbedder(ParseResult parsed)
+    public IEmbeddingGenerator<string, Embedding<float>>? LoadEmbedder(ParseResult parsed)
     {
         string? preset = Preset(parsed);
         string? folder = parsed.GetValue(OnnxModel);
@@ -87,6 +89,10 @@ internal sealed class ModelOptions
             throw new CliNotFoundException($"the model folder '{Path.GetFullPath(folder)}' of --onnx-model does not exist.");
         }
 
-        return new OnnxTextEmbedder(folder, new OnnxTextEmbedderOptions { ModelId = name });
+        // A CLIP export (a vision tower next to the text tower) is an image+text embedder.
+        bool clip = File.Exists(Path.Combine(folder, "onnx", "vision_model.onnx")) || File.Exists(Path.Combine(folder, "vision_model.onnx"));
+        return clip
+            ? new OnnxClipEmbedder(folder, new OnnxClipEmbedderOptions { ModelId = name })
+            : new OnnxTextEmbedder(folder, new OnnxTextEmbedderOptions { ModelId = name });
     }
 }

@@ -56,7 +56,7 @@ internal static class ModelsCommand
 
     private static Command CreatePull(CliContext context)
     {
-        var preset = new Argument<string>("preset") { Description = $"The preset to download: {string.Join(", ", TextModelPresets.Names)}." };
+        var preset = new Argument<string>("preset") { Description = $"The preset to download: {string.Join(", ", ModelPresets.Names)}." };
         Option<string> modelsDir = ModelsDirOption();
         var endpoint = new Option<string>("--endpoint")
         {
@@ -67,9 +67,9 @@ internal static class ModelsCommand
         command.SetAction(parsed =>
         {
             string name = parsed.GetValue(preset)!;
-            if (!TextModelPresets.TryGet(name, out TextModelPreset? textPreset))
+            if (!ModelPresets.TryGet(name, out ModelPreset? modelPreset))
             {
-                throw new CliUsageException($"'{name}' is not a preset that can be pulled; use one of: {string.Join(", ", TextModelPresets.Names)}.");
+                throw new CliUsageException($"'{name}' is not a preset that can be pulled; use one of: {string.Join(", ", ModelPresets.Names)}.");
             }
 
             string? endpointText = parsed.GetValue(endpoint);
@@ -81,12 +81,12 @@ internal static class ModelsCommand
 
             using var downloader = new ModelDownloader(new ModelDownloaderOptions { Endpoint = endpointText });
             string? root = parsed.GetValue(modelsDir);
-            context.Error.WriteLine($"Pulling {textPreset.Name} ({textPreset.Repository} at {textPreset.Revision}) from {downloader.Endpoint} into {ModelDownloader.ModelFolder(textPreset, root)}");
+            context.Error.WriteLine($"Pulling {modelPreset.Name} ({modelPreset.Repository} at {modelPreset.Revision}) from {downloader.Endpoint} into {ModelDownloader.ModelFolder(modelPreset, root)}");
             ModelPullResult? result = null;
-            context.WithProgress($"{textPreset.Name}: {textPreset.Files.Count} files", textPreset.Files.Count, report =>
+            context.WithProgress($"{modelPreset.Name}: {modelPreset.Files.Count} files", modelPreset.Files.Count, report =>
             {
                 var progress = new PullProgress(report);
-                result = downloader.PullAsync(textPreset, root, progress).GetAwaiter().GetResult();
+                result = downloader.PullAsync(modelPreset, root, progress).GetAwaiter().GetResult();
             });
 
             int downloaded = result!.Files.Count(f => f.Source == PulledFileSource.Downloaded);

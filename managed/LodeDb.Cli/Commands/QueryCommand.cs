@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using LodeDb.Cli.Output;
 using LodeDb.Embeddings.Onnx;
+using Microsoft.Extensions.AI;
 using Spectre.Console;
 
 namespace LodeDb.Cli.Commands;
@@ -78,7 +79,7 @@ internal static class QueryCommand
                 "hybrid" => SearchMode.Hybrid,
                 _ => SearchMode.Vector,
             };
-            using LodeDatabase db = DatabaseOpener.OpenExisting(parsed.GetValue(database)!, models, parsed, out OnnxTextEmbedder? embedder);
+            using LodeDatabase db = DatabaseOpener.OpenExisting(parsed.GetValue(database)!, models, parsed, out IEmbeddingGenerator<string, Embedding<float>>? embedder);
             using (embedder)
             {
                 IReadOnlyList<SearchHit> hits = parsed.GetValue(image) is string imagePath

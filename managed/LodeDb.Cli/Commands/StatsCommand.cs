@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using LodeDb.Cli.Output;
 using LodeDb.Embeddings.Onnx;
+using Microsoft.Extensions.AI;
 using Spectre.Console;
 
 namespace LodeDb.Cli.Commands;
@@ -18,7 +19,7 @@ internal static class StatsCommand
         models.AddTo(command);
         command.SetAction(parsed =>
         {
-            using LodeDatabase db = DatabaseOpener.OpenExisting(parsed.GetValue(database)!, models, parsed, out OnnxTextEmbedder? embedder);
+            using LodeDatabase db = DatabaseOpener.OpenExisting(parsed.GetValue(database)!, models, parsed, out IEmbeddingGenerator<string, Embedding<float>>? embedder);
             using (embedder)
             {
                 LodeStats stats = db.Stats();

@@ -19,6 +19,7 @@ internal static class SpaceOptions
         nameof(LodeDbOptions.CommitMode), nameof(LodeDbOptions.Durability), nameof(LodeDbOptions.LockTimeout),
         nameof(LodeDbOptions.CheckpointEveryRecords), nameof(LodeDbOptions.CheckpointEveryBytes),
         nameof(LodeDbOptions.ImageBatchSize), nameof(LodeDbOptions.ImageBatchMaxDecodedBytes),
+        nameof(LodeDbOptions.Rescore), nameof(LodeDbOptions.RescoreCandidates),
     ];
 
     public static LodeDbOptions For(LodeCollection collection, LodeDbOptions options, LodeSpaceInfo? recorded) => new()
@@ -42,5 +43,7 @@ internal static class SpaceOptions
         CheckpointEveryBytes = options.CheckpointEveryBytes,
         ImageBatchSize = options.ImageBatchSize,
         ImageBatchMaxDecodedBytes = options.ImageBatchMaxDecodedBytes,
+        Rescore = options.Rescore,
+        RescoreCandidates = options.RescoreCandidates,
     };
 }

@@ -6,13 +6,12 @@ namespace LodeDb.Diagnostics;
 internal sealed record KnownModelPreset(string Name, string Repository, IReadOnlyList<string> Files);
 
 /// <summary>
-/// Every preset the doctor (and <c>lodedb models list</c>) knows. One line per preset kind: the
-/// image+text preset (clip) is one more <c>.Concat(...)</c> here once it exists as a preset object.
+/// Every preset the doctor (and <c>lodedb models list</c>) knows: the text presets and clip.
 /// </summary>
 internal static class KnownModelPresets
 {
     public static IReadOnlyList<KnownModelPreset> All =>
-        [.. TextModelPresets.All.Select(p => new KnownModelPreset(p.Name, p.Repository, p.Files))];
+        [.. ModelPresets.All.Select(p => new KnownModelPreset(p.Name, p.Repository, p.Files))];
 
     public static KnownModelPreset? Find(string name) =>
         All.FirstOrDefault(p => string.Equals(p.Name, name.Trim(), StringComparison.OrdinalIgnoreCase));

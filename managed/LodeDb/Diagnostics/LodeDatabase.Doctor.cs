@@ -151,7 +151,7 @@ public sealed partial class LodeDatabase
             ? $"not downloaded ({status.Folder} lacks all {status.Files.Count} files)"
             : $"incomplete: {status.Folder} lacks {string.Join(", ", status.MissingFiles)}";
         return new DoctorCheck(name, required ? DoctorStatus.Failed : DoctorStatus.Warning,
-            $"{status.Repository} {what}; run `{TextModelPresets.PullCommand(status.Name)}`"
+            $"{status.Repository} {what}; run `{ModelPresets.PullCommand(status.Name)}`"
             + (required ? "" : " to use this preset"));
     }
 

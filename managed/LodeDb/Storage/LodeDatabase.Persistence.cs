@@ -70,7 +70,7 @@ public sealed partial class LodeDatabase
 
     private void Create(LodeDbOptions options)
     {
-        TextModelPreset? preset = options.Model is string model ? OpenPresetEmbedder(model, options) : null;
+        ModelPreset? preset = options.Model is string model ? OpenPresetEmbedder(model, options) : null;
         int dim;
         if (preset is not null)
         {

@@ -1,14 +1,17 @@
 using System.Globalization;
 using LodeDb.Embeddings.Onnx;
+using Microsoft.Extensions.AI;
 
 namespace LodeDb;
 
 /// <summary>
-/// Preset text models (<c>Model = "minilm" | "bge"</c>): the index runs
-/// <see cref="OnnxTextEmbedder.ForPreset(TextModelPreset, string?, int)"/> from the model folder
-/// (<see cref="LodeDbOptions.ModelDirectory"/>, else <c>LODEDB_MODEL_DIR</c>, else the per-user
-/// cache). The identity is kind <c>preset</c>, task <c>text</c>, model = the preset's repository
-/// id, preset = its name, the preset's dimension and 4-bit codes.
+/// Preset models (<c>Model = "minilm" | "bge" | "clip"</c>): the index runs
+/// <see cref="OnnxTextEmbedder.ForPreset(TextModelPreset, string?, int)"/> (text presets) or
+/// <see cref="OnnxClipEmbedder.ForPreset(ClipModelPreset, string?)"/> (clip: text and images in
+/// one space) from the model folder (<see cref="LodeDbOptions.ModelDirectory"/>, else
+/// <c>LODEDB_MODEL_DIR</c>, else the per-user cache). The identity is kind <c>preset</c>, task
+/// <c>text</c> (or <c>image+text</c> for clip), model = the preset's repository id, preset = its
+/// name, the preset's dimension and 4-bit codes.
 /// </summary>
 public sealed partial class LodeDatabase
 {
@@ -18,14 +21,19 @@ public sealed partial class LodeDatabase
     /// gives <c>lodedb models pull &lt;preset&gt;</c>); a folder holding a model of another
     /// dimension is <see cref="ModelFormatException"/>.
     /// </summary>
-    private TextModelPreset OpenPresetEmbedder(string presetName, LodeDbOptions options)
+    private ModelPreset OpenPresetEmbedder(string presetName, LodeDbOptions options)
     {
-        TextModelPreset preset = options.PresetOverride is { } variant && variant.Name == presetName
+        ModelPreset preset = options.PresetOverride is { } variant && variant.Name == presetName
             ? variant
-            : TextModelPresets.Get(presetName);
+            : ModelPresets.Get(presetName);
         if (_embedder is null)
         {
-            _embedder = OnnxTextEmbedder.ForPreset(preset, options.ModelDirectory);
+            _embedder = preset switch
+            {
+                TextModelPreset text => OnnxTextEmbedder.ForPreset(text, options.ModelDirectory),
+                ClipModelPreset clip => OnnxClipEmbedder.ForPreset(clip, options.ModelDirectory),
+                _ => throw new NotSupportedException($"The preset \"{preset.Name}\" has no embedder in this build."),
+            };
             _ownsEmbedder = true;
         }
 
@@ -41,12 +49,20 @@ public sealed partial class LodeDatabase
         }
 
         OpenPresetEmbedder(PresetNameOf(stored), options);
-        int dim = ((OnnxTextEmbedder)_embedder!).Dimension;
+        int dim = PresetEmbedderDimension(_embedder!);
         if (dim != stored.Dim)
         {
             throw new IdentityMismatchException(_path, "Dimension", stored.Dim.ToString(CultureInfo.InvariantCulture), dim.ToString(CultureInfo.InvariantCulture));
         }
     }
+
+    /// <summary>The dimension of a preset's embedder (read from its model's outputs when it was loaded).</summary>
+    private static int PresetEmbedderDimension(IEmbeddingGenerator<string, Embedding<float>> embedder) => embedder switch
+    {
+        OnnxTextEmbedder text => text.Dimension,
+        OnnxClipEmbedder clip => clip.Dimension,
+        _ => EmbedderDimension(embedder),
+    };
 
     /// <summary>The preset name of a preset identity (older roots without the field: looked up by repository id).</summary>
     private static string PresetNameOf(StoreIdentity stored)
@@ -56,7 +72,7 @@ public sealed partial class LodeDatabase
             return stored.Preset;
         }
 
-        foreach (TextModelPreset preset in TextModelPresets.All)
+        foreach (ModelPreset preset in ModelPresets.All)
         {
             if (preset.Repository == stored.Model)
             {
