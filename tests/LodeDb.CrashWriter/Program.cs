@@ -13,6 +13,10 @@ using LodeDb;
 //       opens (creating a custom-embedder index on the fixture model) and runs
 //       CrashTexts.Op(0), Op(1), ... forever (adds, 2-text batches, replaces, removes),
 //       printing "<kind> <ids> ." after each returns. Never checkpoints before it is killed.
+//   images <folder> <wal|generation>
+//       opens (creating an image+text index on the ColourLayoutEmbedder, linked from the tests)
+//       and adds CrashImages.Encoded(0), (1), ... one by one forever with Fsync, printing
+//       "add <id> ." after each returns. Never checkpoints before it is killed.
 //   spaces <root> <prefix> <count>
 //       opens the collection at <root>, prints "ready", then creates the 4-d vector spaces
 //       <prefix>-0 .. <prefix>-<count-1> one by one and prints "done".
@@ -22,6 +26,7 @@ return args[0] switch
     "probe" => Probe(args),
     "count" => Count(args),
     "text" => WriteText(args),
+    "images" => WriteImages(args),
     "spaces" => CreateSpaces(args),
     _ => 2,
 };
@@ -88,6 +93,27 @@ static int WriteText(string[] args)
         CrashTexts.Apply(database, i);
         var (kind, ids) = CrashTexts.Op(i);
         Console.Out.WriteLine($"{kind} {string.Join(',', ids)} .");
+        Console.Out.Flush();
+    }
+}
+
+static int WriteImages(string[] args)
+{
+    var options = new LodeDbOptions
+    {
+        Embedder = new LodeDb.Tests.Images.ColourLayoutEmbedder(),
+        ModelName = LodeDb.Tests.Images.ColourLayoutEmbedder.ModelName,
+        CommitMode = Enum.Parse<CommitMode>(args[2], ignoreCase: true),
+        Durability = Durability.Fsync,
+        LockTimeout = TimeSpan.FromSeconds(10),
+    };
+    using var database = LodeDatabase.Open(args[1], options);
+    Console.Out.WriteLine("ready");
+    Console.Out.Flush();
+    for (int i = 0; ; i++)
+    {
+        database.AddImage(CrashImages.Encoded(i), CrashImages.Id(i), CrashImages.Metadata(i));
+        Console.Out.WriteLine($"add {CrashImages.Id(i)} .");
         Console.Out.Flush();
     }
 }
