@@ -89,4 +89,38 @@ internal static class ChildProcess
         Assert.That(errors.Result, Is.Empty.Or.Contains("Killed"), "the writer failed before the kill");
         return lines.Where(l => l != "ready").ToList();
     }
+
+    /// <summary>
+    /// Starts the crash writer with <paramref name="args"/>, reads its lines until it has acknowledged
+    /// <paramref name="acknowledgements"/> operations (120 s at most), SIGKILLs it and returns every
+    /// line it printed but "ready", including those printed between the count and the kill.
+    /// </summary>
+    public static List<string> KillAfterAcknowledgements(int acknowledgements, params string[] args)
+    {
+        using Process child = Start(args);
+        var lines = new List<string>();
+        Task<string> errors = child.StandardError.ReadToEndAsync();
+        var deadline = Stopwatch.StartNew();
+        while (lines.Count(l => l.EndsWith(" .", StringComparison.Ordinal)) < acknowledgements)
+        {
+            string? line = child.StandardOutput.ReadLine();
+            if (line is null)
+            {
+                Assert.Fail($"the {args[0]} writer exited early: {errors.Result}");
+            }
+
+            if (line != "ready")
+            {
+                lines.Add(line!);
+            }
+
+            Assert.That(deadline.Elapsed, Is.LessThan(TimeSpan.FromSeconds(120)), $"the {args[0]} writer made no progress");
+        }
+
+        child.Kill(); // SIGKILL on Unix: no Dispose, no checkpoint
+        child.WaitForExit();
+        // What it printed between the count and the kill was acknowledged as well.
+        lines.AddRange(child.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        return lines;
+    }
 }
