@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using LodeDb.Diagnostics;
+using LodeDb.Embeddings.Onnx.Tests;
 using LodeDb.Native;
 
 namespace LodeDb.Cli.Tests;

@@ -1,5 +1,6 @@
 using System.Net;
 using LodeDb.Embeddings.Onnx;
+using LodeDb.Embeddings.Onnx.Tests;
 using LodeDb.Embeddings.Onnx.Tests.Download;
 
 namespace LodeDb.Cli.Tests;

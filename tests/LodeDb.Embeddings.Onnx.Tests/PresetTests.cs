@@ -37,7 +37,7 @@ public sealed class PresetTests
     [Test]
     public void Revision_is_overridable_by_environment_and_by_with()
     {
-        using var variable = new EnvironmentVariable(TextModelPresets.MiniLmRevisionVariable, "0123456789abcdef0123456789abcdef01234567");
+        using var variable = new EnvironmentVariableScope(TextModelPresets.MiniLmRevisionVariable, "0123456789abcdef0123456789abcdef01234567");
 
         Assert.Multiple(() =>
         {
@@ -54,7 +54,7 @@ public sealed class PresetTests
     public void Folder_resolution_prefers_explicit_then_environment_then_user_cache()
     {
         using var root = new TempFolder();
-        using var variable = new EnvironmentVariable(ModelFolderResolver.ModelDirectoryVariable, null);
+        using var variable = new EnvironmentVariableScope(ModelFolderResolver.ModelDirectoryVariable, null);
         string explicitRoot = Path.Combine(root.Path, "explicit");
         string environmentRoot = Path.Combine(root.Path, "env");
         string cache = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify), "lodedb", "models", "bge");
@@ -74,7 +74,7 @@ public sealed class PresetTests
     {
         using var root = new TempFolder();
         root.CopyTextBert("bge");
-        using var variable = new EnvironmentVariable(ModelFolderResolver.ModelDirectoryVariable, root.Path);
+        using var variable = new EnvironmentVariableScope(ModelFolderResolver.ModelDirectoryVariable, root.Path);
 
         using OnnxTextEmbedder embedder = OnnxTextEmbedder.ForPreset(TextModelPresets.Bge with { Dimension = 32 });
 
@@ -94,23 +94,5 @@ public sealed class PresetTests
         string folder = root.CopyTextBert("my-minilm");
 
         Assert.That(ModelFolderResolver.ResolvePresetFolder("minilm", folder), Is.EqualTo(folder));
-    }
-
-    /// <summary>Sets an environment variable for a test and restores the old value.</summary>
-    private sealed class EnvironmentVariable : IDisposable
-    {
-        private readonly string _name;
-        private readonly string? _old;
-
-        public EnvironmentVariable(string name, string? value)
-        {
-            _name = name;
-            _old = Environment.GetEnvironmentVariable(name);
-            Set(value);
-        }
-
-        public void Set(string? value) => Environment.SetEnvironmentVariable(_name, value);
-
-        public void Dispose() => Environment.SetEnvironmentVariable(_name, _old);
     }
 }

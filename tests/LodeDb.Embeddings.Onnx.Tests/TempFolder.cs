@@ -1,6 +1,6 @@
 namespace LodeDb.Embeddings.Onnx.Tests;
 
-/// <summary>A scratch folder deleted on dispose.</summary>
+/// <summary>A scratch folder deleted on dispose. Shared with the CLI tests.</summary>
 internal sealed class TempFolder : IDisposable
 {
     public TempFolder()
@@ -10,6 +10,17 @@ internal sealed class TempFolder : IDisposable
     }
 
     public string Path { get; }
+
+    public string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
+
+    /// <summary>Writes <paramref name="text"/> to <paramref name="relative"/> (folders created); returns the full path.</summary>
+    public string Write(string relative, string text)
+    {
+        string path = Combine(relative);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+        return path;
+    }
 
     /// <summary>Copies the text-bert fixture into <paramref name="relative"/> of this folder; returns the copy's path.</summary>
     public string CopyTextBert(string relative, bool flattenModel = false)

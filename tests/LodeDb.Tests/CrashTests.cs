@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 
 namespace LodeDb.Tests;
 
@@ -32,7 +32,8 @@ public sealed class CrashTests
                 // (unlike a lost machine) keeps what reached the page cache, so they must hold as well.
                 Durability durability = run % 4 == 3 ? Durability.Fast : Durability.Fsync;
                 string runId = $"k{run}";
-                List<string> lines = KillWriterAtRandomPoint(folder.Path, mode, durability, runId, random.Next(2, 25), random.Next(10, 300));
+                int checkpointEvery = random.Next(2, 25);
+                List<string> lines = ChildProcess.KillWriter(random.Next(10, 300), afterFirstWrite: false, "write", folder.Path, mode.ToString(), durability.ToString(), runId, checkpointEvery.ToString(CultureInfo.InvariantCulture));
                 kills++;
 
                 int n = 0;
@@ -58,37 +59,6 @@ public sealed class CrashTests
         TestContext.Out.WriteLine($"{kills} kills, {acknowledged} acknowledged operations, {clock.Elapsed.TotalSeconds:0.0} s");
         Assert.That(kills, Is.GreaterThanOrEqualTo(50));
         Assert.That(acknowledged, Is.GreaterThan(kills), "the writers made progress between kills");
-    }
-
-    private static List<string> KillWriterAtRandomPoint(string folder, CommitMode mode, Durability durability, string run, int checkpointEvery, int delayMs)
-    {
-        using Process process = ChildProcess.Start("write", folder, mode.ToString(), durability.ToString(), run, checkpointEvery.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var lines = new ConcurrentQueue<string>();
-        using var ready = new ManualResetEventSlim();
-        Task reader = Task.Run(() =>
-        {
-            while (process.StandardOutput.ReadLine() is string line)
-            {
-                lines.Enqueue(line);
-                if (line == "ready")
-                {
-                    ready.Set();
-                }
-            }
-        });
-        Task<string> errors = process.StandardError.ReadToEndAsync();
-        if (!ready.Wait(TimeSpan.FromSeconds(60)))
-        {
-            process.Kill();
-            Assert.Fail($"the writer never opened the store after the previous kill: {errors.Result}");
-        }
-
-        Thread.Sleep(delayMs);
-        process.Kill(); // SIGKILL on Unix: no finally blocks, no Dispose, no flush.
-        process.WaitForExit();
-        reader.Wait();
-        Assert.That(errors.Result, Is.Empty.Or.Contains("Killed"), "the writer failed before the kill");
-        return lines.Where(l => l != "ready").ToList();
     }
 
     private static void Verify(string folder, HashSet<string> present, (string Kind, string[] Ids) inFlight, string run, bool readOnly, string what)

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace LodeDb.Tests;
 
 /// <summary>
@@ -18,7 +16,7 @@ public sealed class TextCrashTests
     {
         using var folder = new TestFolder();
         string model = TextFixture.Embedder.Value.ModelDirectory;
-        List<string> lines = KillAfter(folder.Path, model, indexText, mode, acknowledgements: 14);
+        List<string> lines = ChildProcess.KillAfterAcknowledgements(14, "text", folder.Path, model, "false", indexText ? "true" : "false", mode.ToString());
         List<string> acknowledged = lines.Where(l => l.EndsWith(" .", StringComparison.Ordinal)).ToList();
         Assert.That(acknowledged, Has.Count.GreaterThanOrEqualTo(14));
         for (int i = 0; i < acknowledged.Count; i++)
@@ -107,35 +105,5 @@ public sealed class TextCrashTests
         }
 
         return lines.ToArray();
-    }
-
-    private static List<string> KillAfter(string folder, string model, bool indexText, CommitMode mode, int acknowledgements)
-    {
-        using Process child = ChildProcess.Start("text", folder, model, "false", indexText ? "true" : "false", mode.ToString());
-        var lines = new List<string>();
-        Task<string> errors = child.StandardError.ReadToEndAsync();
-        var deadline = Stopwatch.StartNew();
-        while (lines.Count(l => l.EndsWith(" .", StringComparison.Ordinal)) < acknowledgements)
-        {
-            string? line = child.StandardOutput.ReadLine();
-            if (line is null)
-            {
-                Assert.Fail($"the text writer exited early: {errors.Result}");
-            }
-
-            if (line != "ready")
-            {
-                lines.Add(line!);
-            }
-
-            Assert.That(deadline.Elapsed, Is.LessThan(TimeSpan.FromSeconds(120)), "the text writer made no progress");
-        }
-
-        child.Kill(); // SIGKILL on Unix: no Dispose, no checkpoint
-        child.WaitForExit();
-        // What it printed between the count and the kill was acknowledged as well.
-        string rest = child.StandardOutput.ReadToEnd();
-        lines.AddRange(rest.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        return lines;
     }
 }

@@ -1,4 +1,5 @@
 using LodeDb.Embeddings.Onnx.Images;
+using LodeDb.Tests.Images;
 using SkiaSharp;
 
 namespace LodeDb.Embeddings.Onnx.Tests.Clip;
@@ -112,7 +113,7 @@ public sealed class ClipImagePreprocessorTests
     [Test]
     public void Oversized_header_is_rejected_before_decoding()
     {
-        byte[] bomb = TestImages.PngHeaderOnly(20000, 20000);
+        byte[] bomb = TestImages.PngHeader(20000, 20000);
         Assert.That(bomb, Has.Length.LessThan(300));
 
         var error = Assert.Throws<InvalidImageException>(() => Tensor(bomb))!;

@@ -1,4 +1,5 @@
 using LodeDb.Embeddings.Onnx.Images;
+using LodeDb.Tests.Images;
 using Microsoft.Extensions.AI;
 
 namespace LodeDb.Embeddings.Onnx.Tests.Clip;
@@ -135,7 +136,7 @@ public sealed class OnnxClipEmbedderTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(async () => await generator.GenerateAsync([good, new DataContent(TestImages.PngHeaderOnly(20000, 20000), "image/png")]),
+            Assert.That(async () => await generator.GenerateAsync([good, new DataContent(TestImages.PngHeader(20000, 20000), "image/png")]),
                 Throws.InstanceOf<InvalidImageException>().With.Property(nameof(InvalidImageException.Reason)).EqualTo(InvalidImageReason.TooLarge)
                     .And.Message.Contains("images[1]"));
             Assert.That(async () => await generator.GenerateAsync([new DataContent("hello"u8.ToArray(), "image/png")]),

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 
 namespace LodeDb.Tests;
@@ -20,7 +19,8 @@ public sealed class RescoreCrashTests
         for (int run = 0; run < 2; run++)
         {
             string runId = $"r{run}";
-            List<string> lines = KillWriter(folder.Path, mode, runId, checkpointEvery: 40 + random.Next(40), delayMs: 200 + random.Next(300));
+            int checkpointEvery = 40 + random.Next(40);
+            List<string> lines = ChildProcess.KillWriter(200 + random.Next(300), afterFirstWrite: true, "write", folder.Path, mode.ToString(), "Fsync", runId, checkpointEvery.ToString(CultureInfo.InvariantCulture), "int8");
             int acknowledged = lines.Count(l => l.EndsWith(" .", StringComparison.Ordinal));
             Assert.That(acknowledged, Is.GreaterThan(0), "the writer made progress before the kill");
 
@@ -42,43 +42,5 @@ public sealed class RescoreCrashTests
         }
 
         Assert.That(replayedRecords, Is.GreaterThan(0), "some rows came back from the log or journal, not a checkpoint");
-    }
-
-    private static List<string> KillWriter(string folder, CommitMode mode, string run, int checkpointEvery, int delayMs)
-    {
-        using var process = ChildProcess.Start("write", folder, mode.ToString(), "Fsync", run, checkpointEvery.ToString(CultureInfo.InvariantCulture), "int8");
-        var lines = new ConcurrentQueue<string>();
-        using var ready = new ManualResetEventSlim();
-        Task reader = Task.Run(() =>
-        {
-            while (process.StandardOutput.ReadLine() is string line)
-            {
-                lines.Enqueue(line);
-                if (line == "ready")
-                {
-                    ready.Set();
-                }
-            }
-        });
-        Task<string> errors = process.StandardError.ReadToEndAsync();
-        if (!ready.Wait(TimeSpan.FromSeconds(60)))
-        {
-            process.Kill();
-            Assert.Fail($"the writer never opened the store: {errors.Result}");
-        }
-
-        // Kill only after a first acknowledged write, so a slow start (JIT on a busy machine) still leaves work to replay.
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!lines.Any(l => l.EndsWith(" .", StringComparison.Ordinal)) && clock.Elapsed < TimeSpan.FromSeconds(30) && !process.HasExited)
-        {
-            Thread.Sleep(10);
-        }
-
-        Thread.Sleep(delayMs);
-        process.Kill(); // SIGKILL on Unix: no Dispose, no checkpoint.
-        process.WaitForExit();
-        reader.Wait();
-        Assert.That(errors.Result, Is.Empty.Or.Contains("Killed"), "the writer failed before the kill");
-        return lines.Where(l => l != "ready").ToList();
     }
 }

@@ -1,6 +1,6 @@
-namespace LodeDb.Cli.Tests;
+namespace LodeDb.Embeddings.Onnx.Tests;
 
-/// <summary>Sets an environment variable for the life of a test and restores the old value.</summary>
+/// <summary>Sets an environment variable for the life of a test and restores the old value. Shared with the CLI tests.</summary>
 internal sealed class EnvironmentVariableScope : IDisposable
 {
     private readonly string _name;
@@ -10,8 +10,10 @@ internal sealed class EnvironmentVariableScope : IDisposable
     {
         _name = name;
         _old = Environment.GetEnvironmentVariable(name);
-        Environment.SetEnvironmentVariable(name, value);
+        Set(value);
     }
+
+    public void Set(string? value) => Environment.SetEnvironmentVariable(_name, value);
 
     public void Dispose() => Environment.SetEnvironmentVariable(_name, _old);
 }
