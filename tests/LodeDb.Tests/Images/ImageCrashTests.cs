@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using static LodeDb.Tests.Images.ImageTestSupport;
 
 namespace LodeDb.Tests.Images;
@@ -19,7 +18,7 @@ public sealed class ImageCrashTests
     public void AKilledImageWriterKeepsEveryAcknowledgedImageAndNoImageBytes(CommitMode mode)
     {
         using var folder = new TestFolder();
-        List<string> lines = KillAfter(folder.Path, mode, Acknowledgements);
+        List<string> lines = ChildProcess.KillAfterAcknowledgements(Acknowledgements, "images", folder.Path, mode.ToString());
         List<string> acknowledged = lines.Where(l => l.EndsWith(" .", StringComparison.Ordinal)).ToList();
         Assert.That(acknowledged, Has.Count.GreaterThanOrEqualTo(Acknowledgements));
         for (int i = 0; i < acknowledged.Count; i++)
@@ -70,34 +69,5 @@ public sealed class ImageCrashTests
             Assert.That(images[i], Has.Length.GreaterThan(1024), "the noise makes each PNG large and unique");
             Assert.That(FilesHoldingBytesOf(folder, images[i]), Is.Empty, $"raw bytes of image {i} on disk {when}");
         }
-    }
-
-    private static List<string> KillAfter(string folder, CommitMode mode, int acknowledgements)
-    {
-        using Process child = ChildProcess.Start("images", folder, mode.ToString());
-        var lines = new List<string>();
-        Task<string> errors = child.StandardError.ReadToEndAsync();
-        var deadline = Stopwatch.StartNew();
-        while (lines.Count(l => l.EndsWith(" .", StringComparison.Ordinal)) < acknowledgements)
-        {
-            string? line = child.StandardOutput.ReadLine();
-            if (line is null)
-            {
-                Assert.Fail($"the image writer exited early: {errors.Result}");
-            }
-
-            if (line != "ready")
-            {
-                lines.Add(line!);
-            }
-
-            Assert.That(deadline.Elapsed, Is.LessThan(TimeSpan.FromSeconds(120)), "the image writer made no progress");
-        }
-
-        child.Kill(); // SIGKILL on Unix: no Dispose, no checkpoint
-        child.WaitForExit();
-        // What it printed between the count and the kill was acknowledged as well.
-        lines.AddRange(child.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        return lines;
     }
 }
