@@ -55,7 +55,17 @@ internal static class StorageBenchmark
             return 2;
         }
 
-        var dataset = StorageDataset.Load(data);
+        StorageDataset dataset;
+        try
+        {
+            dataset = StorageDataset.Load(data);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 1;
+        }
+
         // The last 100 queries tune the native HNSW peers; time the same first ones as the native bench.
         int timed = Math.Min(queries, Math.Max(1, dataset.Queries.Length - 100));
         Console.WriteLine($"LodeDb.Benchmarks --storage --data {data} --queries {queries} --budget {budget.ToString(CultureInfo.InvariantCulture)}");
