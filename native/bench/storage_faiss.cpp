@@ -15,12 +15,19 @@
 #include <faiss/index_io.h>
 #include <omp.h>
 
-struct storage_peer {
+namespace {
+// Each peer TU has its own type behind the opaque storage_peer (one shared definition of
+// storage_peer in two TUs would break the one-definition rule: the linker keeps one of the two
+// constructors).
+struct faiss_peer {
     std::unique_ptr<faiss::Index> index;
     faiss::IndexHNSW *hnsw = nullptr;
     std::vector<float> distances;
     std::vector<faiss::Index::idx_t> labels;
 };
+
+faiss_peer *unwrap(storage_peer *peer) { return reinterpret_cast<faiss_peer *>(peer); }
+}  // namespace
 
 extern "C" const char *storage_faiss_version(void) {
     static char text[64];
@@ -35,7 +42,7 @@ extern "C" storage_peer *storage_faiss_build(int kind, int dim, int64_t count, c
     omp_set_num_threads(1);
     *train_s = 0.0;
     try {
-        std::unique_ptr<storage_peer> peer(new storage_peer());
+        std::unique_ptr<faiss_peer> peer(new faiss_peer());
         if (kind == STORAGE_FAISS_FLAT) {
             peer->index.reset(new faiss::IndexFlatIP(dim));
         } else if (kind == STORAGE_FAISS_HNSW) {
@@ -54,14 +61,15 @@ extern "C" storage_peer *storage_faiss_build(int kind, int dim, int64_t count, c
             *train_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         }
         peer->index->add(count, base);
-        return peer.release();
+        return reinterpret_cast<storage_peer *>(peer.release());
     } catch (const std::exception &e) {
         std::snprintf(error, error_size, "%s", e.what());
         return nullptr;
     }
 }
 
-extern "C" int storage_faiss_search(storage_peer *peer, const float *query, int k, int64_t *ids) {
+extern "C" int storage_faiss_search(storage_peer *handle, const float *query, int k, int64_t *ids) {
+    faiss_peer *peer = unwrap(handle);
     try {
         peer->distances.resize((size_t)k);
         peer->labels.resize((size_t)k);
@@ -75,14 +83,16 @@ extern "C" int storage_faiss_search(storage_peer *peer, const float *query, int 
     }
 }
 
-extern "C" void storage_faiss_set_ef(storage_peer *peer, int ef) {
+extern "C" void storage_faiss_set_ef(storage_peer *handle, int ef) {
+    faiss_peer *peer = unwrap(handle);
     if (peer->hnsw != nullptr) {
         peer->hnsw->hnsw.efSearch = ef;
     }
 }
 
-extern "C" int storage_faiss_save(storage_peer *peer, const char *path, char *error,
+extern "C" int storage_faiss_save(storage_peer *handle, const char *path, char *error,
                                   size_t error_size) {
+    faiss_peer *peer = unwrap(handle);
     try {
         faiss::write_index(peer->index.get(), path);
         return 0;
@@ -92,4 +102,4 @@ extern "C" int storage_faiss_save(storage_peer *peer, const char *path, char *er
     }
 }
 
-extern "C" void storage_faiss_free(storage_peer *peer) { delete peer; }
+extern "C" void storage_faiss_free(storage_peer *peer) { delete unwrap(peer); }
