@@ -9,12 +9,19 @@ namespace LodeDb.Benchmarks;
 /// --list, --artifacts, ...) plus <c>--quick</c>, which runs every benchmark with a short job
 /// (1 launch, 2 warmup iterations, 10 measured iterations) so the whole suite fits in a few
 /// minutes. Artifacts go to artifacts/benchmarks at the repository root unless --artifacts says
-/// otherwise.
+/// otherwise. <c>--storage --data DIR</c> runs the multimodal storage benchmark instead
+/// (Storage/StorageBenchmark.cs).
 /// </summary>
 public static class Program
 {
     public static int Main(string[] args)
     {
+        if (args.Contains("--storage", StringComparer.OrdinalIgnoreCase))
+        {
+            // The multimodal storage benchmark is a plain timed run, not a BenchmarkDotNet suite.
+            return Storage.StorageBenchmark.Run(args.Where(a => !string.Equals(a, "--storage", StringComparison.OrdinalIgnoreCase)).ToArray());
+        }
+
         bool quick = args.Contains("--quick", StringComparer.OrdinalIgnoreCase);
         string[] rest = args.Where(a => !string.Equals(a, "--quick", StringComparison.OrdinalIgnoreCase)).ToArray();
 

@@ -1,0 +1,17 @@
+namespace LodeDb.Benchmarks.Storage;
+
+/// <summary>One LodeDb store of the storage benchmark: a row name and the options it is opened with.</summary>
+/// <param name="Name">Row name in the results table.</param>
+/// <param name="CreateOptions">Options for a new store of the given dimension.</param>
+internal sealed record LodeDbConfiguration(string Name, Func<int, LodeDbOptions> CreateOptions)
+{
+    /// <summary>
+    /// Every LodeDb configuration the storage benchmark runs, in table order. Add a row here to
+    /// measure another setting (for example a re-score sidecar, once LodeDbOptions has one).
+    /// </summary>
+    public static IReadOnlyList<LodeDbConfiguration> All { get; } =
+    [
+        new("LodeDb 4-bit (LodeDatabase, vector-in)", dim => new LodeDbOptions { VectorDim = dim, BitWidth = 4 }),
+        new("LodeDb 2-bit (LodeDatabase, vector-in)", dim => new LodeDbOptions { VectorDim = dim, BitWidth = 2 }),
+    ];
+}

@@ -1,0 +1,280 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace LodeDb.Benchmarks.Storage;
+
+/// <summary>
+/// The multimodal storage benchmark, .NET side (<c>--storage</c>; docs/benchmarks.md): the vectors
+/// of a <c>lodedb-storage-bench gen</c> folder go into every <see cref="LodeDbConfiguration"/>
+/// through the public <see cref="LodeDatabase"/> API and into an exact float32 scan; for each:
+/// ingest time, bytes on disk, resident bytes, mean and p95 single-query latency at k = 10,
+/// recall@10 against the exact top-10 of the data set.
+/// </summary>
+internal static class StorageBenchmark
+{
+    /// <summary>Results per query.</summary>
+    public const int K = 10;
+
+    private const int MinTimed = 20;
+    private const int MinWarmUpCalls = 5;
+    private const int WarmUpCalls = 200;
+    private const double WarmUpSeconds = 1.0;
+    private const int AddBatch = 10_000;
+
+    /// <summary>Runs <c>--storage --data DIR [--queries 500] [--budget 5]</c>; returns the exit code.</summary>
+    public static int Run(IReadOnlyList<string> args)
+    {
+        string? data = null;
+        int queries = 500;
+        double budget = 5.0;
+        for (int i = 0; i < args.Count; i++)
+        {
+            string? value = i + 1 < args.Count ? args[i + 1] : null;
+            switch (args[i])
+            {
+                case "--data" when value is not null:
+                    data = value;
+                    i++;
+                    break;
+                case "--queries" when value is not null && int.TryParse(value, CultureInfo.InvariantCulture, out queries) && queries > 0:
+                    i++;
+                    break;
+                case "--budget" when value is not null && double.TryParse(value, CultureInfo.InvariantCulture, out budget) && budget > 0:
+                    i++;
+                    break;
+                default:
+                    Console.Error.WriteLine($"unknown or invalid option: {args[i]}");
+                    Console.Error.WriteLine("usage: LodeDb.Benchmarks --storage --data DIR [--queries 500] [--budget 5]");
+                    return 2;
+            }
+        }
+
+        if (data is null)
+        {
+            Console.Error.WriteLine("--storage needs --data DIR (a folder written by `lodedb-storage-bench gen`).");
+            return 2;
+        }
+
+        StorageDataset dataset;
+        try
+        {
+            dataset = StorageDataset.Load(data);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 1;
+        }
+
+        // The last 100 queries tune the native HNSW peers; time the same first ones as the native bench.
+        int timed = Math.Min(queries, Math.Max(1, dataset.Queries.Length - 100));
+        Console.WriteLine($"LodeDb.Benchmarks --storage --data {data} --queries {queries} --budget {budget.ToString(CultureInfo.InvariantCulture)}");
+        Console.WriteLine($"- data: {dataset.Vectors.Length} x {dataset.Dimension} base vectors, {dataset.Queries.Length} queries (timed: the first {timed}, at most {budget.ToString(CultureInfo.InvariantCulture)} s per store, at least {MinTimed}), k = {K}");
+        Console.WriteLine($"- .NET {Environment.Version}, {Environment.ProcessorCount} cores, one query per call; load average at start {LoadAverage()}");
+        Console.WriteLine();
+        Console.WriteLine(StorageResult.Header);
+
+        var started = Stopwatch.StartNew();
+        WarmUpLodeDb(dataset);
+        foreach (var configuration in LodeDbConfiguration.All)
+        {
+            Console.WriteLine(RunLodeDb(dataset, configuration, timed, budget).ToMarkdown(dataset.Vectors.Length));
+        }
+
+        Console.WriteLine(RunExact(dataset, timed, budget).ToMarkdown(dataset.Vectors.Length));
+        Console.WriteLine();
+        Console.WriteLine($"resident = LodeDb: Stats().IndexMemoryBytes of the persisted store reopened (codes, scales, rotation); while writing = the same on the writer after Persist (growth slack included); exact: its float array. Working-set delta = process working set after opening the store (exact: after building the array) minus before, GC collected first. Total {started.Elapsed.TotalSeconds:0} s; load average at the end {LoadAverage()}");
+        return 0;
+    }
+
+    private static StorageResult RunLodeDb(StorageDataset dataset, LodeDbConfiguration configuration, int timed, double budget)
+    {
+        string folder = TestData.NewTempFolder("storage");
+        try
+        {
+            var options = configuration.CreateOptions(dataset.Dimension);
+            var clock = Stopwatch.StartNew();
+            long whileWriting;
+            using (var writer = LodeDatabase.Open(folder, options))
+            {
+                for (int start = 0; start < dataset.Vectors.Length; start += AddBatch)
+                {
+                    int n = Math.Min(AddBatch, dataset.Vectors.Length - start);
+                    var ids = new string?[n];
+                    for (int i = 0; i < n; i++)
+                    {
+                        ids[i] = TestData.RowId(start + i);
+                    }
+
+                    writer.AddVectors(new ArraySegment<float[]>(dataset.Vectors, start, n), ids);
+                }
+
+                writer.Persist();
+                whileWriting = writer.Stats().IndexMemoryBytes;
+            }
+
+            double ingest = clock.Elapsed.TotalSeconds;
+
+            // Resident as a user who opens the persisted store sees it (the writer's index may
+            // hold growth slack): the reopened handle's codes and the working set it added.
+            long before = SettledWorkingSet();
+            using var db = LodeDatabase.Open(folder, options);
+            long delta = SettledWorkingSet() - before;
+            var stats = db.Stats();
+            var (mean, p50, p95, recall, count) = TimeQueries(dataset, timed, budget, query =>
+            {
+                var hits = db.SearchByVector(query, K);
+                var rows = new int[hits.Count];
+                for (int i = 0; i < hits.Count; i++)
+                {
+                    rows[i] = int.Parse(hits[i].Id.AsSpan(1), CultureInfo.InvariantCulture);
+                }
+
+                return rows;
+            });
+            return new StorageResult
+            {
+                Name = configuration.Name,
+                IngestSeconds = ingest,
+                DiskBytes = FolderBytes(folder),
+                ResidentBytes = stats.IndexMemoryBytes,
+                ResidentWhileWritingBytes = whileWriting,
+                WorkingSetDeltaBytes = delta,
+                MeanMilliseconds = mean,
+                P50Milliseconds = p50,
+                P95Milliseconds = p95,
+                Recall = recall,
+                QueriesTimed = count,
+            };
+        }
+        finally
+        {
+            TestData.DeleteFolder(folder);
+        }
+    }
+
+    /// <summary>
+    /// A throwaway store of a few rows first, so the first configuration's ingest time does not
+    /// include loading the native library and JIT-compiling the write path.
+    /// </summary>
+    private static void WarmUpLodeDb(StorageDataset dataset)
+    {
+        string folder = TestData.NewTempFolder("storage-warmup");
+        try
+        {
+            int n = Math.Min(100, dataset.Vectors.Length);
+            using var db = LodeDatabase.Open(folder, LodeDbConfiguration.All[0].CreateOptions(dataset.Dimension));
+            db.AddVectors(new ArraySegment<float[]>(dataset.Vectors, 0, n), Enumerable.Range(0, n).Select(i => (string?)TestData.RowId(i)).ToArray());
+            db.Persist();
+            db.SearchByVector(dataset.Queries[0], K);
+        }
+        finally
+        {
+            TestData.DeleteFolder(folder);
+        }
+    }
+
+    private static StorageResult RunExact(StorageDataset dataset, int timed, double budget)
+    {
+        string folder = TestData.NewTempFolder("storage-exact");
+        try
+        {
+            long before = SettledWorkingSet();
+            var clock = Stopwatch.StartNew();
+            var scan = new ExactScan(dataset.Vectors);
+            string file = Path.Combine(folder, "vectors.f32");
+            scan.Save(file);
+            double ingest = clock.Elapsed.TotalSeconds;
+            long delta = SettledWorkingSet() - before;
+            var (mean, p50, p95, recall, count) = TimeQueries(dataset, timed, budget, query => scan.Search(query, K));
+            return new StorageResult
+            {
+                Name = "exact float32 scan (.NET TensorPrimitives.Dot)",
+                IngestSeconds = ingest,
+                DiskBytes = new FileInfo(file).Length,
+                ResidentBytes = scan.ResidentBytes,
+                WorkingSetDeltaBytes = delta,
+                MeanMilliseconds = mean,
+                P50Milliseconds = p50,
+                P95Milliseconds = p95,
+                Recall = recall,
+                QueriesTimed = count,
+            };
+        }
+        finally
+        {
+            TestData.DeleteFolder(folder);
+        }
+    }
+
+    /// <summary>
+    /// Times single queries 0..timed-1 (after up to 200 untimed ones or 1 s), stopping after <paramref name="budget"/>
+    /// seconds once <see cref="MinTimed"/> are done; recall@10 over the timed ones.
+    /// </summary>
+    private static (double Mean, double P50, double P95, double Recall, int Count) TimeQueries(
+        StorageDataset dataset, int timed, double budget, Func<float[], int[]> search)
+    {
+        // Warm-up, untimed: long enough for tiered JIT to reach the optimised code of the scan.
+        var warm = Stopwatch.StartNew();
+        for (int calls = 0; calls < WarmUpCalls && (calls < MinWarmUpCalls || warm.Elapsed.TotalSeconds < WarmUpSeconds); calls++)
+        {
+            search(dataset.Queries[calls % timed]);
+        }
+
+        var milliseconds = new List<double>(timed);
+        long hits = 0;
+        var total = Stopwatch.StartNew();
+        for (int q = 0; q < timed; q++)
+        {
+            if (q >= MinTimed && total.Elapsed.TotalSeconds > budget)
+            {
+                break;
+            }
+
+            long t0 = Stopwatch.GetTimestamp();
+            int[] found = search(dataset.Queries[q]);
+            milliseconds.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+            var truth = dataset.Truth[q];
+            foreach (int row in found)
+            {
+                if (Array.IndexOf(truth, row) >= 0)
+                {
+                    hits++;
+                }
+            }
+        }
+
+        milliseconds.Sort();
+        int count = milliseconds.Count;
+        double p95 = milliseconds[(int)Math.Ceiling(0.95 * count) - 1];
+        return (milliseconds.Average(), milliseconds[(count - 1) / 2], p95, (double)hits / (count * (double)K), count);
+    }
+
+    private static long SettledWorkingSet()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        return Environment.WorkingSet;
+    }
+
+    private static long FolderBytes(string folder) =>
+        new DirectoryInfo(folder).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            string text = File.ReadAllText("/proc/loadavg");
+            return text.Split(' ')[0];
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return "n/a";
+        }
+    }
+}
