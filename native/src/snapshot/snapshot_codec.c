@@ -8,6 +8,7 @@
 
 #include "core/errors.h"
 #include "snapshot/snapshot_format.h"
+#include "turbovec/index.h"
 #include "wal/file_io.h"
 #include "wal/little_endian.h"
 
@@ -304,6 +305,11 @@ LODEDB_API lodedb_status lodedb_index_deserialize(const uint8_t *data, size_t le
     uint64_t cbpr = layout.code_bytes_per_row;
     uint64_t chunk = rows_per_chunk(cbpr);
     float *scales = NULL;
+    if (status == LODEDB_OK) {
+        /* The rows are imported in chunks: size the storage once, so the loaded index holds
+         * exactly its rows instead of the slack of repeated doubling (+30% measured at 100k). */
+        status = lodedb_index_reserve_exact(index, rows);
+    }
     if (status == LODEDB_OK && rows > 0) {
         if (chunk > rows) {
             chunk = rows;

@@ -63,6 +63,14 @@ static lodedb_status reserve_slots(struct lodedb_index *index, uint64_t extra) {
     return resize_storage(index, needed > doubled ? needed : doubled);
 }
 
+lodedb_status lodedb_index_reserve_exact(struct lodedb_index *index, uint64_t slots) {
+    if (slots > UINT64_MAX - LODEDB_BLOCK_SIZE) {
+        return lodedb_fail(LODEDB_ERR_OUT_OF_MEMORY, "too many slots");
+    }
+    uint64_t needed = (slots + LODEDB_BLOCK_SIZE - 1) / LODEDB_BLOCK_SIZE;
+    return needed <= index->block_capacity ? LODEDB_OK : resize_storage(index, needed);
+}
+
 static void set_live(struct lodedb_index *index, uint64_t slot, int live) {
     uint64_t bit = UINT64_C(1) << (slot % 64u);
     if (live) {

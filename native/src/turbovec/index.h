@@ -69,4 +69,9 @@ void lodedb_encode_one(const struct lodedb_index *index, const float *vector, do
 lodedb_status lodedb_validate_vectors(const float *vectors, uint64_t count, uint32_t dim,
                                       const char *what, int reject_zero);
 
+/* Grows the storage to hold at least `slots` slots in total, to exactly that many blocks (no
+ * doubling): a snapshot load knows its row count up front, so the loaded index carries no
+ * growth slack. Never shrinks. */
+lodedb_status lodedb_index_reserve_exact(struct lodedb_index *index, uint64_t slots);
+
 #endif

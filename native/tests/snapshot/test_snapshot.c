@@ -163,6 +163,27 @@ static void round_trip_keeps_search_results(void) {
     }
 }
 
+/* A snapshot is imported in 1 MiB chunks; the load must size the storage once, so a loaded
+ * index holds no doubling slack: exactly the memory of an index filled by one add. */
+static void a_loaded_index_has_no_growth_slack(void) {
+    lodedb_index *index = make_index(768, 4, 6000, 0); /* 384 code bytes a row: 3 chunks */
+    REQUIRE(index != NULL);
+    size_t length = 0;
+    uint8_t *data = serialize(index, &length);
+    REQUIRE(data != NULL);
+    lodedb_index *copy = NULL;
+    CHECK_OK(lodedb_index_deserialize(data, length, &copy));
+    if (copy != NULL) {
+        lodedb_index_info built, loaded;
+        CHECK_OK(lodedb_index_get_info(index, &built));
+        CHECK_OK(lodedb_index_get_info(copy, &loaded));
+        CHECK(loaded.memory_bytes == built.memory_bytes);
+    }
+    lodedb_index_free(copy);
+    lodedb_index_free(index);
+    free(data);
+}
+
 static void save_and_load_a_file(void) {
     const char *path = "test_snapshot_file.snap";
     lodedb_index *index = make_index(64, 4, 1000, 3);
@@ -472,6 +493,7 @@ static void bad_arguments(void) {
 
 int main(void) {
     RUN_TEST(round_trip_keeps_search_results);
+    RUN_TEST(a_loaded_index_has_no_growth_slack);
     RUN_TEST(save_and_load_a_file);
     RUN_TEST(header_layout_is_pinned);
     RUN_TEST(empty_index_round_trip);
