@@ -108,14 +108,14 @@ public sealed partial class LodeDatabase
     /// to an order-preserving unsigned integer, inverted, above the slot (below 2^31). -0 counts
     /// as +0, as the float comparison does.
     /// </summary>
-    private static ulong RankKey(float score, ulong slot)
+    internal static ulong RankKey(float score, ulong slot)
     {
         uint bits = BitConverter.SingleToUInt32Bits(score + 0f);
         uint ordered = (bits & 0x8000_0000u) != 0 ? ~bits : bits | 0x8000_0000u;
         return ((ulong)~ordered << 32) | slot;
     }
 
-    private static float KeyScore(ulong key)
+    internal static float KeyScore(ulong key)
     {
         uint ordered = ~(uint)(key >> 32);
         uint bits = (ordered & 0x8000_0000u) != 0 ? ordered & 0x7FFF_FFFFu : ~ordered;
