@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -71,8 +72,10 @@ internal static class RescoreCodec
     /// <summary>
     /// vector[i] = values[i] * scale, 32 (or 16) values per step: sbyte widened to int, converted
     /// to float, one multiply: each element rounds exactly as the scalar expression does, so the
-    /// vector (and the score) does not depend on the path taken.
+    /// vector (and the score) does not depend on the path taken. Compiled optimised from the
+    /// first call: tier-0 code of this loop costs several times the whole query.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void DecodeInt8(ReadOnlySpan<sbyte> values, float scale, Span<float> vector)
     {
         vector = vector[..values.Length];

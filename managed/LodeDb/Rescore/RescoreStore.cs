@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.MemoryMappedFiles;
+using System.Runtime.CompilerServices;
 using Microsoft.Win32.SafeHandles;
 
 namespace LodeDb;
@@ -217,8 +218,10 @@ internal sealed class RescoreStore : IDisposable
     /// The exact scores of <paramref name="slots"/> against a normalised query into
     /// <paramref name="scores"/> (0 for a slot that never had a row); <paramref name="scratch"/>
     /// holds <see cref="Dimension"/> floats. Mapped rows are read in place through one pointer
-    /// acquired for the whole call (no copy, no per-row handle reference count).
+    /// acquired for the whole call (no copy, no per-row handle reference count). Compiled
+    /// optimised from the first call, as the per-query loop over candidates is the hot path.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public unsafe void Score(ReadOnlySpan<float> query, ReadOnlySpan<ulong> slots, Span<float> scores, Span<float> scratch)
     {
         scores = scores[..slots.Length];
