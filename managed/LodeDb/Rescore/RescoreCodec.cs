@@ -3,6 +3,7 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace LodeDb;
 
@@ -70,34 +71,34 @@ internal static class RescoreCodec
     }
 
     /// <summary>
-    /// vector[i] = values[i] * scale, 32 (or 16) values per step: sbyte widened to int, converted
-    /// to float, one multiply: each element rounds exactly as the scalar expression does, so the
+    /// vector[i] = values[i] * scale, 16 values per step (AVX2, else Vector128): sbyte widened to
+    /// int, converted to float, one multiply: each element rounds exactly as the scalar expression does, so the
     /// vector (and the score) does not depend on the path taken. Compiled optimised from the
     /// first call: tier-0 code of this loop costs several times the whole query.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void DecodeInt8(ReadOnlySpan<sbyte> values, float scale, Span<float> vector)
+    internal static unsafe void DecodeInt8(ReadOnlySpan<sbyte> values, float scale, Span<float> vector)
     {
         vector = vector[..values.Length];
         ref sbyte source = ref MemoryMarshal.GetReference(values);
         ref float target = ref MemoryMarshal.GetReference(vector);
         int i = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Avx2.IsSupported)
         {
+            // vpmovsxbd widens 8 bytes straight from memory to 8 ints (Vector256.Widen needs
+            // cross-lane shuffles on AVX2).
             Vector256<float> s = Vector256.Create(scale);
-            for (; i <= values.Length - 32; i += 32)
+            fixed (sbyte* p = values)
             {
-                (Vector256<short> low, Vector256<short> high) = Vector256.Widen(Vector256.LoadUnsafe(ref source, (nuint)i));
-                (Vector256<int> a, Vector256<int> b) = Vector256.Widen(low);
-                (Vector256<int> c, Vector256<int> d) = Vector256.Widen(high);
-                (Vector256.ConvertToSingle(a) * s).StoreUnsafe(ref target, (nuint)i);
-                (Vector256.ConvertToSingle(b) * s).StoreUnsafe(ref target, (nuint)(i + 8));
-                (Vector256.ConvertToSingle(c) * s).StoreUnsafe(ref target, (nuint)(i + 16));
-                (Vector256.ConvertToSingle(d) * s).StoreUnsafe(ref target, (nuint)(i + 24));
+                for (; i <= values.Length - 16; i += 16)
+                {
+                    (Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(p + i)) * s).StoreUnsafe(ref target, (nuint)i);
+                    (Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(p + i + 8)) * s).StoreUnsafe(ref target, (nuint)(i + 8));
+                }
             }
         }
 
-        if (Vector128.IsHardwareAccelerated)
+        if (Vector128.IsHardwareAccelerated) // without AVX2 (Arm64 NEON, SSE-only x64)
         {
             Vector128<float> s = Vector128.Create(scale);
             for (; i <= values.Length - 16; i += 16)
