@@ -222,6 +222,32 @@ public sealed unsafe class NativeIndex : IDisposable
         }
     }
 
+    /// <summary>
+    /// The scan's best <paramref name="count"/> candidates per query without the exact
+    /// re-rank <see cref="Search(ReadOnlySpan{float}, int, int, Span{ulong}, Span{float}, Span{uint})"/>
+    /// applies: scores are the 8-bit scan's approximate estimates, best first (ties by lower
+    /// slot), for callers that re-score the candidates from vectors kept elsewhere. Layout,
+    /// threads and allocation as for that overload, with k = count.
+    /// </summary>
+    public void SearchCandidates(ReadOnlySpan<float> queries, int count, int threads,
+        Span<ulong> slots, Span<float> scores, Span<uint> counts) =>
+        SearchCore(queries, count, null, 0, threads, slots, scores, counts, candidatesOnly: true);
+
+    /// <summary>
+    /// Filtered <see cref="SearchCandidates(ReadOnlySpan{float}, int, int, Span{ulong}, Span{float}, Span{uint})"/>:
+    /// only slots allowed by <paramref name="allowMask"/> (as for the filtered
+    /// <see cref="Search(ReadOnlySpan{float}, int, ReadOnlySpan{ulong}, int, Span{ulong}, Span{float}, Span{uint})"/>;
+    /// an empty mask allows nothing).
+    /// </summary>
+    public void SearchCandidates(ReadOnlySpan<float> queries, int count, ReadOnlySpan<ulong> allowMask, int threads,
+        Span<ulong> slots, Span<float> scores, Span<uint> counts)
+    {
+        fixed (ulong* mask = allowMask.IsEmpty ? EmptyMask : allowMask)
+        {
+            SearchCore(queries, count, mask, (ulong)allowMask.Length, threads, slots, scores, counts, candidatesOnly: true);
+        }
+    }
+
     private SlotHit[][] SearchToArrays(ReadOnlySpan<float> queries, int k, ulong* mask, ulong maskWords, int threads)
     {
         int queryCount = checked((int)RowCount(queries, nameof(queries)));
@@ -244,7 +270,7 @@ public sealed unsafe class NativeIndex : IDisposable
     }
 
     private void SearchCore(ReadOnlySpan<float> queries, int k, ulong* mask, ulong maskWords, int threads,
-        Span<ulong> slots, Span<float> scores, Span<uint> counts)
+        Span<ulong> slots, Span<float> scores, Span<uint> counts, bool candidatesOnly = false)
     {
         ulong queryCount = RowCount(queries, nameof(queries));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(k);
@@ -260,8 +286,11 @@ public sealed unsafe class NativeIndex : IDisposable
         fixed (float* outScores = scores)
         fixed (uint* outCounts = counts)
         {
-            NativeStatus.Check(NativeMethods.IndexSearch(lease.Pointer, q, queryCount, (uint)k, mask, maskWords,
-                (uint)threads, outSlots, outScores, outCounts));
+            NativeStatus.Check(candidatesOnly
+                ? NativeMethods.IndexSearchCandidates(lease.Pointer, q, queryCount, (uint)k, mask, maskWords,
+                    (uint)threads, outSlots, outScores, outCounts)
+                : NativeMethods.IndexSearch(lease.Pointer, q, queryCount, (uint)k, mask, maskWords,
+                    (uint)threads, outSlots, outScores, outCounts));
         }
     }
 

@@ -769,15 +769,7 @@ public sealed partial class LodeDatabase : IDisposable
         var slots = new ulong[queryCount * kk];
         var scores = new float[queryCount * kk];
         var counts = new uint[queryCount];
-        int threads = SearchThreads();
-        if (mask is null)
-        {
-            Index.Search(queries, kk, threads, slots, scores, counts);
-        }
-        else
-        {
-            Index.Search(queries, kk, mask, threads, slots, scores, counts);
-        }
+        ScanCodes(queries, kk, mask, SearchThreads(), slots, scores, counts);
 
         for (int q = 0; q < queryCount; q++)
         {
@@ -825,14 +817,7 @@ public sealed partial class LodeDatabase : IDisposable
             var slots = new ulong[kk];
             var scores = new float[kk];
             var counts = new uint[1];
-            if (mask is null)
-            {
-                Index.Search(query, kk, threads, slots, scores, counts);
-            }
-            else
-            {
-                Index.Search(query, kk, mask, threads, slots, scores, counts);
-            }
+            ScanCodes(query, kk, mask, threads, slots, scores, counts);
 
             if (_rescore is not null)
             {

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
 
 namespace LodeDb;
 
@@ -39,26 +41,85 @@ public sealed partial class LodeDatabase
     }
 
     /// <summary>
+    /// The code scan for <paramref name="kk"/> slots per query. Without a sidecar: the native
+    /// search (its exact TurboQuant re-rank included). With one: the scan's candidates by their
+    /// approximate scores only, since <see cref="Rerank"/> replaces every score anyway and the
+    /// native re-rank would cost more than the whole scan at the default 100 candidates.
+    /// </summary>
+    private void ScanCodes(ReadOnlySpan<float> queries, int kk, ulong[]? mask, int threads, Span<ulong> slots, Span<float> scores, Span<uint> counts)
+    {
+        if (_rescore is null)
+        {
+            if (mask is null)
+            {
+                Index.Search(queries, kk, threads, slots, scores, counts);
+            }
+            else
+            {
+                Index.Search(queries, kk, mask, threads, slots, scores, counts);
+            }
+        }
+        else if (mask is null)
+        {
+            Index.SearchCandidates(queries, kk, threads, slots, scores, counts);
+        }
+        else
+        {
+            Index.SearchCandidates(queries, kk, mask, threads, slots, scores, counts);
+        }
+    }
+
+    /// <summary>
     /// Replaces the code scan's scores of <paramref name="slots"/> by exact ones from the
-    /// sidecar and sorts both best first (ties by slot). Call under the read lock.
+    /// sidecar and sorts both best first (ties by slot). Call under the read lock. Allocates
+    /// nothing beyond one pooled buffer.
     /// </summary>
     private void Rerank(ReadOnlySpan<float> query, Span<ulong> slots, Span<float> scores)
     {
         RescoreStore store = _rescore!;
-        var ranked = new (float Score, ulong Slot)[slots.Length];
-        byte[] row = new byte[store.RowBytes];
-        float[] scratch = new float[Dimension];
-        for (int i = 0; i < slots.Length; i++)
+        int count = slots.Length;
+        // One pooled buffer: the sort keys, then the decoded row (Dimension floats).
+        ulong[] buffer = ArrayPool<ulong>.Shared.Rent(count + (Dimension + 1) / 2);
+        try
         {
-            ranked[i] = (store.Score(query, checked((int)slots[i]), row, scratch), slots[i]);
-        }
+            Span<ulong> keys = buffer.AsSpan(0, count);
+            Span<float> scratch = MemoryMarshal.Cast<ulong, float>(buffer.AsSpan(count))[..Dimension];
+            store.Score(query, slots, scores, scratch);
+            for (int i = 0; i < count; i++)
+            {
+                keys[i] = RankKey(scores[i], slots[i]);
+            }
 
-        Array.Sort(ranked, static (a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : a.Slot.CompareTo(b.Slot));
-        for (int i = 0; i < ranked.Length; i++)
-        {
-            slots[i] = ranked[i].Slot;
-            scores[i] = ranked[i].Score;
+            keys.Sort();
+            for (int i = 0; i < count; i++)
+            {
+                slots[i] = (uint)keys[i];
+                scores[i] = KeyScore(keys[i]);
+            }
         }
+        finally
+        {
+            ArrayPool<ulong>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// A key whose ascending order is (score descending, slot ascending): the score's bits mapped
+    /// to an order-preserving unsigned integer, inverted, above the slot (below 2^31). -0 counts
+    /// as +0, as the float comparison does.
+    /// </summary>
+    internal static ulong RankKey(float score, ulong slot)
+    {
+        uint bits = BitConverter.SingleToUInt32Bits(score + 0f);
+        uint ordered = (bits & 0x8000_0000u) != 0 ? ~bits : bits | 0x8000_0000u;
+        return ((ulong)~ordered << 32) | slot;
+    }
+
+    internal static float KeyScore(ulong key)
+    {
+        uint ordered = ~(uint)(key >> 32);
+        uint bits = (ordered & 0x8000_0000u) != 0 ? ordered & 0x7FFF_FFFFu : ~ordered;
+        return BitConverter.UInt32BitsToSingle(bits);
     }
 
     /// <summary>Puts a batch's sidecar rows into the slots it was applied to.</summary>

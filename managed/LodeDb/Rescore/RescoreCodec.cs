@@ -1,6 +1,9 @@
 using System.Buffers.Binary;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace LodeDb;
 
@@ -64,8 +67,53 @@ internal static class RescoreCodec
         }
 
         float scale = BinaryPrimitives.ReadSingleLittleEndian(row);
-        ReadOnlySpan<sbyte> values = MemoryMarshal.Cast<byte, sbyte>(row.Slice(4, vector.Length));
-        for (int i = 0; i < vector.Length; i++)
+        DecodeInt8(MemoryMarshal.Cast<byte, sbyte>(row.Slice(4, vector.Length)), scale, vector);
+    }
+
+    /// <summary>
+    /// vector[i] = values[i] * scale, 16 values per step (AVX2, else Vector128): sbyte widened to
+    /// int, converted to float, one multiply: each element rounds exactly as the scalar expression does, so the
+    /// vector (and the score) does not depend on the path taken. Compiled optimised from the
+    /// first call: tier-0 code of this loop costs several times the whole query.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static unsafe void DecodeInt8(ReadOnlySpan<sbyte> values, float scale, Span<float> vector)
+    {
+        vector = vector[..values.Length];
+        ref sbyte source = ref MemoryMarshal.GetReference(values);
+        ref float target = ref MemoryMarshal.GetReference(vector);
+        int i = 0;
+        if (Avx2.IsSupported)
+        {
+            // vpmovsxbd widens 8 bytes straight from memory to 8 ints (Vector256.Widen needs
+            // cross-lane shuffles on AVX2).
+            Vector256<float> s = Vector256.Create(scale);
+            fixed (sbyte* p = values)
+            {
+                for (; i <= values.Length - 16; i += 16)
+                {
+                    (Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(p + i)) * s).StoreUnsafe(ref target, (nuint)i);
+                    (Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(p + i + 8)) * s).StoreUnsafe(ref target, (nuint)(i + 8));
+                }
+            }
+        }
+
+        if (Vector128.IsHardwareAccelerated) // without AVX2 (Arm64 NEON, SSE-only x64)
+        {
+            Vector128<float> s = Vector128.Create(scale);
+            for (; i <= values.Length - 16; i += 16)
+            {
+                (Vector128<short> low, Vector128<short> high) = Vector128.Widen(Vector128.LoadUnsafe(ref source, (nuint)i));
+                (Vector128<int> a, Vector128<int> b) = Vector128.Widen(low);
+                (Vector128<int> c, Vector128<int> d) = Vector128.Widen(high);
+                (Vector128.ConvertToSingle(a) * s).StoreUnsafe(ref target, (nuint)i);
+                (Vector128.ConvertToSingle(b) * s).StoreUnsafe(ref target, (nuint)(i + 4));
+                (Vector128.ConvertToSingle(c) * s).StoreUnsafe(ref target, (nuint)(i + 8));
+                (Vector128.ConvertToSingle(d) * s).StoreUnsafe(ref target, (nuint)(i + 12));
+            }
+        }
+
+        for (; i < values.Length; i++)
         {
             vector[i] = values[i] * scale;
         }

@@ -246,6 +246,22 @@ LODEDB_API lodedb_status lodedb_index_search(const lodedb_index *index, const fl
                                              uint64_t *out_slots, float *out_scores,
                                              uint32_t *out_counts);
 
+/*
+ * The scan half of lodedb_index_search without its exact re-rank: the best count slots per
+ * query by the 8-bit LUT scan's approximate score, which is also what they are returned with.
+ * For callers that re-score the candidates themselves (e.g. from full-precision vectors kept
+ * elsewhere), where the exact TurboQuant re-rank would be wasted work. Arguments, filtering
+ * (allow_mask, removed slots), threads and the output layout are those of
+ * lodedb_index_search with k = count: out_counts[q] = min(count, allowed live slots), best
+ * first, ties broken by lower slot. The scores do not depend on the SIMD level or threads.
+ * The set holds the slots whose approximate score is highest; it differs from the top count
+ * by the exact estimate only where the two scores disagree on order.
+ */
+LODEDB_API lodedb_status lodedb_index_search_candidates(
+    const lodedb_index *index, const float *queries, uint64_t query_count, uint32_t count,
+    const uint64_t *allow_mask, uint64_t allow_mask_words, uint32_t threads, uint64_t *out_slots,
+    float *out_scores, uint32_t *out_counts);
+
 /* The estimated score of one query against the given slots, for re-ranking. */
 LODEDB_API lodedb_status lodedb_index_score_slots(const lodedb_index *index, const float *query,
                                                   const uint64_t *slots, uint64_t slot_count,

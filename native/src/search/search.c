@@ -1,5 +1,5 @@
 /*
- * lodedb_index_search and lodedb_index_score_slots.
+ * lodedb_index_search, lodedb_index_search_candidates and lodedb_index_score_slots.
  *
  * Two passes per query:
  * 1. Scan: the 8-bit LUT kernels score every allowed live slot; blocks are the outer loop and
@@ -12,6 +12,8 @@
  * 2. Re-rank: the candidates get the exact estimate scale * <q_rot, x_hat> in double
  *    (query_lut.h), and the best k of those are returned. Scores therefore do not depend on
  *    the SIMD level, and the ranking is that of an ideal TurboQuant up to the candidate cut.
+ *    lodedb_index_search_candidates skips this pass: its heaps hold exactly `count` entries
+ *    and it returns them with the scan's scores (also SIMD-independent, see below).
  *
  * Determinism: the integer sums are identical across kernels (scan_kernels.h contract), the
  * approximate score is a fixed double expression of them, and the (score, slot) order is
@@ -297,12 +299,13 @@ static void reset_outputs(uint64_t *out_slots, float *out_scores, uint32_t *out_
     }
 }
 
-LODEDB_API lodedb_status lodedb_index_search(const lodedb_index *index, const float *queries,
-                                             uint64_t query_count, uint32_t k,
-                                             const uint64_t *allow_mask,
-                                             uint64_t allow_mask_words, uint32_t threads,
-                                             uint64_t *out_slots, float *out_scores,
-                                             uint32_t *out_counts) {
+/* rerank: 1 scans k + max(k, LODEDB_RERANK_EXTRA) candidates and returns the best k by the
+ * exact estimate (lodedb_index_search); 0 returns the scan's best k by the 8-bit LUT score
+ * itself (lodedb_index_search_candidates, for callers that re-score elsewhere). */
+static lodedb_status search_impl(const lodedb_index *index, const float *queries,
+                                 uint64_t query_count, uint32_t k, const uint64_t *allow_mask,
+                                 uint64_t allow_mask_words, uint32_t threads, uint64_t *out_slots,
+                                 float *out_scores, uint32_t *out_counts, int rerank) {
     lodedb_clear_error();
     if (k > 0 && query_count > SIZE_MAX / sizeof(uint64_t) / k) {
         return lodedb_fail(LODEDB_ERR_INVALID_ARGUMENT,
@@ -337,7 +340,7 @@ LODEDB_API lodedb_status lodedb_index_search(const lodedb_index *index, const fl
     }
 
     uint64_t extra = k > LODEDB_RERANK_EXTRA ? k : LODEDB_RERANK_EXTRA;
-    uint64_t wanted = (uint64_t)k + extra;
+    uint64_t wanted = rerank ? (uint64_t)k + extra : (uint64_t)k;
     size_t candidates = (size_t)(wanted < index->live_count ? wanted : index->live_count);
     uint64_t block_count = (index->slot_count + LODEDB_BLOCK_SIZE - 1) / LODEDB_BLOCK_SIZE;
     /* Results do not depend on the split, so tiny scans use fewer threads than asked: a
@@ -404,11 +407,14 @@ LODEDB_API lodedb_status lodedb_index_search(const lodedb_index *index, const fl
             if (merged > candidates) {
                 merged = candidates;
             }
-            const double *q_rot = buf.q_rot + (size_t)q * index->padded_dim;
-            for (size_t i = 0; i < merged; i++) {
-                buf.merged[i].score = lodedb_query_exact_score(index, q_rot, buf.merged[i].slot);
+            if (rerank) {
+                const double *q_rot = buf.q_rot + (size_t)q * index->padded_dim;
+                for (size_t i = 0; i < merged; i++) {
+                    buf.merged[i].score =
+                        lodedb_query_exact_score(index, q_rot, buf.merged[i].slot);
+                }
+                lodedb_hits_sort(buf.merged, merged);
             }
-            lodedb_hits_sort(buf.merged, merged);
             size_t returned = merged < k ? merged : k;
             size_t base = (size_t)(first + q) * k;
             for (size_t i = 0; i < returned; i++) {
@@ -420,6 +426,24 @@ LODEDB_API lodedb_status lodedb_index_search(const lodedb_index *index, const fl
     }
     free_buffers(&buf);
     return LODEDB_OK;
+}
+
+LODEDB_API lodedb_status lodedb_index_search(const lodedb_index *index, const float *queries,
+                                             uint64_t query_count, uint32_t k,
+                                             const uint64_t *allow_mask,
+                                             uint64_t allow_mask_words, uint32_t threads,
+                                             uint64_t *out_slots, float *out_scores,
+                                             uint32_t *out_counts) {
+    return search_impl(index, queries, query_count, k, allow_mask, allow_mask_words, threads,
+                       out_slots, out_scores, out_counts, 1);
+}
+
+LODEDB_API lodedb_status lodedb_index_search_candidates(
+    const lodedb_index *index, const float *queries, uint64_t query_count, uint32_t count,
+    const uint64_t *allow_mask, uint64_t allow_mask_words, uint32_t threads, uint64_t *out_slots,
+    float *out_scores, uint32_t *out_counts) {
+    return search_impl(index, queries, query_count, count, allow_mask, allow_mask_words, threads,
+                       out_slots, out_scores, out_counts, 0);
 }
 
 LODEDB_API lodedb_status lodedb_index_score_slots(const lodedb_index *index, const float *query,

@@ -1,0 +1,300 @@
+/* lodedb_index_search_candidates: the scan's top `count` by the approximate score, with no
+ * exact re-rank. Checked against a slot-by-slot reference (scalar kernel, no early reject),
+ * against lodedb_index_search (its re-ranked top k lies inside the candidates), and for exact
+ * agreement across batching, threads and SIMD levels, with filters and removed slots. */
+#include <math.h>
+
+#include "../turbovec/test_random.h"
+#include "scan/scan_kernels.h"
+#include "search/query_lut.h"
+#include "search/topk.h"
+#include "test_support.h"
+#include "turbovec/index.h"
+
+typedef struct results {
+    uint64_t *slots;
+    float *scores;
+    uint32_t *counts;
+} results;
+
+static results results_new(uint64_t queries, uint32_t k) {
+    results r;
+    r.slots = malloc(sizeof(uint64_t) * queries * k);
+    r.scores = malloc(sizeof(float) * queries * k);
+    r.counts = malloc(sizeof(uint32_t) * queries);
+    return r;
+}
+
+static void results_free(results *r) {
+    free(r->slots);
+    free(r->scores);
+    free(r->counts);
+}
+
+static int results_equal(const results *a, const results *b, uint64_t queries, uint32_t k) {
+    return memcmp(a->slots, b->slots, sizeof(uint64_t) * queries * k) == 0 &&
+           memcmp(a->scores, b->scores, sizeof(float) * queries * k) == 0 &&
+           memcmp(a->counts, b->counts, sizeof(uint32_t) * queries) == 0;
+}
+
+static lodedb_index *make_filled(uint32_t dim, uint32_t bits, uint64_t n, uint64_t seed) {
+    lodedb_index *index = NULL;
+    if (lodedb_index_create(dim, bits, seed, &index) != LODEDB_OK) {
+        return NULL;
+    }
+    float *v = malloc(sizeof(float) * dim * n);
+    test_rng rng = test_rng_make(seed);
+    test_unit_vectors(&rng, v, n, dim);
+    uint64_t first;
+    lodedb_status status = lodedb_index_add(index, v, n, &first);
+    free(v);
+    if (status != LODEDB_OK) {
+        lodedb_index_free(index);
+        return NULL;
+    }
+    return index;
+}
+
+static int allowed(const uint64_t *mask, uint64_t words, uint64_t slot) {
+    if (mask == NULL) {
+        return 1;
+    }
+    return slot / 64 < words && ((mask[slot / 64] >> (slot % 64)) & 1u);
+}
+
+/* The approximate score of every allowed live slot from the scalar kernel's sums (the
+ * double expression of src/search/search.c), best `count` by (score, lower slot). */
+static void reference_candidates(const lodedb_index *index, const float *query, uint32_t count,
+                                 const uint64_t *mask, uint64_t words, uint64_t *slots,
+                                 float *scores, uint32_t *out_count) {
+    const lodedb_scan_kernels *scalar = lodedb_scan_kernels_for(LODEDB_SIMD_SCALAR);
+    double *q_rot = malloc(sizeof(double) * 2u * index->padded_dim);
+    uint8_t *lut = malloc((size_t)index->groups * 16u);
+    lodedb_hit *hits = malloc(sizeof(lodedb_hit) * (index->slot_count + 1));
+    double delta = 0.0;
+    double bias = 0.0;
+    lodedb_query_rotate(index, query, q_rot, q_rot + index->padded_dim);
+    lodedb_query_lut(index, q_rot, lut, &delta, &bias);
+    size_t n = 0;
+    size_t block_bytes = lodedb_index_block_bytes(index);
+    for (uint64_t block = 0; block * LODEDB_BLOCK_SIZE < index->slot_count; block++) {
+        uint32_t sums[LODEDB_BLOCK_SIZE];
+        scalar->accumulate(index->blocks + block * block_bytes, lut, index->groups, sums);
+        for (uint32_t j = 0; j < LODEDB_BLOCK_SIZE; j++) {
+            uint64_t slot = block * LODEDB_BLOCK_SIZE + j;
+            int32_t live = 0;
+            if (slot >= index->slot_count ||
+                lodedb_index_is_live(index, slot, &live) != LODEDB_OK || !live ||
+                !allowed(mask, words, slot)) {
+                continue;
+            }
+            double dot = delta * (double)(int32_t)sums[j] + bias;
+            hits[n].score = (float)((double)index->scales[slot] * dot);
+            hits[n].slot = slot;
+            n++;
+        }
+    }
+    lodedb_hits_sort(hits, n);
+    *out_count = (uint32_t)(n < count ? n : count);
+    for (uint32_t i = 0; i < count; i++) {
+        slots[i] = i < *out_count ? hits[i].slot : LODEDB_NO_SLOT;
+        scores[i] = i < *out_count ? hits[i].score : 0.0f;
+    }
+    free(q_rot);
+    free(lut);
+    free(hits);
+}
+
+static uint64_t allowed_live(const lodedb_index *index, const uint64_t *mask, uint64_t words) {
+    uint64_t n = 0;
+    for (uint64_t s = 0; s < index->slot_count; s++) {
+        int32_t live = 0;
+        lodedb_index_is_live(index, s, &live);
+        n += live && allowed(mask, words, s);
+    }
+    return n;
+}
+
+/* Random data with removals (single slots and whole blocks) and a random filter: the
+ * candidates equal the reference byte for byte, hold min(count, allowed) entries, contain
+ * lodedb_index_search's re-ranked top k (its candidates are the scan's top k + max(k, 16)),
+ * and agree across batching, threads and SIMD levels. */
+static void test_candidates(void) {
+    for (uint32_t bits = 2; bits <= 4; bits += 2) {
+        uint32_t dim = 200;
+        uint64_t n = 3001;
+        uint32_t count = 100;
+        uint32_t k = 10;
+        uint64_t qn = 21;
+        lodedb_index *index = make_filled(dim, bits, n, 41 + bits);
+        REQUIRE(index != NULL);
+        for (uint64_t s = 0; s < n; s += 7) {
+            CHECK_OK(lodedb_index_remove(index, s));
+        }
+        for (uint64_t s = 640; s < 800; s++) {
+            int32_t live = 0;
+            lodedb_index_is_live(index, s, &live);
+            if (live) {
+                CHECK_OK(lodedb_index_remove(index, s));
+            }
+        }
+        uint64_t mask[47];
+        test_rng rng = test_rng_make(97);
+        for (int i = 0; i < 47; i++) {
+            mask[i] = test_rng_next(&rng) | test_rng_next(&rng);
+        }
+        mask[20] = 0;
+        float *queries = malloc(sizeof(float) * dim * qn);
+        test_unit_vectors(&rng, queries, qn, dim);
+        for (int masked = 0; masked < 2; masked++) {
+            const uint64_t *m = masked ? mask : NULL;
+            uint64_t words = masked ? 47 : 0;
+            uint64_t live_allowed = allowed_live(index, m, words);
+            results got = results_new(qn, count);
+            results ref = results_new(qn, count);
+            results top = results_new(qn, k);
+            CHECK_OK(lodedb_index_search_candidates(index, queries, qn, count, m, words, 1,
+                                                    got.slots, got.scores, got.counts));
+            CHECK_OK(lodedb_index_search(index, queries, qn, k, m, words, 1, top.slots,
+                                         top.scores, top.counts));
+            for (uint64_t q = 0; q < qn; q++) {
+                reference_candidates(index, queries + q * dim, count, m, words,
+                                     ref.slots + q * count, ref.scores + q * count,
+                                     ref.counts + q);
+                CHECK(got.counts[q] == (live_allowed < count ? live_allowed : count));
+                const uint64_t *cand = got.slots + q * count;
+                for (uint32_t i = 0; i < top.counts[q]; i++) {
+                    int found = 0;
+                    for (uint32_t j = 0; j < got.counts[q]; j++) {
+                        found |= cand[j] == top.slots[q * k + i];
+                    }
+                    CHECK(found);
+                }
+                for (uint32_t j = 0; j < got.counts[q]; j++) {
+                    int32_t live = 0;
+                    CHECK_OK(lodedb_index_is_live(index, cand[j], &live));
+                    CHECK(live && allowed(m, words, cand[j]));
+                }
+            }
+            CHECK(results_equal(&ref, &got, qn, count));
+
+            results single = results_new(qn, count);
+            for (uint64_t q = 0; q < qn; q++) {
+                CHECK_OK(lodedb_index_search_candidates(
+                    index, queries + q * dim, 1, count, m, words, 1, single.slots + q * count,
+                    single.scores + q * count, single.counts + q));
+            }
+            CHECK(results_equal(&got, &single, qn, count));
+            results_free(&single);
+            static const uint32_t thread_counts[] = {0, 2, 3, 8, 1000};
+            for (size_t t = 0; t < 5; t++) {
+                results threaded = results_new(qn, count);
+                CHECK_OK(lodedb_index_search_candidates(index, queries, qn, count, m, words,
+                                                        thread_counts[t], threaded.slots,
+                                                        threaded.scores, threaded.counts));
+                CHECK(results_equal(&got, &threaded, qn, count));
+                results_free(&threaded);
+            }
+            lodedb_simd original = lodedb_simd_level();
+            for (int level = LODEDB_SIMD_SCALAR; level <= LODEDB_SIMD_NEON; level++) {
+                if (!lodedb_simd_supported((lodedb_simd)level)) {
+                    continue;
+                }
+                CHECK_OK(lodedb_simd_force((lodedb_simd)level));
+                if (bits == 2 && masked == 0) {
+                    printf("comparing level %s\n", lodedb_simd_name((lodedb_simd)level));
+                }
+                results other = results_new(qn, count);
+                CHECK_OK(lodedb_index_search_candidates(index, queries, qn, count, m, words, 2,
+                                                        other.slots, other.scores,
+                                                        other.counts));
+                if (!results_equal(&got, &other, qn, count)) {
+                    fprintf(stderr, "level %s differs\n", lodedb_simd_name((lodedb_simd)level));
+                    CHECK(0);
+                }
+                results_free(&other);
+            }
+            CHECK_OK(lodedb_simd_force(original));
+            results_free(&got);
+            results_free(&ref);
+            results_free(&top);
+        }
+        free(queries);
+        lodedb_index_free(index);
+    }
+}
+
+/* Filters leaving fewer slots than asked, nothing at all, and count beyond the index. */
+static void test_few_allowed(void) {
+    uint32_t dim = 64;
+    lodedb_index *index = make_filled(dim, 4, 200, 11);
+    REQUIRE(index != NULL);
+    float q[64];
+    test_rng rng = test_rng_make(6);
+    test_unit_vectors(&rng, q, 1, dim);
+    results r = results_new(1, 300);
+    results ref = results_new(1, 300);
+    uint64_t none[4] = {0, 0, 0, 0};
+    CHECK_OK(lodedb_index_search_candidates(index, q, 1, 10, none, 4, 1, r.slots, r.scores,
+                                            r.counts));
+    CHECK(r.counts[0] == 0 && r.slots[0] == LODEDB_NO_SLOT && r.scores[0] == 0.0f);
+    uint64_t few[1] = {UINT64_C(0x8000000000000101)};
+    CHECK_OK(lodedb_index_search_candidates(index, q, 1, 10, few, 1, 3, r.slots, r.scores,
+                                            r.counts));
+    CHECK(r.counts[0] == 3);
+    reference_candidates(index, q, 10, few, 1, ref.slots, ref.scores, ref.counts);
+    CHECK(results_equal(&r, &ref, 1, 10));
+    CHECK(r.slots[3] == LODEDB_NO_SLOT);
+    CHECK_OK(lodedb_index_remove(index, 5));
+    CHECK_OK(lodedb_index_search_candidates(index, q, 1, 300, NULL, 0, 2, r.slots, r.scores,
+                                            r.counts));
+    CHECK(r.counts[0] == 199);
+    reference_candidates(index, q, 300, NULL, 0, ref.slots, ref.scores, ref.counts);
+    CHECK(results_equal(&r, &ref, 1, 300));
+    for (uint32_t i = 0; i < r.counts[0]; i++) {
+        CHECK(r.slots[i] != 5);
+    }
+    /* The approximate scores stay close to the exact estimates they stand in for. */
+    float exact[199];
+    CHECK_OK(lodedb_index_score_slots(index, q, r.slots, r.counts[0], exact));
+    for (uint32_t i = 0; i < r.counts[0]; i++) {
+        CHECK(r.scores[i] > exact[i] - 0.05f && r.scores[i] < exact[i] + 0.05f);
+    }
+    results_free(&r);
+    results_free(&ref);
+    lodedb_index_free(index);
+}
+
+static void test_errors(void) {
+    uint32_t dim = 16;
+    lodedb_index *index = make_filled(dim, 4, 40, 5);
+    REQUIRE(index != NULL);
+    float q[16];
+    test_rng rng = test_rng_make(2);
+    test_unit_vectors(&rng, q, 1, dim);
+    uint64_t slots[4] = {1, 1, 1, 1};
+    float scores[4] = {1, 1, 1, 1};
+    uint32_t counts[1] = {7};
+    CHECK_STATUS(LODEDB_ERR_INVALID_ARGUMENT,
+                 lodedb_index_search_candidates(index, q, 1, 0, NULL, 0, 1, slots, scores,
+                                                counts));
+    CHECK(counts[0] == 0);
+    CHECK_STATUS(LODEDB_ERR_INVALID_ARGUMENT,
+                 lodedb_index_search_candidates(NULL, q, 1, 4, NULL, 0, 1, slots, scores,
+                                                counts));
+    CHECK(slots[0] == LODEDB_NO_SLOT && scores[0] == 0.0f && counts[0] == 0);
+    CHECK_STATUS(LODEDB_ERR_INVALID_ARGUMENT,
+                 lodedb_index_search_candidates(index, q, 1, 4, NULL, 0, 1, NULL, scores,
+                                                counts));
+    q[3] = NAN;
+    CHECK(lodedb_index_search_candidates(index, q, 1, 4, NULL, 0, 1, slots, scores, counts) !=
+          LODEDB_OK);
+    lodedb_index_free(index);
+}
+
+int main(void) {
+    RUN_TEST(test_candidates);
+    RUN_TEST(test_few_allowed);
+    RUN_TEST(test_errors);
+    TEST_MAIN_END();
+}
