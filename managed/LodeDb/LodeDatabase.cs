@@ -53,6 +53,7 @@ public sealed partial class LodeDatabase : IDisposable
     private NativeIndex? _index;
     private RescoreStore? _rescore;
     private readonly int _rescoreCandidates;
+    private readonly int? _searchThreads;
     private SlotTable _rows = new();
     private WriterLock? _lock;
     private NativeWal? _wal;
@@ -76,6 +77,7 @@ public sealed partial class LodeDatabase : IDisposable
         _imageBatchSize = options.ImageBatchSize;
         _imageBatchMaxDecodedBytes = options.ImageBatchMaxDecodedBytes;
         _rescoreCandidates = options.RescoreCandidates;
+        _searchThreads = options.SearchThreads;
     }
 
     /// <summary>The database folder.</summary>
@@ -572,6 +574,11 @@ public sealed partial class LodeDatabase : IDisposable
             throw new ArgumentOutOfRangeException(nameof(options), rescore, "Rescore must be None, Int8 or Float16.");
         }
 
+        if (options.SearchThreads is int searchThreads && (searchThreads < 1 || searchThreads > MaxSearchThreads))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), searchThreads, $"SearchThreads must be between 1 and {MaxSearchThreads} (or unset for automatic).");
+        }
+
         if (options.RescoreCandidates < 1 || options.RescoreCandidates > MaxRescoreCandidates)
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.RescoreCandidates, $"RescoreCandidates must be between 1 and {MaxRescoreCandidates}.");
@@ -788,9 +795,12 @@ public sealed partial class LodeDatabase : IDisposable
         }
     }
 
-    // The native scan splits blocks across threads only when the index is large enough for the
-    // split to pay for itself; small scans stay on the calling thread.
-    private int SearchThreads() => _rows.SlotCount >= 65_536 ? Math.Min(Environment.ProcessorCount, 8) : 1;
+    /// <summary>Largest accepted <see cref="LodeDbOptions.SearchThreads"/>.</summary>
+    public const int MaxSearchThreads = 64;
+
+    // Automatic: the native scan splits blocks across threads only when the index is large
+    // enough for the split to pay for itself; small scans stay on the calling thread.
+    private int SearchThreads() => _searchThreads ?? (_rows.SlotCount >= 65_536 ? Math.Min(Environment.ProcessorCount, 8) : 1);
 
     private SearchHit MakeHit(int slot, float score) =>
         new(_rows.IdAt(slot)!, score, _rows.MetadataAt(slot)) { Text = _rows.TextAt(slot), Chunk = _rows.ChunkIndexAt(slot) };

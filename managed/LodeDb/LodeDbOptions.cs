@@ -104,6 +104,13 @@ public sealed class LodeDbOptions
     /// </summary>
     public int RescoreCandidates { get; init; } = LodeDatabase.DefaultRescoreCandidates;
 
+    /// <summary>
+    /// Threads one search may use (1..64). Default (null): 1 below 65,536 slots, where a split
+    /// does not pay for itself, else min(cores, 8). Set 1 to keep every search on the calling
+    /// thread (e.g. a server that runs many searches at once). Per handle, not recorded.
+    /// </summary>
+    public int? SearchThreads { get; init; }
+
     /// <summary>Open without the writer lock; every mutating call throws <see cref="ReadOnlyException"/>.</summary>
     public bool ReadOnly { get; init; }
 

@@ -8,13 +8,14 @@ internal sealed record LodeDbConfiguration(string Name, Func<int, LodeDbOptions>
     /// <summary>
     /// Every LodeDb configuration the storage benchmark runs, in table order. Add a row here to
     /// measure another setting. The re-score rows scan the 4-bit codes for the top 100
-    /// candidates and re-rank them from the memory-mapped sidecar.
+    /// candidates and re-rank them from the memory-mapped sidecar. Every row searches on one
+    /// thread (SearchThreads = 1), like the native peers.
     /// </summary>
     public static IReadOnlyList<LodeDbConfiguration> All { get; } =
     [
-        new("LodeDb 4-bit (LodeDatabase, vector-in)", dim => new LodeDbOptions { VectorDim = dim, BitWidth = 4 }),
-        new("LodeDb 2-bit (LodeDatabase, vector-in)", dim => new LodeDbOptions { VectorDim = dim, BitWidth = 2 }),
-        new("LodeDb 4-bit + int8 re-score", dim => new LodeDbOptions { VectorDim = dim, BitWidth = 4, Rescore = RescoreStorage.Int8 }),
-        new("LodeDb 4-bit + float16 re-score", dim => new LodeDbOptions { VectorDim = dim, BitWidth = 4, Rescore = RescoreStorage.Float16 }),
+        new("LodeDb 4-bit (LodeDatabase, vector-in)", dim => new LodeDbOptions { VectorDim = dim, BitWidth = 4, SearchThreads = 1 }),
+        new("LodeDb 2-bit (LodeDatabase, vector-in)", dim => new LodeDbOptions { VectorDim = dim, BitWidth = 2, SearchThreads = 1 }),
+        new("LodeDb 4-bit + int8 re-score", dim => new LodeDbOptions { VectorDim = dim, BitWidth = 4, Rescore = RescoreStorage.Int8, SearchThreads = 1 }),
+        new("LodeDb 4-bit + float16 re-score", dim => new LodeDbOptions { VectorDim = dim, BitWidth = 4, Rescore = RescoreStorage.Float16, SearchThreads = 1 }),
     ];
 }

@@ -19,7 +19,7 @@ internal static class SpaceOptions
         nameof(LodeDbOptions.CommitMode), nameof(LodeDbOptions.Durability), nameof(LodeDbOptions.LockTimeout),
         nameof(LodeDbOptions.CheckpointEveryRecords), nameof(LodeDbOptions.CheckpointEveryBytes),
         nameof(LodeDbOptions.ImageBatchSize), nameof(LodeDbOptions.ImageBatchMaxDecodedBytes),
-        nameof(LodeDbOptions.Rescore), nameof(LodeDbOptions.RescoreCandidates),
+        nameof(LodeDbOptions.Rescore), nameof(LodeDbOptions.RescoreCandidates), nameof(LodeDbOptions.SearchThreads),
     ];
 
     public static LodeDbOptions For(LodeCollection collection, LodeDbOptions options, LodeSpaceInfo? recorded) => new()
@@ -45,5 +45,6 @@ internal static class SpaceOptions
         ImageBatchMaxDecodedBytes = options.ImageBatchMaxDecodedBytes,
         Rescore = options.Rescore,
         RescoreCandidates = options.RescoreCandidates,
+        SearchThreads = options.SearchThreads,
     };
 }
