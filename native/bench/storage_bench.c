@@ -7,12 +7,12 @@
  *
  *   lodedb-storage-bench gen --out DIR --n N [--queries 600] [--seed S] [--dim 512]
  *   lodedb-storage-bench run --data DIR [--queries 500] [--tune 100] [--budget 5]
- *                            [--no-faiss] [--no-hnswlib] [--no-lodedb]
+ *                            [--target-recall 0.95] [--no-faiss] [--no-hnswlib] [--no-lodedb]
  *
  * gen writes DIR/base.fvecs, DIR/queries.fvecs and DIR/truth.ivecs (storage_dataset.c).
  * run times the first --queries queries of queries.fvecs (or as many as fit in --budget
  * seconds, at least 20) and picks HNSW's efSearch on the last --tune queries, which are never
- * timed: the smallest of 10, 16, 24, ..., 512 whose recall@10 reaches 0.95.
+ * timed: the smallest of 10, 16, 24, ..., 4096 whose recall@10 reaches --target-recall (0.95).
  * Peers: LodeDb's native index (codes only, 4 and 2 bits), and when built with them FAISS
  * (IndexFlatIP, IndexHNSWFlat M = 16 / 32, IndexPQFastScan at our code bytes) and hnswlib.
  */
@@ -236,7 +236,8 @@ typedef struct run_data {
     uint64_t tune_at; /* queries tune_at.. tune efSearch */
     uint64_t tune_count;
     double budget_s;
-    const char *work; /* folder for index files */
+    double target_recall; /* HNSW efSearch: the smallest reaching this recall@10 on the tune set */
+    const char *work;     /* folder for index files */
 } run_data;
 
 /* One built index behind three calls, whichever library holds it. */
@@ -271,11 +272,12 @@ static double tune_recall(const run_data *d, store *s) {
 static void measure(const run_data *d, store *s, row *r) {
     r->ef = 0;
     if (s->set_ef != NULL) {
-        static const int efs[] = {10, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512};
+        static const int efs[] = {10,  16,  24,  32,  48,  64,   96,   128,  192,
+                                  256, 384, 512, 768, 1024, 1536, 2048, 3072, 4096};
         for (size_t i = 0; i < sizeof efs / sizeof efs[0]; i++) {
             r->ef = efs[i];
             s->set_ef(s->handle, r->ef);
-            if (tune_recall(d, s) >= 0.95) {
+            if (tune_recall(d, s) >= d->target_recall) {
                 break;
             }
         }
@@ -483,7 +485,7 @@ static void print_row(const row *r, uint64_t n) {
 typedef struct run_options {
     const char *data;
     uint64_t queries, tune;
-    double budget;
+    double budget, target_recall;
     int faiss, hnswlib, lodedb;
 } run_options;
 
@@ -519,13 +521,13 @@ static int run(const run_options *o) {
     join(work, sizeof work, o->data, "work");
     make_folder(work);
 
-    run_data d = {dim, n, base, queries, truth, o->queries, q - o->tune, o->tune, o->budget, work};
+    run_data d = {dim, n, base, queries, truth, o->queries, q - o->tune, o->tune, o->budget, o->target_recall, work};
     if (d.timed > d.tune_at) {
         d.timed = d.tune_at;
     }
 
-    printf("lodedb-storage-bench run --data %s --queries %llu --tune %llu --budget %g\n", o->data,
-           (unsigned long long)o->queries, (unsigned long long)o->tune, o->budget);
+    printf("lodedb-storage-bench run --data %s --queries %llu --tune %llu --budget %g --target-recall %g\n", o->data,
+           (unsigned long long)o->queries, (unsigned long long)o->tune, o->budget, o->target_recall);
     printf("- data: %llu x %u base vectors, %llu queries (timed: the first %llu; HNSW efSearch "
            "tuned on the last %llu), k = %d\n",
            (unsigned long long)n, dim, (unsigned long long)q, (unsigned long long)d.timed,
@@ -601,11 +603,12 @@ static int run(const run_options *o) {
 static void usage(void) {
     printf("usage: lodedb-storage-bench gen --out DIR --n N [--queries 600] [--seed S] [--dim 512]\n"
            "       lodedb-storage-bench run --data DIR [--queries 500] [--tune 100] [--budget 5]\n"
-           "                                [--no-faiss] [--no-hnswlib] [--no-lodedb]\n"
+           "                                [--target-recall 0.95] [--no-faiss] [--no-hnswlib] [--no-lodedb]\n"
            "  gen        writes DIR/base.fvecs, DIR/queries.fvecs, DIR/truth.ivecs (exact top-10)\n"
            "  --queries  gen: held-out queries; run: queries timed per store (first of the file)\n"
            "  --tune     run: last queries of the file used to pick HNSW efSearch (never timed)\n"
-           "  --budget   run: seconds of timed queries per store at most (at least 20 queries)\n");
+           "  --budget   run: seconds of timed queries per store at most (at least 20 queries)\n"
+           "  --target-recall  run: HNSW efSearch = the smallest (10..4096) reaching this recall@10\n");
 }
 
 static int parse_u64(const char *text, uint64_t *out) {
@@ -627,7 +630,7 @@ int main(int argc, char **argv) {
     int gen = strcmp(argv[1], "gen") == 0;
     const char *folder = NULL;
     uint64_t n = 0, queries = gen ? 600 : 500, seed = 20261125, dim = 512, tune = 100;
-    double budget = 5.0;
+    double budget = 5.0, target_recall = 0.95;
     int faiss = 1, hnswlib = 1, lodedb = 1;
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
@@ -653,6 +656,10 @@ int main(int argc, char **argv) {
             i++;
         } else if (strcmp(a, "--budget") == 0 && v) {
             budget = atof(v);
+            i++;
+        } else if (strcmp(a, "--target-recall") == 0 && v) {
+            target_recall = atof(v);
+            bad = !(target_recall > 0.0 && target_recall <= 1.0);
             i++;
         } else if (strcmp(a, "--no-faiss") == 0) {
             faiss = 0;
@@ -686,6 +693,6 @@ int main(int argc, char **argv) {
         fprintf(stderr, "--queries and --budget must be positive\n");
         return 2;
     }
-    run_options o = {folder, queries, tune, budget, faiss, hnswlib, lodedb};
+    run_options o = {folder, queries, tune, budget, target_recall, faiss, hnswlib, lodedb};
     return run(&o);
 }
