@@ -2,68 +2,8 @@
  * dimensions, and exact agreement across batching, threads and SIMD levels. */
 #include <math.h>
 
-#include "../turbovec/test_random.h"
-#include "scan/scan_kernels.h"
-#include "search/query_lut.h"
-#include "search/topk.h"
+#include "search_reference.h"
 #include "test_support.h"
-#include "turbovec/index.h"
-
-typedef struct results {
-    uint64_t *slots;
-    float *scores;
-    uint32_t *counts;
-} results;
-
-static results results_new(uint64_t queries, uint32_t k) {
-    results r;
-    r.slots = malloc(sizeof(uint64_t) * queries * k);
-    r.scores = malloc(sizeof(float) * queries * k);
-    r.counts = malloc(sizeof(uint32_t) * queries);
-    return r;
-}
-
-static void results_free(results *r) {
-    free(r->slots);
-    free(r->scores);
-    free(r->counts);
-}
-
-static int results_equal(const results *a, const results *b, uint64_t queries, uint32_t k) {
-    return memcmp(a->slots, b->slots, sizeof(uint64_t) * queries * k) == 0 &&
-           memcmp(a->scores, b->scores, sizeof(float) * queries * k) == 0 &&
-           memcmp(a->counts, b->counts, sizeof(uint32_t) * queries) == 0;
-}
-
-static lodedb_index *make_filled(uint32_t dim, uint32_t bits, uint64_t n, uint64_t seed,
-                                 float **out_vectors) {
-    lodedb_index *index = NULL;
-    if (lodedb_index_create(dim, bits, seed, &index) != LODEDB_OK) {
-        return NULL;
-    }
-    float *v = malloc(sizeof(float) * dim * (n > 0 ? n : 1));
-    test_rng rng = test_rng_make(seed);
-    test_unit_vectors(&rng, v, n, dim);
-    uint64_t first;
-    if (n > 0 && lodedb_index_add(index, v, n, &first) != LODEDB_OK) {
-        lodedb_index_free(index);
-        free(v);
-        return NULL;
-    }
-    if (out_vectors != NULL) {
-        *out_vectors = v;
-    } else {
-        free(v);
-    }
-    return index;
-}
-
-static int allowed(const uint64_t *mask, uint64_t words, uint64_t slot) {
-    if (mask == NULL) {
-        return 1;
-    }
-    return slot / 64 < words && ((mask[slot / 64] >> (slot % 64)) & 1u);
-}
 
 /* The result every search must return when its candidate set covers all allowed slots:
  * exact estimates of every allowed live slot, best first, ties by lower slot. */
@@ -138,34 +78,9 @@ static void check_against_reference(const lodedb_index *index, const float *quer
 static void reference_search(const lodedb_index *index, const float *query, uint32_t k,
                              const uint64_t *mask, uint64_t words, uint64_t *slots,
                              float *scores, uint32_t *count) {
-    const lodedb_scan_kernels *scalar = lodedb_scan_kernels_for(LODEDB_SIMD_SCALAR);
     double *q_rot = malloc(sizeof(double) * 2u * index->padded_dim);
-    uint8_t *lut = malloc((size_t)index->groups * 16u);
     lodedb_hit *hits = malloc(sizeof(lodedb_hit) * (index->slot_count + 1));
-    double delta = 0.0;
-    double bias = 0.0;
-    lodedb_query_rotate(index, query, q_rot, q_rot + index->padded_dim);
-    lodedb_query_lut(index, q_rot, lut, &delta, &bias);
-    size_t n = 0;
-    size_t block_bytes = lodedb_index_block_bytes(index);
-    for (uint64_t block = 0; block * LODEDB_BLOCK_SIZE < index->slot_count; block++) {
-        uint32_t sums[LODEDB_BLOCK_SIZE];
-        scalar->accumulate(index->blocks + block * block_bytes, lut, index->groups, sums);
-        for (uint32_t j = 0; j < LODEDB_BLOCK_SIZE; j++) {
-            uint64_t slot = block * LODEDB_BLOCK_SIZE + j;
-            int32_t live = 0;
-            if (slot >= index->slot_count ||
-                lodedb_index_is_live(index, slot, &live) != LODEDB_OK || !live ||
-                !allowed(mask, words, slot)) {
-                continue;
-            }
-            double dot = delta * (double)(int32_t)sums[j] + bias;
-            hits[n].score = (float)((double)index->scales[slot] * dot);
-            hits[n].slot = slot;
-            n++;
-        }
-    }
-    lodedb_hits_sort(hits, n);
+    size_t n = reference_approximate_hits(index, query, mask, words, q_rot, hits);
     size_t candidates = (size_t)k + (k > 16 ? k : 16);
     if (n > candidates) {
         n = candidates;
@@ -180,7 +95,6 @@ static void reference_search(const lodedb_index *index, const float *query, uint
         scores[i] = i < *count ? hits[i].score : 0.0f;
     }
     free(q_rot);
-    free(lut);
     free(hits);
 }
 

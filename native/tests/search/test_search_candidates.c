@@ -4,104 +4,23 @@
  * agreement across batching, threads and SIMD levels, with filters and removed slots. */
 #include <math.h>
 
-#include "../turbovec/test_random.h"
-#include "scan/scan_kernels.h"
-#include "search/query_lut.h"
-#include "search/topk.h"
+#include "search_reference.h"
 #include "test_support.h"
-#include "turbovec/index.h"
-
-typedef struct results {
-    uint64_t *slots;
-    float *scores;
-    uint32_t *counts;
-} results;
-
-static results results_new(uint64_t queries, uint32_t k) {
-    results r;
-    r.slots = malloc(sizeof(uint64_t) * queries * k);
-    r.scores = malloc(sizeof(float) * queries * k);
-    r.counts = malloc(sizeof(uint32_t) * queries);
-    return r;
-}
-
-static void results_free(results *r) {
-    free(r->slots);
-    free(r->scores);
-    free(r->counts);
-}
-
-static int results_equal(const results *a, const results *b, uint64_t queries, uint32_t k) {
-    return memcmp(a->slots, b->slots, sizeof(uint64_t) * queries * k) == 0 &&
-           memcmp(a->scores, b->scores, sizeof(float) * queries * k) == 0 &&
-           memcmp(a->counts, b->counts, sizeof(uint32_t) * queries) == 0;
-}
-
-static lodedb_index *make_filled(uint32_t dim, uint32_t bits, uint64_t n, uint64_t seed) {
-    lodedb_index *index = NULL;
-    if (lodedb_index_create(dim, bits, seed, &index) != LODEDB_OK) {
-        return NULL;
-    }
-    float *v = malloc(sizeof(float) * dim * n);
-    test_rng rng = test_rng_make(seed);
-    test_unit_vectors(&rng, v, n, dim);
-    uint64_t first;
-    lodedb_status status = lodedb_index_add(index, v, n, &first);
-    free(v);
-    if (status != LODEDB_OK) {
-        lodedb_index_free(index);
-        return NULL;
-    }
-    return index;
-}
-
-static int allowed(const uint64_t *mask, uint64_t words, uint64_t slot) {
-    if (mask == NULL) {
-        return 1;
-    }
-    return slot / 64 < words && ((mask[slot / 64] >> (slot % 64)) & 1u);
-}
 
 /* The approximate score of every allowed live slot from the scalar kernel's sums (the
  * double expression of src/search/search.c), best `count` by (score, lower slot). */
 static void reference_candidates(const lodedb_index *index, const float *query, uint32_t count,
                                  const uint64_t *mask, uint64_t words, uint64_t *slots,
                                  float *scores, uint32_t *out_count) {
-    const lodedb_scan_kernels *scalar = lodedb_scan_kernels_for(LODEDB_SIMD_SCALAR);
     double *q_rot = malloc(sizeof(double) * 2u * index->padded_dim);
-    uint8_t *lut = malloc((size_t)index->groups * 16u);
     lodedb_hit *hits = malloc(sizeof(lodedb_hit) * (index->slot_count + 1));
-    double delta = 0.0;
-    double bias = 0.0;
-    lodedb_query_rotate(index, query, q_rot, q_rot + index->padded_dim);
-    lodedb_query_lut(index, q_rot, lut, &delta, &bias);
-    size_t n = 0;
-    size_t block_bytes = lodedb_index_block_bytes(index);
-    for (uint64_t block = 0; block * LODEDB_BLOCK_SIZE < index->slot_count; block++) {
-        uint32_t sums[LODEDB_BLOCK_SIZE];
-        scalar->accumulate(index->blocks + block * block_bytes, lut, index->groups, sums);
-        for (uint32_t j = 0; j < LODEDB_BLOCK_SIZE; j++) {
-            uint64_t slot = block * LODEDB_BLOCK_SIZE + j;
-            int32_t live = 0;
-            if (slot >= index->slot_count ||
-                lodedb_index_is_live(index, slot, &live) != LODEDB_OK || !live ||
-                !allowed(mask, words, slot)) {
-                continue;
-            }
-            double dot = delta * (double)(int32_t)sums[j] + bias;
-            hits[n].score = (float)((double)index->scales[slot] * dot);
-            hits[n].slot = slot;
-            n++;
-        }
-    }
-    lodedb_hits_sort(hits, n);
+    size_t n = reference_approximate_hits(index, query, mask, words, q_rot, hits);
     *out_count = (uint32_t)(n < count ? n : count);
     for (uint32_t i = 0; i < count; i++) {
         slots[i] = i < *out_count ? hits[i].slot : LODEDB_NO_SLOT;
         scores[i] = i < *out_count ? hits[i].score : 0.0f;
     }
     free(q_rot);
-    free(lut);
     free(hits);
 }
 
@@ -126,7 +45,7 @@ static void test_candidates(void) {
         uint32_t count = 100;
         uint32_t k = 10;
         uint64_t qn = 21;
-        lodedb_index *index = make_filled(dim, bits, n, 41 + bits);
+        lodedb_index *index = make_filled(dim, bits, n, 41 + bits, NULL);
         REQUIRE(index != NULL);
         for (uint64_t s = 0; s < n; s += 7) {
             CHECK_OK(lodedb_index_remove(index, s));
@@ -227,7 +146,7 @@ static void test_candidates(void) {
 /* Filters leaving fewer slots than asked, nothing at all, and count beyond the index. */
 static void test_few_allowed(void) {
     uint32_t dim = 64;
-    lodedb_index *index = make_filled(dim, 4, 200, 11);
+    lodedb_index *index = make_filled(dim, 4, 200, 11, NULL);
     REQUIRE(index != NULL);
     float q[64];
     test_rng rng = test_rng_make(6);
@@ -267,7 +186,7 @@ static void test_few_allowed(void) {
 
 static void test_errors(void) {
     uint32_t dim = 16;
-    lodedb_index *index = make_filled(dim, 4, 40, 5);
+    lodedb_index *index = make_filled(dim, 4, 40, 5, NULL);
     REQUIRE(index != NULL);
     float q[16];
     test_rng rng = test_rng_make(2);

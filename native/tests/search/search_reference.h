@@ -1,0 +1,111 @@
+/* Shared by the search tests (test_search.c, test_search_candidates.c): result buffers, a
+ * filled index, the allow-mask rule, and the scan spelled out slot by slot. */
+#ifndef LODEDB_TESTS_SEARCH_REFERENCE_H
+#define LODEDB_TESTS_SEARCH_REFERENCE_H
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../turbovec/test_random.h"
+#include "scan/scan_kernels.h"
+#include "search/query_lut.h"
+#include "search/topk.h"
+#include "turbovec/index.h"
+
+typedef struct results {
+    uint64_t *slots;
+    float *scores;
+    uint32_t *counts;
+} results;
+
+static inline results results_new(uint64_t queries, uint32_t k) {
+    results r;
+    r.slots = malloc(sizeof(uint64_t) * queries * k);
+    r.scores = malloc(sizeof(float) * queries * k);
+    r.counts = malloc(sizeof(uint32_t) * queries);
+    return r;
+}
+
+static inline void results_free(results *r) {
+    free(r->slots);
+    free(r->scores);
+    free(r->counts);
+}
+
+static inline int results_equal(const results *a, const results *b, uint64_t queries,
+                                uint32_t k) {
+    return memcmp(a->slots, b->slots, sizeof(uint64_t) * queries * k) == 0 &&
+           memcmp(a->scores, b->scores, sizeof(float) * queries * k) == 0 &&
+           memcmp(a->counts, b->counts, sizeof(uint32_t) * queries) == 0;
+}
+
+/* An index of n seeded unit vectors; the vectors are returned when out_vectors is not NULL. */
+static inline lodedb_index *make_filled(uint32_t dim, uint32_t bits, uint64_t n, uint64_t seed,
+                                        float **out_vectors) {
+    lodedb_index *index = NULL;
+    if (lodedb_index_create(dim, bits, seed, &index) != LODEDB_OK) {
+        return NULL;
+    }
+    float *v = malloc(sizeof(float) * dim * (n > 0 ? n : 1));
+    test_rng rng = test_rng_make(seed);
+    test_unit_vectors(&rng, v, n, dim);
+    uint64_t first;
+    if (n > 0 && lodedb_index_add(index, v, n, &first) != LODEDB_OK) {
+        lodedb_index_free(index);
+        free(v);
+        return NULL;
+    }
+    if (out_vectors != NULL) {
+        *out_vectors = v;
+    } else {
+        free(v);
+    }
+    return index;
+}
+
+static inline int allowed(const uint64_t *mask, uint64_t words, uint64_t slot) {
+    if (mask == NULL) {
+        return 1;
+    }
+    return slot / 64 < words && ((mask[slot / 64] >> (slot % 64)) & 1u);
+}
+
+/* The scan with no early reject: the approximate score of every allowed live slot from the
+ * scalar kernel's sums (the same double expression as src/search/search.c), sorted by
+ * (score, lower slot) into hits (slot_count + 1 entries); returns how many. q_rot (2 *
+ * padded_dim doubles) receives the rotated query, for exact estimates afterwards. */
+static inline size_t reference_approximate_hits(const lodedb_index *index, const float *query,
+                                                const uint64_t *mask, uint64_t words,
+                                                double *q_rot, lodedb_hit *hits) {
+    const lodedb_scan_kernels *scalar = lodedb_scan_kernels_for(LODEDB_SIMD_SCALAR);
+    uint8_t *lut = malloc((size_t)index->groups * 16u);
+    double delta = 0.0;
+    double bias = 0.0;
+    lodedb_query_rotate(index, query, q_rot, q_rot + index->padded_dim);
+    lodedb_query_lut(index, q_rot, lut, &delta, &bias);
+    size_t n = 0;
+    size_t block_bytes = lodedb_index_block_bytes(index);
+    for (uint64_t block = 0; block * LODEDB_BLOCK_SIZE < index->slot_count; block++) {
+        uint32_t sums[LODEDB_BLOCK_SIZE];
+        scalar->accumulate(index->blocks + block * block_bytes, lut, index->groups, sums);
+        for (uint32_t j = 0; j < LODEDB_BLOCK_SIZE; j++) {
+            uint64_t slot = block * LODEDB_BLOCK_SIZE + j;
+            int32_t live = 0;
+            if (slot >= index->slot_count ||
+                lodedb_index_is_live(index, slot, &live) != LODEDB_OK || !live ||
+                !allowed(mask, words, slot)) {
+                continue;
+            }
+            double dot = delta * (double)(int32_t)sums[j] + bias;
+            hits[n].score = (float)((double)index->scales[slot] * dot);
+            hits[n].slot = slot;
+            n++;
+        }
+    }
+    lodedb_hits_sort(hits, n);
+    free(lut);
+    return n;
+}
+
+#endif
