@@ -30,6 +30,7 @@
 
 #include "lodedb/lodedb.h"
 #include "scan/scan_kernels.h"
+#include "bench_support.h"
 #if defined(LODEDB_BENCH_WITH_FAISS)
 #include "bench_faiss.h"
 #endif
@@ -37,19 +38,6 @@
 #define K 10
 
 /* ---- small utilities ---------------------------------------------------------------------- */
-
-static double now_seconds(void) {
-#if defined(_WIN32)
-    LARGE_INTEGER frequency, counter;
-    QueryPerformanceFrequency(&frequency);
-    QueryPerformanceCounter(&counter);
-    return (double)counter.QuadPart / (double)frequency.QuadPart;
-#else
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-#endif
-}
 
 static uint64_t rng = 0x5eed5eed12345678ULL;
 
@@ -84,30 +72,6 @@ static void random_unit_vectors(float *out, size_t count, uint32_t dim) {
             v[j] *= inv;
         }
     }
-}
-
-/* The 1-minute load average (other processes skew timings on a small machine), or -1. */
-static double load_average(void) {
-    double load = -1.0;
-#if defined(__linux__)
-    FILE *f = fopen("/proc/loadavg", "r");
-    if (f != NULL) {
-        if (fscanf(f, "%lf", &load) != 1) {
-            load = -1.0;
-        }
-        fclose(f);
-    }
-#endif
-    return load;
-}
-
-static void *checked_malloc(size_t bytes) {
-    void *p = malloc(bytes);
-    if (p == NULL) {
-        fprintf(stderr, "out of memory (%zu bytes)\n", bytes);
-        exit(2);
-    }
-    return p;
 }
 
 static void cpu_model(char *out, size_t size) {

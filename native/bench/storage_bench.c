@@ -42,6 +42,7 @@
 
 #include "lodedb/lodedb.h"
 #include "storage_dataset.h"
+#include "bench_support.h"
 #if defined(LODEDB_STORAGE_WITH_FAISS) || defined(LODEDB_STORAGE_WITH_HNSWLIB)
 #include "storage_peers.h"
 #endif
@@ -50,42 +51,6 @@
 #define HNSW_EF_CONSTRUCTION 40
 
 /* ---- small utilities ---------------------------------------------------------------------- */
-
-static double now_seconds(void) {
-#if defined(_WIN32)
-    LARGE_INTEGER frequency, counter;
-    QueryPerformanceFrequency(&frequency);
-    QueryPerformanceCounter(&counter);
-    return (double)counter.QuadPart / (double)frequency.QuadPart;
-#else
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-#endif
-}
-
-static double load_average(void) {
-    double load = -1.0;
-#if defined(__linux__)
-    FILE *f = fopen("/proc/loadavg", "r");
-    if (f != NULL) {
-        if (fscanf(f, "%lf", &load) != 1) {
-            load = -1.0;
-        }
-        fclose(f);
-    }
-#endif
-    return load;
-}
-
-static void *checked_malloc(size_t bytes) {
-    void *p = malloc(bytes);
-    if (p == NULL) {
-        fprintf(stderr, "out of memory (%zu bytes)\n", bytes);
-        exit(2);
-    }
-    return p;
-}
 
 /* Bytes the C heap has handed out (small blocks + mmapped ones), or -1 where unknown. Freed
  * memory is trimmed first so the RSS delta below starts from a settled heap. */
