@@ -222,21 +222,8 @@ public sealed class OnnxTextEmbedder : IEmbeddingGenerator<string, Embedding<flo
     }
 
     /// <inheritdoc />
-    public object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        if (serviceKey is not null)
-        {
-            return null;
-        }
-
-        if (serviceType == typeof(EmbeddingGeneratorMetadata))
-        {
-            return _metadata;
-        }
-
-        return serviceType.IsInstanceOfType(this) ? this : null;
-    }
+    public object? GetService(Type serviceType, object? serviceKey = null) =>
+        EmbedderServices.Get(this, _metadata, serviceType, serviceKey);
 
     /// <summary>Releases the ONNX Runtime session. Calls after this throw <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()

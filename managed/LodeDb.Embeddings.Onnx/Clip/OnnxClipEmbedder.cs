@@ -164,21 +164,8 @@ public sealed class OnnxClipEmbedder :
     }
 
     /// <inheritdoc />
-    public object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        if (serviceKey is not null)
-        {
-            return null;
-        }
-
-        if (serviceType == typeof(EmbeddingGeneratorMetadata))
-        {
-            return _metadata;
-        }
-
-        return serviceType.IsInstanceOfType(this) ? this : null;
-    }
+    public object? GetService(Type serviceType, object? serviceKey = null) =>
+        EmbedderServices.Get(this, _metadata, serviceType, serviceKey);
 
     /// <summary>Releases both sessions. Calls after this throw <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()

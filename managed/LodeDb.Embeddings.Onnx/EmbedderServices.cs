@@ -1,0 +1,27 @@
+using Microsoft.Extensions.AI;
+
+namespace LodeDb.Embeddings.Onnx;
+
+/// <summary>The <c>GetService</c> answer shared by the embedders of this package.</summary>
+internal static class EmbedderServices
+{
+    /// <summary>
+    /// <paramref name="metadata"/> for <see cref="EmbeddingGeneratorMetadata"/>, the embedder
+    /// itself for any type it implements, null for keyed requests and anything else.
+    /// </summary>
+    public static object? Get(object embedder, EmbeddingGeneratorMetadata metadata, Type serviceType, object? serviceKey)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        if (serviceKey is not null)
+        {
+            return null;
+        }
+
+        if (serviceType == typeof(EmbeddingGeneratorMetadata))
+        {
+            return metadata;
+        }
+
+        return serviceType.IsInstanceOfType(embedder) ? embedder : null;
+    }
+}
