@@ -71,6 +71,34 @@ static inline int allowed(const uint64_t *mask, uint64_t words, uint64_t slot) {
     return slot / 64 < words && ((mask[slot / 64] >> (slot % 64)) & 1u);
 }
 
+/* The removal pattern of the agreement tests: every 7th slot, then every live slot of
+ * 640..799 (whole blocks of 32 with nothing live, which the scan skips). Returns how many
+ * removals failed (0 expected). */
+static inline int remove_scattered_and_whole_blocks(lodedb_index *index, uint64_t n) {
+    int failures = 0;
+    for (uint64_t s = 0; s < n; s += 7) {
+        failures += lodedb_index_remove(index, s) != LODEDB_OK;
+    }
+    for (uint64_t s = 640; s < 800 && s < n; s++) {
+        int32_t live = 0;
+        lodedb_index_is_live(index, s, &live);
+        if (live) {
+            failures += lodedb_index_remove(index, s) != LODEDB_OK;
+        }
+    }
+    return failures;
+}
+
+/* A dense random allow mask of `words` words with word 20 empty (a whole skipped range). */
+static inline void random_mask_with_a_hole(test_rng *rng, uint64_t *mask, int words) {
+    for (int i = 0; i < words; i++) {
+        mask[i] = test_rng_next(rng) | test_rng_next(rng);
+    }
+    if (words > 20) {
+        mask[20] = 0;
+    }
+}
+
 /* The scan with no early reject: the approximate score of every allowed live slot from the
  * scalar kernel's sums (the same double expression as src/search/search.c), sorted by
  * (score, lower slot) into hits (slot_count + 1 entries); returns how many. q_rot (2 *

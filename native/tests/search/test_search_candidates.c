@@ -47,22 +47,10 @@ static void test_candidates(void) {
         uint64_t qn = 21;
         lodedb_index *index = make_filled(dim, bits, n, 41 + bits, NULL);
         REQUIRE(index != NULL);
-        for (uint64_t s = 0; s < n; s += 7) {
-            CHECK_OK(lodedb_index_remove(index, s));
-        }
-        for (uint64_t s = 640; s < 800; s++) {
-            int32_t live = 0;
-            lodedb_index_is_live(index, s, &live);
-            if (live) {
-                CHECK_OK(lodedb_index_remove(index, s));
-            }
-        }
+        CHECK(remove_scattered_and_whole_blocks(index, n) == 0);
         uint64_t mask[47];
         test_rng rng = test_rng_make(97);
-        for (int i = 0; i < 47; i++) {
-            mask[i] = test_rng_next(&rng) | test_rng_next(&rng);
-        }
-        mask[20] = 0;
+        random_mask_with_a_hole(&rng, mask, 47);
         float *queries = malloc(sizeof(float) * dim * qn);
         test_unit_vectors(&rng, queries, qn, dim);
         for (int masked = 0; masked < 2; masked++) {
