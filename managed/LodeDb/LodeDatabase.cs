@@ -29,10 +29,6 @@ public sealed partial class LodeDatabase : IDisposable
     internal const string RootFileName = Key + ".commit.json";
     internal const string WalFileName = Key + ".wal";
 
-    private static readonly string[] Presets = ["minilm", "bge", "clip"];
-
-    /// <summary>Presets recognised but not yet implemented (image + text).</summary>
-
     private readonly ReaderWriterLockSlim _gate = new(LockRecursionPolicy.NoRecursion);
     private readonly string _path;
     private readonly bool _readOnly;
@@ -558,9 +554,9 @@ public sealed partial class LodeDatabase : IDisposable
 
         if (options.Model is string model)
         {
-            if (Array.IndexOf(Presets, model) < 0)
+            if (!ModelPresets.Names.Contains(model))
             {
-                throw new ArgumentException($"Model \"{model}\" is not a preset; use one of {string.Join(", ", Presets)}, or VectorDim for a vector-only index.", nameof(options));
+                throw new ArgumentException($"Model \"{model}\" is not a preset; use one of {string.Join(", ", ModelPresets.Names)}, or VectorDim for a vector-only index.", nameof(options));
             }
 
             if (options.BitWidth is int presetBits && presetBits != DefaultBitWidth)
