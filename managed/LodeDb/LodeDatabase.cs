@@ -177,7 +177,7 @@ public sealed partial class LodeDatabase : IDisposable
         ThrowIfReadOnly(nameof(AddVector));
         float[] normalized = new float[vector.Length];
         VectorValidation.CopyNormalized(vector, Dimension, normalized, 0, "vector");
-        string finalId = id is null ? NewId() : CheckId(id, "id");
+        string finalId = id is null ? NewId() : CheckId(id, "id", 0);
         var batchMetadata = new[] { MetadataCodec.Normalize(metadata, nameof(metadata)) };
         string?[] captions = [CheckCaption(text, 0, nameof(text))];
         return Upsert(normalized, [finalId], batchMetadata, captions)[0];
@@ -226,13 +226,13 @@ public sealed partial class LodeDatabase : IDisposable
             float[] vector = vectors[i] ?? throw new ArgumentException($"Vector {i} is null.", nameof(vectors));
             VectorValidation.CopyNormalized(vector, dim, normalized, i, nameof(vectors));
             string? given = ids?[i];
-            finalIds[i] = given is null ? NewId() : CheckId(given, nameof(ids));
+            finalIds[i] = given is null ? NewId() : CheckId(given, nameof(ids), i);
             if (!seen.Add(finalIds[i]))
             {
                 throw new ArgumentException($"Id '{finalIds[i]}' appears twice in one batch; give each row its own id.", nameof(ids));
             }
 
-            finalMetadata[i] = MetadataCodec.Normalize(metadata?[i], nameof(metadata));
+            finalMetadata[i] = MetadataCodec.Normalize(metadata?[i], nameof(metadata), i);
         }
 
         var captions = new string?[vectors.Count];
@@ -469,7 +469,8 @@ public sealed partial class LodeDatabase : IDisposable
 
     private static string NewId() => Guid.NewGuid().ToString("N");
 
-    private static string CheckId(string id, string argumentName)
+    /// <summary>Checks the id of item <paramref name="index"/> of a write: length, and well-formed UTF-16 (it is stored as UTF-8).</summary>
+    private static string CheckId(string id, string argumentName, int index)
     {
         if (id.Length == 0)
         {
@@ -481,7 +482,7 @@ public sealed partial class LodeDatabase : IDisposable
             throw new ArgumentException($"An id is at most {MaxIdLength} characters; this one has {id.Length}.", argumentName);
         }
 
-        return id;
+        return StringValidation.WellFormed(id, "id", index, argumentName);
     }
 
     private void ThrowIfReadOnly(string operation)
@@ -519,6 +520,8 @@ public sealed partial class LodeDatabase : IDisposable
             {
                 throw new ArgumentException("A custom Embedder needs a non-empty ModelName: it is recorded in the index and checked on every open, so vectors of another model are never mixed in.", nameof(options));
             }
+
+            StringValidation.WellFormed(options.ModelName, "ModelName", 0, nameof(options));
         }
         else if (options.ModelName is not null)
         {

@@ -69,7 +69,7 @@ public sealed partial class LodeDatabase
         ThrowIfReadOnly(nameof(AddImage));
         ArgumentNullException.ThrowIfNull(image);
         IEmbeddingGenerator<DataContent, Embedding<float>> embedder = RequireImageEmbedder(nameof(AddImage));
-        string finalId = id is null ? NewId() : CheckId(id, nameof(id));
+        string finalId = id is null ? NewId() : CheckId(id, nameof(id), 0);
         IReadOnlyDictionary<string, object?> finalMetadata = MetadataCodec.Normalize(metadata, nameof(metadata));
         string? caption = CheckCaption(text, 0, nameof(text));
 
@@ -127,13 +127,13 @@ public sealed partial class LodeDatabase
                 throw new ArgumentException($"Item {i} has no image.", nameof(items));
             }
 
-            ids[i] = item.Id is null ? NewId() : CheckId(item.Id, nameof(items));
+            ids[i] = item.Id is null ? NewId() : CheckId(item.Id, nameof(items), i);
             if (!seen.Add(ids[i]))
             {
                 throw new ArgumentException($"Id '{ids[i]}' appears twice in one batch; give each image its own id.", nameof(items));
             }
 
-            metadata[i] = MetadataCodec.Normalize(item.Metadata, nameof(items));
+            metadata[i] = MetadataCodec.Normalize(item.Metadata, nameof(items), i);
             captions[i] = CheckCaption(item.Text, i, nameof(items));
         }
 

@@ -15,7 +15,11 @@ internal static class MetadataCodec
     public static readonly IReadOnlyDictionary<string, object?> Empty =
         new ReadOnlyDictionary<string, object?>(new Dictionary<string, object?>(StringComparer.Ordinal));
 
-    public static IReadOnlyDictionary<string, object?> Normalize(IReadOnlyDictionary<string, object?>? metadata, string argumentName)
+    /// <summary>
+    /// Validated canonical copy of the metadata of item <paramref name="item"/> of a write; keys
+    /// and string values must be well-formed UTF-16 (<see cref="IllFormedStringException"/>).
+    /// </summary>
+    public static IReadOnlyDictionary<string, object?> Normalize(IReadOnlyDictionary<string, object?>? metadata, string argumentName, int item = 0)
     {
         if (metadata is null || metadata.Count == 0)
         {
@@ -27,7 +31,7 @@ internal static class MetadataCodec
         {
             if (string.IsNullOrEmpty(key))
             {
-                throw new ArgumentException("Metadata keys must be non-empty strings.", argumentName);
+                throw new ArgumentException($"Metadata keys must be non-empty strings (item {item}).", argumentName);
             }
 
             if (key.StartsWith('$'))
@@ -35,14 +39,35 @@ internal static class MetadataCodec
                 throw new ArgumentException($"Metadata key '{key}' starts with '$', which is reserved for filter operators. Rename the key.", argumentName);
             }
 
-            copy[key] = NormalizeValue(key, value, argumentName, allowArray: true);
+            StringValidation.WellFormed(key, "metadata key", item, argumentName);
+            object? normalized = NormalizeValue(key, value, argumentName, allowArray: true, item);
+            CheckStrings(key, normalized, argumentName, item);
+            copy[key] = normalized;
         }
 
         return new ReadOnlyDictionary<string, object?>(copy);
     }
 
+    private static void CheckStrings(string key, object? value, string argumentName, int item)
+    {
+        if (value is string s)
+        {
+            StringValidation.WellFormed(s, $"metadata value of '{key}'", item, argumentName);
+        }
+        else if (value is IReadOnlyList<object?> list)
+        {
+            for (int i = 0; i < list.Count; i++)
+            {
+                if (list[i] is string element)
+                {
+                    StringValidation.WellFormed(element, $"metadata value of '{key}'[{i}]", item, argumentName);
+                }
+            }
+        }
+    }
+
     /// <summary>Canonical form of one value; throws naming the key for anything not JSON-like.</summary>
-    public static object? NormalizeValue(string key, object? value, string argumentName, bool allowArray)
+    public static object? NormalizeValue(string key, object? value, string argumentName, bool allowArray, int item = 0)
     {
         switch (value)
         {
@@ -54,8 +79,10 @@ internal static class MetadataCodec
                 return b;
             case sbyte or byte or short or ushort or int or uint or long:
                 return Convert.ToInt64(value, CultureInfo.InvariantCulture);
+            case ulong u when u <= long.MaxValue:
+                return (long)u;
             case ulong u:
-                return u <= long.MaxValue ? (long)u : (double)u;
+                throw new ArgumentException($"Metadata key '{key}' holds {u}, beyond the 64-bit signed integer range; integers are stored as long. Store it as a string to keep it exact.", argumentName);
             case float or double or decimal:
                 {
                     double d = Convert.ToDouble(value, CultureInfo.InvariantCulture);
@@ -67,20 +94,20 @@ internal static class MetadataCodec
                     return d;
                 }
             case JsonElement element:
-                return FromJson(key, element, argumentName, allowArray);
+                return FromJson(key, element, argumentName, allowArray, item);
             case IDictionary:
                 throw new ArgumentException($"Metadata key '{key}' holds a nested object; metadata values must be string, number, bool, null or an array of those (flatten it into several keys).", argumentName);
             case IEnumerable sequence when allowArray:
                 {
                     var items = new List<object?>();
-                    foreach (object? item in sequence)
+                    foreach (object? element in sequence)
                     {
-                        if (item is not null and not string and IEnumerable)
+                        if (element is not null and not string and IEnumerable)
                         {
                             throw new ArgumentException($"Metadata key '{key}' holds a nested array; arrays may only hold scalars (string, number, bool, null).", argumentName);
                         }
 
-                        items.Add(NormalizeValue(key, item, argumentName, allowArray: false));
+                        items.Add(NormalizeValue(key, element, argumentName, allowArray: false, item));
                     }
 
                     return items.AsReadOnly();
@@ -92,7 +119,7 @@ internal static class MetadataCodec
         }
     }
 
-    private static object? FromJson(string key, JsonElement element, string argumentName, bool allowArray)
+    private static object? FromJson(string key, JsonElement element, string argumentName, bool allowArray, int item = 0)
     {
         switch (element.ValueKind)
         {
@@ -103,20 +130,47 @@ internal static class MetadataCodec
             case JsonValueKind.False:
                 return false;
             case JsonValueKind.String:
-                return element.GetString();
+                try
+                {
+                    return element.GetString();
+                }
+                catch (InvalidOperationException)
+                {
+                    // System.Text.Json refuses to decode an escaped lone surrogate ("\ud800").
+                    throw new IllFormedStringException($"metadata value of '{key}'", item, -1, '\0', argumentName);
+                }
             case JsonValueKind.Number:
-                return element.TryGetInt64(out long l) ? l : element.GetDouble();
+                {
+                    // Boxed on each branch: a `? l : d` conditional would widen every long to double.
+                    if (element.TryGetInt64(out long l))
+                    {
+                        return l;
+                    }
+
+                    string raw = element.GetRawText();
+                    if (raw.AsSpan().IndexOfAny('.', 'e', 'E') < 0)
+                    {
+                        throw new ArgumentException($"Metadata key '{key}' holds the integer {raw}, beyond the 64-bit signed integer range; integers are stored as long. Store it as a string to keep it exact.", argumentName);
+                    }
+
+                    if (!element.TryGetDouble(out double d) || !double.IsFinite(d))
+                    {
+                        throw new ArgumentException($"Metadata key '{key}' holds {raw}, which is not a finite double.", argumentName);
+                    }
+
+                    return d;
+                }
             case JsonValueKind.Array when allowArray:
                 {
                     var items = new List<object?>();
-                    foreach (JsonElement item in element.EnumerateArray())
+                    foreach (JsonElement child in element.EnumerateArray())
                     {
-                        if (item.ValueKind is JsonValueKind.Array or JsonValueKind.Object)
+                        if (child.ValueKind is JsonValueKind.Array or JsonValueKind.Object)
                         {
-                            throw new ArgumentException($"Metadata key '{key}' holds a nested {item.ValueKind}; arrays may only hold scalars (string, number, bool, null).", argumentName);
+                            throw new ArgumentException($"Metadata key '{key}' holds a nested {child.ValueKind}; arrays may only hold scalars (string, number, bool, null).", argumentName);
                         }
 
-                        items.Add(FromJson(key, item, argumentName, allowArray: false));
+                        items.Add(FromJson(key, child, argumentName, allowArray: false, item));
                     }
 
                     return items.AsReadOnly();
@@ -160,17 +214,14 @@ internal static class MetadataCodec
             case bool b: writer.WriteBooleanValue(b); break;
             case long l: writer.WriteNumberValue(l); break;
             case double d:
-                // Keep a double a double on reload: 3.0 would otherwise read back as the long 3.
-                if (d == Math.Floor(d) && Math.Abs(d) < 1e15)
                 {
-                    writer.WriteRawValue(d.ToString("0.0", CultureInfo.InvariantCulture));
-                }
-                else
-                {
-                    writer.WriteNumberValue(d);
+                    // Shortest round-trip text, always with a fraction or an exponent, so a double
+                    // reads back as a double (3.0, not the long 3) with the same bits (-0.0 too).
+                    string text = d.ToString("R", CultureInfo.InvariantCulture);
+                    writer.WriteRawValue(text.AsSpan().IndexOfAny('.', 'E') < 0 ? text + ".0" : text);
+                    break;
                 }
 
-                break;
             case IReadOnlyList<object?> list:
                 writer.WriteStartArray();
                 foreach (object? item in list)
@@ -185,7 +236,11 @@ internal static class MetadataCodec
         }
     }
 
-    /// <summary>Parses bytes written by <see cref="Serialize"/>; a parse error is the caller's to report as corruption.</summary>
+    /// <summary>
+    /// Parses bytes written by <see cref="Serialize"/>. Any defect (not JSON, not an object, a
+    /// value of no metadata type, a duplicate key, an ill-formed string) is a
+    /// <see cref="FormatException"/>, the caller's to report as corruption.
+    /// </summary>
     public static IReadOnlyDictionary<string, object?> Deserialize(ReadOnlySpan<byte> utf8)
     {
         if (utf8.IsEmpty)
@@ -193,19 +248,40 @@ internal static class MetadataCodec
             return Empty;
         }
 
-        var reader = new Utf8JsonReader(utf8);
-        using JsonDocument document = JsonDocument.ParseValue(ref reader);
-        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        try
         {
-            throw new FormatException("metadata is not a JSON object");
-        }
+            var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = 4 });
+            using JsonDocument document = JsonDocument.ParseValue(ref reader);
+            if (reader.BytesConsumed != utf8.Length)
+            {
+                throw new FormatException($"{utf8.Length - reader.BytesConsumed} bytes after the metadata object");
+            }
 
-        var result = new Dictionary<string, object?>(StringComparer.Ordinal);
-        foreach (JsonProperty property in document.RootElement.EnumerateObject())
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new FormatException("metadata is not a JSON object");
+            }
+
+            var result = new Dictionary<string, object?>(StringComparer.Ordinal);
+            foreach (JsonProperty property in document.RootElement.EnumerateObject())
+            {
+                string key = property.Name;
+                if (key.Length == 0 || key.StartsWith('$') || StringValidation.FindLoneSurrogate(key) >= 0)
+                {
+                    throw new FormatException($"metadata key '{key}' could not have been written");
+                }
+
+                if (!result.TryAdd(key, FromJson(key, property.Value, "metadata", allowArray: true)))
+                {
+                    throw new FormatException($"metadata key '{key}' appears twice");
+                }
+            }
+
+            return new ReadOnlyDictionary<string, object?>(result);
+        }
+        catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException)
         {
-            result[property.Name] = FromJson(property.Name, property.Value, "metadata", allowArray: true);
+            throw new FormatException($"metadata: {ex.Message}", ex);
         }
-
-        return new ReadOnlyDictionary<string, object?>(result);
     }
 }

@@ -112,14 +112,15 @@ public sealed partial class LodeDatabase
                 throw new ArgumentException($"Text {i} is empty or only whitespace; there is nothing to embed.", nameof(texts));
             }
 
+            StringValidation.WellFormed(text, "text", i, nameof(texts));
             string? given = ids?[i];
-            finalIds[i] = given is null ? NewId() : CheckId(given, nameof(ids));
+            finalIds[i] = given is null ? NewId() : CheckId(given, nameof(ids), i);
             if (!seen.Add(finalIds[i]))
             {
                 throw new ArgumentException($"Id '{finalIds[i]}' appears twice in one batch; give each text its own id.", nameof(ids));
             }
 
-            finalMetadata[i] = MetadataCodec.Normalize(metadata?[i], nameof(metadata));
+            finalMetadata[i] = MetadataCodec.Normalize(metadata?[i], nameof(metadata), i);
             foreach ((int start, int length) in TextChunker.Split(text, _maxChunkChars))
             {
                 chunkTexts.Add(text.Substring(start, length));
@@ -461,6 +462,6 @@ public sealed partial class LodeDatabase
             throw new ArgumentException($"Caption {row} would be neither stored nor searchable: this index was created with StoreText = false and IndexText = false. Pass null, or create the index with StoreText or IndexText.", argumentName);
         }
 
-        return text;
+        return StringValidation.WellFormed(text, "caption", row, argumentName);
     }
 }
