@@ -30,6 +30,7 @@ public static class CliApp
           LODEDB_COMMIT_MODE           wal | generation
           LODEDB_PERSIST_LOCK_TIMEOUT  seconds to wait for another writer (default 30)
           LODEDB_MAX_IMAGE_PIXELS      largest image accepted, in pixels (default 67108864)
+          LODEDB_SIMD                  scalar | avx2 | avx512 | neon | auto (default: the best supported; doctor flags other values)
         """;
 
     /// <summary>Runs <c>lodedb</c> with <paramref name="args"/>, writing to the given writers; returns the exit code.</summary>

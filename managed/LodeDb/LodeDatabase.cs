@@ -813,7 +813,7 @@ public sealed partial class LodeDatabase : IDisposable
     {
         var hits = new List<(int Slot, float Score)>();
         bool chunked = _rows.LiveSlotCount > _rows.LiveCount;
-        int kk = ScanDepth(chunked ? documents * 2 + 8 : documents, allowedSlots);
+        int kk = ScanDepth(chunked ? (int)Math.Min(int.MaxValue, documents * 2L + 8) : documents, allowedSlots);
         if (kk <= 0)
         {
             return hits;

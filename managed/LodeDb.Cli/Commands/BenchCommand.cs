@@ -20,22 +20,11 @@ internal static class BenchCommand
 
     public static Command Create(CliContext context)
     {
-        var count = new Option<int>("--count") { Description = "Vectors to store (default 20000).", DefaultValueFactory = _ => 20_000 };
-        var dim = new Option<int>("--dim") { Description = "Dimension (default 384).", DefaultValueFactory = _ => 384 };
-        var bits = new Option<int>("--bits") { Description = "Bits per coordinate: 2 or 4 (default 4).", DefaultValueFactory = _ => 4 };
-        var queries = new Option<int>("--queries") { Description = "Queries to time (default 200).", DefaultValueFactory = _ => 200 };
-        var k = new Option<int>("--k", "-k") { Description = "Results per query; recall is measured at k (default 10).", DefaultValueFactory = _ => 10 };
-        AtLeast(count, 1);
-        AtLeast(dim, 1);
-        AtLeast(queries, 1);
-        AtLeast(k, 1);
-        bits.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() is not (2 or 4))
-            {
-                result.AddError("--bits must be 2 or 4.");
-            }
-        });
+        Option<int> count = WholeNumberOption.Create("--count", null, "Vectors to store (default 20000).", 20_000, 1);
+        Option<int> dim = WholeNumberOption.Create("--dim", null, "Dimension (default 384).", 384, 1);
+        Option<int> bits = WholeNumberOption.Create("--bits", null, "Bits per coordinate: 2 or 4 (default 4).", 4, 2, 4, only: [2, 4]);
+        Option<int> queries = WholeNumberOption.Create("--queries", null, "Queries to time (default 200).", 200, 1);
+        Option<int> k = WholeNumberOption.Create("--k", "-k", "Results per query; recall is measured at k (default 10).", 10, 1);
         var command = new Command("bench", "Quick local benchmark on clustered random vectors: ingest rate, query latency, recall, disk size.")
         {
             count, dim, bits, queries, k,
@@ -43,14 +32,6 @@ internal static class BenchCommand
         command.SetAction(parsed => Run(context, parsed.GetValue(count), parsed.GetValue(dim), parsed.GetValue(bits), parsed.GetValue(queries), parsed.GetValue(k)));
         return command;
     }
-
-    private static void AtLeast(Option<int> option, int minimum) => option.Validators.Add(result =>
-    {
-        if (result.GetValueOrDefault<int>() < minimum)
-        {
-            result.AddError($"{option.Name} must be at least {minimum}.");
-        }
-    });
 
     private static int Run(CliContext context, int count, int dim, int bits, int queryCount, int k)
     {

@@ -15,6 +15,9 @@ namespace LodeDb.Cli.Commands;
 /// </summary>
 internal static class QueryCommand
 {
+    /// <summary>Largest --k: more hits than anyone reads from a terminal, small enough to never strain memory.</summary>
+    public const int MaxK = 100_000;
+
     public static Command Create(CliContext context)
     {
         var database = new Argument<string>("db") { Description = "Database folder." };
@@ -24,18 +27,7 @@ internal static class QueryCommand
             Description = "Search by this image file instead of text (image+text databases: --model clip or an image-capable embedder).",
             HelpName = "PATH",
         };
-        var k = new Option<int>("--k", "-k")
-        {
-            Description = "Number of results (default 10).",
-            DefaultValueFactory = _ => 10,
-        };
-        k.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() < 1)
-            {
-                result.AddError("--k must be at least 1.");
-            }
-        });
+        Option<int> k = WholeNumberOption.Create("--k", "-k", $"Number of results (default 10, at most {MaxK}).", 10, 1, MaxK);
         var mode = new Option<string>("--mode")
         {
             Description = "vector (semantic, default), lexical (BM25 over exact tokens) or hybrid (both, fused by rank).",

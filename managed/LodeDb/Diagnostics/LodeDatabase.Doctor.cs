@@ -100,9 +100,12 @@ public sealed partial class LodeDatabase
             string pickedName = NativeLibraryInfo.SimdName(picked);
             string[] supported = [.. Enum.GetValues<LodeDbSimd>().Where(NativeLibraryInfo.SimdSupported).Select(NativeLibraryInfo.SimdName)];
             bool scalarOnly = picked == LodeDbSimd.Scalar && RuntimeInformation.ProcessArchitecture is Architecture.X64 or Architecture.Arm64;
-            checks.Add(new DoctorCheck("simd", scalarOnly ? DoctorStatus.Warning : DoctorStatus.Ok,
+            string? setting = SimdSettingProblem(pickedName, supported);
+            bool forcedScalar = scalarOnly && string.Equals(Environment.GetEnvironmentVariable(EnvironmentDefaults.SimdVariable), "scalar", StringComparison.OrdinalIgnoreCase);
+            checks.Add(new DoctorCheck("simd", (scalarOnly && !forcedScalar) || setting is not null ? DoctorStatus.Warning : DoctorStatus.Ok,
                 $"{pickedName} (supported here: {string.Join(", ", supported)})"
-                + (scalarOnly ? "; no SIMD kernel matched this CPU, so scans run the slower scalar code." : "")));
+                + (scalarOnly && !forcedScalar ? "; no SIMD kernel matched this CPU, so scans run the slower scalar code." : "")
+                + (setting ?? "")));
             return pickedName;
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException or LodeDbException)
@@ -114,6 +117,28 @@ public sealed partial class LodeDatabase
             checks.Add(new DoctorCheck("simd", DoctorStatus.Failed, "not checked: the native library did not load."));
             return null;
         }
+    }
+
+    /// <summary>
+    /// What is wrong with <c>LODEDB_SIMD</c>, or null: the native library silently runs the best
+    /// level when it names no level or one this machine lacks, so the doctor says so.
+    /// </summary>
+    private static string? SimdSettingProblem(string pickedName, string[] supported)
+    {
+        (string? value, bool known) = EnvironmentDefaults.Simd();
+        if (value is null || value.Equals("auto", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        if (!known)
+        {
+            return $"; {EnvironmentDefaults.SimdVariable}='{value}' is not a level ({string.Join(", ", EnvironmentDefaults.SimdLevels)}), so it is ignored and {pickedName} runs. Fix or unset it.";
+        }
+
+        return supported.Contains(value, StringComparer.OrdinalIgnoreCase)
+            ? null
+            : $"; {EnvironmentDefaults.SimdVariable}='{value}' names a level this machine or build lacks, so {pickedName} runs instead.";
     }
 
     private static DoctorCheck CheckOnnxRuntime()

@@ -17,9 +17,25 @@ namespace LodeDb;
 /// </remarks>
 public abstract class Filter
 {
-    private protected Filter()
+    /// <summary>
+    /// The deepest nesting accepted: each <c>$and</c>, <c>$or</c> and <c>$not</c> is a level over
+    /// the field comparisons (<c>&amp;</c> and <c>|</c> chains are flattened, so they add none).
+    /// A deeper filter is an <see cref="InvalidFilterException"/>, built in code or parsed.
+    /// </summary>
+    public const int MaxDepth = 32;
+
+    private protected Filter(int depth)
     {
+        if (depth > MaxDepth)
+        {
+            throw new InvalidFilterException($"The filter nests {depth} levels of $and / $or / $not; at most {MaxDepth} are allowed. Flatten it (an $and of $ands is one $and; $not of $not is the filter itself).");
+        }
+
+        Depth = depth;
     }
+
+    /// <summary>Levels of this filter: 1 for a field comparison, one more for each $and / $or / $not above it.</summary>
+    internal int Depth { get; }
 
     /// <summary>True when the row's metadata satisfies the filter.</summary>
     public abstract bool Matches(IReadOnlyDictionary<string, object?> metadata);
@@ -51,11 +67,11 @@ public abstract class Filter
     /// <summary>The key is present (<paramref name="exists"/> true) or absent (false).</summary>
     public static Filter Exists(string key, bool exists = true) => new FieldFilter(FieldOp.Exists, CheckKey(key), exists);
 
-    /// <summary>All of <paramref name="filters"/>.</summary>
-    public static Filter And(params Filter[] filters) => new AndFilter(CheckList(filters, "$and"));
+    /// <summary>All of <paramref name="filters"/> (an <c>And</c> among them is merged into this one).</summary>
+    public static Filter And(params Filter[] filters) => new AndFilter(Flatten<AndFilter>(CheckList(filters, "$and")));
 
-    /// <summary>Any of <paramref name="filters"/>.</summary>
-    public static Filter Or(params Filter[] filters) => new OrFilter(CheckList(filters, "$or"));
+    /// <summary>Any of <paramref name="filters"/> (an <c>Or</c> among them is merged into this one).</summary>
+    public static Filter Or(params Filter[] filters) => new OrFilter(Flatten<OrFilter>(CheckList(filters, "$or")));
 
     /// <summary>Negation of <paramref name="filter"/>.</summary>
     public static Filter Not(Filter filter) => new NotFilter(filter ?? throw new ArgumentNullException(nameof(filter)));
@@ -78,7 +94,9 @@ public abstract class Filter
         ArgumentNullException.ThrowIfNull(json);
         try
         {
-            using JsonDocument document = JsonDocument.Parse(json);
+            // Deep enough for MaxDepth filter levels ($and, array, object per level), so a too
+            // deep filter gets the filter's own message rather than the JSON reader's.
+            using JsonDocument document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 4 * MaxDepth + 8 });
             return FilterParser.Parse(document.RootElement);
         }
         catch (JsonException ex)
@@ -151,6 +169,11 @@ public abstract class Filter
             list.Add(Scalar(key, value));
         }
 
+        if (list.Count == 0)
+        {
+            throw new InvalidFilterException($"$in / $nin on '{key}' got an empty list: $in [] would match no row and $nin [] every row. Give at least one value, or drop the condition.");
+        }
+
         return list.ToArray();
     }
 
@@ -172,6 +195,31 @@ public abstract class Filter
 
         return (Filter[])filters.Clone();
     }
+
+    /// <summary>Merges nested filters of the same kind (an And inside an And), so chains built with &amp; or | stay one level deep.</summary>
+    private static Filter[] Flatten<T>(Filter[] filters)
+        where T : CompoundFilter
+    {
+        if (!filters.Any(f => f is T))
+        {
+            return filters;
+        }
+
+        var merged = new List<Filter>();
+        foreach (Filter f in filters)
+        {
+            if (f is T same)
+            {
+                merged.AddRange(same.Parts);
+            }
+            else
+            {
+                merged.Add(f);
+            }
+        }
+
+        return merged.ToArray();
+    }
 }
 
 internal enum FieldOp
@@ -187,7 +235,7 @@ internal enum FieldOp
     Exists,
 }
 
-internal sealed class FieldFilter(FieldOp op, string key, object? operand) : Filter
+internal sealed class FieldFilter(FieldOp op, string key, object? operand) : Filter(1)
 {
     public override bool Matches(IReadOnlyDictionary<string, object?> metadata)
     {
@@ -276,11 +324,17 @@ internal sealed class FieldFilter(FieldOp op, string key, object? operand) : Fil
     }
 }
 
-internal sealed class AndFilter(Filter[] parts) : Filter
+/// <summary>An $and or $or over its parts: one level above its deepest part.</summary>
+internal abstract class CompoundFilter(Filter[] parts) : Filter(1 + parts.Max(p => p.Depth))
+{
+    public Filter[] Parts { get; } = parts;
+}
+
+internal sealed class AndFilter(Filter[] parts) : CompoundFilter(parts)
 {
     public override bool Matches(IReadOnlyDictionary<string, object?> metadata)
     {
-        foreach (Filter part in parts)
+        foreach (Filter part in Parts)
         {
             if (!part.Matches(metadata))
             {
@@ -292,11 +346,11 @@ internal sealed class AndFilter(Filter[] parts) : Filter
     }
 }
 
-internal sealed class OrFilter(Filter[] parts) : Filter
+internal sealed class OrFilter(Filter[] parts) : CompoundFilter(parts)
 {
     public override bool Matches(IReadOnlyDictionary<string, object?> metadata)
     {
-        foreach (Filter part in parts)
+        foreach (Filter part in Parts)
         {
             if (part.Matches(metadata))
             {
@@ -308,7 +362,7 @@ internal sealed class OrFilter(Filter[] parts) : Filter
     }
 }
 
-internal sealed class NotFilter(Filter inner) : Filter
+internal sealed class NotFilter(Filter inner) : Filter(1 + inner.Depth)
 {
     public override bool Matches(IReadOnlyDictionary<string, object?> metadata) => !inner.Matches(metadata);
 }

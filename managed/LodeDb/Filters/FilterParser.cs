@@ -9,6 +9,21 @@ internal static class FilterParser
 
     public static Filter Parse(JsonElement document)
     {
+        try
+        {
+            return Parse(document, 1);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // System.Text.Json refuses to decode a key with an escaped lone surrogate ("\ud800").
+            throw new InvalidFilterException($"The filter holds a string that is not well-formed UTF-16: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Parses the document at filter level <paramref name="depth"/>; refuses to go past <see cref="Filter.MaxDepth"/> before recursing.</summary>
+    private static Filter Parse(JsonElement document, int depth)
+    {
+        CheckDepth(depth);
         if (document.ValueKind != JsonValueKind.Object)
         {
             throw new InvalidFilterException($"A filter document must be a JSON object such as {{\"year\": {{\"$gte\": 2020}}}}, not a {document.ValueKind}.");
@@ -19,11 +34,11 @@ internal static class FilterParser
         {
             parts.Add(property.Name switch
             {
-                "$and" => Filter.And(ParseList(property)),
-                "$or" => Filter.Or(ParseList(property)),
-                "$not" => Filter.Not(Parse(property.Value)),
+                "$and" => Filter.And(ParseList(property, depth + 1)),
+                "$or" => Filter.Or(ParseList(property, depth + 1)),
+                "$not" => Filter.Not(Parse(property.Value, depth + 1)),
                 _ when property.Name.StartsWith('$') => throw Unknown(property.Name, "at the top level"),
-                _ => ParseField(property.Name, property.Value),
+                _ => ParseField(property.Name, property.Value, depth),
             });
         }
 
@@ -35,18 +50,27 @@ internal static class FilterParser
         };
     }
 
-    private static Filter[] ParseList(JsonProperty property)
+    private static void CheckDepth(int depth)
+    {
+        if (depth > Filter.MaxDepth)
+        {
+            throw new InvalidFilterException($"The filter document nests more than {Filter.MaxDepth} levels of $and / $or / $not; flatten it.");
+        }
+    }
+
+    private static Filter[] ParseList(JsonProperty property, int depth)
     {
         if (property.Value.ValueKind != JsonValueKind.Array || property.Value.GetArrayLength() == 0)
         {
             throw new InvalidFilterException($"{property.Name} needs a non-empty array of filter documents.");
         }
 
-        return property.Value.EnumerateArray().Select(Parse).ToArray();
+        return property.Value.EnumerateArray().Select(element => Parse(element, depth)).ToArray();
     }
 
-    private static Filter ParseField(string key, JsonElement value)
+    private static Filter ParseField(string key, JsonElement value, int depth)
     {
+        CheckDepth(depth);
         if (value.ValueKind != JsonValueKind.Object)
         {
             return Filter.Eq(key, value);
@@ -69,9 +93,12 @@ internal static class FilterParser
                 "$exists" => operand.ValueKind is JsonValueKind.True or JsonValueKind.False
                     ? Filter.Exists(key, operand.GetBoolean())
                     : throw new InvalidFilterException($"$exists on '{key}' needs true or false."),
-                "$not" => Filter.Not(ParseField(key, operand.ValueKind == JsonValueKind.Object
-                    ? operand
-                    : throw new InvalidFilterException($"$not on '{key}' needs an operator object such as {{\"$gt\": 5}}."))),
+                "$not" => Filter.Not(ParseField(
+                    key,
+                    operand.ValueKind == JsonValueKind.Object
+                        ? operand
+                        : throw new InvalidFilterException($"$not on '{key}' needs an operator object such as {{\"$gt\": 5}}."),
+                    depth + 1)),
                 _ => throw Unknown(op.Name, $"on '{key}'"),
             });
         }

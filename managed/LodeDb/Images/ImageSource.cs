@@ -65,6 +65,12 @@ public sealed class ImageSource
 
     private static byte[] ReadFile(string path)
     {
+        if (Directory.Exists(path))
+        {
+            // FileStream would say "Access denied" (UnauthorizedAccessException) on Unix.
+            throw new ArgumentException($"The image path '{path}' is a directory, not an image file.", nameof(path));
+        }
+
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
         long length = file.Length;
         if (length > ImageLimits.MaxEncodedBytes)

@@ -76,7 +76,7 @@ public sealed partial class LodeDatabase
         ReadOnlyMemory<byte> encoded = image.Read(cancellationToken);
         ImageInfo info = ImageProbe.Read(encoded.Span, image.Description);
         float[] normalized = new float[Dimension];
-        await EmbedImagesAsync(embedder, [new DataContent(encoded, info.MediaType)], query: false, normalized, 0, cancellationToken).ConfigureAwait(false);
+        await EmbedImagesAsync(embedder, [Content(encoded, info, image.Description)], query: false, normalized, 0, cancellationToken).ConfigureAwait(false);
         return Upsert(normalized, [finalId], [finalMetadata], [caption])[0];
     }
 
@@ -161,7 +161,7 @@ public sealed partial class LodeDatabase
                 && (batch.Count == 0 || decoded + infos[start + batch.Count].DecodedBytes <= _imageBatchMaxDecodedBytes))
             {
                 int i = start + batch.Count;
-                batch.Add(new DataContent(held[i] ?? Reread(list[i], i, infos[i], cancellationToken), infos[i].MediaType));
+                batch.Add(Content(held[i] ?? Reread(list[i], i, infos[i], cancellationToken), infos[i], Describe(list[i], i)));
                 held[i] = null;
                 decoded += infos[i].DecodedBytes;
             }
@@ -210,7 +210,7 @@ public sealed partial class LodeDatabase
         ReadOnlyMemory<byte> encoded = image.Read(cancellationToken);
         ImageInfo info = ImageProbe.Read(encoded.Span, image.Description);
         float[] normalized = new float[Dimension];
-        await EmbedImagesAsync(embedder, [new DataContent(encoded, info.MediaType)], query: true, normalized, 0, cancellationToken).ConfigureAwait(false);
+        await EmbedImagesAsync(embedder, [Content(encoded, info, image.Description)], query: true, normalized, 0, cancellationToken).ConfigureAwait(false);
         return SearchCore(normalized, 1, k, filter)[0];
     }
 
@@ -263,6 +263,9 @@ public sealed partial class LodeDatabase
     }
 
     private static string Describe(ImageItem item, int index) => $"#{index} ({item.Image.Description})";
+
+    /// <summary>The embedder's input, named so an embedder's own error names the file (or item), not its position in one batch.</summary>
+    private static DataContent Content(ReadOnlyMemory<byte> encoded, ImageInfo info, string name) => new(encoded, info.MediaType) { Name = name };
 
     /// <summary>Reads a file item again for its batch and re-checks its header: the file may have changed since the first check.</summary>
     private static ReadOnlyMemory<byte> Reread(ImageItem item, int index, ImageInfo checkedInfo, CancellationToken cancellationToken)

@@ -276,7 +276,7 @@ public sealed partial class LodeDatabase
             var results = new IReadOnlyList<SearchHit>[queries.Count];
             // Each ranker is asked for more documents than k, so fusion sees documents that one
             // ranker places just below the cut.
-            int depth = mode == SearchMode.Hybrid ? Math.Max(k * 2, k + 20) : k;
+            int depth = mode == SearchMode.Hybrid ? (int)Math.Min(int.MaxValue, Math.Max(k * 2L, k + 20L)) : k;
             for (int q = 0; q < queries.Count; q++)
             {
                 List<(int Slot, float Score)>? vector = vectors is null ? null : VectorDocuments(vectors.AsSpan(q * Dimension, Dimension), depth, mask, allowedSlots);
@@ -342,7 +342,7 @@ public sealed partial class LodeDatabase
         }
 
         bool chunked = _rows.LiveSlotCount > _rows.LiveCount;
-        int kk = Math.Min(lexical.Count, chunked ? documents * 2 + 8 : documents);
+        int kk = (int)Math.Min(lexical.Count, chunked ? documents * 2L + 8 : documents);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         while (true)
         {
