@@ -855,7 +855,7 @@ public sealed partial class LodeDatabase : IDisposable
 
     private IReadOnlyList<string> Upsert(float[] normalized, string[] ids, IReadOnlyDictionary<string, object?>[] metadata, string?[] captions)
     {
-        var tokens = new string[]?[ids.Length];
+        var tokens = new IReadOnlyList<string>?[ids.Length];
         if (_identity.HasLexical)
         {
             for (int i = 0; i < ids.Length; i++)
@@ -869,7 +869,7 @@ public sealed partial class LodeDatabase : IDisposable
     }
 
     /// <summary>Encodes and commits documents (one record, all or nothing); chunk c of the flat arrays belongs to the document whose range holds it.</summary>
-    private IReadOnlyList<string> Upsert(float[] normalized, string[] ids, IReadOnlyDictionary<string, object?>[] metadata, int[] chunkStarts, string?[] texts, string[]?[] tokens)
+    private IReadOnlyList<string> Upsert(float[] normalized, string[] ids, IReadOnlyDictionary<string, object?>[] metadata, int[] chunkStarts, string?[] texts, IReadOnlyList<string>?[] tokens)
     {
         _gate.EnterWriteLock();
         try
@@ -973,7 +973,7 @@ public sealed partial class LodeDatabase : IDisposable
 
     /// <summary>A chunk's lexical tokens: carried by the batch, else derived from its text.</summary>
     private static IReadOnlyList<string> ChunkTokens(UpsertBatch batch, int chunk) =>
-        batch.Tokens[chunk] is string[] tokens ? tokens : batch.Texts[chunk] is string text ? LexicalTokenizer.Tokenize(text) : [];
+        batch.Tokens[chunk] is IReadOnlyList<string> tokens ? tokens : batch.Texts[chunk] is string text ? LexicalTokenizer.Tokenize(text) : [];
 
     private void ApplyRemove(string id)
     {

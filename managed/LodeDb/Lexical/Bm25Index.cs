@@ -97,12 +97,24 @@ internal sealed class Bm25Index
             return;
         }
 
-        // Count frequencies first so each term gets one posting.
+        // Count frequencies first so each term gets one posting; terms read from a file come
+        // counted already (never expanded into a token per occurrence).
         var frequencies = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (string token in tokens)
+        if (tokens is TermList counted)
         {
-            ArgumentException.ThrowIfNullOrEmpty(token, nameof(tokens));
-            CollectionsMarshal.GetValueRefOrAddDefault(frequencies, token, out _)++;
+            foreach ((string term, int frequency) in counted.Terms)
+            {
+                ArgumentException.ThrowIfNullOrEmpty(term, nameof(tokens));
+                CollectionsMarshal.GetValueRefOrAddDefault(frequencies, term, out _) += frequency;
+            }
+        }
+        else
+        {
+            foreach (string token in tokens)
+            {
+                ArgumentException.ThrowIfNullOrEmpty(token, nameof(tokens));
+                CollectionsMarshal.GetValueRefOrAddDefault(frequencies, token, out _)++;
+            }
         }
 
         int ordinal = NewOrdinal();

@@ -77,6 +77,13 @@ internal sealed class ByteReader(byte[] data, int offset = 0)
 
     public ulong U64() => BinaryPrimitives.ReadUInt64LittleEndian(Take(8));
 
+    /// <summary>A u32 count or size that must fit an int (a larger one is damage, never an allocation).</summary>
+    public int Count(string what)
+    {
+        uint value = U32();
+        return value <= int.MaxValue ? (int)value : throw new FormatException($"{what} {value} is out of range (at offset {_offset - 4})");
+    }
+
     public float F32() => BinaryPrimitives.ReadSingleLittleEndian(Take(4));
 
     public ReadOnlySpan<byte> Blob()
@@ -85,5 +92,16 @@ internal sealed class ByteReader(byte[] data, int offset = 0)
         return Take(length > int.MaxValue ? -1 : (int)length);
     }
 
-    public string String() => StrictUtf8.GetString(Blob());
+    public string String()
+    {
+        ReadOnlySpan<byte> utf8 = Blob();
+        try
+        {
+            return StrictUtf8.GetString(utf8);
+        }
+        catch (DecoderFallbackException ex)
+        {
+            throw new FormatException($"a string that is not valid UTF-8 (ending at offset {_offset}): {ex.Message}", ex);
+        }
+    }
 }

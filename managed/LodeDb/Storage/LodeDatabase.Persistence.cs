@@ -274,7 +274,7 @@ public sealed partial class LodeDatabase
                     $"it holds a {index.Dimension}-d {index.Bits}-bit index with seed {index.Seed}, the root pointer records {_identity.Dim}-d {_identity.BitWidth}-bit seed {_identity.Seed}");
             }
 
-            SlotTable rows = RowsFile.Read(System.IO.Path.Combine(_path, root.RowsFile), root.BaseGeneration, out string[]?[] tokens);
+            SlotTable rows = RowsFile.Read(System.IO.Path.Combine(_path, root.RowsFile), root.BaseGeneration, out IReadOnlyList<string>?[] tokens);
             if ((ulong)rows.SlotCount != index.SlotCount || (ulong)rows.LiveSlotCount != index.LiveCount)
             {
                 throw new CorruptDatabaseException(root.RowsFile,
@@ -645,7 +645,7 @@ public sealed partial class LodeDatabase
     }
 
     /// <summary>The in-memory BM25 index of a loaded base: from stored text, else from persisted terms; null without a lexical source.</summary>
-    private Bm25Index? BuildLexicalIndex(SlotTable rows, string[]?[] tokens)
+    private Bm25Index? BuildLexicalIndex(SlotTable rows, IReadOnlyList<string>?[] tokens)
     {
         if (!_identity.HasLexical)
         {
@@ -660,7 +660,7 @@ public sealed partial class LodeDatabase
                 continue;
             }
 
-            IReadOnlyList<string>? slotTokens = tokens[slot] is string[] persisted ? persisted : rows.TextAt(slot) is string text ? LexicalTokenizer.Tokenize(text) : null;
+            IReadOnlyList<string>? slotTokens = tokens[slot] is IReadOnlyList<string> persisted ? persisted : rows.TextAt(slot) is string text ? LexicalTokenizer.Tokenize(text) : null;
             if (slotTokens is { Count: > 0 })
             {
                 index.Add((ulong)slot, slotTokens);

@@ -93,39 +93,45 @@ internal static class RowsFile
         }
     }
 
-    /// <summary>Reads terms written by <see cref="WriteTerms"/> back as a token list (each term repeated by its frequency).</summary>
-    internal static string[] ReadTerms(ByteReader reader)
+    /// <summary>Most tokens one chunk's terms may stand for (the sum of their frequencies).</summary>
+    internal const int MaxChunkTokens = 1 << 30;
+
+    /// <summary>
+    /// Reads terms written by <see cref="WriteTerms"/> back as the token list they stand for,
+    /// kept compact (<see cref="LodeDb.Lexical.TermList"/>): memory follows the bytes read, not the frequencies.
+    /// </summary>
+    internal static LodeDb.Lexical.TermList ReadTerms(ByteReader reader)
     {
         uint count = reader.U32();
-        if (count > (uint)reader.Remaining)
+        // Each term takes at least 9 bytes (length, one byte, frequency).
+        if (count > (uint)reader.Remaining / 9)
         {
             throw new FormatException($"term count {count} exceeds the data");
         }
 
-        var tokens = new List<string>((int)count);
+        var terms = new KeyValuePair<string, int>[count];
+        long total = 0;
         for (uint i = 0; i < count; i++)
         {
             string term = reader.String();
             uint frequency = reader.U32();
-            if (term.Length == 0 || frequency == 0 || frequency > 1u << 24)
+            total += frequency;
+            if (term.Length == 0 || frequency == 0 || frequency > 1u << 24 || total > MaxChunkTokens)
             {
                 throw new FormatException($"term {i} is empty or has frequency {frequency}");
             }
 
-            for (uint f = 0; f < frequency; f++)
-            {
-                tokens.Add(term);
-            }
+            terms[i] = new(term, (int)frequency);
         }
 
-        return tokens.ToArray();
+        return new LodeDb.Lexical.TermList(terms);
     }
 
     /// <summary>Reads and validates a rows file; any defect is a <see cref="CorruptDatabaseException"/>.</summary>
     public static SlotTable Read(string path, long expectedGeneration) => Read(path, expectedGeneration, out _);
 
     /// <summary>As <see cref="Read(string, long)"/>; <paramref name="tokens"/> gets each slot's persisted lexical tokens (null when none).</summary>
-    public static SlotTable Read(string path, long expectedGeneration, out string[]?[] tokens)
+    public static SlotTable Read(string path, long expectedGeneration, out IReadOnlyList<string>?[] tokens)
     {
         byte[] data = File.ReadAllBytes(path);
         string name = Path.GetFileName(path);
@@ -163,7 +169,7 @@ internal static class RowsFile
             }
 
             var table = new SlotTable();
-            tokens = new string[]?[slotCount];
+            tokens = new IReadOnlyList<string>?[slotCount];
             var firstSlotIds = new HashSet<string>(StringComparer.Ordinal);
             for (ulong slot = 0; slot < slotCount; slot++)
             {

@@ -112,7 +112,11 @@ internal abstract class WalRecord
         return writer.Written.ToArray();
     }
 
-    /// <summary>Decodes a payload whose frame CRC already checked out; throws FormatException on a bad layout.</summary>
+    /// <summary>
+    /// Decodes a payload whose frame CRC already checked out. Any bad layout (a length or count
+    /// beyond the bytes left, invalid UTF-8 or metadata, unknown flags, trailing bytes) is a
+    /// <see cref="FormatException"/>, found before anything is allocated for it.
+    /// </summary>
     public static WalRecord Decode(byte[] payload)
     {
         var reader = new ByteReader(payload);
@@ -131,17 +135,18 @@ internal abstract class WalRecord
                 break;
             case UpsertOp:
                 {
-                    int count = checked((int)reader.U32());
-                    int bytesPerRow = checked((int)reader.U32());
-                    if (count <= 0 || count > reader.Remaining)
+                    int count = reader.Count("row count");
+                    int bytesPerRow = reader.Count("code bytes per row");
+                    if (count <= 0 || bytesPerRow <= 0 || (long)count * bytesPerRow > reader.Remaining)
                     {
-                        throw new FormatException($"upsert record with {count} rows");
+                        // Checked before the codes array is allocated: a damaged count never costs memory.
+                        throw new FormatException($"upsert record with {count} rows of {bytesPerRow} code bytes and {reader.Remaining} bytes left");
                     }
 
                     var ids = new string[count];
                     var metadata = new IReadOnlyDictionary<string, object?>[count];
                     var scales = new float[count];
-                    var codes = new byte[checked(count * bytesPerRow)];
+                    var codes = new byte[count * bytesPerRow];
                     for (int i = 0; i < count; i++)
                     {
                         ids[i] = reader.String();
@@ -197,7 +202,7 @@ internal abstract class WalRecord
             throw new FormatException($"re-score kind {(int)kind}");
         }
 
-        int rowBytes = checked((int)reader.U32());
+        int rowBytes = reader.Count("re-score row bytes");
         if (rowBytes <= 0 || (long)rowBytes * chunks > reader.Remaining)
         {
             throw new FormatException($"{chunks} re-score rows of {rowBytes} bytes with {reader.Remaining} bytes left");
@@ -216,16 +221,32 @@ internal abstract class WalRecord
 
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         var order = new List<string>();
-        foreach (string token in tokens)
+        void Count(string token, int times)
         {
             if (counts.TryGetValue(token, out int n))
             {
-                counts[token] = n + 1;
+                counts[token] = n + times;
             }
             else
             {
-                counts.Add(token, 1);
+                counts.Add(token, times);
                 order.Add(token);
+            }
+        }
+
+        if (tokens is LodeDb.Lexical.TermList counted)
+        {
+            // Terms read from a file are counted already: never expand them token by token.
+            foreach ((string term, int frequency) in counted.Terms)
+            {
+                Count(term, frequency);
+            }
+        }
+        else
+        {
+            foreach (string token in tokens)
+            {
+                Count(token, 1);
             }
         }
 
@@ -234,11 +255,11 @@ internal abstract class WalRecord
 
     private static UpsertBatch DecodeChunked(ByteReader reader)
     {
-        int count = checked((int)reader.U32());
-        int bytesPerRow = checked((int)reader.U32());
-        if (count <= 0 || count > reader.Remaining)
+        int count = reader.Count("document count");
+        int bytesPerRow = reader.Count("code bytes per row");
+        if (count <= 0 || count > reader.Remaining || bytesPerRow <= 0 || bytesPerRow > reader.Remaining)
         {
-            throw new FormatException($"chunked upsert record with {count} documents");
+            throw new FormatException($"chunked upsert record with {count} documents of {bytesPerRow} code bytes per row");
         }
 
         var ids = new string[count];
@@ -247,13 +268,13 @@ internal abstract class WalRecord
         var scales = new List<float>();
         var codes = new List<byte>();
         var texts = new List<string?>();
-        var tokens = new List<string[]?>();
+        var tokens = new List<IReadOnlyList<string>?>();
         bool anyTerms = false;
         for (int d = 0; d < count; d++)
         {
             ids[d] = reader.String();
             metadata[d] = MetadataCodec.Deserialize(reader.Blob());
-            int chunks = checked((int)reader.U32());
+            int chunks = reader.Count("chunk count");
             if (chunks <= 0 || chunks > reader.Remaining)
             {
                 throw new FormatException($"document {d} has {chunks} chunks");
@@ -270,7 +291,7 @@ internal abstract class WalRecord
                 }
 
                 texts.Add((flags & 1) != 0 ? reader.String() : null);
-                string[]? chunkTokens = (flags & 2) != 0 ? RowsFile.ReadTerms(reader) : null;
+                IReadOnlyList<string>? chunkTokens = (flags & 2) != 0 ? RowsFile.ReadTerms(reader) : null;
                 anyTerms |= chunkTokens is not null;
                 tokens.Add(chunkTokens);
             }
@@ -305,7 +326,7 @@ internal sealed class RemoveRecord(string id) : WalRecord
 internal sealed class UpsertBatch
 {
     public UpsertBatch(string[] ids, IReadOnlyDictionary<string, object?>[] metadata, byte[] codes, float[] scales, int codeBytesPerRow,
-        int[]? chunkStarts = null, string?[]? texts = null, string[]?[]? tokens = null, bool persistTerms = false)
+        int[]? chunkStarts = null, string?[]? texts = null, IReadOnlyList<string>?[]? tokens = null, bool persistTerms = false)
     {
         Ids = ids;
         Metadata = metadata;
@@ -314,7 +335,7 @@ internal sealed class UpsertBatch
         CodeBytesPerRow = codeBytesPerRow;
         ChunkStarts = chunkStarts ?? Enumerable.Range(0, ids.Length + 1).ToArray();
         Texts = texts ?? new string?[scales.Length];
-        Tokens = tokens ?? new string[]?[scales.Length];
+        Tokens = tokens ?? new IReadOnlyList<string>?[scales.Length];
         PersistTerms = persistTerms;
         if (ChunkStarts.Length != ids.Length + 1 || ChunkStarts[^1] != scales.Length || Texts.Length != scales.Length || Tokens.Length != scales.Length)
         {
@@ -336,7 +357,8 @@ internal sealed class UpsertBatch
 
     public string?[] Texts { get; }
 
-    public string[]?[] Tokens { get; }
+    /// <summary>Each chunk's lexical tokens (a <see cref="LodeDb.Lexical.TermList"/> when decoded), or null.</summary>
+    public IReadOnlyList<string>?[] Tokens { get; }
 
     /// <summary>Whether the WAL record carries the chunks' terms (IndexText without stored text).</summary>
     public bool PersistTerms { get; }
@@ -364,5 +386,5 @@ internal sealed class UpsertBatch
     public int ChunkCount => Scales.Length;
 
     /// <summary>True when the batch needs the ChunkedUpsert record (several chunks, text or terms).</summary>
-    public bool IsChunked => ChunkCount != Count || Texts.Any(t => t is not null) || (PersistTerms && Tokens.Any(t => t is { Length: > 0 }));
+    public bool IsChunked => ChunkCount != Count || Texts.Any(t => t is not null) || (PersistTerms && Tokens.Any(t => t is { Count: > 0 }));
 }

@@ -137,7 +137,7 @@ public sealed partial class LodeDatabase
     {
         List<string> chunkTexts = pending.Chunks;
         var stored = new string?[chunkTexts.Count];
-        var tokens = new string[]?[chunkTexts.Count];
+        var tokens = new IReadOnlyList<string>?[chunkTexts.Count];
         for (int c = 0; c < chunkTexts.Count; c++)
         {
             stored[c] = _identity.StoreText ? chunkTexts[c] : null;
