@@ -14,6 +14,9 @@
 //   Default      Test
 //   Bindings     checks Generated/NativeMethods.g.cs against lodedb.h with the libclang generator
 //                (needs python3-clang; the NUnit drift test checks the same without Python)
+//   FuzzManaged  a long run of the C# decoder fuzz tests (tests/LodeDb.Tests/Fuzz: WAL records,
+//                rows file, metadata codec, filter JSON, root pointer, sidecar, collection.json),
+//                --fuzz-seconds per test (default 60); the Test target runs them briefly
 //
 // Arguments
 //   --cross=false          skip CrossNative (and the arm64/win-x64 runtime packages)
@@ -23,6 +26,7 @@
 //                          win-x64 when cross is on). osx-* can only be built on macOS: asking for
 //                          them here fails with the missing library's path.
 //   --configuration=Release
+//   --fuzz-seconds=60      FuzzManaged: seconds each managed fuzz test runs
 
 using System.Xml.Linq;
 
@@ -319,6 +323,23 @@ Task("Bindings")
     .Does(() =>
 {
     Run("/usr/bin/python3", $"\"{root}/bindings/generator/generate_bindings.py\" --check");
+});
+
+Task("FuzzManaged")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    // The same NUnit tests as in Test, each running for the given time instead of a few
+    // hundred cases (FuzzRun reads LODEDB_FUZZ_SECONDS). A failure prints the CsCheck seed.
+    int seconds = Argument("fuzz-seconds", 60);
+    DotNetTest($"{root}/tests/LodeDb.Tests/LodeDb.Tests.csproj", new DotNetTestSettings
+    {
+        Configuration = configuration,
+        NoBuild = true,
+        Filter = "FullyQualifiedName~LodeDb.Tests.Fuzz",
+        Loggers = new[] { "console;verbosity=normal" },
+        EnvironmentVariables = new Dictionary<string, string> { ["LODEDB_FUZZ_SECONDS"] = seconds.ToString() },
+    });
 });
 
 Task("Default").IsDependentOn("Test");

@@ -23,6 +23,9 @@ internal static class FuzzRun
     public static int Seconds =>
         int.TryParse(Environment.GetEnvironmentVariable("LODEDB_FUZZ_SECONDS"), out int seconds) && seconds > 0 ? seconds : -1;
 
+    /// <summary>The iteration count for CsCheck: <paramref name="iterations"/>, or -1 (run by time) in the long run.</summary>
+    public static int Iterations(int iterations) => Seconds > 0 ? -1 : iterations;
+
     /// <summary>Bytes one decode may allocate: a fixed allowance plus a multiple of its input.</summary>
     public static long AllocationLimit(long inputBytes) => (16L << 20) + 64 * inputBytes;
 
@@ -61,7 +64,7 @@ internal static class FuzzRun
                     throw new TimeoutException($"a {size(input)}-byte input took {elapsed.TotalSeconds:F1} s");
                 }
             },
-            iter: Seconds > 0 ? -1 : iterations,
+            iter: Iterations(iterations),
             time: Seconds,
             threads: 1));
         TimeSpan budget = TimeSpan.FromSeconds(Seconds > 0 ? Seconds * 2 + 120 : 300);

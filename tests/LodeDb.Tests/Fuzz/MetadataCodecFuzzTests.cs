@@ -41,7 +41,8 @@ public sealed class MetadataCodecFuzzTests
                     }
                 }
             },
-            iter: FuzzRun.DefaultIterations * 5,
+            iter: FuzzRun.Iterations(FuzzRun.DefaultIterations * 5),
+            time: FuzzRun.Seconds,
             threads: 1);
     }
 

@@ -84,7 +84,8 @@ public sealed class RowsFileFuzzTests
                     throw new InvalidOperationException("the rows file read back differently");
                 }
             },
-            iter: FuzzRun.DefaultIterations / 2,
+            iter: FuzzRun.Iterations(FuzzRun.DefaultIterations / 2),
+            time: FuzzRun.Seconds,
             threads: 1);
     }
 

@@ -71,7 +71,8 @@ public sealed class WalRecordFuzzTests
                     throw new InvalidOperationException("the batch read back differently");
                 }
             },
-            iter: FuzzRun.DefaultIterations,
+            iter: FuzzRun.Iterations(FuzzRun.DefaultIterations),
+            time: FuzzRun.Seconds,
             threads: 1);
     }
 
