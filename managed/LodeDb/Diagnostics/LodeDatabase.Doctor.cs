@@ -24,6 +24,8 @@ public sealed partial class LodeDatabase
     /// defaults the environment sets (<c>LODEDB_DURABILITY</c>, <c>LODEDB_COMMIT_MODE</c>,
     /// <c>LODEDB_PERSIST_LOCK_TIMEOUT</c>, <c>LODEDB_MAX_IMAGE_PIXELS</c>, <c>LODEDB_MODEL_DIR</c>,
     /// <c>LODEDB_HF_ENDPOINT</c>; an unparsable value fails its check, as it would fail an open).
+    /// A <c>LODEDB_SIMD</c> that names no level, or one this machine lacks, makes the simd check
+    /// a warning: the native library ignores it silently.
     /// A missing preset model is a warning, or a failure when it is in
     /// <see cref="DoctorOptions.RequiredPresets"/>.
     /// </summary>
