@@ -14,6 +14,8 @@ public sealed class MetadataArgumentsTests
     [TestCase("02134", "02134")]
     [TestCase("blue", "blue")]
     [TestCase("1e400", "1e400")]
+    [TestCase("12345678901234567890", "12345678901234567890")]
+    [TestCase("9223372036854775807", long.MaxValue)]
     [TestCase("", "")]
     public void Values_that_read_as_numbers_or_booleans_are_typed(string text, object expected)
     {

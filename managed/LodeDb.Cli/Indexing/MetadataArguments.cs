@@ -51,7 +51,9 @@ internal static class MetadataArguments
             return integer;
         }
 
-        if (!leadingZero && double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out double number)
+        // An integer too long for a long (a 20-digit id) stays text: as a double it would lose digits.
+        bool integerText = text.TrimStart('-', '+').Length > 0 && text.TrimStart('-', '+').All(char.IsAsciiDigit);
+        if (!leadingZero && !integerText && double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out double number)
             && double.IsFinite(number))
         {
             return number;

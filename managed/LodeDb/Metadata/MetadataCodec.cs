@@ -195,7 +195,7 @@ internal static class MetadataCodec
             writer.WriteStartObject();
             foreach (var (key, value) in metadata)
             {
-                writer.WritePropertyName(key);
+                writer.WritePropertyName(Checked(key));
                 WriteValue(writer, value);
             }
 
@@ -210,7 +210,7 @@ internal static class MetadataCodec
         switch (value)
         {
             case null: writer.WriteNullValue(); break;
-            case string s: writer.WriteStringValue(s); break;
+            case string s: writer.WriteStringValue(Checked(s)); break;
             case bool b: writer.WriteBooleanValue(b); break;
             case long l: writer.WriteNumberValue(l); break;
             case double d:
@@ -235,6 +235,13 @@ internal static class MetadataCodec
                 throw new InvalidOperationException($"Non-canonical metadata value {value.GetType().Name}.");
         }
     }
+
+    /// <summary>
+    /// The backstop behind the API checks: the JSON writer would escape a lone surrogate as
+    /// "\ud800", which no reader accepts back, so such a string is never written.
+    /// </summary>
+    private static string Checked(string value) =>
+        StringValidation.FindLoneSurrogate(value) < 0 ? value : throw new ArgumentException("Metadata holds a string with a lone surrogate; it cannot be stored and read back unchanged.");
 
     /// <summary>
     /// Parses bytes written by <see cref="Serialize"/>. Any defect (not JSON, not an object, a

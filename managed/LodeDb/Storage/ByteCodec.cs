@@ -6,6 +6,9 @@ namespace LodeDb;
 /// <summary>Little-endian append buffer for the managed file and record formats.</summary>
 internal sealed class ByteWriter(int capacity)
 {
+    // Throws on a lone surrogate instead of writing U+FFFD: a string that would read back
+    // differently is never written (the API refuses such strings first; this is the backstop).
+    private static readonly UTF8Encoding StrictUtf8 = new(false, true);
     private byte[] _buffer = new byte[Math.Max(16, capacity)];
     private int _length;
 
@@ -45,9 +48,9 @@ internal sealed class ByteWriter(int capacity)
 
     public void String(string value)
     {
-        int count = Encoding.UTF8.GetByteCount(value);
+        int count = StrictUtf8.GetByteCount(value);
         U32(count);
-        Encoding.UTF8.GetBytes(value, Reserve(count));
+        StrictUtf8.GetBytes(value, Reserve(count));
     }
 }
 

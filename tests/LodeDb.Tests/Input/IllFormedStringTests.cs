@@ -145,4 +145,12 @@ public sealed class IllFormedStringTests
         Assert.That(ex!.Field, Is.EqualTo("ModelName"));
         Assert.That(Directory.Exists(folder.Path) && Directory.EnumerateFileSystemEntries(folder.Path).Any(), Is.False);
     }
+
+    [Test]
+    public void TheRecordWriterRefusesALoneSurrogateInsteadOfWritingU_FFFD()
+    {
+        // The backstop behind the API checks: no encoder path may turn a string into other bytes.
+        Assert.Throws<System.Text.EncoderFallbackException>(() => new ByteWriter(16).String(LoneHigh));
+        Assert.Throws<ArgumentException>(() => MetadataCodec.Serialize(new Dictionary<string, object?> { ["k"] = LoneLow }));
+    }
 }
