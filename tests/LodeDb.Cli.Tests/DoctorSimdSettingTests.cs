@@ -16,6 +16,8 @@ public sealed class DoctorSimdSettingTests
     public void An_unknown_level_is_a_simd_warning_naming_the_value(string value)
     {
         using var models = new TempFolder();
+        // The native library reads LODEDB_SIMD once, at its first scan: pick the level before setting it.
+        _ = NativeLibraryInfo.SimdLevel;
         using var simd = new EnvironmentVariableScope("LODEDB_SIMD", value);
 
         DoctorCheck check = LodeDatabase.Doctor(new DoctorOptions { ModelDirectory = models.Path }).Find("simd")!;
@@ -29,11 +31,13 @@ public sealed class DoctorSimdSettingTests
     }
 
     [TestCase("auto")]
-    [TestCase("SCALAR")]
+    [TestCase("picked")]
     public void A_known_supported_level_is_ok(string value)
     {
         using var models = new TempFolder();
-        using var simd = new EnvironmentVariableScope("LODEDB_SIMD", value);
+        // The level this process runs, in upper case (any case is accepted); picked before the variable is set.
+        string picked = NativeLibraryInfo.SimdName(NativeLibraryInfo.SimdLevel).ToUpperInvariant();
+        using var simd = new EnvironmentVariableScope("LODEDB_SIMD", value == "picked" ? picked : value);
 
         DoctorCheck check = LodeDatabase.Doctor(new DoctorOptions { ModelDirectory = models.Path }).Find("simd")!;
 
