@@ -47,6 +47,41 @@ public sealed class ImagePathErrorTests
         Assert.That(embedder.Names, Is.EqualTo(new[] { red, "#0 (bytes)", $"#1 ({green})", green, "bytes" }));
     }
 
+    [Test]
+    public void TheClipEmbeddersDecodingErrorNamesTheFileNotItsPositionInTheBatch()
+    {
+        // A PNG cut inside its pixel data: the header check passes, the CLIP preprocessing fails.
+        using var folder = new TestFolder();
+        using var files = new TestFolder();
+        Directory.CreateDirectory(files.Path);
+        string good = files.File("good.png");
+        string cut = files.File("cut.png");
+        byte[] png = ImageTestSupport.Noise(3, 64);
+        File.WriteAllBytes(good, png);
+        File.WriteAllBytes(cut, png.AsSpan(0, png.Length * 2 / 3).ToArray());
+        using var clip = new LodeDb.Embeddings.Onnx.OnnxClipEmbedder(ClipFixtureFolder());
+        using var db = LodeDatabase.Open(folder.Path, new LodeDbOptions { Embedder = clip, ModelName = "clip-fixture", ImageBatchSize = 1 });
+
+        var single = Assert.Throws<LodeDb.Embeddings.Onnx.Images.InvalidImageException>(() => db.AddImage(cut));
+        Assert.That(single!.Message, Does.Contain(cut).And.Contain("pixel data cannot be decoded").And.Not.Contain("images["));
+        var batch = Assert.Throws<LodeDb.Embeddings.Onnx.Images.InvalidImageException>(() => db.AddImages([ImageItem.FromFile(good), ImageItem.FromFile(cut)]));
+        Assert.That(batch!.Message, Does.Contain(cut).And.Contain("#1").And.Not.Contain("images["));
+        Assert.That(db.Count(), Is.Zero);
+    }
+
+    private static string ClipFixtureFolder()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "LodeDb.Native.sln")))
+            {
+                return Path.Combine(dir.FullName, "tests", "fixtures", "clip");
+            }
+        }
+
+        throw new DirectoryNotFoundException("LodeDb.Native.sln not found above the test assembly.");
+    }
+
     /// <summary>The colour-layout embedder (real pixels, no model), recording the name of every image it is given.</summary>
     private sealed class NameRecordingEmbedder(ColourLayoutEmbedder inner) : IEmbeddingGenerator<string, Embedding<float>>, IEmbeddingGenerator<DataContent, Embedding<float>>
     {
