@@ -180,4 +180,26 @@ public sealed class MetadataRoundTripTests
         Assert.That(ex!.Message, Does.Contain("'author'").And.Contain("nested object"));
         Assert.That(db.Count(), Is.Zero);
     }
+
+    [Test]
+    public void MetadataWrittenByEarlierVersionsReadsBackWithItsTypes()
+    {
+        // The bytes the previous writer produced: whole doubles below 1e15 as "3.0", larger ones
+        // through Utf8JsonWriter (no fraction below 1e17, so they come back as the long of the same value).
+        byte[] old = "{\"year\":2024,\"big\":9007199254740993,\"d\":3.0,\"f\":0.5,\"e\":1E+300,\"wide\":1234567890123456,\"tags\":[1,2.0,\"x\",null,true]}"u8.ToArray();
+        IReadOnlyDictionary<string, object?> metadata = MetadataCodec.Deserialize(old);
+        Assert.That(metadata["year"], Is.TypeOf<long>().And.EqualTo(2024L));
+        Assert.That(metadata["big"], Is.TypeOf<long>().And.EqualTo(Beyond53Bits));
+        Assert.That(metadata["d"], Is.TypeOf<double>().And.EqualTo(3.0));
+        Assert.That(metadata["f"], Is.TypeOf<double>().And.EqualTo(0.5));
+        Assert.That(metadata["e"], Is.TypeOf<double>().And.EqualTo(1e300));
+        Assert.That(metadata["wide"], Is.TypeOf<long>().And.EqualTo(1234567890123456L), "documented: the old writer left no fraction on this double");
+        var tags = (IReadOnlyList<object?>)metadata["tags"]!;
+        Assert.That(tags[0], Is.TypeOf<long>());
+        Assert.That(tags[1], Is.TypeOf<double>());
+
+        // The new writer marks every double, whatever its size.
+        Assert.That(System.Text.Encoding.UTF8.GetString(MetadataCodec.Serialize(new Dictionary<string, object?> { ["wide"] = 1234567890123456.0, ["z"] = -0.0 })),
+            Is.EqualTo("{\"wide\":1234567890123456.0,\"z\":-0.0}"));
+    }
 }
