@@ -27,7 +27,6 @@ public sealed partial class LodeDatabase : IDisposable
 
     internal const string Key = "index";
     internal const string RootFileName = Key + ".commit.json";
-    internal const string WalFileName = Key + ".wal";
 
     private readonly ReaderWriterLockSlim _gate = new(LockRecursionPolicy.NoRecursion);
     private readonly string _path;
