@@ -51,7 +51,7 @@ public sealed class PersistenceTests
         }
 
         var generations = Directory.GetFiles(folder.Path, "index.g*").Select(f => Path.GetFileName(f).Split('.')[1]).Distinct();
-        Assert.That(generations.Count(), Is.LessThanOrEqualTo(2), "old generations are deleted (current and previous base kept)");
+        Assert.That(generations.Count(), Is.EqualTo(1), "old generations are deleted as soon as no reader pins them");
     }
 
     [TestCase(CommitMode.Wal)]
