@@ -3,8 +3,8 @@ namespace LodeDb;
 /// <summary>
 /// A committed file of the database failed its checks (magic, version, CRC, lengths, a missing
 /// file, damage inside the write-ahead log). The store is never loaded partially and a failed
-/// open changes nothing on disk; <c>LodeDatabase.Verify</c> lists every problem, and
-/// <c>LodeDatabase.Repair</c> salvages what still verifies (or restore a backup).
+/// open changes nothing on disk; <see cref="LodeDatabase.Verify"/> lists every problem, and
+/// <see cref="LodeDatabase.Repair"/> salvages what still verifies (or restore a backup).
 /// </summary>
 public sealed class CorruptDatabaseException : LodeDatabaseException
 {
@@ -21,7 +21,11 @@ public sealed class CorruptDatabaseException : LodeDatabaseException
     {
         File = file;
         Offset = offset;
+        Detail = detail;
     }
+
+    /// <summary>What is wrong with the file, without the advice around it.</summary>
+    public string Detail { get; }
 
     /// <summary>The damaged file, relative to the database folder.</summary>
     public string File { get; }

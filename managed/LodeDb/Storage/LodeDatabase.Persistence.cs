@@ -337,7 +337,8 @@ public sealed partial class LodeDatabase
     /// <summary>Every file the root names must exist: a missing one is damage, never an empty store.</summary>
     private void RequireNamedFiles(CommitRoot root)
     {
-        foreach (string name in new[] { root.CodesFile, root.RowsFile, root.RescoreFile, root.JournalLength > 0 ? root.JournalFile : "" })
+        // A repair salvages around a missing journal; the base's own files it cannot do without.
+        foreach (string name in new[] { root.CodesFile, root.RowsFile, root.RescoreFile, root.JournalLength > 0 && _salvage is null ? root.JournalFile : "" })
         {
             if (name.Length > 0 && !File.Exists(System.IO.Path.Combine(_path, name)))
             {

@@ -77,13 +77,33 @@ public sealed partial class LodeDatabase
     /// </summary>
     private void ApplyJournal(string name, long committedLength)
     {
-        byte[] data = ReadLogFile(name) ?? throw MissingFile(name, null);
+        byte[]? read = ReadLogFile(name);
+        if (read is null && _salvage is not null)
+        {
+            _salvage.LostRecords(name, -1, "the journal named by the root pointer is missing: whatever it held is lost", 0, []);
+            return;
+        }
+
+        byte[] data = read ?? throw MissingFile(name, null);
+        if (_salvage is not null)
+        {
+            if (data.Length < committedLength)
+            {
+                _salvage.LostRecords(name, data.Length, $"it holds {data.Length} bytes, the root pointer committed {committedLength}: the records past the end are lost", 1, []);
+            }
+
+            SalvageJournal(name, data.AsSpan(0, (int)Math.Min(data.Length, committedLength)).ToArray());
+            _walBytes = committedLength;
+            return;
+        }
+
         if (data.Length < committedLength)
         {
             throw new CorruptDatabaseException(name, data.Length, $"it holds {data.Length} bytes, the root pointer committed {committedLength}");
         }
 
-        (List<WalFrame> frames, WalDamage? damage) = ReadFrames(name, data.AsSpan(0, checked((int)committedLength)).ToArray());
+        byte[] committed = data.AsSpan(0, checked((int)committedLength)).ToArray();
+        (List<WalFrame> frames, WalDamage? damage) = ReadFrames(name, committed);
         if (damage is not null)
         {
             throw new CorruptDatabaseException(name, damage.Offset, $"the committed frame at offset {damage.Offset} does not decode ({damage.Reason})");
