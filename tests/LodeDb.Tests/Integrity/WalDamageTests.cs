@@ -164,4 +164,29 @@ public sealed class WalDamageTests
         var ex = Assert.Throws<CorruptDatabaseException>(() => LodeDatabase.Open(folder.Path).Dispose());
         Assert.That(ex!.File, Is.EqualTo(name));
     }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void AFolderOfAReleaseWithTheSingleIndexWalStillOpensAndIsMigrated(bool readOnly)
+    {
+        using TestFolder folder = WriteLog(4, out _);
+        // What a release before generation-addressed logs left: the same records in index.wal.
+        string log = folder.Wal;
+        var root = JsonNode.Parse(File.ReadAllText(folder.File("index.commit.json")))!;
+        root["walFile"] = "index.wal";
+        File.WriteAllText(folder.File("index.commit.json"), root.ToJsonString());
+        File.Move(log, folder.File("index.wal"));
+        using (var db = LodeDatabase.Open(folder.Path, new LodeDbOptions { ReadOnly = readOnly }))
+        {
+            Assert.That(db.Count(), Is.EqualTo(4));
+        }
+
+        if (!readOnly)
+        {
+            Assert.That(File.Exists(folder.File("index.wal")), Is.False, "the writer folded the release's log into a generation of its own");
+            Assert.That(Path.GetFileName(folder.Wal), Does.Match(@"index\.g\d+\.wal"));
+            using var again = LodeDatabase.OpenReadOnly(folder.Path);
+            Assert.That(again.Count(), Is.EqualTo(4));
+        }
+    }
 }
