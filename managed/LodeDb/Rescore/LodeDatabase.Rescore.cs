@@ -34,7 +34,14 @@ public sealed partial class LodeDatabase
         var encoded = new byte[checked(rows * store.RowBytes)];
         for (int r = 0; r < rows; r++)
         {
-            RescoreCodec.Encode(store.Kind, normalized.AsSpan(r * dim, dim), encoded.AsSpan(r * store.RowBytes, store.RowBytes));
+            Span<byte> row = encoded.AsSpan(r * store.RowBytes, store.RowBytes);
+            RescoreCodec.Encode(store.Kind, normalized.AsSpan(r * dim, dim), row);
+
+            // Checked before the record is logged: a row no unit vector has is never written.
+            if (RescoreCodec.RowProblem(store.Kind, row) is string problem)
+            {
+                throw new InvalidOperationException($"Re-score row {r} of a normalised vector is invalid: {problem}.");
+            }
         }
 
         return encoded;
@@ -122,7 +129,7 @@ public sealed partial class LodeDatabase
         return BitConverter.UInt32BitsToSingle(bits);
     }
 
-    /// <summary>Puts a batch's sidecar rows into the slots it was applied to.</summary>
+    /// <summary>Checks a batch's sidecar rows (kind and size; their values were checked when encoded or decoded) before anything of it is applied.</summary>
     private static void CheckRescoreRows(RescoreStore? store, UpsertBatch batch)
     {
         if (store is null)
@@ -161,7 +168,7 @@ public sealed partial class LodeDatabase
         string path = System.IO.Path.Combine(_path, root.RescoreFile);
         if (!File.Exists(path))
         {
-            throw new FileNotFoundException($"The re-score sidecar '{root.RescoreFile}' named by {RootFileName} is missing.", path);
+            throw new CorruptDatabaseException(root.RescoreFile, $"it is missing (the re-score sidecar named by {RootFileName})");
         }
 
         _rescore = RescoreStore.Open(path, root.RescoreFile, kind, _identity.Dim, root.BaseGeneration, _rows.SlotCount);

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -13,6 +14,15 @@ namespace LodeDb;
 /// </summary>
 internal static class RescoreCodec
 {
+    /// <summary>
+    /// The largest int8 scale a row can have: max |x| / 127 of a unit vector, whose coordinates
+    /// are at most 1 (1.0001 leaves room for the float rounding of the normalisation).
+    /// </summary>
+    public const float MaxInt8Scale = 1.0001f / 127f;
+
+    // Half bit patterns: |x| <= 1 (finite) is a magnitude of at most 0x3C00 (1.0); Inf is 0x7C00.
+    private const ushort HalfOne = 0x3C00;
+
     public static int RowBytes(RescoreStorage kind, int dimension) => kind switch
     {
         RescoreStorage.Int8 => checked(4 + dimension),
@@ -117,6 +127,63 @@ internal static class RescoreCodec
         {
             vector[i] = values[i] * scale;
         }
+    }
+
+    /// <summary>
+    /// Why <paramref name="row"/> cannot be a row of a unit vector, or null when it can: an int8
+    /// scale that is not finite or outside 0..<see cref="MaxInt8Scale"/>, an int8 value of -128
+    /// (the encoder clamps to -127..127), a float16 value that is not finite or above 1 in
+    /// magnitude. Such a row could score far outside [-1, 1] (or NaN) and take over a ranking.
+    /// </summary>
+    public static string? RowProblem(RescoreStorage kind, ReadOnlySpan<byte> row)
+    {
+        if (kind == RescoreStorage.Int8)
+        {
+            float scale = BinaryPrimitives.ReadSingleLittleEndian(row);
+            if (!(scale >= 0f && scale <= MaxInt8Scale))
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"its int8 scale is {scale} (a unit vector's is finite, between 0 and {MaxInt8Scale})");
+            }
+
+            int minus128 = row[4..].IndexOf((byte)0x80);
+            return minus128 < 0 ? null : string.Create(CultureInfo.InvariantCulture, $"coordinate {minus128} is -128 (the encoder writes -127..127)");
+        }
+
+        int bad = FirstHalfAboveOne(row);
+        return bad < 0 ? null : string.Create(CultureInfo.InvariantCulture,
+            $"coordinate {bad} is {(float)BitConverter.UInt16BitsToHalf(BinaryPrimitives.ReadUInt16LittleEndian(row[(2 * bad)..]))} (a unit vector's are finite, at most 1 in magnitude)");
+    }
+
+    /// <summary>
+    /// The largest |score| a valid row can give against a unit query: |q.x| &lt;= |x|, and |x|
+    /// exceeds 1 only by the quantisation error: half rounding (relative 2^-11) for float16,
+    /// at most scale / 2 per coordinate for int8 (sqrt(d) * scale / 2 in norm). 1% more for
+    /// the float rounding of the normalisation and of the dot product.
+    /// </summary>
+    public static float ScoreBound(RescoreStorage kind, int dimension) =>
+        kind == RescoreStorage.Int8 ? 1.01f + (MathF.Sqrt(dimension) * MaxInt8Scale * 0.505f) : 1.01f;
+
+    /// <summary>The first coordinate of a float16 row that is not finite or above 1 in magnitude, or -1.</summary>
+    private static int FirstHalfAboveOne(ReadOnlySpan<byte> row)
+    {
+        if (BitConverter.IsLittleEndian)
+        {
+            // Two vectorised range searches: positive values above 1 (Inf and NaN included), then negative ones.
+            ReadOnlySpan<ushort> bits = MemoryMarshal.Cast<byte, ushort>(row[..(row.Length & ~1)]);
+            int positive = bits.IndexOfAnyInRange((ushort)(HalfOne + 1), (ushort)0x7FFF);
+            int negative = bits.IndexOfAnyInRange((ushort)(0x8000 | (HalfOne + 1)), (ushort)0xFFFF);
+            return positive < 0 ? negative : negative < 0 ? positive : Math.Min(positive, negative);
+        }
+
+        for (int i = 0; 2 * i + 1 < row.Length; i++)
+        {
+            if ((BinaryPrimitives.ReadUInt16LittleEndian(row[(2 * i)..]) & 0x7FFF) > HalfOne)
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>The exact score: the inner product of the normalised query with the row's values (cosine, as the engine scores).</summary>

@@ -135,6 +135,7 @@ public sealed class RescoreDamageTests
         string path = folder.File(name);
         File.WriteAllBytes(path, Damage(File.ReadAllBytes(path), kind, damage));
         AssertOpensFail(folder, name, mode, damage);
+        Assert.That(RescoreFileCheck.Audit(path, name, kind, Dim, null, RowCount), Is.Not.Empty, $"{damage}: the audit reports it");
     }
 
     [TestCase(RescoreStorage.Int8, CommitMode.Wal)]
@@ -146,6 +147,7 @@ public sealed class RescoreDamageTests
         using var folder = new TestFolder();
         (string name, List<(string Id, float Score)[]> expected) = Build(folder, kind, mode);
         Assert.That(new FileInfo(folder.File(name)).Length, Is.EqualTo(RowOffset(kind, RowCount) + 4 * BlockCount(kind)), "the rows, then one CRC32C per block");
+        Assert.That(RescoreFileCheck.Audit(folder.File(name), name, kind, Dim, null, RowCount), Is.Empty);
         using (var db = LodeDatabase.Open(folder.Path, new LodeDbOptions { CommitMode = mode }))
         {
             Assert.That(Results(db), Is.EqualTo(expected), "writer");
@@ -159,8 +161,56 @@ public sealed class RescoreDamageTests
 
     private static int BlockCount(RescoreStorage kind)
     {
-        int blockRows = Math.Max(1, 65536 / RowBytes(kind));
+        int blockRows = Math.Max(1, RescoreFileHeader.BlockBytes / RowBytes(kind));
         return (RowCount + blockRows - 1) / blockRows;
+    }
+
+    [TestCase(CommitMode.Wal)]
+    [TestCase(CommitMode.Generation)]
+    public void AMissingSidecarIsACorruptDatabaseNamingIt(CommitMode mode)
+    {
+        using var folder = new TestFolder();
+        (string name, _) = Build(folder, RescoreStorage.Int8, mode);
+        File.Delete(folder.File(name));
+        Assert.That(Assert.Throws<CorruptDatabaseException>(() => LodeDatabase.Open(folder.Path, new LodeDbOptions { CommitMode = mode }))!.File, Is.EqualTo(name));
+        Assert.That(Assert.Throws<CorruptDatabaseException>(() => LodeDatabase.OpenReadOnly(folder.Path))!.File, Is.EqualTo(name));
+        Assert.That(RescoreFileCheck.Audit(folder.File(name), name).Single().Detail, Does.Contain("missing"));
+    }
+
+    [Test]
+    public void TheAuditReportsEveryDamagedBlockWithItsOffset()
+    {
+        using var folder = new TestFolder();
+        (string name, _) = Build(folder, RescoreStorage.Int8, CommitMode.Wal);
+        string path = folder.File(name);
+        byte[] bytes = File.ReadAllBytes(path);
+        int blockRows = RescoreFileHeader.BlockBytes / RowBytes(RescoreStorage.Int8);
+        bytes[RowOffset(RescoreStorage.Int8, 3) + 50] ^= 0x01; // block 0
+        BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan((int)RowOffset(RescoreStorage.Int8, (2 * blockRows) + 1)), float.NaN); // block 2
+        File.WriteAllBytes(path, bytes);
+
+        IReadOnlyList<StorageProblem> problems = RescoreFileCheck.Audit(path, name, RescoreStorage.Int8, Dim, null, RowCount);
+        Assert.That(problems.Select(p => p.File), Is.All.EqualTo(name));
+        Assert.That(problems.Select(p => p.Offset), Is.EquivalentTo(new[]
+        {
+            RowOffset(RescoreStorage.Int8, 0), // block 0's checksum
+            RowOffset(RescoreStorage.Int8, 2 * blockRows), // block 2's checksum
+            RowOffset(RescoreStorage.Int8, (2 * blockRows) + 1), // the NaN scale of its row
+        }), string.Join("; ", problems));
+        Assert.That(problems.Single(p => p.Offset == RowOffset(RescoreStorage.Int8, (2 * blockRows) + 1)).Detail, Does.Contain("NaN"));
+    }
+
+    [Test]
+    public void TheAuditOfATruncatedFileReportsItsLength()
+    {
+        using var folder = new TestFolder();
+        (string name, _) = Build(folder, RescoreStorage.Float16, CommitMode.Wal);
+        string path = folder.File(name);
+        byte[] bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..^3]);
+        IReadOnlyList<StorageProblem> problems = RescoreFileCheck.Audit(path, name, RescoreStorage.Float16, Dim, null, RowCount);
+        Assert.That(problems, Has.Count.EqualTo(1));
+        Assert.That(problems[0].Offset, Is.EqualTo(bytes.Length - 3));
     }
 
     [TestCase(RescoreStorage.Int8, "scale-nan")]
@@ -202,7 +252,7 @@ public sealed class RescoreDamageTests
     {
         using var folder = new TestFolder();
         (string name, _) = Build(folder, RescoreStorage.Int8, CommitMode.Wal);
-        using var db = LodeDatabase.Open(folder.Path);
+        var db = LodeDatabase.Open(folder.Path);
         using (var stream = new FileStream(folder.File(name), FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete))
         {
             stream.Position = RowOffset(RescoreStorage.Int8, 700) + 20;
@@ -214,6 +264,11 @@ public sealed class RescoreDamageTests
         var ex = Assert.Throws<CorruptDatabaseException>(db.Persist);
         Assert.That(ex!.File, Is.EqualTo(name));
         Assert.That(SidecarName(folder), Is.EqualTo(name), "the failed checkpoint published nothing");
+        Assert.That(Directory.GetFiles(folder.Path, "*.tmp"), Is.Empty, "nor left its temp file");
+
+        // Dispose checkpoints the logged row too, and fails the same way (the row stays in the log).
+        Assert.That(Assert.Throws<CorruptDatabaseException>(db.Dispose)!.File, Is.EqualTo(name));
+        Assert.That(new FileInfo(folder.File(LodeDatabase.WalFileName)).Length, Is.GreaterThan(0));
     }
 
     [TestCase(RescoreStorage.Int8)]
@@ -230,6 +285,7 @@ public sealed class RescoreDamageTests
             Assert.That(Results(db), Is.EqualTo(expected));
         }
 
+        Assert.That(RescoreFileCheck.Audit(path, name, kind, Dim, null, RowCount), Is.Empty);
         File.WriteAllBytes(path, Damage(version1, kind, kind == RescoreStorage.Int8 ? "scale-nan" : "half-nan"));
         AssertOpensFail(folder, name, CommitMode.Wal, "version 1, non-finite value");
     }
