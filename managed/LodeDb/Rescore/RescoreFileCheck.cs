@@ -61,6 +61,27 @@ internal static class RescoreFileCheck
                 Say($"block {block} (rows {firstRow}..{firstRow + (rows.Length / rowBytes) - 1}) fails its CRC32C")));
         }
 
+        if (header.Kind == RescoreStorage.Float16)
+        {
+            // Every byte of a float16 block is a half: one pass over the whole block, then the
+            // row of each bad value (the search resumes at the next row).
+            for (int at = 0; problems.Count < limit;)
+            {
+                int bad = RescoreCodec.FirstHalfAboveOne(rows[at..]);
+                if (bad < 0)
+                {
+                    break;
+                }
+
+                int r = (at + (2 * bad)) / rowBytes;
+                ReadOnlySpan<byte> row = rows.Slice(r * rowBytes, rowBytes);
+                problems.Add(new StorageProblem(name, header.RowOffset(firstRow + r), Say($"row {firstRow + r}: {RescoreCodec.HalfProblem(row, RescoreCodec.FirstHalfAboveOne(row))}")));
+                at = (r + 1) * rowBytes;
+            }
+
+            return;
+        }
+
         for (int r = 0; r < rows.Length / rowBytes && problems.Count < limit; r++)
         {
             if (RescoreCodec.RowProblem(header.Kind, rows.Slice(r * rowBytes, rowBytes)) is string problem)

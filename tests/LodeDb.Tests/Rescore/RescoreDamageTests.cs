@@ -177,6 +177,23 @@ public sealed class RescoreDamageTests
         Assert.That(RescoreFileCheck.Audit(folder.File(name), name).Single().Detail, Does.Contain("missing"));
     }
 
+    [TestCase("")]
+    [TestCase("../outside.rescore")]
+    [TestCase("index.g1.rescore")]
+    public void ARootNamingAnotherSidecarIsACorruptRoot(string named)
+    {
+        using var folder = new TestFolder();
+        (string name, _) = Build(folder, RescoreStorage.Float16, CommitMode.Wal);
+        File.Copy(folder.File(name), folder.File("index.g1.rescore"), overwrite: true);
+        var root = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(folder.File("index.commit.json")))!;
+        Assert.That((string?)root["rescoreFile"], Is.EqualTo(name));
+        root["rescoreFile"] = named;
+        File.WriteAllText(folder.File("index.commit.json"), root.ToJsonString());
+        var reader = Assert.Throws<CorruptDatabaseException>(() => LodeDatabase.OpenReadOnly(folder.Path));
+        Assert.That(reader!.File, Is.EqualTo("index.commit.json"));
+        Assert.That(Assert.Throws<CorruptDatabaseException>(() => LodeDatabase.Open(folder.Path))!.File, Is.EqualTo("index.commit.json"));
+    }
+
     [Test]
     public void TheAuditReportsEveryDamagedBlockWithItsOffset()
     {
