@@ -161,7 +161,10 @@ internal static class DatabaseAudit
 
             if (root.RescoreFile.Length > 0 && File.Exists(Path.Combine(folder, root.RescoreFile)))
             {
-                RescoreStore.Open(Path.Combine(folder, root.RescoreFile), root.RescoreFile, root.Identity.Rescore, root.Identity.Dim, root.BaseGeneration, rows.SlotCount).Dispose();
+                foreach (StorageProblem problem in RescoreFileCheck.Audit(Path.Combine(folder, root.RescoreFile), root.RescoreFile, root.Identity.Rescore, root.Identity.Dim, root.BaseGeneration, rows.SlotCount))
+                {
+                    add(problem.File, problem.Offset, problem.Detail, true);
+                }
             }
         }
         catch (CorruptDatabaseException ex)
