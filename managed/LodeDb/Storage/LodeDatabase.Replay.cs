@@ -162,16 +162,25 @@ public sealed partial class LodeDatabase
 
     private void ApplyLogRecord(WalRecord record, string name, long offset)
     {
-        switch (record)
+        try
         {
-            case UpsertRecord upsert:
-                ApplyUpsert(upsert.Batch);
-                break;
-            case RemoveRecord remove:
-                ApplyRemove(remove.Id);
-                break;
-            default:
-                throw new CorruptDatabaseException(name, offset, "an unexpected Begin record");
+            switch (record)
+            {
+                case UpsertRecord upsert:
+                    ApplyUpsert(upsert.Batch);
+                    break;
+                case RemoveRecord remove:
+                    ApplyRemove(remove.Id);
+                    break;
+                default:
+                    throw new CorruptDatabaseException(name, offset, "an unexpected Begin record");
+            }
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException or OverflowException or LodeDb.Native.LodeDbException && ex is not LodeDatabaseException)
+        {
+            // The frame's CRC matched but the record does not fit this index (rows, codes, sidecar):
+            // damage written as it is, never a raw exception out of Open.
+            throw new CorruptDatabaseException(name, offset, $"the record does not apply: {ex.Message}", ex);
         }
     }
 
