@@ -80,6 +80,8 @@ public static class CliApp
             IndexCommand.Create(context),
             QueryCommand.Create(context),
             StatsCommand.Create(context),
+            VerifyCommand.Create(context),
+            RepairCommand.Create(context),
             BenchCommand.Create(context),
         };
 

@@ -26,8 +26,8 @@ public sealed partial class LodeDatabase : IDisposable
     public const int MaxIdLength = 4096;
 
     internal const string Key = "index";
-    internal const string RootFileName = Key + ".commit.json";
-    internal const string WalFileName = Key + ".wal";
+    /// <summary>The root pointer file: its presence marks a folder as a LodeDb database.</summary>
+    public const string RootFileName = Key + ".commit.json";
 
     private readonly ReaderWriterLockSlim _gate = new(LockRecursionPolicy.NoRecursion);
     private readonly string _path;

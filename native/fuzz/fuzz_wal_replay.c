@@ -4,7 +4,8 @@
  * 20 + byte 0 bytes, so even small inputs make records straddle refills and force the buffer
  * to grow. When byte 0 is odd the rest is first framed into records (as in fuzz_wal_next) so
  * the fuzzer reaches valid records despite the CRC. The replay must agree with the in-memory
- * walk on the status, the valid prefix, the record count and every payload byte. */
+ * walk on the status (interior corruption where a decodable frame follows the first bad one),
+ * the valid prefix, the record count and every payload byte. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 
 #include "lodedb/lodedb.h"
 #include "wal/wal_replay.h"
+#include "wal/wal_resync.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -82,6 +84,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         records++;
     }
     lodedb_status expected = walk == LODEDB_ERR_UNSUPPORTED ? walk : LODEDB_OK;
+    size_t later = 0;
+    if (walk == LODEDB_ERR_CORRUPT &&
+        lodedb_wal_find_frame(image, length, (size_t)offset + 1, &later)) {
+        expected = LODEDB_ERR_CORRUPT; /* interior corruption, not a torn tail */
+    }
 
     uint64_t valid = 0, replayed = 0;
     uint32_t replay_hash = 0;

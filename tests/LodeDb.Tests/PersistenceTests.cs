@@ -51,7 +51,7 @@ public sealed class PersistenceTests
         }
 
         var generations = Directory.GetFiles(folder.Path, "index.g*").Select(f => Path.GetFileName(f).Split('.')[1]).Distinct();
-        Assert.That(generations.Count(), Is.LessThanOrEqualTo(2), "old generations are deleted (current and previous base kept)");
+        Assert.That(generations.Count(), Is.EqualTo(1), "old generations are deleted as soon as no reader pins them");
     }
 
     [TestCase(CommitMode.Wal)]
@@ -171,20 +171,20 @@ public sealed class PersistenceTests
         using var db = LodeDatabase.Open(folder.Path, new LodeDbOptions { VectorDim = Dim });
         db.AddVector(Vectors.Random(new Random(0), Dim), "r0", Meta(0));
         db.AddVector(Vectors.Random(new Random(1), Dim), "r1", Meta(1));
-        long beforeLast = new FileInfo(folder.File("index.wal")).Length;
+        long beforeLast = new FileInfo(folder.Wal).Length;
         db.AddVectors([Vectors.Random(new Random(2), Dim), Vectors.Random(new Random(3), Dim)], ["r2", "r3"], [Meta(2), Meta(3)]);
         using TestFolder crashed = folder.CrashCopy();
-        byte[] wal = File.ReadAllBytes(crashed.File("index.wal"));
+        byte[] wal = File.ReadAllBytes(crashed.Wal);
         Assert.That(wal.Length, Is.GreaterThan(beforeLast));
 
         for (long cut = beforeLast; cut < wal.Length; cut++)
         {
             using TestFolder torn = crashed.CrashCopy();
-            File.WriteAllBytes(torn.File("index.wal"), wal.AsSpan(0, (int)cut).ToArray());
+            File.WriteAllBytes(torn.Wal, wal.AsSpan(0, (int)cut).ToArray());
             using (var reopened = LodeDatabase.Open(torn.Path))
             {
                 Assert.That(reopened.List(take: 10).Select(r => r.Id), Is.EqualTo(new[] { "r0", "r1" }), $"cut at {cut}");
-                Assert.That(new FileInfo(torn.File("index.wal")).Length, Is.EqualTo(beforeLast), "the torn tail is truncated");
+                Assert.That(new FileInfo(torn.Wal).Length, Is.EqualTo(beforeLast), "the torn tail is truncated");
                 Assert.That(reopened.Stats().WalBytes, Is.EqualTo(beforeLast));
                 reopened.AddVector(Vectors.Random(new Random(4), Dim), "r4", Meta(4));
             }
@@ -213,18 +213,20 @@ public sealed class PersistenceTests
         uint crc = NativeLibraryInfo.Crc32C(frame.AsSpan(0, 12));
         crc = NativeLibraryInfo.Crc32C(frame.AsSpan(20), crc);
         BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(12), crc);
-        using (var stream = new FileStream(folder.File("index.wal"), FileMode.Append))
+        using (var stream = new FileStream(folder.Wal, FileMode.Append))
         {
             stream.Write(frame);
         }
-        long length = new FileInfo(folder.File("index.wal")).Length;
+        long length = new FileInfo(folder.Wal).Length;
 
-        Assert.Throws<LodeDbNotSupportedException>(() => LodeDatabase.Open(folder.Path).Dispose());
-        Assert.That(new FileInfo(folder.File("index.wal")).Length, Is.EqualTo(length), "nothing may be truncated");
+        var ex = Assert.Throws<LodeDatabaseException>(() => LodeDatabase.Open(folder.Path).Dispose());
+        Assert.That(ex!.Message, Does.Contain("newer log format"));
+        Assert.Throws<LodeDatabaseException>(() => LodeDatabase.OpenReadOnly(folder.Path).Dispose());
+        Assert.That(new FileInfo(folder.Wal).Length, Is.EqualTo(length), "nothing may be truncated");
     }
 
     [Test]
-    public void AStaleLogFromACheckpointInterruptedAfterTheRenameIsIgnored()
+    public void TheLogOfTheGenerationBeforeACheckpointIsGarbageAfterTheRename()
     {
         using var folder = new TestFolder();
         using var db = LodeDatabase.Open(folder.Path, new LodeDbOptions { VectorDim = Dim });
@@ -233,18 +235,22 @@ public sealed class PersistenceTests
         db.Remove("r0");
         using TestFolder crashed = folder.CrashCopy();
         db.Persist();
-        // The crash point: the new root and generation are in place, the log is still the old one.
+        // The crash point: the new root, generation and its own log are in place; generation
+        // 1's files and log (with the folded records) are still there, unreferenced.
         foreach (string file in Directory.GetFiles(folder.Path, "index.g2.*").Append(folder.File("index.commit.json")))
         {
             File.Copy(file, crashed.File(Path.GetFileName(file)), overwrite: true);
         }
 
+        Assert.That(File.Exists(crashed.File("index.g1.wal")), Is.True);
         using var reopened = LodeDatabase.Open(crashed.Path);
         Assert.That(reopened.Stats().Generation, Is.EqualTo(2));
         Assert.That(reopened.Stats().WalRecords, Is.EqualTo(0));
-        Assert.That(reopened.Stats().WalBytes, Is.EqualTo(new FileInfo(crashed.File("index.wal")).Length), "the stale log was reset to a Begin record");
+        Assert.That(reopened.Stats().WalBytes, Is.EqualTo(new FileInfo(crashed.File("index.g2.wal")).Length));
         reopened.AddVector(Vectors.Random(new Random(7), Dim), "r7", Meta(7));
-        Assert.That(reopened.Stats().WalBytes, Is.EqualTo(new FileInfo(crashed.File("index.wal")).Length));
+        Assert.That(reopened.Stats().WalBytes, Is.EqualTo(new FileInfo(crashed.Wal).Length));
+        reopened.Persist();
+        Assert.That(Directory.GetFiles(crashed.Path, "index.g1.*"), Is.Empty, "the next checkpoint sweeps the unreferenced generation");
         AssertRows(reopened, [1, 7]);
     }
 
@@ -297,11 +303,11 @@ public sealed class PersistenceTests
         db.AddVector(Vectors.Random(new Random(0), Dim), "r0", Meta(0));
         using TestFolder crashed = folder.CrashCopy();
         // A log that does not begin with a Begin record cannot have been written by LodeDb.
-        byte[] wal = File.ReadAllBytes(crashed.File("index.wal"));
+        byte[] wal = File.ReadAllBytes(crashed.Wal);
         int firstLength = 20 + BitConverter.ToInt32(wal, 8);
-        File.WriteAllBytes(crashed.File("index.wal"), wal.AsSpan(firstLength).ToArray());
+        File.WriteAllBytes(crashed.Wal, wal.AsSpan(firstLength).ToArray());
         var ex = Assert.Throws<CorruptDatabaseException>(() => LodeDatabase.Open(crashed.Path));
-        Assert.That(ex!.File, Is.EqualTo("index.wal"));
+        Assert.That(ex!.File, Is.EqualTo(Path.GetFileName(crashed.Wal)));
     }
 
     [Test]

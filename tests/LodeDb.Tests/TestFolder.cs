@@ -13,6 +13,16 @@ internal sealed class TestFolder : IDisposable
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
 
+    /// <summary>The write-ahead log the root pointer names (<c>index.g{N}.wal</c>).</summary>
+    public string Wal
+    {
+        get
+        {
+            using var root = System.Text.Json.JsonDocument.Parse(System.IO.File.ReadAllText(File("index.commit.json")));
+            return File(root.RootElement.GetProperty("walFile").GetString()!);
+        }
+    }
+
     /// <summary>Copies the folder as a crash would leave it: whatever the files hold right now.</summary>
     public TestFolder CrashCopy()
     {

@@ -34,6 +34,23 @@ internal static class DatabaseOpener
         }
     }
 
+    /// <summary>The full path of an existing database folder or collection root (verify, repair); a missing one exits 3.</summary>
+    public static string RequireFolder(string path)
+    {
+        string full = Path.GetFullPath(path);
+        if (File.Exists(full))
+        {
+            throw new CliUsageException($"'{full}' is a file; a LodeDb database is a folder.");
+        }
+
+        if (!File.Exists(Path.Combine(full, LodeDatabase.RootFileName)) && !File.Exists(Path.Combine(full, LodeCollection.ManifestFileName)))
+        {
+            throw new CliNotFoundException($"no LodeDb database or collection at '{full}'. Check the path.");
+        }
+
+        return full;
+    }
+
     /// <summary>Opens with <paramref name="options"/>, explaining a missing database and a custom index opened without its model.</summary>
     public static LodeDatabase Open(string fullPath, LodeDbOptions options)
     {

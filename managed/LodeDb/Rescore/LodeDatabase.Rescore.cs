@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Runtime.InteropServices;
 
 namespace LodeDb;
@@ -16,7 +15,6 @@ public sealed partial class LodeDatabase
     /// <summary>The index's re-score sidecar (recorded on create).</summary>
     public RescoreStorage Rescore => _identity.Rescore;
 
-    private static string RescoreFileName(long generation) => string.Create(CultureInfo.InvariantCulture, $"{Key}.g{generation}.rescore");
 
     /// <summary>How many candidates the code scan returns when <paramref name="wanted"/> are needed.</summary>
     private int ScanDepth(int wanted, int allowedSlots) =>
@@ -34,7 +32,14 @@ public sealed partial class LodeDatabase
         var encoded = new byte[checked(rows * store.RowBytes)];
         for (int r = 0; r < rows; r++)
         {
-            RescoreCodec.Encode(store.Kind, normalized.AsSpan(r * dim, dim), encoded.AsSpan(r * store.RowBytes, store.RowBytes));
+            Span<byte> row = encoded.AsSpan(r * store.RowBytes, store.RowBytes);
+            RescoreCodec.Encode(store.Kind, normalized.AsSpan(r * dim, dim), row);
+
+            // Checked before the record is logged: a row no unit vector has is never written.
+            if (RescoreCodec.RowProblem(store.Kind, row) is string problem)
+            {
+                throw new InvalidOperationException($"Re-score row {r} of a normalised vector is invalid: {problem}.");
+            }
         }
 
         return encoded;
@@ -122,7 +127,7 @@ public sealed partial class LodeDatabase
         return BitConverter.UInt32BitsToSingle(bits);
     }
 
-    /// <summary>Puts a batch's sidecar rows into the slots it was applied to.</summary>
+    /// <summary>Checks a batch's sidecar rows (kind and size; their values were checked when encoded or decoded) before anything of it is applied.</summary>
     private static void CheckRescoreRows(RescoreStore? store, UpsertBatch batch)
     {
         if (store is null)
@@ -161,7 +166,7 @@ public sealed partial class LodeDatabase
         string path = System.IO.Path.Combine(_path, root.RescoreFile);
         if (!File.Exists(path))
         {
-            throw new FileNotFoundException($"The re-score sidecar '{root.RescoreFile}' named by {RootFileName} is missing.", path);
+            throw MissingFile(root.RescoreFile, null);
         }
 
         _rescore = RescoreStore.Open(path, root.RescoreFile, kind, _identity.Dim, root.BaseGeneration, _rows.SlotCount);
@@ -175,7 +180,7 @@ public sealed partial class LodeDatabase
             return;
         }
 
-        string name = RescoreFileName(next);
+        string name = GenerationFiles.Rescore(next);
         string path = System.IO.Path.Combine(_path, name);
         store.Write(path, next, Sync);
         RescoreStore mapped = RescoreStore.Open(path, name, store.Kind, store.Dimension, next, store.SlotCount);

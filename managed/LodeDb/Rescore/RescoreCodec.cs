@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -13,6 +14,15 @@ namespace LodeDb;
 /// </summary>
 internal static class RescoreCodec
 {
+    /// <summary>
+    /// The largest int8 scale a row can have: max |x| / 127 of a unit vector, whose coordinates
+    /// are at most 1 (1.0001 leaves room for the float rounding of the normalisation).
+    /// </summary>
+    public const float MaxInt8Scale = 1.0001f / 127f;
+
+    // Half bit patterns: |x| <= 1 (finite) is a magnitude of at most 0x3C00 (1.0); Inf is 0x7C00.
+    private const ushort HalfOne = 0x3C00;
+
     public static int RowBytes(RescoreStorage kind, int dimension) => kind switch
     {
         RescoreStorage.Int8 => checked(4 + dimension),
@@ -117,6 +127,99 @@ internal static class RescoreCodec
         {
             vector[i] = values[i] * scale;
         }
+    }
+
+    /// <summary>
+    /// Why <paramref name="row"/> cannot be a row of a unit vector, or null when it can: an int8
+    /// scale that is not finite or outside 0..<see cref="MaxInt8Scale"/>, an int8 value of -128
+    /// (the encoder clamps to -127..127), a float16 value that is not finite or above 1 in
+    /// magnitude. Such a row could score far outside [-1, 1] (or NaN) and take over a ranking.
+    /// </summary>
+    public static string? RowProblem(RescoreStorage kind, ReadOnlySpan<byte> row)
+    {
+        if (kind == RescoreStorage.Int8)
+        {
+            float scale = BinaryPrimitives.ReadSingleLittleEndian(row);
+            if (!(scale >= 0f && scale <= MaxInt8Scale))
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"its int8 scale is {scale} (a unit vector's is finite, between 0 and {MaxInt8Scale})");
+            }
+
+            int minus128 = row[4..].IndexOf((byte)0x80);
+            return minus128 < 0 ? null : string.Create(CultureInfo.InvariantCulture, $"coordinate {minus128} is -128 (the encoder writes -127..127)");
+        }
+
+        int bad = FirstHalfAboveOne(row);
+        return bad < 0 ? null : HalfProblem(row, bad);
+    }
+
+    /// <summary>What is wrong with coordinate <paramref name="coordinate"/> of a float16 row.</summary>
+    public static string HalfProblem(ReadOnlySpan<byte> row, int coordinate) => string.Create(CultureInfo.InvariantCulture,
+        $"coordinate {coordinate} is {(float)BitConverter.UInt16BitsToHalf(BinaryPrimitives.ReadUInt16LittleEndian(row[(2 * coordinate)..]))} (a unit vector's are finite, at most 1 in magnitude)");
+
+    /// <summary>
+    /// The largest |score| a valid row can give against a unit query: |q.x| &lt;= |x|, and |x|
+    /// exceeds 1 only by the quantisation error: half rounding (relative 2^-11) for float16,
+    /// at most scale / 2 per coordinate for int8 (sqrt(d) * scale / 2 in norm). 1% more for
+    /// the float rounding of the normalisation and of the dot product.
+    /// </summary>
+    public static float ScoreBound(RescoreStorage kind, int dimension) =>
+        kind == RescoreStorage.Int8 ? 1.01f + (MathF.Sqrt(dimension) * MaxInt8Scale * 0.505f) : 1.01f;
+
+    /// <summary>
+    /// The first half in <paramref name="halves"/> (little-endian, any number of whole float16
+    /// rows) that is not finite or above 1 in magnitude, or -1. One pass, 64 halves per step:
+    /// the open checks every row of a sidecar with it, so it runs at memory speed.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static int FirstHalfAboveOne(ReadOnlySpan<byte> halves)
+    {
+        int count = halves.Length / 2;
+        int i = 0;
+        if (BitConverter.IsLittleEndian)
+        {
+            ref ushort bits = ref Unsafe.As<byte, ushort>(ref MemoryMarshal.GetReference(halves));
+            if (Vector256.IsHardwareAccelerated)
+            {
+                Vector256<ushort> magnitude = Vector256.Create((ushort)0x7FFF);
+                Vector256<ushort> one = Vector256.Create(HalfOne);
+                for (; i <= count - 64; i += 64)
+                {
+                    Vector256<ushort> largest = Vector256.Max(
+                        Vector256.Max(Vector256.LoadUnsafe(ref bits, (nuint)i) & magnitude, Vector256.LoadUnsafe(ref bits, (nuint)(i + 16)) & magnitude),
+                        Vector256.Max(Vector256.LoadUnsafe(ref bits, (nuint)(i + 32)) & magnitude, Vector256.LoadUnsafe(ref bits, (nuint)(i + 48)) & magnitude));
+                    if (Vector256.GreaterThanAny(largest, one))
+                    {
+                        break; // the scalar loop below finds which one
+                    }
+                }
+            }
+            else if (Vector128.IsHardwareAccelerated)
+            {
+                Vector128<ushort> magnitude = Vector128.Create((ushort)0x7FFF);
+                Vector128<ushort> one = Vector128.Create(HalfOne);
+                for (; i <= count - 32; i += 32)
+                {
+                    Vector128<ushort> largest = Vector128.Max(
+                        Vector128.Max(Vector128.LoadUnsafe(ref bits, (nuint)i) & magnitude, Vector128.LoadUnsafe(ref bits, (nuint)(i + 8)) & magnitude),
+                        Vector128.Max(Vector128.LoadUnsafe(ref bits, (nuint)(i + 16)) & magnitude, Vector128.LoadUnsafe(ref bits, (nuint)(i + 24)) & magnitude));
+                    if (Vector128.GreaterThanAny(largest, one))
+                    {
+                        break;
+                    }
+                }
+            }
+        }
+
+        for (; i < count; i++)
+        {
+            if ((BinaryPrimitives.ReadUInt16LittleEndian(halves[(2 * i)..]) & 0x7FFF) > HalfOne)
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>The exact score: the inner product of the normalised query with the row's values (cosine, as the engine scores).</summary>

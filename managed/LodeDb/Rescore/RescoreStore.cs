@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using System.IO.MemoryMappedFiles;
 using System.Runtime.CompilerServices;
 using Microsoft.Win32.SafeHandles;
@@ -13,20 +14,20 @@ namespace LodeDb;
 /// Reads are thread-safe while no mutation runs (the database's read/write lock).
 /// </summary>
 /// <remarks>
-/// File layout (little-endian): magic <c>LDBRSCR1</c> (8), version u32 (1), kind u32 (1 int8,
-/// 2 float16), dimension u32, row bytes u32, row count u64, generation u64, reserved (16 bytes,
-/// 0), header CRC32C u32 of bytes 0..59 at offset 60; rows from offset 64, row count times row
-/// bytes, in slot order. The rows carry no checksum (they are mapped, never read whole).
+/// The file layout is <see cref="RescoreFileHeader"/>'s: a 64-byte header, the rows from offset
+/// 64, then a CRC32C per block of rows. Every block and every row's values are verified when
+/// the file is mapped, so a ranking only ever sees verified rows; a score outside what a unit
+/// vector can give (a row changed under the mapping) is refused too.
 /// </remarks>
 internal sealed class RescoreStore : IDisposable
 {
-    public const int HeaderBytes = 64;
-    public const uint FormatVersion = 1;
-    private static ReadOnlySpan<byte> Magic => "LDBRSCR1"u8;
+    public const int HeaderBytes = RescoreFileHeader.Bytes;
 
     private readonly Dictionary<int, byte[]> _overflow = new();
+    private readonly float _scoreBound;
     private MemoryMappedFile? _file;
     private MemoryMappedViewAccessor? _view;
+    private RescoreFileHeader _header;
     private long _baseRows;
     private int[]? _baseIndex;
     private int _slotCount;
@@ -36,6 +37,7 @@ internal sealed class RescoreStore : IDisposable
         Kind = kind;
         Dimension = dimension;
         RowBytes = RescoreCodec.RowBytes(kind, dimension);
+        _scoreBound = RescoreCodec.ScoreBound(kind, dimension);
     }
 
     public RescoreStorage Kind { get; }
@@ -50,6 +52,9 @@ internal sealed class RescoreStore : IDisposable
     /// <summary>True when the rows of a base generation are mapped from its file.</summary>
     public bool IsMapped => _view is not null;
 
+    /// <summary>The mapped file's name in the database folder (null when none).</summary>
+    public string? FileName { get; private set; }
+
     /// <summary>Bytes of the mapped file (0 when none).</summary>
     public long FileBytes { get; private set; }
 
@@ -58,63 +63,40 @@ internal sealed class RescoreStore : IDisposable
 
     public static RescoreStore CreateEmpty(RescoreStorage kind, int dimension) => new(kind, dimension);
 
-    /// <summary>Maps the sidecar <paramref name="path"/>; any defect is <see cref="CorruptDatabaseException"/> naming <paramref name="name"/>.</summary>
+    /// <summary>
+    /// Maps the sidecar <paramref name="path"/> after verifying all of it (header, expectations,
+    /// length, block table, every block's CRC32C, every row's values); any defect is
+    /// <see cref="CorruptDatabaseException"/> naming <paramref name="name"/> and the offset.
+    /// </summary>
     public static RescoreStore Open(string path, string name, RescoreStorage kind, int dimension, long generation, long expectedRows)
     {
         var store = new RescoreStore(kind, dimension);
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         try
         {
-            Span<byte> header = stackalloc byte[HeaderBytes];
-            if (stream.Length < HeaderBytes)
+            var problems = new List<StorageProblem>();
+            Span<byte> headerBytes = stackalloc byte[HeaderBytes];
+            int read = stream.ReadAtLeast(headerBytes, HeaderBytes, throwOnEndOfStream: false);
+            RescoreFileHeader? parsed = RescoreFileHeader.Read(headerBytes[..read], name, problems);
+            if (parsed is RescoreFileHeader header)
             {
-                throw new CorruptDatabaseException(name, $"it holds {stream.Length} bytes, shorter than its {HeaderBytes}-byte header");
+                RescoreFileCheck.CheckExpected(header, name, kind, dimension, generation, expectedRows, problems);
+                if (problems.Count == 0)
+                {
+                    RescoreFileCheck.CheckLength(header, name, stream.Length, problems);
+                }
             }
 
-            stream.ReadExactly(header);
-            if (!header[..8].SequenceEqual(Magic))
-            {
-                throw new CorruptDatabaseException(name, "bad magic (not a LodeDb re-score sidecar)");
-            }
-
-            if (BinaryPrimitives.ReadUInt32LittleEndian(header[60..]) != LodeDb.Native.NativeLibraryInfo.Crc32C(header[..60]))
-            {
-                throw new CorruptDatabaseException(name, "header CRC32C mismatch");
-            }
-
-            uint version = BinaryPrimitives.ReadUInt32LittleEndian(header[8..]);
-            uint fileKind = BinaryPrimitives.ReadUInt32LittleEndian(header[12..]);
-            uint fileDim = BinaryPrimitives.ReadUInt32LittleEndian(header[16..]);
-            uint rowBytes = BinaryPrimitives.ReadUInt32LittleEndian(header[20..]);
-            ulong rows = BinaryPrimitives.ReadUInt64LittleEndian(header[24..]);
-            ulong fileGeneration = BinaryPrimitives.ReadUInt64LittleEndian(header[32..]);
-            if (version != FormatVersion)
-            {
-                throw new CorruptDatabaseException(name, $"format version {version}, this LodeDb reads {FormatVersion}");
-            }
-
-            if (fileKind != (uint)kind || fileDim != (uint)dimension || rowBytes != (uint)store.RowBytes)
-            {
-                throw new CorruptDatabaseException(name, $"it holds kind {fileKind}, {fileDim}-d rows of {rowBytes} bytes; the index records {kind} {dimension}-d rows of {store.RowBytes} bytes");
-            }
-
-            if (fileGeneration != (ulong)generation || rows != (ulong)expectedRows)
-            {
-                throw new CorruptDatabaseException(name, $"it holds {rows} rows of generation {fileGeneration}; the index expects {expectedRows} rows of generation {generation}");
-            }
-
-            long expectedLength = checked(HeaderBytes + (long)rows * rowBytes);
-            if (stream.Length != expectedLength)
-            {
-                throw new CorruptDatabaseException(name, $"it holds {stream.Length} bytes, its header announces {expectedLength}");
-            }
-
+            ThrowIfAny(problems);
+            store._header = parsed!.Value;
+            store.FileName = name;
+            store.FileBytes = stream.Length;
             store._file = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
             stream = null!;
             store._view = store._file.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
-            store._baseRows = (long)rows;
-            store._slotCount = checked((int)rows);
-            store.FileBytes = expectedLength;
+            store._baseRows = (long)store._header.Rows;
+            store._slotCount = checked((int)store._header.Rows);
+            store.Verify();
             return store;
         }
         catch
@@ -122,6 +104,52 @@ internal sealed class RescoreStore : IDisposable
             stream?.Dispose();
             store.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Verifies the mapped file: the block table's CRC, every block's CRC32C and every row's
+    /// values, through the mapping (what a query reads is what was verified). Throws
+    /// <see cref="CorruptDatabaseException"/> at the first problem.
+    /// </summary>
+    private unsafe void Verify()
+    {
+        SafeMemoryMappedViewHandle handle = _view!.SafeMemoryMappedViewHandle;
+        byte* file = null;
+        handle.AcquirePointer(ref file);
+        try
+        {
+            file += _view.PointerOffset;
+            RescoreFileHeader header = _header;
+            var problems = new List<StorageProblem>();
+            var table = new ReadOnlySpan<byte>(file + header.TableOffset, checked((int)header.TableBytes));
+            if (header.HasBlockTable)
+            {
+                RescoreFileCheck.CheckTable(header, FileName!, table, problems);
+            }
+
+            for (long b = 0; b < header.BlockCount && problems.Count == 0; b++)
+            {
+                long firstRow = b * header.EffectiveBlockRows;
+                long rows = Math.Min(header.EffectiveBlockRows, (long)header.Rows - firstRow);
+                var block = new ReadOnlySpan<byte>(file + header.RowOffset(firstRow), checked((int)(rows * RowBytes)));
+                RescoreFileCheck.CheckBlock(header, FileName!, b, block, header.HasBlockTable ? RescoreFileCheck.TableEntry(table, b) : null, problems, 1);
+            }
+
+            ThrowIfAny(problems);
+        }
+        finally
+        {
+            handle.ReleasePointer();
+        }
+    }
+
+    private static void ThrowIfAny(List<StorageProblem> problems)
+    {
+        if (problems.Count != 0)
+        {
+            StorageProblem first = problems[0];
+            throw new CorruptDatabaseException(first.File, string.Create(CultureInfo.InvariantCulture, $"at offset {first.Offset}: {first.Detail}"));
         }
     }
 
@@ -211,7 +239,7 @@ internal sealed class RescoreStore : IDisposable
     public float Score(ReadOnlySpan<float> query, int slot, Span<byte> row, Span<float> scratch)
     {
         ReadRow(slot, row);
-        return RescoreCodec.Score(Kind, query, row[..RowBytes], scratch);
+        return CheckScore(RescoreCodec.Score(Kind, query, row[..RowBytes], scratch), slot);
     }
 
     /// <summary>
@@ -220,6 +248,8 @@ internal sealed class RescoreStore : IDisposable
     /// holds <see cref="Dimension"/> floats. Mapped rows are read in place through one pointer
     /// acquired for the whole call (no copy, no per-row handle reference count). Compiled
     /// optimised from the first call, as the per-query loop over candidates is the hot path.
+    /// A score no unit vector can give (the file changed under the mapping after it was
+    /// verified) is <see cref="CorruptDatabaseException"/>: it never reaches a ranking.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public unsafe void Score(ReadOnlySpan<float> query, ReadOnlySpan<ulong> slots, Span<float> scores, Span<float> scratch)
@@ -241,16 +271,21 @@ internal sealed class RescoreStore : IDisposable
             for (int i = 0; i < slots.Length; i++)
             {
                 int slot = checked((int)slots[i]);
+                float score;
                 if (overflow && _overflow.TryGetValue(slot, out byte[]? row))
                 {
-                    scores[i] = RescoreCodec.Score(Kind, query, row, scratch);
-                    continue;
+                    score = RescoreCodec.Score(Kind, query, row, scratch);
+                }
+                else
+                {
+                    int baseRow = (uint)slot < (uint)_slotCount ? BaseRowOf(slot) : -1;
+                    score = baseRow < 0 || mapped is null
+                        ? 0f
+                        : RescoreCodec.Score(Kind, query, new ReadOnlySpan<byte>(mapped + (long)baseRow * RowBytes, RowBytes), scratch);
                 }
 
-                int baseRow = (uint)slot < (uint)_slotCount ? BaseRowOf(slot) : -1;
-                scores[i] = baseRow < 0 || mapped is null
-                    ? 0f
-                    : RescoreCodec.Score(Kind, query, new ReadOnlySpan<byte>(mapped + (long)baseRow * RowBytes, RowBytes), scratch);
+                // One compare per candidate; NaN fails it too.
+                scores[i] = MathF.Abs(score) <= _scoreBound ? score : CheckScore(score, slot);
             }
         }
         finally
@@ -262,31 +297,61 @@ internal sealed class RescoreStore : IDisposable
         }
     }
 
-    /// <summary>Writes every row to <paramref name="path"/> as generation <paramref name="generation"/>: a temp file (fsynced under <paramref name="sync"/>) renamed into place.</summary>
+    /// <summary>
+    /// Writes every row to <paramref name="path"/> as generation <paramref name="generation"/>
+    /// (format version 2: the rows, then one CRC32C per block): a temp file (fsynced under
+    /// <paramref name="sync"/>) renamed into place. Every row's values are checked as written,
+    /// and the mapped file the base rows came from is verified again after the copy, so damage
+    /// done to it since the open is reported rather than sealed under new checksums.
+    /// </summary>
     public void Write(string path, long generation, bool sync)
     {
         string temp = path + ".tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+        var header = new RescoreFileHeader(RescoreFileHeader.CurrentVersion, (uint)Kind, (uint)Dimension, (uint)RowBytes,
+            (ulong)_slotCount, (ulong)generation, RescoreFileHeader.BlockRowsFor(RowBytes), 0);
+        try
         {
-            Span<byte> header = stackalloc byte[HeaderBytes];
-            header.Clear();
-            Magic.CopyTo(header);
-            BinaryPrimitives.WriteUInt32LittleEndian(header[8..], FormatVersion);
-            BinaryPrimitives.WriteUInt32LittleEndian(header[12..], (uint)Kind);
-            BinaryPrimitives.WriteUInt32LittleEndian(header[16..], (uint)Dimension);
-            BinaryPrimitives.WriteUInt32LittleEndian(header[20..], (uint)RowBytes);
-            BinaryPrimitives.WriteUInt64LittleEndian(header[24..], (ulong)_slotCount);
-            BinaryPrimitives.WriteUInt64LittleEndian(header[32..], (ulong)generation);
-            BinaryPrimitives.WriteUInt32LittleEndian(header[60..], LodeDb.Native.NativeLibraryInfo.Crc32C(header[..60]));
-            stream.Write(header);
-            byte[] row = new byte[RowBytes];
-            for (int slot = 0; slot < _slotCount; slot++)
+            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
             {
-                ReadRow(slot, row);
-                stream.Write(row);
+                stream.Write(new byte[HeaderBytes]); // rewritten below, once the table's CRC is known
+                byte[] table = new byte[checked((int)header.TableBytes)];
+                byte[] block = new byte[checked((int)(header.BlockRows * RowBytes))];
+                for (long b = 0; b < header.BlockCount; b++)
+                {
+                    int first = checked((int)(b * header.BlockRows));
+                    int rows = Math.Min((int)header.BlockRows, _slotCount - first);
+                    Span<byte> bytes = block.AsSpan(0, rows * RowBytes);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        Span<byte> row = bytes.Slice(r * RowBytes, RowBytes);
+                        ReadRow(first + r, row);
+                        if (RescoreCodec.RowProblem(Kind, row) is string problem)
+                        {
+                            throw RowDamage(first + r, problem);
+                        }
+                    }
+
+                    BinaryPrimitives.WriteUInt32LittleEndian(table.AsSpan(checked((int)(4 * b))), LodeDb.Native.NativeLibraryInfo.Crc32C(bytes));
+                    stream.Write(bytes);
+                }
+
+                stream.Write(table);
+                Span<byte> headerBytes = stackalloc byte[HeaderBytes];
+                (header with { TableCrc = LodeDb.Native.NativeLibraryInfo.Crc32C(table) }).Write(headerBytes);
+                stream.Position = 0;
+                stream.Write(headerBytes);
+                stream.Flush(sync);
             }
 
-            stream.Flush(sync);
+            if (_view is not null)
+            {
+                Verify();
+            }
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
         }
 
         File.Move(temp, path, overwrite: true);
@@ -310,6 +375,34 @@ internal sealed class RescoreStore : IDisposable
         return slot < _baseRows ? slot : -1;
     }
 
-    private byte[] CheckRow(ReadOnlySpan<byte> row) =>
-        row.Length == RowBytes ? row.ToArray() : throw new FormatException($"a re-score row of {row.Length} bytes for rows of {RowBytes}");
+    /// <summary>A copy of a row to keep, or <see cref="FormatException"/> (a replayed record then names the log) when no unit vector has it.</summary>
+    private byte[] CheckRow(ReadOnlySpan<byte> row)
+    {
+        if (row.Length != RowBytes)
+        {
+            throw new FormatException($"a re-score row of {row.Length} bytes for rows of {RowBytes}");
+        }
+
+        return RescoreCodec.RowProblem(Kind, row) is string problem ? throw new FormatException($"a re-score row where {problem}") : row.ToArray();
+    }
+
+    /// <summary><paramref name="score"/> when a unit vector can give it, else the error naming the row it came from.</summary>
+    private float CheckScore(float score, int slot)
+    {
+        if (MathF.Abs(score) <= _scoreBound)
+        {
+            return score;
+        }
+
+        throw RowDamage(slot, string.Create(CultureInfo.InvariantCulture, $"it scores {score} against a unit query (a unit vector scores within +-{_scoreBound}); the file changed after it was verified"));
+    }
+
+    /// <summary>The error for a bad row of <paramref name="slot"/>: in the mapped file, named with its offset; in memory, a broken invariant (rows are checked before they are kept).</summary>
+    private Exception RowDamage(int slot, string problem)
+    {
+        int baseRow = _overflow.ContainsKey(slot) || (uint)slot >= (uint)_slotCount ? -1 : BaseRowOf(slot);
+        return baseRow < 0 || FileName is null
+            ? new InvalidOperationException($"The in-memory re-score row of slot {slot} is invalid: {problem}.")
+            : new CorruptDatabaseException(FileName, string.Create(CultureInfo.InvariantCulture, $"at offset {_header.RowOffset(baseRow)}: row {baseRow}: {problem}"));
+    }
 }

@@ -208,7 +208,23 @@ internal abstract class WalRecord
             throw new FormatException($"{chunks} re-score rows of {rowBytes} bytes with {reader.Remaining} bytes left");
         }
 
-        return reader.Take(rowBytes * chunks).ToArray();
+        byte[] rows = reader.Take(rowBytes * chunks).ToArray();
+        if (kind == RescoreStorage.Int8 && rowBytes < 4)
+        {
+            throw new FormatException($"int8 re-score rows of {rowBytes} bytes, shorter than their scale");
+        }
+
+        // The frame's CRC only proves these bytes were written so: a row no unit vector has
+        // (a NaN or huge scale) must not reach the sidecar and a ranking.
+        for (int c = 0; c < chunks; c++)
+        {
+            if (RescoreCodec.RowProblem(kind, rows.AsSpan(c * rowBytes, rowBytes)) is string problem)
+            {
+                throw new FormatException($"re-score row {c}: {problem}");
+            }
+        }
+
+        return rows;
     }
 
     /// <summary>Term frequencies of a token list, in first-occurrence order.</summary>

@@ -355,8 +355,12 @@ LODEDB_API lodedb_status lodedb_wal_next(const uint8_t *data, size_t length, uin
                                          lodedb_wal_record *out_record);
 
 /* Reads a WAL file and calls fn for each valid record in order, stopping cleanly at the end
- * or at a torn/corrupt tail. *out_valid_bytes is the length of the valid prefix and
- * *out_record_count the records delivered. Returns LODEDB_OK for a clean end or a torn tail
+ * or at a torn tail. *out_valid_bytes is the length of the valid prefix and
+ * *out_record_count the records delivered. A bad frame with no decodable frame anywhere after
+ * it is a torn tail (a crash mid-append); a bad frame followed by any decodable frame is
+ * interior corruption: LODEDB_ERR_CORRUPT, with the message naming both offsets (outputs
+ * describe the prefix before the bad frame; records after it were not delivered). Returns
+ * LODEDB_OK for a clean end or a torn tail
  * (compare *out_valid_bytes with the file size; the last error message then says why the
  * tail was rejected), LODEDB_ERR_ABORTED when fn stopped it (the record it stopped on is
  * counted in both outputs), LODEDB_ERR_UNSUPPORTED at an intact record of a newer version

@@ -10,6 +10,7 @@
 #include "wal/little_endian.h"
 #include "wal/wal_frame.h"
 #include "wal/wal_replay.h"
+#include "wal/wal_resync.h"
 
 /* Appends up to this size reuse the handle's buffer; bigger ones get a temporary one so a
  * single huge record does not pin its memory for the life of the handle. */
@@ -276,6 +277,50 @@ static lodedb_status replay_fill(replay_buffer *b, int fd, const char *path) {
     return LODEDB_OK;
 }
 
+/* Called at a frame that does not decode (b->start): reads whatever follows it and decides
+ * between a torn tail (LODEDB_OK: the valid prefix ends here, the last error message says
+ * why) and interior corruption (LODEDB_ERR_CORRUPT naming both offsets). The rest of the file
+ * is read whole: this runs once, only on damage or after a crash mid-append. */
+static lodedb_status classify_bad_frame(const replay_buffer *b, int fd, const char *path,
+                                        uint64_t file_size) {
+    char reason[1024];
+    snprintf(reason, sizeof reason, "%s", lodedb_last_error_message());
+    uint64_t bad_offset = b->base + b->start;
+    uint64_t read_end = b->base + b->end;
+    size_t held = b->end - b->start;
+    size_t unread = file_size > read_end ? (size_t)(file_size - read_end) : 0;
+    uint8_t *rest = malloc(held + unread + 1);
+    if (rest == NULL) {
+        return lodedb_fail(LODEDB_ERR_OUT_OF_MEMORY,
+                           "cannot allocate %zu bytes to check what follows the bad WAL frame "
+                           "at offset %llu of '%s'",
+                           held + unread, (unsigned long long)bad_offset, path);
+    }
+    memcpy(rest, b->data + b->start, held);
+    size_t got = 0;
+    lodedb_status status = LODEDB_OK;
+    if (unread > 0) {
+        status = lodedb_file_read_full(fd, rest + held, unread, &got, path);
+    }
+    size_t found = 0;
+    if (status == LODEDB_OK) {
+        if (lodedb_wal_find_frame(rest, held + got, 1, &found)) {
+            status = lodedb_fail(LODEDB_ERR_CORRUPT,
+                                 "interior corruption in WAL '%s': the frame at offset %llu is "
+                                 "damaged (%s) and a valid frame follows at offset %llu, so "
+                                 "acknowledged records would be lost; nothing was replayed past "
+                                 "offset %llu (repair the folder explicitly)",
+                                 path, (unsigned long long)bad_offset, reason,
+                                 (unsigned long long)(bad_offset + found),
+                                 (unsigned long long)bad_offset);
+        } else {
+            lodedb_fail(LODEDB_ERR_CORRUPT, "%s", reason); /* a torn tail: keep why */
+        }
+    }
+    free(rest);
+    return status;
+}
+
 static lodedb_status replay_fd(int fd, const char *path, uint64_t file_size, size_t chunk,
                                lodedb_wal_record_fn fn, void *context,
                                uint64_t *valid_bytes, uint64_t *record_count) {
@@ -324,6 +369,7 @@ static lodedb_status replay_fd(int fd, const char *path, uint64_t file_size, siz
                                 (unsigned long long)(file_size > record_offset
                                                          ? file_size - record_offset
                                                          : 0));
+                    status = classify_bad_frame(&b, fd, path, file_size);
                     break;
                 }
                 uint8_t *grown = malloc(needed);
@@ -351,7 +397,9 @@ static lodedb_status replay_fd(int fd, const char *path, uint64_t file_size, siz
         lodedb_wal_record record;
         lodedb_status next = lodedb_wal_next(b.data + b.start, available, 0, &record);
         if (next == LODEDB_ERR_CORRUPT) {
-            break; /* torn or corrupt tail: the valid prefix ends here (message kept) */
+            /* The valid prefix ends here: a torn tail, or damage if a valid frame follows. */
+            status = classify_bad_frame(&b, fd, path, file_size);
+            break;
         }
         if (next != LODEDB_OK) {
             status = next; /* LODEDB_ERR_UNSUPPORTED: a newer writer's record */

@@ -93,7 +93,8 @@ public sealed class RescoreStorageTests
             int rowBytes = RescoreCodec.RowBytes(kind, Dim);
             Assert.That(after.RescoreOverflowRows, Is.Zero);
             Assert.That(after.RescoreMapped, Is.True);
-            Assert.That(after.RescoreDiskBytes, Is.EqualTo(RescoreStore.HeaderBytes + after.SlotCount * rowBytes));
+            long blocks = (after.SlotCount + RescoreFileHeader.BlockRowsFor(rowBytes) - 1) / RescoreFileHeader.BlockRowsFor(rowBytes);
+            Assert.That(after.RescoreDiskBytes, Is.EqualTo(RescoreStore.HeaderBytes + (after.SlotCount * rowBytes) + (4 * blocks)), "the rows, then one CRC32C per block");
             Assert.That(after.SlotCount, Is.EqualTo(after.Count), "a third of the rows were removed: the checkpoint compacted");
             Assert.That(File.Exists(folder.File($"index.g{after.Generation}.rescore")), Is.True);
         }
