@@ -39,9 +39,19 @@ public sealed class WalRecordFuzzTests
         var batch = new UpsertBatch(ids, metadata, codes, scales, bytesPerRow, starts, texts, tokens, persistTerms: chunked && random.Next(2) == 0);
         if (shape % 2 == 1)
         {
-            var rows = new byte[chunks * random.Next(1, 12)];
-            random.NextBytes(rows);
-            batch.AttachRescore(rows, random.Next(2) == 0 ? RescoreStorage.Int8 : RescoreStorage.Float16);
+            // Sidecar rows through the real row encoder, from unit vectors (as the engine writes them).
+            RescoreStorage kind = random.Next(2) == 0 ? RescoreStorage.Int8 : RescoreStorage.Float16;
+            int dimension = random.Next(1, 9);
+            int rowBytes = RescoreCodec.RowBytes(kind, dimension);
+            var rows = new byte[chunks * rowBytes];
+            for (int c = 0; c < chunks; c++)
+            {
+                float[] vector = Enumerable.Range(0, dimension).Select(_ => (float)(random.NextDouble() * 2 - 1) + 1e-3f).ToArray();
+                float norm = MathF.Sqrt(vector.Sum(x => x * x));
+                RescoreCodec.Encode(kind, vector.Select(x => x / norm).ToArray(), rows.AsSpan(c * rowBytes, rowBytes));
+            }
+
+            batch.AttachRescore(rows, kind);
         }
 
         return batch;
