@@ -27,6 +27,10 @@ public sealed record TextModelPreset(
     /// <summary>Tokens the preset's vocab.txt holds (30,522 for the uncased BERT vocabulary of both presets); <c>models import</c> checks it. Null: not checked.</summary>
     public int? VocabularySize { get; init; }
 
+    /// <inheritdoc />
+    public override IReadOnlyList<string> RequiredFiles =>
+        [.. Files.Where(f => f is not (WordPieceTextTokenizer.ConfigFileName or "tokenizer.json"))];
+
     /// <summary>Embedder options matching the preset (pooling, query prefix, max length, model id).</summary>
     public OnnxTextEmbedderOptions ToOptions() => new()
     {
