@@ -150,7 +150,20 @@ public static class ModelImporter
                 Directory.Move(target, old);
             }
 
-            Directory.Move(staging, target);
+            try
+            {
+                Directory.Move(staging, target);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                if (old is not null)
+                {
+                    Directory.Move(old, target); // the previous model back in place
+                }
+
+                throw;
+            }
+
             if (old is not null)
             {
                 Directory.Delete(old, recursive: true);
