@@ -72,7 +72,17 @@ public sealed class ArcticEmbedTests
         db.AddMany(ParaphraseSet.Documents, ParaphraseSet.Ids);
 
         string[] queries = [.. CodeTickets.Select((_, i) => CodeOf(i))];
-        int vectorHits = db.SearchMany(queries, 1, SearchMode.Vector).Select((h, i) => h[0].Id == ids[i] ? 1 : 0).Sum();
+        IReadOnlyList<IReadOnlyList<SearchHit>> vectorTop = db.SearchMany(queries, 3, SearchMode.Vector);
+        int vectorHits = vectorTop.Select((h, i) => h[0].Id == ids[i] ? 1 : 0).Sum();
+        for (int i = 0; i < queries.Length; i++)
+        {
+            if (vectorTop[i][0].Id != ids[i])
+            {
+                SearchHit? target = vectorTop[i].FirstOrDefault(h => h.Id == ids[i]);
+                TestContext.Out.WriteLine($"  vector miss: {queries[i]} -> {vectorTop[i][0].Id} {vectorTop[i][0].Score:F4}; the ticket {(target is null ? "is not in the top 3" : $"scores {target.Score:F4}")}");
+            }
+        }
+
         int lexicalHits = db.SearchMany(queries, 1, SearchMode.Lexical).Select((h, i) => h.Count > 0 && h[0].Id == ids[i] ? 1 : 0).Sum();
         int hybridHits = db.SearchMany(queries, 1, SearchMode.Hybrid).Select((h, i) => h[0].Id == ids[i] ? 1 : 0).Sum();
         string[] questions = [.. queries.Select(code => $"what went wrong in fault {code}?")];
