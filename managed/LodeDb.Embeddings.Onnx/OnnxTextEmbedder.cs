@@ -161,7 +161,8 @@ public sealed class OnnxTextEmbedder : IEmbeddingGenerator<string, Embedding<flo
     /// <summary>
     /// One line saying which tokenizer settings are in use and where they came from, e.g. "no
     /// tokenizer_config.json: BERT defaults (lower-casing on, the vocabulary is uncased, max length
-    /// 512)". `lodedb models import` prints it; the doctor reports it for each preset folder.
+    /// 512)". `lodedb models import` prints it, `lodedb index --onnx-model` prints it once when the
+    /// folder has no tokenizer_config.json, and the doctor reports it for each preset folder.
     /// </summary>
     public string TokenizerSettings => _tokenizer.DescribeSettings();
 

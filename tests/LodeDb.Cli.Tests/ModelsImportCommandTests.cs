@@ -55,3 +55,23 @@ public sealed class ModelsImportCommandTests
         Assert.That(damaged.OutLines, Has.Some.Match(@"^FAILED\s+model:bge\s+.*vocab\.txt' is [\d,]+ bytes, not the [\d,]+ bytes recorded in"));
     }
 }
+
+/// <summary><c>index --onnx-model</c> on a folder without tokenizer_config.json says once which defaults it uses.</summary>
+public sealed class TokenizerDefaultsNoteTests
+{
+    [Test]
+    public void Indexing_with_a_model_folder_without_tokenizer_config_names_the_BERT_defaults_once()
+    {
+        using var work = new TempFolder();
+        string model = work.CopyTextBert("model");
+        File.Delete(Path.Combine(model, "tokenizer_config.json"));
+        work.Write("docs/a.txt", "the car mechanic repaired the engine");
+        work.Write("docs/b.txt", "the puppy barks at the vet");
+
+        CliRun run = CliRun.Of("index", work.Combine("db"), work.Combine("docs"), "--onnx-model", model, "--model-name", "text-bert");
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Ok), run.ToString);
+        Assert.That(run.ErrorLines.Count(l => l.Contains("BERT defaults", StringComparison.Ordinal)), Is.EqualTo(1), run.ToString);
+        Assert.That(run.Error, Does.Contain($"{model}: no tokenizer_config.json: BERT defaults (lower-casing on, the vocabulary is uncased, max length 512)."));
+    }
+}
