@@ -371,24 +371,30 @@ static void check(lodedb_status status, const char *what) {
     }
 }
 
-/* Queries per accumulate_many call in the kernel timing, as in the search (src/search): their
- * LUTs stay in L2 while a block's codes are reused for each. */
+/* Queries per kernel call in the kernel timing, as in the search (src/search/search.c):
+ * a block's codes stay in L1/L2 while they are reused for each. */
 #ifndef KERNEL_CHUNK
 #define KERNEL_CHUNK 16
 #endif
 
 /* Kernel-only timing on synthetic blocks of the same size: the scan without top-k. */
-static void time_kernels(uint32_t groups, size_t n, size_t batch, lode_result *r, int with_scalar) {
+static void time_kernels(uint32_t groups, uint32_t terms, size_t n, size_t batch, lode_result *r,
+                         int with_scalar) {
     size_t blocks = (n + LODEDB_BLOCK_SIZE - 1) / LODEDB_BLOCK_SIZE;
     size_t block_bytes = (size_t)groups * 16;
+    size_t weight_bytes = (size_t)groups * terms;
     uint8_t *codes = checked_malloc(blocks * block_bytes);
-    uint8_t *luts = checked_malloc(batch * block_bytes);
-    uint32_t *acc = checked_malloc(sizeof(uint32_t) * LODEDB_BLOCK_SIZE * batch);
+    int8_t *weights = checked_malloc(batch * weight_bytes);
+    int32_t *acc = checked_malloc(sizeof(int32_t) * LODEDB_BLOCK_SIZE * batch);
+    lodedb_scan_levels levels = {.terms = terms};
     for (size_t i = 0; i < blocks * block_bytes; i++) {
         codes[i] = (uint8_t)next_u64();
     }
-    for (size_t i = 0; i < batch * block_bytes; i++) {
-        luts[i] = (uint8_t)next_u64();
+    for (size_t i = 0; i < batch * weight_bytes; i++) {
+        weights[i] = (int8_t)((int)(next_u64() % 255u) - 127);
+    }
+    for (int c = 0; c < 32; c++) {
+        levels.table[c / 16][c % 16] = (uint8_t)(next_u64() % 128u);
     }
     const lodedb_scan_kernels *k = lodedb_scan_kernels_active();
     uint32_t check_sum = 0;
@@ -396,8 +402,8 @@ static void time_kernels(uint32_t groups, size_t n, size_t batch, lode_result *r
     for (int pass = 0; pass < 5; pass++) {
         double t = now_seconds();
         for (size_t b = 0; b < blocks; b++) {
-            k->accumulate(codes + b * block_bytes, luts, groups, acc);
-            check_sum += acc[b % 32];
+            k->accumulate(codes + b * block_bytes, &levels, weights, 1, groups, acc);
+            check_sum += (uint32_t)acc[b % 32];
         }
         t = now_seconds() - t;
         best = t < best ? t : best;
@@ -410,9 +416,9 @@ static void time_kernels(uint32_t groups, size_t n, size_t batch, lode_result *r
             size_t left = batch - first;
             uint32_t chunk = (uint32_t)(left < KERNEL_CHUNK ? left : KERNEL_CHUNK);
             for (size_t b = 0; b < blocks; b++) {
-                k->accumulate_many(codes + b * block_bytes, luts + first * block_bytes, chunk,
-                                   groups, acc);
-                check_sum += acc[b % 32];
+                k->accumulate(codes + b * block_bytes, &levels, weights + first * weight_bytes,
+                              chunk, groups, acc);
+                check_sum += (uint32_t)acc[b % 32];
             }
         }
         t = now_seconds() - t;
@@ -424,14 +430,14 @@ static void time_kernels(uint32_t groups, size_t n, size_t batch, lode_result *r
         const lodedb_scan_kernels *s = lodedb_scan_kernels_for(LODEDB_SIMD_SCALAR);
         double t = now_seconds();
         for (size_t b = 0; b < blocks; b++) {
-            s->accumulate(codes + b * block_bytes, luts, groups, acc);
-            check_sum += acc[b % 32];
+            s->accumulate(codes + b * block_bytes, &levels, weights, 1, groups, acc);
+            check_sum += (uint32_t)acc[b % 32];
         }
         r->scalar_single_ms = (now_seconds() - t) * 1e3;
     }
     sink = check_sum;
     free(codes);
-    free(luts);
+    free(weights);
     free(acc);
 }
 
@@ -494,7 +500,7 @@ static void run_lodedb(const options *o, uint32_t dim, uint32_t bits, const floa
     size_t compared = singles < batch ? singles : batch;
     r->single_matches = memcmp(single_slots, slots, sizeof(uint64_t) * K * compared) == 0;
 
-    time_kernels(info.padded_dim * bits / 4, o->n, batch, r, !o->quick);
+    time_kernels(info.padded_dim * bits / 4, bits == 4 ? 1u : 2u, o->n, batch, r, !o->quick);
     free(found);
     free(slots);
     free(scores);
@@ -643,8 +649,8 @@ int main(int argc, char **argv) {
     }
     printf("\n## Scan kernels alone (%s; synthetic blocks of the same size, no top-k)\n\n",
            lodedb_simd_name(lodedb_simd_level()));
-    printf("| n x d | bits | accumulate ms/query | accumulate_many ms/query (%zu queries, %d per "
-           "call) | speed-up | scan GB/s (single) | scalar accumulate ms/query |\n",
+    printf("| n x d | bits | 1 query per call ms/query | batched ms/query (%zu queries, %d per "
+           "call) | speed-up | scan GB/s (single) | scalar, 1 query ms/query |\n",
            o.batch, KERNEL_CHUNK);
     printf("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
     for (size_t d = 0; d < o.dim_count; d++) {

@@ -1,16 +1,11 @@
 /*
- * Internal to src/scan: the per-level kernel tables defined by each kernel file, and the
- * helpers dispatch.c uses. Nothing outside src/scan includes this header.
+ * Internal to src/scan: the kernel tables defined by each kernel file (one per variant), and
+ * the helpers they share. Nothing outside src/scan includes this header.
  */
 #ifndef LODEDB_SCAN_INTERNAL_H
 #define LODEDB_SCAN_INTERNAL_H
 
 #include "scan/scan_kernels.h"
-
-/* Every 16-bit lane of a SIMD accumulator receives at most one 8-bit LUT value (<= 255) per
- * step, so 257 steps fit in 16 bits (257 * 255 = 65535). The kernels widen into 32-bit
- * accumulators after at most this many steps. */
-#define LODEDB_SCAN_U16_STEPS 256
 
 /* Software prefetch distance of the single-query kernels, in bytes of codes ahead of the
  * current step (the next blocks follow contiguously in the index). The hardware prefetcher
@@ -28,10 +23,16 @@ extern const lodedb_scan_kernels lodedb_scan_kernels_scalar;
 extern const lodedb_scan_kernels lodedb_scan_kernels_avx2;
 #endif
 #if defined(LODEDB_SCAN_HAVE_AVX512)
-extern const lodedb_scan_kernels lodedb_scan_kernels_avx512;
+extern const lodedb_scan_kernels lodedb_scan_kernels_avx512bw;
+#endif
+#if defined(LODEDB_SCAN_HAVE_AVX512VNNI)
+extern const lodedb_scan_kernels lodedb_scan_kernels_avx512vnni;
 #endif
 #if defined(LODEDB_SCAN_HAVE_NEON)
 extern const lodedb_scan_kernels lodedb_scan_kernels_neon;
+#endif
+#if defined(LODEDB_SCAN_HAVE_NEON_DOTPROD)
+extern const lodedb_scan_kernels lodedb_scan_kernels_neon_dotprod;
 #endif
 
 #endif

@@ -1,0 +1,142 @@
+/*
+ * The AVX-512 permute-dot kernel, included by scan_avx512bw.c (`vpmaddubsw` + `vpmaddwd`, any
+ * AVX-512BW CPU) and scan_avx512vnni.c (`vpdpbusd`, with LODEDB_AVX512_VNNI defined): one
+ * source, two instruction choices for the 4-byte dot product, so both variants run the same
+ * loops and both are tested against the scalar reference.
+ *
+ * One step = one 64-byte load = four groups of all 32 vectors (scan_kernels.h): the low nibbles
+ * are vectors 0..15, the high nibbles vectors 16..31, each 32-bit word one vector's four group
+ * codes. `vpshufb` turns codes into levels (the 16-entry table repeated in every 128-bit lane),
+ * and one dot product per half adds level x weight for four groups into that vector's 32-bit
+ * sum, with the query's four weights broadcast to every word. The level expansion is shared by
+ * a tile of up to 8 queries whose 16 accumulators stay in registers (32 ZMM registers).
+ */
+#include <immintrin.h>
+#include <string.h>
+
+#include "scan/scan_internal.h"
+
+#if defined(__GNUC__)
+#define LODEDB_INLINE static inline __attribute__((always_inline))
+#if defined(__clang__)
+#define LODEDB_NOINLINE static __attribute__((noinline))
+#else
+#define LODEDB_NOINLINE static __attribute__((noipa))
+#endif
+#else
+#define LODEDB_INLINE static inline
+#define LODEDB_NOINLINE static
+#endif
+
+#define AVX512_MAX_TILE 8
+
+/* acc + sum over the four bytes of each word of levels (unsigned) x weights (signed). */
+LODEDB_INLINE __m512i avx512_dot(__m512i acc, __m512i levels, __m512i weights) {
+#if defined(LODEDB_AVX512_VNNI)
+    return _mm512_dpbusd_epi32(acc, levels, weights);
+#else
+    /* Pairs never saturate (scan_kernels.h), so this is the same exact sum. */
+    __m512i pairs = _mm512_maddubs_epi16(levels, weights);
+    return _mm512_add_epi32(acc, _mm512_madd_epi16(pairs, _mm512_set1_epi16(1)));
+#endif
+}
+
+LODEDB_INLINE __m512i avx512_weight(const int8_t *p) {
+    int32_t word;
+    memcpy(&word, p, sizeof word);
+    return _mm512_set1_epi32(word);
+}
+
+/* qt queries (weights `stride` bytes apart) and `terms` levels per code, against one block. */
+LODEDB_INLINE void avx512_tile(const uint8_t *block, const lodedb_scan_levels *levels,
+                               const int8_t *weights, size_t stride, uint32_t steps,
+                               int32_t *acc, const int qt, const uint32_t terms,
+                               const int prefetch) {
+    const __m512i mask = _mm512_set1_epi8(0x0f);
+    const __m512i table0 = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)levels->table[0]));
+    const __m512i table1 = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)levels->table[1]));
+    __m512i lo_acc[AVX512_MAX_TILE], hi_acc[AVX512_MAX_TILE];
+#pragma GCC unroll 8
+    for (int q = 0; q < qt; q++) {
+        lo_acc[q] = _mm512_setzero_si512();
+        hi_acc[q] = _mm512_setzero_si512();
+    }
+    for (uint32_t s = 0; s < steps; s++) {
+        if (prefetch) {
+            _mm_prefetch(LODEDB_SCAN_AHEAD(block, (size_t)s * 64), _MM_HINT_T0);
+        }
+        __m512i codes = _mm512_loadu_si512((const void *)(block + (size_t)s * 64));
+        __m512i lo = _mm512_and_si512(codes, mask);
+        __m512i hi = _mm512_and_si512(_mm512_srli_epi16(codes, 4), mask);
+        const int8_t *w = weights + (size_t)s * terms * 4;
+        __m512i l_lo = _mm512_shuffle_epi8(table0, lo);
+        __m512i l_hi = _mm512_shuffle_epi8(table0, hi);
+#pragma GCC unroll 8
+        for (int q = 0; q < qt; q++) {
+            __m512i wq = avx512_weight(w + (size_t)q * stride);
+            lo_acc[q] = avx512_dot(lo_acc[q], l_lo, wq);
+            hi_acc[q] = avx512_dot(hi_acc[q], l_hi, wq);
+        }
+        if (terms == 2) {
+            l_lo = _mm512_shuffle_epi8(table1, lo);
+            l_hi = _mm512_shuffle_epi8(table1, hi);
+#pragma GCC unroll 8
+            for (int q = 0; q < qt; q++) {
+                __m512i wq = avx512_weight(w + 4 + (size_t)q * stride);
+                lo_acc[q] = avx512_dot(lo_acc[q], l_lo, wq);
+                hi_acc[q] = avx512_dot(hi_acc[q], l_hi, wq);
+            }
+        }
+    }
+#pragma GCC unroll 8
+    for (int q = 0; q < qt; q++) {
+        _mm512_storeu_si512((void *)(acc + (size_t)q * LODEDB_BLOCK_SIZE), lo_acc[q]);
+        _mm512_storeu_si512((void *)(acc + (size_t)q * LODEDB_BLOCK_SIZE + 16), hi_acc[q]);
+    }
+}
+
+/* Out-of-line instances per (tile width, terms), so each keeps its accumulators in registers. */
+#define AVX512_INSTANCE(qt, terms)                                                          \
+    LODEDB_NOINLINE void avx512_tile_##qt##_##terms(const uint8_t *block,                  \
+                                                   const lodedb_scan_levels *levels,       \
+                                                   const int8_t *weights, size_t stride,   \
+                                                   uint32_t steps, int32_t *acc,           \
+                                                   int prefetch) {                         \
+        if (prefetch) {                                                                    \
+            avx512_tile(block, levels, weights, stride, steps, acc, qt, terms, 1);        \
+        } else {                                                                           \
+            avx512_tile(block, levels, weights, stride, steps, acc, qt, terms, 0);        \
+        }                                                                                  \
+    }
+AVX512_INSTANCE(1, 1)
+AVX512_INSTANCE(2, 1)
+AVX512_INSTANCE(4, 1)
+AVX512_INSTANCE(8, 1)
+AVX512_INSTANCE(1, 2)
+AVX512_INSTANCE(2, 2)
+AVX512_INSTANCE(4, 2)
+AVX512_INSTANCE(8, 2)
+
+typedef void (*avx512_tile_fn)(const uint8_t *, const lodedb_scan_levels *, const int8_t *,
+                               size_t, uint32_t, int32_t *, int);
+
+/* Tiles of eight queries, then four, two, one; the first tile streams the codes from memory
+ * (software prefetch), the later ones find them in L1/L2. */
+static void avx512_accumulate(const uint8_t *block, const lodedb_scan_levels *levels,
+                              const int8_t *weights, uint32_t query_count, uint32_t groups,
+                              int32_t *acc) {
+    static const avx512_tile_fn by_terms[2][4] = {
+        {avx512_tile_1_1, avx512_tile_2_1, avx512_tile_4_1, avx512_tile_8_1},
+        {avx512_tile_1_2, avx512_tile_2_2, avx512_tile_4_2, avx512_tile_8_2}};
+    const avx512_tile_fn *tiles = by_terms[levels->terms == 2 ? 1 : 0];
+    const size_t stride = (size_t)groups * levels->terms;
+    const uint32_t steps = groups / 4;
+    uint32_t q = 0;
+    while (q < query_count) {
+        uint32_t left = query_count - q;
+        int which = left >= 8 ? 3 : left >= 4 ? 2 : left >= 2 ? 1 : 0;
+        tiles[which](block, levels, weights + q * stride, stride, steps,
+                     acc + (size_t)q * LODEDB_BLOCK_SIZE, q == 0);
+        q += 1u << which;
+    }
+}
