@@ -7,6 +7,8 @@
 
 #include "search/query_weights.h"
 
+#include <math.h>
+
 void lodedb_query_rotate(const struct lodedb_index *index, const float *query, double *q_rot,
                          double *scratch) {
     for (uint32_t j = 0; j < index->padded_dim; j++) {
@@ -50,33 +52,53 @@ void lodedb_query_levels(const struct lodedb_index *index, lodedb_scan_levels *l
     *level_step = step;
 }
 
+/* round(y) halves away from zero, clamped to +-LODEDB_SCAN_WEIGHT_MAX, for |y| <= 2^30;
+ * branch-free (signs are random): truncation of y +- 0.5 is the rounding. */
+static int32_t quantize_weight(double y) {
+    double r = y + (y < 0.0 ? -0.5 : 0.5);
+    r = r > (double)LODEDB_SCAN_WEIGHT_MAX ? (double)LODEDB_SCAN_WEIGHT_MAX : r;
+    r = r < -(double)LODEDB_SCAN_WEIGHT_MAX ? -(double)LODEDB_SCAN_WEIGHT_MAX : r;
+    return (int32_t)r;
+}
+
 void lodedb_query_weights(const struct lodedb_index *index, double level_min, double level_step,
                           const double *q_rot, int8_t *weights, double *delta, double *bias) {
     const uint32_t n = index->padded_dim;
-    const uint32_t terms = index->bits == 4 ? 1u : 2u;
     double largest = 0.0;
     for (uint32_t i = 0; i < n; i++) {
-        double a = q_rot[i] < 0.0 ? -q_rot[i] : q_rot[i];
+        double a = fabs(q_rot[i]); /* branch-free */
         largest = a > largest ? a : largest;
     }
     /* A zero query: any step works, every weight is 0. */
     double step = largest > 0.0 ? largest / (double)LODEDB_SCAN_WEIGHT_MAX : 1.0;
     double inverse = largest > 0.0 ? (double)LODEDB_SCAN_WEIGHT_MAX / largest : 1.0;
-    int64_t weight_sum = 0;
-    /* Coordinate i is term i % terms of group i / terms; scan layout: step s = group / 4,
-     * byte (s * terms + t) * 4 + group % 4. */
-    for (uint32_t i = 0; i < n; i++) {
-        int32_t w = round_half_away(q_rot[i] * inverse);
-        w = w > LODEDB_SCAN_WEIGHT_MAX ? LODEDB_SCAN_WEIGHT_MAX
-                                       : (w < -LODEDB_SCAN_WEIGHT_MAX ? -LODEDB_SCAN_WEIGHT_MAX : w);
-        uint32_t group = i / terms, t = i % terms;
-        weights[(size_t)(group / 4u * terms + t) * 4u + (group & 3u)] = (int8_t)w;
-        weight_sum += w;
+    int32_t weight_sum = 0; /* |sum| <= 127 * 65536 */
+    if (index->bits == 4) {
+        /* One term: coordinate g is group g, and the layout is the coordinates in order. */
+        for (uint32_t i = 0; i < n; i++) {
+            int32_t w = quantize_weight(q_rot[i] * inverse);
+            weights[i] = (int8_t)w;
+            weight_sum += w;
+        }
+    } else {
+        /* Two terms: coordinates 2g, 2g + 1 are terms 0, 1 of group g; step s = g / 4 holds
+         * the four term-0 weights, then the four term-1 weights. */
+        for (uint32_t s = 0; s < n / 8u; s++) {
+            for (uint32_t k = 0; k < 8u; k++) {
+                uint32_t g = 4u * s + k % 4u, t = k / 4u;
+                int32_t w = quantize_weight(q_rot[2u * g + t] * inverse);
+                weights[8u * s + k] = (int8_t)w;
+                weight_sum += w;
+            }
+        }
     }
     *delta = step * level_step;
     *bias = step * level_min * (double)weight_sum;
 }
 
+/* Sums of 8 interleaved partial sums, added in a fixed tree: 8 independent chains instead of one
+ * (the re-rank was bound by the latency of a single running sum); portable C in a fixed order,
+ * so the same bits everywhere. */
 float lodedb_query_exact_score(const struct lodedb_index *index, const double *q_rot,
                                uint64_t slot) {
     const float *c = index->codebook.centroids;
@@ -85,18 +107,32 @@ float lodedb_query_exact_score(const struct lodedb_index *index, const double *q
     uint32_t lane = (uint32_t)(slot % LODEDB_BLOCK_SIZE);
     const uint8_t *bytes = block + (size_t)(lane & 15u) * 4u;
     uint32_t shift = lane < 16u ? 0u : 4u;
-    double sum = 0.0;
+    double centroid[LODEDB_MAX_CENTROIDS];
+    for (uint32_t i = 0; i < index->codebook.count; i++) {
+        centroid[i] = (double)c[i];
+    }
+    double part[8] = {0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
     if (index->bits == 4) {
-        for (uint32_t g = 0; g < index->groups; g++) {
-            uint32_t code = (uint32_t)(bytes[(size_t)(g / 4u) * 64u + (g & 3u)] >> shift) & 0x0Fu;
-            sum += q_rot[g] * (double)c[code];
+        /* Two steps (8 groups = 8 coordinates) per round. */
+        for (uint32_t g = 0; g < index->groups; g += 8u) {
+            const uint8_t *step = bytes + (size_t)(g / 4u) * 64u;
+            for (uint32_t k = 0; k < 8u; k++) {
+                uint32_t code = (uint32_t)(step[(k / 4u) * 64u + k % 4u] >> shift) & 0x0Fu;
+                part[k] += q_rot[g + k] * centroid[code];
+            }
         }
     } else {
-        for (uint32_t g = 0; g < index->groups; g++) {
-            uint32_t code = (uint32_t)(bytes[(size_t)(g / 4u) * 64u + (g & 3u)] >> shift) & 0x0Fu;
-            sum += q_rot[2u * g] * (double)c[code & 3u];
-            sum += q_rot[2u * g + 1u] * (double)c[code >> 2];
+        /* One step (4 groups = 8 coordinates) per round. */
+        for (uint32_t g = 0; g < index->groups; g += 4u) {
+            const uint8_t *step = bytes + (size_t)(g / 4u) * 64u;
+            for (uint32_t k = 0; k < 4u; k++) {
+                uint32_t code = (uint32_t)(step[k] >> shift) & 0x0Fu;
+                part[2u * k] += q_rot[2u * (g + k)] * centroid[code & 3u];
+                part[2u * k + 1u] += q_rot[2u * (g + k) + 1u] * centroid[code >> 2];
+            }
         }
     }
+    double sum = ((part[0] + part[1]) + (part[2] + part[3])) +
+                 ((part[4] + part[5]) + (part[6] + part[7]));
     return (float)((double)index->scales[slot] * sum);
 }

@@ -220,14 +220,24 @@ static void scan_part(void *context, size_t part) {
                     continue;
                 }
             }
-            /* All 32 lanes in one branch-free (vectorisable) loop, then only the allowed
-             * lanes that can enter the heap are pushed. */
+            /* All 32 lanes in branch-free (vectorisable) loops: the scores, then the lanes not
+             * below the heap's minimum at the start of the block; only allowed lanes of those
+             * are pushed, each re-checked against the minimum as it rises. */
             float approx[LODEDB_BLOCK_SIZE];
             for (uint32_t j = 0; j < LODEDB_BLOCK_SIZE; j++) {
                 double dot = delta * (double)sums[j] + bias;
                 approx[j] = (float)((double)scales[j] * dot);
             }
-            for (uint32_t left = candidates; left != 0; left &= left - 1u) {
+            uint32_t lanes = candidates;
+            if (heap->size == heap->capacity) {
+                float minimum = heap->items[0].score;
+                uint32_t passing = 0;
+                for (uint32_t j = 0; j < LODEDB_BLOCK_SIZE; j++) {
+                    passing |= (uint32_t)!(approx[j] < minimum) << j;
+                }
+                lanes &= passing;
+            }
+            for (uint32_t left = lanes; left != 0; left &= left - 1u) {
                 uint32_t j = lowest_bit(left);
                 if (heap->size == heap->capacity && approx[j] < heap->items[0].score) {
                     continue;
