@@ -23,10 +23,6 @@
 #else
 #include <time.h>
 #endif
-#if defined(__x86_64__) || defined(__i386__)
-#include <immintrin.h>
-#define BENCH_X86 1
-#endif
 
 #include "lodedb/lodedb.h"
 #include "scan/scan_kernels.h"
@@ -35,222 +31,8 @@
 #include "bench_faiss.h"
 #endif
 
-#define K 10
-
-/* ---- small utilities ---------------------------------------------------------------------- */
-
-static uint64_t rng = 0x5eed5eed12345678ULL;
-
-static uint64_t next_u64(void) { /* SplitMix64 */
-    uint64_t z = (rng += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-static double next_unit(void) { /* in (0, 1) */
-    return ((double)(next_u64() >> 11) + 0.5) * (1.0 / 9007199254740992.0);
-}
-
-/* count random unit vectors (normalised Gaussians). */
-static void random_unit_vectors(float *out, size_t count, uint32_t dim) {
-    for (size_t i = 0; i < count; i++) {
-        float *v = out + i * dim;
-        double norm = 0.0;
-        for (uint32_t j = 0; j < dim; j += 2) {
-            double r = sqrt(-2.0 * log(next_unit())), t = 6.283185307179586 * next_unit();
-            v[j] = (float)(r * cos(t));
-            if (j + 1 < dim) {
-                v[j + 1] = (float)(r * sin(t));
-            }
-        }
-        for (uint32_t j = 0; j < dim; j++) {
-            norm += (double)v[j] * v[j];
-        }
-        float inv = (float)(1.0 / sqrt(norm));
-        for (uint32_t j = 0; j < dim; j++) {
-            v[j] *= inv;
-        }
-    }
-}
-
-static void cpu_model(char *out, size_t size) {
-    snprintf(out, size, "unknown CPU");
-#if defined(__linux__)
-    FILE *f = fopen("/proc/cpuinfo", "r");
-    if (f == NULL) {
-        return;
-    }
-    char line[512];
-    while (fgets(line, sizeof line, f) != NULL) {
-        if (strncmp(line, "model name", 10) == 0 || strncmp(line, "Model", 5) == 0) {
-            char *colon = strchr(line, ':');
-            if (colon != NULL) {
-                colon += 2;
-                colon[strcspn(colon, "\n")] = '\0';
-                snprintf(out, size, "%s", colon);
-                break;
-            }
-        }
-    }
-    fclose(f);
-#endif
-}
-
-/* ---- single-core read bandwidth ----------------------------------------------------------- */
-
-#if defined(BENCH_X86) && defined(__GNUC__)
-__attribute__((target("avx2"))) static uint64_t sum_avx2(const uint8_t *p, size_t bytes) {
-    __m256i s0 = _mm256_setzero_si256(), s1 = s0, s2 = s0, s3 = s0;
-    for (size_t i = 0; i + 128 <= bytes; i += 128) {
-        s0 = _mm256_add_epi64(s0, _mm256_load_si256((const __m256i *)(p + i)));
-        s1 = _mm256_add_epi64(s1, _mm256_load_si256((const __m256i *)(p + i + 32)));
-        s2 = _mm256_add_epi64(s2, _mm256_load_si256((const __m256i *)(p + i + 64)));
-        s3 = _mm256_add_epi64(s3, _mm256_load_si256((const __m256i *)(p + i + 96)));
-    }
-    __m256i s = _mm256_add_epi64(_mm256_add_epi64(s0, s1), _mm256_add_epi64(s2, s3));
-    return (uint64_t)_mm256_extract_epi64(s, 0) + (uint64_t)_mm256_extract_epi64(s, 3);
-}
-#endif
-
-static uint64_t sum_plain(const uint8_t *p, size_t bytes) {
-    const uint64_t *w = (const uint64_t *)(const void *)p;
-    uint64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    for (size_t i = 0; i + 4 <= bytes / 8; i += 4) {
-        s0 += w[i];
-        s1 += w[i + 1];
-        s2 += w[i + 2];
-        s3 += w[i + 3];
-    }
-    return s0 + s1 + s2 + s3;
-}
-
-static volatile uint64_t sink;
-
-/* Best of `passes` sums of a buffer of `bytes` (rounded down to 128), in GB/s (1e9 bytes). */
-static double read_bandwidth(size_t bytes, int passes, const char **how) {
-    bytes &= ~(size_t)127;
-    uint8_t *raw = checked_malloc(bytes + 64);
-    uint8_t *p = raw + (64 - ((uintptr_t)raw & 63)) % 64;
-    memset(p, 1, bytes);
-    int avx2 = lodedb_simd_supported(LODEDB_SIMD_AVX2);
-    *how = avx2 ? "AVX2 loads" : "64-bit loads";
-    double best = 1e30;
-    for (int pass = 0; pass < passes; pass++) {
-        double t = now_seconds();
-#if defined(BENCH_X86) && defined(__GNUC__)
-        sink = avx2 ? sum_avx2(p, bytes) : sum_plain(p, bytes);
-#else
-        sink = sum_plain(p, bytes);
-#endif
-        t = now_seconds() - t;
-        best = t < best ? t : best;
-    }
-    free(raw);
-    return (double)bytes / best / 1e9;
-}
-
-/* ---- exact float search (ground truth) ---------------------------------------------------- */
-
-static void topk_insert(float *scores, int64_t *ids, float score, int64_t id) {
-    if (score <= scores[K - 1]) {
-        return;
-    }
-    int i = K - 1;
-    while (i > 0 && scores[i - 1] < score) {
-        scores[i] = scores[i - 1];
-        ids[i] = ids[i - 1];
-        i--;
-    }
-    scores[i] = score;
-    ids[i] = id;
-}
-
-static float dot_plain(const float *a, const float *b, uint32_t dim) {
-    float part[8] = {0};
-    uint32_t j = 0;
-    for (; j + 8 <= dim; j += 8) {
-        for (int l = 0; l < 8; l++) {
-            part[l] += a[j + (uint32_t)l] * b[j + (uint32_t)l];
-        }
-    }
-    float s = 0.0f;
-    for (; j < dim; j++) {
-        s += a[j] * b[j];
-    }
-    for (int l = 0; l < 8; l++) {
-        s += part[l];
-    }
-    return s;
-}
-
-#if defined(BENCH_X86) && defined(__GNUC__)
-__attribute__((target("avx2,fma"))) static float dot_avx2(const float *a, const float *b,
-                                                          uint32_t dim) {
-    __m256 s0 = _mm256_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;
-    uint32_t j = 0;
-    for (; j + 32 <= dim; j += 32) {
-        s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + j), _mm256_loadu_ps(b + j), s0);
-        s1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + j + 8), _mm256_loadu_ps(b + j + 8), s1);
-        s2 = _mm256_fmadd_ps(_mm256_loadu_ps(a + j + 16), _mm256_loadu_ps(b + j + 16), s2);
-        s3 = _mm256_fmadd_ps(_mm256_loadu_ps(a + j + 24), _mm256_loadu_ps(b + j + 24), s3);
-    }
-    __m256 s = _mm256_add_ps(_mm256_add_ps(s0, s1), _mm256_add_ps(s2, s3));
-    float lanes[8];
-    _mm256_storeu_ps(lanes, s);
-    float total = 0.0f;
-    for (int l = 0; l < 8; l++) {
-        total += lanes[l];
-    }
-    for (; j < dim; j++) {
-        total += a[j] * b[j];
-    }
-    return total;
-}
-#endif
-
-static void exact_topk(const float *base, size_t count, const float *queries, size_t query_count,
-                       uint32_t dim, int64_t *out_ids) {
-    float *scores = checked_malloc(sizeof(float) * K * query_count);
-    for (size_t i = 0; i < K * query_count; i++) {
-        scores[i] = -INFINITY;
-        out_ids[i] = -1;
-    }
-    const size_t tile = 64; /* base vectors per tile, reused by every query from cache */
-    float (*dot)(const float *, const float *, uint32_t) = dot_plain;
-#if defined(BENCH_X86) && defined(__GNUC__)
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
-        dot = dot_avx2;
-    }
-#endif
-    for (size_t start = 0; start < count; start += tile) {
-        size_t end = start + tile < count ? start + tile : count;
-        for (size_t q = 0; q < query_count; q++) {
-            const float *query = queries + q * dim;
-            for (size_t i = start; i < end; i++) {
-                topk_insert(scores + q * K, out_ids + q * K, dot(base + i * dim, query, dim),
-                            (int64_t)i);
-            }
-        }
-    }
-    free(scores);
-}
-
-static double recall_at_k(const int64_t *truth, const int64_t *found, size_t query_count) {
-    size_t hits = 0;
-    for (size_t q = 0; q < query_count; q++) {
-        for (int i = 0; i < K; i++) {
-            for (int j = 0; j < K; j++) {
-                if (found[q * K + (size_t)j] == truth[q * K + (size_t)i]) {
-                    hits++;
-                    break;
-                }
-            }
-        }
-    }
-    return (double)hits / (double)(query_count * K);
-}
+#include "bench_data.h"
+#include "bench_search.h"
 
 /* ---- options ------------------------------------------------------------------------------ */
 
@@ -266,6 +48,7 @@ typedef struct options {
     size_t dim_count;
     uint32_t bits[2];
     size_t bit_count;
+    size_t small_n; /* the small-index pass (d = 512), 0 = none */
 } options;
 
 static size_t parse_list(const char *text, uint32_t *out, size_t capacity) {
@@ -285,6 +68,7 @@ static size_t parse_list(const char *text, uint32_t *out, size_t capacity) {
 static void usage(void) {
     printf("usage: lodedb-bench [--quick] [--n N] [--queries Q] [--batch B] [--faiss-queries F]\n"
            "                    [--faiss-batch FB] [--no-faiss] [--dims 1536,512] [--bits 4,2]\n"
+           "                    [--small S]\n"
            "  --quick            20 single queries; FAISS 2 single + 8 batch queries\n"
            "  --n N              vectors per index (default 100000)\n"
            "  --queries Q        LodeDb single-query searches timed (default 100)\n"
@@ -292,13 +76,14 @@ static void usage(void) {
            "  --faiss-queries F  FAISS single-query searches timed (default 5)\n"
            "  --faiss-batch FB   FAISS queries in its batch call (default 16; FAISS recall uses "
            "them)\n"
-           "  --no-faiss         skip FAISS even when built in\n");
+           "  --no-faiss         skip FAISS even when built in\n"
+           "  --small S          also a small index of S x 512 (default 1500; 0 = none)\n");
 }
 
 static int parse_options(int argc, char **argv, options *o) {
     *o = (options){.quick = 0, .faiss = 1, .n = 100000, .single_queries = 100, .batch = 64,
                    .faiss_single = 5, .faiss_batch = 16, .dims = {1536, 512}, .dim_count = 2,
-                   .bits = {4, 2}, .bit_count = 2};
+                   .bits = {4, 2}, .bit_count = 2, .small_n = 1500};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -327,6 +112,9 @@ static int parse_options(int argc, char **argv, options *o) {
         } else if (strcmp(a, "--dims") == 0 && v) {
             o->dim_count = parse_list(v, o->dims, 4);
             i++;
+        } else if (strcmp(a, "--small") == 0 && v) {
+            o->small_n = strtoull(v, NULL, 10);
+            i++;
         } else if (strcmp(a, "--bits") == 0 && v) {
             o->bit_count = parse_list(v, o->bits, 2);
             i++;
@@ -353,6 +141,8 @@ typedef struct lode_result {
     double single_ms;    /* per query, one query per call */
     double batch_ms;     /* per query, `batch` queries per call */
     double recall;       /* recall@10 of the batch results */
+    double codes_recall; /* recall@10 of the scan's own top 10 (no re-rank) */
+    double threads_ms[3]; /* batch ms/query with 1, 2 and all CPUs' threads */
     double recall_faiss_queries; /* recall@10 over the queries FAISS's batch uses */
     int single_matches;  /* single-query results identical to the batch's */
     double code_bytes;   /* bytes of codes scanned per query */
@@ -482,6 +272,13 @@ static void run_lodedb(const options *o, uint32_t dim, uint32_t bits, const floa
     r->recall = recall_at_k(truth, found, batch);
     r->recall_faiss_queries =
         recall_at_k(truth, found, o->faiss_batch < batch ? o->faiss_batch : batch);
+    bench_codes_only(index, queries, batch, found);
+    r->codes_recall = recall_at_k(truth, found, batch);
+    /* Thread scaling of the same batch: 1 thread is the batch timing above. */
+    uint32_t cpus = bench_cpu_count();
+    r->threads_ms[0] = r->batch_ms;
+    r->threads_ms[1] = bench_batch_ms(index, queries, batch, 2, 2);
+    r->threads_ms[2] = cpus > 2 ? bench_batch_ms(index, queries, batch, cpus, 2) : 0.0;
 
     /* Single queries: the faster of two passes over single_queries queries. */
     size_t singles = o->single_queries < query_count ? o->single_queries : query_count;
@@ -625,26 +422,85 @@ int main(int argc, char **argv) {
         free(truth);
     }
 
+    /* The small index: per-query fixed costs (rotation, weights, re-rank) dominate here. */
+    lode_result small[2];
+    double small_truth_us = 0.0;
+    options so = o;
+    so.n = o.small_n;
+    so.single_queries = o.single_queries > 200 ? o.single_queries : 200;
+    size_t small_queries = so.batch > so.single_queries ? so.batch : so.single_queries;
+    if (so.n >= 64) {
+        float *base = checked_malloc(sizeof(float) * so.n * 512);
+        float *queries = checked_malloc(sizeof(float) * small_queries * 512);
+        random_unit_vectors(base, so.n, 512);
+        random_unit_vectors(queries, small_queries, 512);
+        size_t truth_count = so.batch < small_queries ? so.batch : small_queries;
+        int64_t *truth = checked_malloc(sizeof(int64_t) * K * truth_count);
+        double t = now_seconds();
+        exact_topk(base, so.n, queries, truth_count, 512, truth);
+        small_truth_us = (now_seconds() - t) * 1e6 / (double)truth_count;
+        for (size_t b = 0; b < o.bit_count; b++) {
+            fprintf(stderr, "[%5.1fs] LodeDb small n=%zu d=512 bits=%u\n",
+                    now_seconds() - started, so.n, o.bits[b]);
+            run_lodedb(&so, 512, o.bits[b], base, queries, small_queries, truth, &small[b]);
+        }
+        free(base);
+        free(queries);
+        free(truth);
+    }
+
     printf("\n## LodeDb (lodedb_index_search, 1 thread)\n\n");
     printf("| n x d | bits | single ms/query | batch-%zu ms/query | batch speed-up | vectors/s "
            "(single) | scan GB/s (single) | read GB/s: 256 MiB / codes' size | bandwidth limit "
-           "ms | of limit | recall@10 | add us/vector |\n",
+           "ms | of limit | recall@10 | codes-only recall@10 | add us/vector |\n",
            o.batch);
     printf("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
-           "|\n");
+           "| ---: |\n");
     for (size_t d = 0; d < o.dim_count; d++) {
         for (size_t b = 0; b < o.bit_count; b++) {
             const lode_result *r = &results[d][b];
             double limit_ms = r->code_bytes / (r->dram_gbs * 1e9) * 1e3;
             printf("| %zu x %u | %u | %.3f | %.3f | %.2fx | %.1fM | %.1f | %.1f / %.1f | %.3f | "
-                   "%.2fx | %.3f%s | %.1f |\n",
+                   "%.2fx | %.3f%s | %.3f | %.1f |\n",
                    o.n, o.dims[d], o.bits[b], r->single_ms, r->batch_ms,
                    r->single_ms / r->batch_ms, (double)o.n / r->single_ms * 1e3 / 1e6,
                    r->code_bytes / (r->single_ms * 1e-3) / 1e9, r->dram_gbs, r->same_gbs,
                    limit_ms,
                    r->single_ms / limit_ms, r->recall,
-                   r->single_matches ? "" : " (single != batch!)",
+                   r->single_matches ? "" : " (single != batch!)", r->codes_recall,
                    r->add_us);
+        }
+    }
+    uint32_t cpus = bench_cpu_count();
+    printf("\n## Threads (lodedb_index_search, batch-%zu, ms/query; %u CPUs online)\n\n",
+           o.batch, cpus);
+    printf("| n x d | bits | 1 thread | 2 threads | all (%u) threads | speed-up, 2 | speed-up, all (%u) |\n",
+           cpus, cpus);
+    printf("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+    for (size_t d = 0; d < o.dim_count; d++) {
+        for (size_t b = 0; b < o.bit_count; b++) {
+            const double *m = results[d][b].threads_ms;
+            char all[32] = "-", all_speed[32] = "-";
+            if (m[2] > 0.0) {
+                snprintf(all, sizeof all, "%.3f", m[2]);
+                snprintf(all_speed, sizeof all_speed, "%.2fx", m[0] / m[2]);
+            }
+            printf("| %zu x %u | %u | %.3f | %.3f | %s | %.2fx | %s |\n", o.n, o.dims[d],
+                   o.bits[b], m[0], m[1], all, m[0] / m[1], all_speed);
+        }
+    }
+    if (so.n >= 64) {
+        printf("\n## Small index (%zu x 512, 1 thread; single = best of 2 passes over %zu "
+               "queries)\n\n", so.n, so.single_queries);
+        printf("| n x d | bits | single us/query | batch-%zu us/query | recall@10 | codes-only "
+               "recall@10 | exact float scan us/query (this bench's loop) |\n", so.batch);
+        printf("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        for (size_t b = 0; b < o.bit_count; b++) {
+            const lode_result *r = &small[b];
+            printf("| %zu x 512 | %u | %.1f | %.1f | %.3f%s | %.3f | %.1f |\n", so.n, o.bits[b],
+                   r->single_ms * 1e3, r->batch_ms * 1e3, r->recall,
+                   r->single_matches ? "" : " (single != batch!)", r->codes_recall,
+                   small_truth_us);
         }
     }
     printf("\n## Scan kernels alone (%s; synthetic blocks of the same size, no top-k)\n\n",

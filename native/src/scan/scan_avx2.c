@@ -132,5 +132,47 @@ static void avx2_accumulate(const uint8_t *block, const lodedb_scan_levels *leve
     }
 }
 
+/* exact_dot (scan_kernels.h) with two 4-wide accumulators: lanes 0..3 and 4..7 of the 8
+ * running sums; the centroids are gathered by code. Separate multiply and add: the same
+ * roundings as the portable definition. */
+static double avx2_exact_dot(const uint8_t *block, uint32_t lane, uint32_t groups, uint32_t bits,
+                             const double *q_rot, const double *centroids) {
+    const uint8_t *bytes = block + (size_t)(lane & 15u) * 4u;
+    const uint32_t shift = lane < 16u ? 0u : 4u;
+    __m256d acc0 = _mm256_setzero_pd(), acc1 = _mm256_setzero_pd();
+    if (bits == 4) {
+        for (uint32_t g = 0; g < groups; g += 8u) {
+            uint32_t w0, w1;
+            memcpy(&w0, bytes + (size_t)(g / 4u) * 64u, sizeof w0);
+            memcpy(&w1, bytes + (size_t)(g / 4u + 1u) * 64u, sizeof w1);
+            __m128i i0 = _mm_cvtepu8_epi32(_mm_cvtsi32_si128((int)((w0 >> shift) & 0x0f0f0f0fu)));
+            __m128i i1 = _mm_cvtepu8_epi32(_mm_cvtsi32_si128((int)((w1 >> shift) & 0x0f0f0f0fu)));
+            __m256d c0 = _mm256_i32gather_pd(centroids, i0, 8);
+            __m256d c1 = _mm256_i32gather_pd(centroids, i1, 8);
+            acc0 = _mm256_add_pd(acc0, _mm256_mul_pd(_mm256_loadu_pd(q_rot + g), c0));
+            acc1 = _mm256_add_pd(acc1, _mm256_mul_pd(_mm256_loadu_pd(q_rot + g + 4), c1));
+        }
+    } else {
+        for (uint32_t g = 0; g < groups; g += 4u) {
+            uint32_t w;
+            memcpy(&w, bytes + (size_t)(g / 4u) * 64u, sizeof w);
+            w = (w >> shift) & 0x0f0f0f0fu;
+            /* Bytes c0 & 3, c0 >> 2, c1 & 3, c1 >> 2, ...: the coordinates in order. */
+            __m128i pairs = _mm_unpacklo_epi8(_mm_cvtsi32_si128((int)(w & 0x03030303u)),
+                                              _mm_cvtsi32_si128((int)((w >> 2) & 0x03030303u)));
+            __m128i i0 = _mm_cvtepu8_epi32(pairs);
+            __m128i i1 = _mm_cvtepu8_epi32(_mm_srli_si128(pairs, 4));
+            __m256d c0 = _mm256_i32gather_pd(centroids, i0, 8);
+            __m256d c1 = _mm256_i32gather_pd(centroids, i1, 8);
+            acc0 = _mm256_add_pd(acc0, _mm256_mul_pd(_mm256_loadu_pd(q_rot + 2u * g), c0));
+            acc1 = _mm256_add_pd(acc1, _mm256_mul_pd(_mm256_loadu_pd(q_rot + 2u * g + 4u), c1));
+        }
+    }
+    double part[8];
+    _mm256_storeu_pd(part, acc0);
+    _mm256_storeu_pd(part + 4, acc1);
+    return lodedb_scan_sum_parts(part);
+}
+
 const lodedb_scan_kernels lodedb_scan_kernels_avx2 = {LODEDB_SIMD_AVX2, LODEDB_SCAN_AVX2,
-                                                      avx2_accumulate};
+                                                      avx2_accumulate, avx2_exact_dot};

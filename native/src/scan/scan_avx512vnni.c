@@ -4,4 +4,4 @@
 #include "scan/scan_avx512_body.h"
 
 const lodedb_scan_kernels lodedb_scan_kernels_avx512vnni = {
-    LODEDB_SIMD_AVX512, LODEDB_SCAN_AVX512VNNI, avx512_accumulate};
+    LODEDB_SIMD_AVX512, LODEDB_SCAN_AVX512VNNI, avx512_accumulate, avx512_exact_dot};

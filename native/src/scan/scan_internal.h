@@ -18,6 +18,16 @@
 #define LODEDB_SCAN_AHEAD(p, offset)                                                       \
     ((const char *)((uintptr_t)(p) + (uintptr_t)(offset) + LODEDB_SCAN_PREFETCH_BYTES))
 
+/* The portable exact_dot (scan_scalar.c): the definition, also used by NEON. */
+double lodedb_scan_exact_dot_portable(const uint8_t *block, uint32_t lane, uint32_t groups,
+                                      uint32_t bits, const double *q_rot,
+                                      const double *centroids);
+
+/* The 8 running sums of exact_dot added up in its fixed tree. */
+static inline double lodedb_scan_sum_parts(const double *part) {
+    return ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]));
+}
+
 extern const lodedb_scan_kernels lodedb_scan_kernels_scalar;
 #if defined(LODEDB_SCAN_HAVE_AVX2)
 extern const lodedb_scan_kernels lodedb_scan_kernels_avx2;

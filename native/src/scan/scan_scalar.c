@@ -31,5 +31,37 @@ static void scalar_accumulate(const uint8_t *block, const lodedb_scan_levels *le
     }
 }
 
-const lodedb_scan_kernels lodedb_scan_kernels_scalar = {LODEDB_SIMD_SCALAR, LODEDB_SCAN_SCALAR,
-                                                        scalar_accumulate};
+double lodedb_scan_exact_dot_portable(const uint8_t *block, uint32_t lane, uint32_t groups,
+                                      uint32_t bits, const double *q_rot,
+                                      const double *centroids) {
+    const uint8_t *bytes = block + (size_t)(lane & 15u) * 4u;
+    uint32_t shift = lane < 16u ? 0u : 4u;
+    double part[8] = {0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
+    if (bits == 4) {
+        /* Two steps (8 groups = 8 coordinates) per round. */
+        for (uint32_t g = 0; g < groups; g += 8u) {
+            const uint8_t *step = bytes + (size_t)(g / 4u) * 64u;
+            for (uint32_t k = 0; k < 8u; k++) {
+                uint32_t code = (uint32_t)(step[(k / 4u) * 64u + k % 4u] >> shift) & 0x0Fu;
+                double product = q_rot[g + k] * centroids[code];
+                part[k] += product;
+            }
+        }
+    } else {
+        /* One step (4 groups = 8 coordinates) per round. */
+        for (uint32_t g = 0; g < groups; g += 4u) {
+            const uint8_t *step = bytes + (size_t)(g / 4u) * 64u;
+            for (uint32_t k = 0; k < 4u; k++) {
+                uint32_t code = (uint32_t)(step[k] >> shift) & 0x0Fu;
+                double even = q_rot[2u * (g + k)] * centroids[code & 3u];
+                double odd = q_rot[2u * (g + k) + 1u] * centroids[code >> 2];
+                part[2u * k] += even;
+                part[2u * k + 1u] += odd;
+            }
+        }
+    }
+    return lodedb_scan_sum_parts(part);
+}
+
+const lodedb_scan_kernels lodedb_scan_kernels_scalar = {
+    LODEDB_SIMD_SCALAR, LODEDB_SCAN_SCALAR, scalar_accumulate, lodedb_scan_exact_dot_portable};

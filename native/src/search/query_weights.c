@@ -96,43 +96,16 @@ void lodedb_query_weights(const struct lodedb_index *index, double level_min, do
     *bias = step * level_min * (double)weight_sum;
 }
 
-/* Sums of 8 interleaved partial sums, added in a fixed tree: 8 independent chains instead of one
- * (the re-rank was bound by the latency of a single running sum); portable C in a fixed order,
- * so the same bits everywhere. */
-float lodedb_query_exact_score(const struct lodedb_index *index, const double *q_rot,
+float lodedb_query_exact_score(const struct lodedb_index *index,
+                               const lodedb_scan_kernels *kernels, const double *q_rot,
                                uint64_t slot) {
-    const float *c = index->codebook.centroids;
+    double centroids[16] = {0.0};
+    for (uint32_t i = 0; i < index->codebook.count; i++) {
+        centroids[i] = (double)index->codebook.centroids[i];
+    }
     const uint8_t *block = index->blocks + (size_t)(slot / LODEDB_BLOCK_SIZE) *
                                                lodedb_index_block_bytes(index);
-    uint32_t lane = (uint32_t)(slot % LODEDB_BLOCK_SIZE);
-    const uint8_t *bytes = block + (size_t)(lane & 15u) * 4u;
-    uint32_t shift = lane < 16u ? 0u : 4u;
-    double centroid[LODEDB_MAX_CENTROIDS];
-    for (uint32_t i = 0; i < index->codebook.count; i++) {
-        centroid[i] = (double)c[i];
-    }
-    double part[8] = {0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
-    if (index->bits == 4) {
-        /* Two steps (8 groups = 8 coordinates) per round. */
-        for (uint32_t g = 0; g < index->groups; g += 8u) {
-            const uint8_t *step = bytes + (size_t)(g / 4u) * 64u;
-            for (uint32_t k = 0; k < 8u; k++) {
-                uint32_t code = (uint32_t)(step[(k / 4u) * 64u + k % 4u] >> shift) & 0x0Fu;
-                part[k] += q_rot[g + k] * centroid[code];
-            }
-        }
-    } else {
-        /* One step (4 groups = 8 coordinates) per round. */
-        for (uint32_t g = 0; g < index->groups; g += 4u) {
-            const uint8_t *step = bytes + (size_t)(g / 4u) * 64u;
-            for (uint32_t k = 0; k < 4u; k++) {
-                uint32_t code = (uint32_t)(step[k] >> shift) & 0x0Fu;
-                part[2u * k] += q_rot[2u * (g + k)] * centroid[code & 3u];
-                part[2u * k + 1u] += q_rot[2u * (g + k) + 1u] * centroid[code >> 2];
-            }
-        }
-    }
-    double sum = ((part[0] + part[1]) + (part[2] + part[3])) +
-                 ((part[4] + part[5]) + (part[6] + part[7]));
-    return (float)((double)index->scales[slot] * sum);
+    double dot = kernels->exact_dot(block, (uint32_t)(slot % LODEDB_BLOCK_SIZE), index->groups,
+                                    index->bits, q_rot, centroids);
+    return (float)((double)index->scales[slot] * dot);
 }

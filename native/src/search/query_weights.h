@@ -32,10 +32,11 @@ void lodedb_query_levels(const struct lodedb_index *index, lodedb_scan_levels *l
 void lodedb_query_weights(const struct lodedb_index *index, double level_min, double level_step,
                           const double *q_rot, int8_t *weights, double *delta, double *bias);
 
-/* The exact estimate of one slot: scale * sum_j q_rot[j] * centroid[code_j], in double, as 8
- * partial sums (coordinate j into sum j % 8) added in a fixed tree, so it is the same on every
- * platform and SIMD level. */
-float lodedb_query_exact_score(const struct lodedb_index *index, const double *q_rot,
+/* The exact estimate of one slot: scale * sum_j q_rot[j] * centroid[code_j], in double, by
+ * the kernels' exact_dot (8 running sums in a fixed tree, scan_kernels.h), so it is the same
+ * on every platform and SIMD level. */
+float lodedb_query_exact_score(const struct lodedb_index *index,
+                               const lodedb_scan_kernels *kernels, const double *q_rot,
                                uint64_t slot);
 
 #endif

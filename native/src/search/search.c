@@ -426,7 +426,7 @@ static lodedb_status search_impl(const lodedb_index *index, const float *queries
                 const double *q_rot = buf.q_rot + (size_t)q * index->padded_dim;
                 for (size_t i = 0; i < merged; i++) {
                     buf.merged[i].score =
-                        lodedb_query_exact_score(index, q_rot, buf.merged[i].slot);
+                        lodedb_query_exact_score(index, ctx.kernels, q_rot, buf.merged[i].slot);
                 }
                 lodedb_hits_sort(buf.merged, merged);
             }
@@ -501,8 +501,9 @@ LODEDB_API lodedb_status lodedb_index_score_slots(const lodedb_index *index, con
         return lodedb_fail(LODEDB_ERR_OUT_OF_MEMORY, "out of memory for the query buffers");
     }
     lodedb_query_rotate(index, query, q_rot, q_rot + index->padded_dim);
+    const lodedb_scan_kernels *kernels = lodedb_scan_kernels_active();
     for (uint64_t i = 0; i < slot_count; i++) {
-        out_scores[i] = lodedb_query_exact_score(index, q_rot, slots[i]);
+        out_scores[i] = lodedb_query_exact_score(index, kernels, q_rot, slots[i]);
     }
     free(q_rot);
     return LODEDB_OK;

@@ -1,6 +1,6 @@
 /* Parity of one scan kernel variant (argv[1], e.g. "avx512vnni") with the definition of the
  * permute-dot sums (scan_kernels.h), computed here from unpacked codes, and with the scalar
- * reference kernel: random codes, levels and weights; the extremes (levels 127, weights +-127,
+ * reference kernel; and of its exact_dot (the re-rank) with its definition, bit for bit: random codes, levels and weights; the extremes (levels 127, weights +-127,
  * where 16-bit pairs come closest to saturating and 32-bit sums to overflowing); misaligned
  * buffers; 1 and 2 terms (4-bit and 2-bit codes); group counts from 4 up to 65536 (4-bit at
  * LODEDB_MAX_DIMENSION); query counts across every tile width and remainder. A variant this
@@ -180,6 +180,53 @@ static void check_case(uint32_t groups, uint32_t terms, enum code_kind code_kind
     free(got);
 }
 
+/* exact_dot against its definition spelled out here (8 running sums, fixed tree), bit for bit,
+ * for every lane of random blocks, both bit widths and several group counts. */
+static void exact_dot_matches_definition(void) {
+    static const uint32_t coordinates[] = {8, 16, 64, 200, 512, 1536, 4096};
+    for (uint32_t bits = 2; bits <= 4; bits += 2) {
+        for (size_t c = 0; c < sizeof coordinates / sizeof coordinates[0]; c++) {
+            uint32_t n = coordinates[c];
+            uint32_t groups = bits == 4 ? n : n / 2;
+            uint8_t *codes = malloc((size_t)groups * LODEDB_BLOCK_SIZE);
+            uint8_t *block = malloc((size_t)groups * 16);
+            double *q = malloc(sizeof(double) * n);
+            REQUIRE(codes && block && q);
+            double centroids[16];
+            for (int i = 0; i < 16; i++) {
+                centroids[i] = ((double)(next_random() >> 11) / 9007199254740992.0 - 0.5) * 3.0;
+            }
+            for (uint32_t j = 0; j < n; j++) {
+                q[j] = ((double)(next_random() >> 11) / 9007199254740992.0 - 0.5) / 7.0;
+            }
+            fill_codes(codes, groups, CODES_RANDOM);
+            pack_block(codes, groups, block);
+            for (uint32_t lane = 0; lane < LODEDB_BLOCK_SIZE; lane++) {
+                double part[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+                for (uint32_t j = 0; j < n; j++) {
+                    uint32_t code = codes[(size_t)lane * groups + (bits == 4 ? j : j / 2)];
+                    uint32_t index = bits == 4 ? code : (j % 2 ? code >> 2 : code & 3u);
+                    double product = q[j] * centroids[index];
+                    part[j % 8] += product;
+                }
+                double want = ((part[0] + part[1]) + (part[2] + part[3])) +
+                              ((part[4] + part[5]) + (part[6] + part[7]));
+                double got = kernel->exact_dot(block, lane, groups, bits, q, centroids);
+                if (memcmp(&want, &got, sizeof want) != 0) {
+                    fprintf(stderr, "%s exact_dot bits=%u coordinates=%u lane=%u: %.17g, expected "
+                            "%.17g\n", lodedb_scan_variant_name(kernel->variant), bits, n, lane,
+                            got, want);
+                    CHECK(0);
+                }
+                comparisons++;
+            }
+            free(codes);
+            free(block);
+            free(q);
+        }
+    }
+}
+
 static void random_codes_and_values(void) {
     static const uint32_t groups[] = {4,   8,   12,  32,   192,  256,  384, 500,
                                       512, 768, 1536, 516, 1020, 1028, 2052};
@@ -240,6 +287,7 @@ int main(int argc, char **argv) {
     }
     CHECK(scalar != NULL && kernel->variant == variant);
     printf("variant %s (SIMD level %s)\n", argv[1], lodedb_simd_name(kernel->level));
+    RUN_TEST(exact_dot_matches_definition);
     RUN_TEST(random_codes_and_values);
     RUN_TEST(extremes_do_not_overflow);
     RUN_TEST(maximum_dimension);

@@ -86,7 +86,8 @@ static void reference_search(const lodedb_index *index, const float *query, uint
         n = candidates;
     }
     for (size_t i = 0; i < n; i++) {
-        hits[i].score = lodedb_query_exact_score(index, q_rot, hits[i].slot);
+        hits[i].score = lodedb_query_exact_score(
+            index, lodedb_scan_kernels_for(LODEDB_SIMD_SCALAR), q_rot, hits[i].slot);
     }
     lodedb_hits_sort(hits, n);
     *count = (uint32_t)(n < k ? n : k);
