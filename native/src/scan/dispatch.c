@@ -9,7 +9,8 @@
  * x86 detection: cpuid for the instruction sets, xgetbv for the register state the operating
  * system saves (XMM/YMM for AVX2; also opmask and ZMM for AVX-512). NEON is baseline on aarch64;
  * its dot product (Armv8.2 dotprod) is asked of the operating system. A level runs its best
- * variant (scan_kernels.h): AVX-512 with VNNI when the CPU has it, NEON with dotprod likewise.
+ * variant (scan_kernels.h): AVX-512 with VNNI + VBMI when the CPU has both, NEON with dotprod
+ * when it has that.
  * Every variant returns the same sums, so the variant never changes a result, only its speed.
  * Which kernel files are compiled in is decided by CMake (LODEDB_SCAN_HAVE_* on this file).
  */
@@ -56,7 +57,7 @@ static uint64_t xcr0(void) {
 }
 #endif
 
-enum { CPU_AVX2 = 1, CPU_AVX512 = 2, CPU_AVX512VNNI = 4 };
+enum { CPU_AVX2 = 1, CPU_AVX512 = 2, CPU_AVX512VNNI_VBMI = 4 };
 
 static int detect_x86(void) {
     uint32_t r1[4], r7[4];
@@ -81,8 +82,9 @@ static int detect_x86(void) {
     if ((features & CPU_AVX2) && (r7[1] & (avx512f | avx512bw)) == (avx512f | avx512bw) &&
         (xcr & 0xe6) == 0xe6) { /* plus opmask, ZMM_Hi256 and Hi16_ZMM state */
         features |= CPU_AVX512;
-        if (r7[2] & (1u << 11)) { /* AVX512_VNNI */
-            features |= CPU_AVX512VNNI;
+        const uint32_t vbmi = 1u << 1, vnni = 1u << 11;
+        if ((r7[2] & (vbmi | vnni)) == (vbmi | vnni)) {
+            features |= CPU_AVX512VNNI_VBMI;
         }
     }
     return features;
@@ -235,7 +237,7 @@ LODEDB_API lodedb_status lodedb_simd_force(lodedb_simd level) {
 }
 
 static const char *const variant_names[LODEDB_SCAN_VARIANT_COUNT] = {
-    "scalar", "avx2", "avx512bw", "avx512vnni", "neon", "neon-dotprod"};
+    "scalar", "avx2", "avx512bw", "avx512vnni-vbmi", "neon", "neon-dotprod"};
 
 const char *lodedb_scan_variant_name(lodedb_scan_variant variant) {
     return (unsigned)variant < LODEDB_SCAN_VARIANT_COUNT ? variant_names[variant] : NULL;
@@ -251,8 +253,8 @@ static const lodedb_scan_kernels *compiled_variant(lodedb_scan_variant variant) 
 #if defined(LODEDB_SCAN_HAVE_AVX512)
     case LODEDB_SCAN_AVX512BW: return &lodedb_scan_kernels_avx512bw;
 #endif
-#if defined(LODEDB_SCAN_HAVE_AVX512VNNI)
-    case LODEDB_SCAN_AVX512VNNI: return &lodedb_scan_kernels_avx512vnni;
+#if defined(LODEDB_SCAN_HAVE_AVX512VNNI_VBMI)
+    case LODEDB_SCAN_AVX512VNNI_VBMI: return &lodedb_scan_kernels_avx512vnni_vbmi;
 #endif
 #if defined(LODEDB_SCAN_HAVE_NEON)
     case LODEDB_SCAN_NEON: return &lodedb_scan_kernels_neon;
@@ -269,9 +271,10 @@ static int variant_runs_here(lodedb_scan_variant variant) {
     case LODEDB_SCAN_SCALAR: return 1;
     case LODEDB_SCAN_AVX2: return lodedb_simd_supported(LODEDB_SIMD_AVX2);
     case LODEDB_SCAN_AVX512BW: return lodedb_simd_supported(LODEDB_SIMD_AVX512);
-    case LODEDB_SCAN_AVX512VNNI:
-#if defined(LODEDB_SCAN_HAVE_AVX512VNNI)
-        return lodedb_simd_supported(LODEDB_SIMD_AVX512) && (x86_features() & CPU_AVX512VNNI);
+    case LODEDB_SCAN_AVX512VNNI_VBMI:
+#if defined(LODEDB_SCAN_HAVE_AVX512VNNI_VBMI)
+        return lodedb_simd_supported(LODEDB_SIMD_AVX512) &&
+               (x86_features() & CPU_AVX512VNNI_VBMI) != 0;
 #else
         return 0;
 #endif
@@ -308,7 +311,7 @@ const lodedb_scan_kernels *lodedb_scan_kernels_for(lodedb_simd level) {
     }
     /* Best first within each level. */
     static const lodedb_scan_variant order[] = {
-        LODEDB_SCAN_AVX512VNNI, LODEDB_SCAN_AVX512BW, LODEDB_SCAN_AVX2,
+        LODEDB_SCAN_AVX512VNNI_VBMI, LODEDB_SCAN_AVX512BW, LODEDB_SCAN_AVX2,
         LODEDB_SCAN_NEON_DOTPROD, LODEDB_SCAN_NEON, LODEDB_SCAN_SCALAR};
     for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
         const lodedb_scan_kernels *k = lodedb_scan_variant_kernels(order[i], NULL);

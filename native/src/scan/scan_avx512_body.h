@@ -1,13 +1,16 @@
 /*
- * The AVX-512 permute-dot kernel, included by scan_avx512bw.c (`vpmaddubsw` + `vpmaddwd`, any
- * AVX-512BW CPU) and scan_avx512vnni.c (`vpdpbusd`, with LODEDB_AVX512_VNNI defined): one
- * source, two instruction choices for the 4-byte dot product, so both variants run the same
- * loops and both are tested against the scalar reference.
+ * The AVX-512 permute-dot kernel, included by scan_avx512bw.c (`vpshufb` lookups,
+ * `vpmaddubsw` + `vpmaddwd` dot products: any AVX-512BW CPU) and scan_avx512vnni_vbmi.c
+ * (`vpermb` lookups, `vpdpbusd` dot products: with LODEDB_AVX512_VBMI and LODEDB_AVX512_VNNI
+ * defined): one source, two instruction choices, so both variants run the same loops and both
+ * are tested against the scalar reference.
  *
  * One step = one 64-byte load = four groups of all 32 vectors (scan_kernels.h): the low nibbles
  * are vectors 0..15, the high nibbles vectors 16..31, each 32-bit word one vector's four group
- * codes. `vpshufb` turns codes into levels (the 16-entry table repeated in every 128-bit lane),
- * and one dot product per half adds level x weight for four groups into that vector's 32-bit
+ * codes. `vpshufb` turns codes into levels (the 16-entry table repeated in every 128-bit lane,
+ * after masking each nibble), or with VBMI `vpermb` on a 64-entry table that repeats the 16
+ * levels four times, so the index bits above the nibble do not matter and the two masks go
+ * (5 instead of 7 vector operations per step for one query), and one dot product per half adds level x weight for four groups into that vector's 32-bit
  * sum, with the query's four weights broadcast to every word. The level expansion is shared by
  * a tile of up to 8 queries whose 16 accumulators stay in registers (32 ZMM registers).
  */
@@ -41,55 +44,93 @@ LODEDB_INLINE __m512i avx512_dot(__m512i acc, __m512i levels, __m512i weights) {
 #endif
 }
 
+/* Levels of the low nibbles of `codes` (any bits above them: see avx512_tile). */
+LODEDB_INLINE __m512i avx512_levels(__m512i table, __m512i codes, __m512i mask) {
+#if defined(LODEDB_AVX512_VBMI)
+    (void)mask;
+    return _mm512_permutexvar_epi8(codes, table);
+#else
+    return _mm512_shuffle_epi8(table, _mm512_and_si512(codes, mask));
+#endif
+}
+
 LODEDB_INLINE __m512i avx512_weight(const int8_t *p) {
     int32_t word;
     memcpy(&word, p, sizeof word);
     return _mm512_set1_epi32(word);
 }
 
-/* qt queries (weights `stride` bytes apart) and `terms` levels per code, against one block. */
+/* One step for qt queries into lo_acc[q], hi_acc[q]. */
+LODEDB_INLINE void avx512_step(const uint8_t *block, __m512i table0, __m512i table1,
+                               __m512i mask, const int8_t *weights, size_t stride, uint32_t s,
+                               __m512i *lo_acc, __m512i *hi_acc, const int qt,
+                               const uint32_t terms, const int prefetch) {
+    if (prefetch) {
+        _mm_prefetch(LODEDB_SCAN_AHEAD(block, (size_t)s * 64), _MM_HINT_T0);
+    }
+    /* lo / hi: each byte's low nibble is a code (vectors 0..15 / 16..31); the bits above are
+     * masked in avx512_levels or ignored by the repeated VBMI table. */
+    __m512i lo = _mm512_loadu_si512((const void *)(block + (size_t)s * 64));
+    __m512i hi = _mm512_srli_epi16(lo, 4);
+    const int8_t *w = weights + (size_t)s * terms * 4;
+    __m512i l_lo = avx512_levels(table0, lo, mask);
+    __m512i l_hi = avx512_levels(table0, hi, mask);
+#pragma GCC unroll 8
+    for (int q = 0; q < qt; q++) {
+        __m512i wq = avx512_weight(w + (size_t)q * stride);
+        lo_acc[q] = avx512_dot(lo_acc[q], l_lo, wq);
+        hi_acc[q] = avx512_dot(hi_acc[q], l_hi, wq);
+    }
+    if (terms == 2) {
+        l_lo = avx512_levels(table1, lo, mask);
+        l_hi = avx512_levels(table1, hi, mask);
+#pragma GCC unroll 8
+        for (int q = 0; q < qt; q++) {
+            __m512i wq = avx512_weight(w + 4 + (size_t)q * stride);
+            lo_acc[q] = avx512_dot(lo_acc[q], l_lo, wq);
+            hi_acc[q] = avx512_dot(hi_acc[q], l_hi, wq);
+        }
+    }
+}
+
+/* qt queries (weights `stride` bytes apart) and `terms` levels per code, against one block.
+ * `vpdpbusd` adds into its accumulator, so one accumulator per half and query would be a
+ * latency chain of one dot product per step: small tiles take steps in rounds of `split`
+ * (4 for one query, 2 for two) into separate accumulators, added up at the end (integer
+ * sums, so the split changes no result). */
 LODEDB_INLINE void avx512_tile(const uint8_t *block, const lodedb_scan_levels *levels,
                                const int8_t *weights, size_t stride, uint32_t steps,
                                int32_t *acc, const int qt, const uint32_t terms,
                                const int prefetch) {
+    const int split = qt == 1 ? 4 : qt == 2 ? 2 : 1;
     const __m512i mask = _mm512_set1_epi8(0x0f);
     const __m512i table0 = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)levels->table[0]));
     const __m512i table1 = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)levels->table[1]));
-    __m512i lo_acc[AVX512_MAX_TILE], hi_acc[AVX512_MAX_TILE];
+    __m512i lo_acc[AVX512_MAX_TILE], hi_acc[AVX512_MAX_TILE]; /* [u * qt + q] */
 #pragma GCC unroll 8
-    for (int q = 0; q < qt; q++) {
-        lo_acc[q] = _mm512_setzero_si512();
-        hi_acc[q] = _mm512_setzero_si512();
+    for (int i = 0; i < qt * split; i++) {
+        lo_acc[i] = _mm512_setzero_si512();
+        hi_acc[i] = _mm512_setzero_si512();
     }
-    for (uint32_t s = 0; s < steps; s++) {
-        if (prefetch) {
-            _mm_prefetch(LODEDB_SCAN_AHEAD(block, (size_t)s * 64), _MM_HINT_T0);
+    uint32_t s = 0;
+    for (; s + (uint32_t)split <= steps; s += (uint32_t)split) {
+#pragma GCC unroll 4
+        for (int u = 0; u < split; u++) {
+            avx512_step(block, table0, table1, mask, weights, stride, s + (uint32_t)u,
+                        lo_acc + u * qt, hi_acc + u * qt, qt, terms, prefetch && u == 0);
         }
-        __m512i codes = _mm512_loadu_si512((const void *)(block + (size_t)s * 64));
-        __m512i lo = _mm512_and_si512(codes, mask);
-        __m512i hi = _mm512_and_si512(_mm512_srli_epi16(codes, 4), mask);
-        const int8_t *w = weights + (size_t)s * terms * 4;
-        __m512i l_lo = _mm512_shuffle_epi8(table0, lo);
-        __m512i l_hi = _mm512_shuffle_epi8(table0, hi);
-#pragma GCC unroll 8
-        for (int q = 0; q < qt; q++) {
-            __m512i wq = avx512_weight(w + (size_t)q * stride);
-            lo_acc[q] = avx512_dot(lo_acc[q], l_lo, wq);
-            hi_acc[q] = avx512_dot(hi_acc[q], l_hi, wq);
-        }
-        if (terms == 2) {
-            l_lo = _mm512_shuffle_epi8(table1, lo);
-            l_hi = _mm512_shuffle_epi8(table1, hi);
-#pragma GCC unroll 8
-            for (int q = 0; q < qt; q++) {
-                __m512i wq = avx512_weight(w + 4 + (size_t)q * stride);
-                lo_acc[q] = avx512_dot(lo_acc[q], l_lo, wq);
-                hi_acc[q] = avx512_dot(hi_acc[q], l_hi, wq);
-            }
-        }
+    }
+    for (; s < steps; s++) {
+        avx512_step(block, table0, table1, mask, weights, stride, s, lo_acc, hi_acc, qt, terms,
+                    prefetch);
     }
 #pragma GCC unroll 8
     for (int q = 0; q < qt; q++) {
+#pragma GCC unroll 4
+        for (int u = 1; u < split; u++) {
+            lo_acc[q] = _mm512_add_epi32(lo_acc[q], lo_acc[u * qt + q]);
+            hi_acc[q] = _mm512_add_epi32(hi_acc[q], hi_acc[u * qt + q]);
+        }
         _mm512_storeu_si512((void *)(acc + (size_t)q * LODEDB_BLOCK_SIZE), lo_acc[q]);
         _mm512_storeu_si512((void *)(acc + (size_t)q * LODEDB_BLOCK_SIZE + 16), hi_acc[q]);
     }

@@ -35,8 +35,8 @@ extern const lodedb_scan_kernels lodedb_scan_kernels_avx2;
 #if defined(LODEDB_SCAN_HAVE_AVX512)
 extern const lodedb_scan_kernels lodedb_scan_kernels_avx512bw;
 #endif
-#if defined(LODEDB_SCAN_HAVE_AVX512VNNI)
-extern const lodedb_scan_kernels lodedb_scan_kernels_avx512vnni;
+#if defined(LODEDB_SCAN_HAVE_AVX512VNNI_VBMI)
+extern const lodedb_scan_kernels lodedb_scan_kernels_avx512vnni_vbmi;
 #endif
 #if defined(LODEDB_SCAN_HAVE_NEON)
 extern const lodedb_scan_kernels lodedb_scan_kernels_neon;

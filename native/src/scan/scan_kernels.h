@@ -51,12 +51,13 @@ typedef struct lodedb_scan_levels {
 } lodedb_scan_levels;
 
 /* The compiled kernel variants. A SIMD level (lodedb_simd) runs the best variant of its
- * instruction set that the CPU has: AVX-512 uses VNNI when present, NEON uses dotprod. */
+ * instruction set that the CPU has: AVX-512 uses VNNI + VBMI when both are present, NEON
+ * uses dotprod. */
 typedef enum lodedb_scan_variant {
     LODEDB_SCAN_SCALAR = 0,
     LODEDB_SCAN_AVX2,
     LODEDB_SCAN_AVX512BW,   /* vpmaddubsw + vpmaddwd */
-    LODEDB_SCAN_AVX512VNNI, /* vpdpbusd */
+    LODEDB_SCAN_AVX512VNNI_VBMI, /* vpermb + vpdpbusd */
     LODEDB_SCAN_NEON,       /* smull + sadalp */
     LODEDB_SCAN_NEON_DOTPROD, /* sdot */
     LODEDB_SCAN_VARIANT_COUNT
@@ -92,7 +93,8 @@ const lodedb_scan_kernels *lodedb_scan_kernels_active(void);
 const lodedb_scan_kernels *lodedb_scan_variant_kernels(lodedb_scan_variant variant,
                                                        const char **why);
 
-/* "scalar", "avx2", "avx512bw", "avx512vnni", "neon", "neon-dotprod"; NULL when unknown. */
+/* "scalar", "avx2", "avx512bw", "avx512vnni-vbmi", "neon", "neon-dotprod"; NULL when
+ * unknown. */
 const char *lodedb_scan_variant_name(lodedb_scan_variant variant);
 
 #endif

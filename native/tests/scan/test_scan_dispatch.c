@@ -115,11 +115,11 @@ static void supported_levels_have_kernels(void) {
 #endif
 }
 
-/* A level runs its best variant the CPU has (VNNI before plain AVX-512BW, dotprod before
+/* A level runs its best variant the CPU has (VNNI+VBMI before plain AVX-512BW, dotprod before
  * plain NEON), and every variant that runs here belongs to a supported level. */
 static void levels_pick_their_best_variant(void) {
     static const lodedb_scan_variant best_first[] = {
-        LODEDB_SCAN_AVX512VNNI, LODEDB_SCAN_AVX512BW, LODEDB_SCAN_AVX2,
+        LODEDB_SCAN_AVX512VNNI_VBMI, LODEDB_SCAN_AVX512BW, LODEDB_SCAN_AVX2,
         LODEDB_SCAN_NEON_DOTPROD, LODEDB_SCAN_NEON, LODEDB_SCAN_SCALAR};
     for (size_t i = 0; i < LEVEL_COUNT; i++) {
         const lodedb_scan_kernels *k = lodedb_scan_kernels_for(all_levels[i]);

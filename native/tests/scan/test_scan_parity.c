@@ -1,4 +1,4 @@
-/* Parity of one scan kernel variant (argv[1], e.g. "avx512vnni") with the definition of the
+/* Parity of one scan kernel variant (argv[1], e.g. "avx512vnni-vbmi") with the definition of the
  * permute-dot sums (scan_kernels.h), computed here from unpacked codes, and with the scalar
  * reference kernel; and of its exact_dot (the re-rank) with its definition, bit for bit: random codes, levels and weights; the extremes (levels 127, weights +-127,
  * where 16-bit pairs come closest to saturating and 32-bit sums to overflowing); misaligned
