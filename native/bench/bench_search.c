@@ -1,5 +1,5 @@
-/* lodedb-bench's search measurements beyond one thread: batch calls with several threads, and
- * the codes-only ranking (bench_search.h). */
+/* lodedb-bench's measurements beyond single and batch searches: batch calls with several
+ * threads, the codes-only ranking, and the scan kernels alone (bench_search.h). */
 #if !defined(_WIN32) && !defined(_POSIX_C_SOURCE)
 #define _POSIX_C_SOURCE 200809L /* clock_gettime, sysconf */
 #endif
@@ -14,6 +14,7 @@
 #endif
 
 #include "bench_data.h"
+#include "scan/scan_kernels.h"
 #include "bench_search.h"
 #include "bench_support.h"
 
@@ -71,4 +72,74 @@ void bench_codes_only(const lodedb_index *index, const float *queries, size_t co
     free(slots);
     free(scores);
     free(counts);
+}
+
+
+/* Kernel-only timing on synthetic blocks of the same size: the scan without top-k. */
+const char *bench_kernel_name(void) {
+    return lodedb_scan_variant_name(lodedb_scan_kernels_active()->variant);
+}
+
+void bench_time_kernels(uint32_t groups, uint32_t terms, size_t n, size_t batch,
+                        int with_scalar, double *single_ms, double *batch_ms,
+                        double *scalar_ms) {
+    size_t blocks = (n + LODEDB_BLOCK_SIZE - 1) / LODEDB_BLOCK_SIZE;
+    size_t block_bytes = (size_t)groups * 16;
+    size_t weight_bytes = (size_t)groups * terms;
+    uint8_t *codes = checked_malloc(blocks * block_bytes);
+    int8_t *weights = checked_malloc(batch * weight_bytes);
+    int32_t *acc = checked_malloc(sizeof(int32_t) * LODEDB_BLOCK_SIZE * batch);
+    lodedb_scan_levels levels = {.terms = terms};
+    for (size_t i = 0; i < blocks * block_bytes; i++) {
+        codes[i] = (uint8_t)next_u64();
+    }
+    for (size_t i = 0; i < batch * weight_bytes; i++) {
+        weights[i] = (int8_t)((int)(next_u64() % 255u) - 127);
+    }
+    for (int c = 0; c < 32; c++) {
+        levels.table[c / 16][c % 16] = (uint8_t)(next_u64() % 128u);
+    }
+    const lodedb_scan_kernels *k = lodedb_scan_kernels_active();
+    uint32_t check_sum = 0;
+    double best = 1e30;
+    for (int pass = 0; pass < 5; pass++) {
+        double t = now_seconds();
+        for (size_t b = 0; b < blocks; b++) {
+            k->accumulate(codes + b * block_bytes, &levels, weights, 1, groups, acc);
+            check_sum += (uint32_t)acc[b % 32];
+        }
+        t = now_seconds() - t;
+        best = t < best ? t : best;
+    }
+    *single_ms = best * 1e3;
+    best = 1e30;
+    for (int pass = 0; pass < 2; pass++) {
+        double t = now_seconds();
+        for (size_t first = 0; first < batch; first += KERNEL_CHUNK) {
+            size_t left = batch - first;
+            uint32_t chunk = (uint32_t)(left < KERNEL_CHUNK ? left : KERNEL_CHUNK);
+            for (size_t b = 0; b < blocks; b++) {
+                k->accumulate(codes + b * block_bytes, &levels, weights + first * weight_bytes,
+                              chunk, groups, acc);
+                check_sum += (uint32_t)acc[b % 32];
+            }
+        }
+        t = now_seconds() - t;
+        best = t < best ? t : best;
+    }
+    *batch_ms = best * 1e3 / (double)batch;
+    *scalar_ms = 0.0;
+    if (with_scalar && k->level != LODEDB_SIMD_SCALAR) {
+        const lodedb_scan_kernels *s = lodedb_scan_kernels_for(LODEDB_SIMD_SCALAR);
+        double t = now_seconds();
+        for (size_t b = 0; b < blocks; b++) {
+            s->accumulate(codes + b * block_bytes, &levels, weights, 1, groups, acc);
+            check_sum += (uint32_t)acc[b % 32];
+        }
+        *scalar_ms = (now_seconds() - t) * 1e3;
+    }
+    sink = check_sum;
+    free(codes);
+    free(weights);
+    free(acc);
 }

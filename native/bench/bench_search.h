@@ -1,4 +1,4 @@
-/* lodedb-bench's search measurements beyond one thread (bench_search.c). */
+/* lodedb-bench's measurements beyond single and batch searches (bench_search.c). */
 #ifndef LODEDB_BENCH_SEARCH_H
 #define LODEDB_BENCH_SEARCH_H
 
@@ -19,5 +19,21 @@ double bench_batch_ms(const lodedb_index *index, const float *queries, size_t co
  * own ranking without the re-rank; ids -1 past the end. */
 void bench_codes_only(const lodedb_index *index, const float *queries, size_t count,
                       int64_t *found);
+
+/* The scan kernel variant the active SIMD level runs, e.g. "avx512vnni-vbmi". */
+const char *bench_kernel_name(void);
+
+/* Queries per kernel call in the kernel timing, as in the search (src/search/search.c): a
+ * block's codes stay in L1/L2 while they are reused for each. */
+#ifndef KERNEL_CHUNK
+#define KERNEL_CHUNK 16
+#endif
+
+/* The active scan kernel alone on synthetic blocks of n vectors (no top-k): one query per call
+ * (best of 5) and `batch` queries in calls of KERNEL_CHUNK (best of 2), ms per query; and the
+ * scalar kernel, one query, once (0 unless with_scalar). */
+void bench_time_kernels(uint32_t groups, uint32_t terms, size_t n, size_t batch,
+                        int with_scalar, double *single_ms, double *batch_ms,
+                        double *scalar_ms);
 
 #endif

@@ -25,7 +25,6 @@
 #endif
 
 #include "lodedb/lodedb.h"
-#include "scan/scan_kernels.h"
 #include "bench_support.h"
 #if defined(LODEDB_BENCH_WITH_FAISS)
 #include "bench_faiss.h"
@@ -161,76 +160,6 @@ static void check(lodedb_status status, const char *what) {
     }
 }
 
-/* Queries per kernel call in the kernel timing, as in the search (src/search/search.c):
- * a block's codes stay in L1/L2 while they are reused for each. */
-#ifndef KERNEL_CHUNK
-#define KERNEL_CHUNK 16
-#endif
-
-/* Kernel-only timing on synthetic blocks of the same size: the scan without top-k. */
-static void time_kernels(uint32_t groups, uint32_t terms, size_t n, size_t batch, lode_result *r,
-                         int with_scalar) {
-    size_t blocks = (n + LODEDB_BLOCK_SIZE - 1) / LODEDB_BLOCK_SIZE;
-    size_t block_bytes = (size_t)groups * 16;
-    size_t weight_bytes = (size_t)groups * terms;
-    uint8_t *codes = checked_malloc(blocks * block_bytes);
-    int8_t *weights = checked_malloc(batch * weight_bytes);
-    int32_t *acc = checked_malloc(sizeof(int32_t) * LODEDB_BLOCK_SIZE * batch);
-    lodedb_scan_levels levels = {.terms = terms};
-    for (size_t i = 0; i < blocks * block_bytes; i++) {
-        codes[i] = (uint8_t)next_u64();
-    }
-    for (size_t i = 0; i < batch * weight_bytes; i++) {
-        weights[i] = (int8_t)((int)(next_u64() % 255u) - 127);
-    }
-    for (int c = 0; c < 32; c++) {
-        levels.table[c / 16][c % 16] = (uint8_t)(next_u64() % 128u);
-    }
-    const lodedb_scan_kernels *k = lodedb_scan_kernels_active();
-    uint32_t check_sum = 0;
-    double best = 1e30;
-    for (int pass = 0; pass < 5; pass++) {
-        double t = now_seconds();
-        for (size_t b = 0; b < blocks; b++) {
-            k->accumulate(codes + b * block_bytes, &levels, weights, 1, groups, acc);
-            check_sum += (uint32_t)acc[b % 32];
-        }
-        t = now_seconds() - t;
-        best = t < best ? t : best;
-    }
-    r->kernel_single_ms = best * 1e3;
-    best = 1e30;
-    for (int pass = 0; pass < 2; pass++) {
-        double t = now_seconds();
-        for (size_t first = 0; first < batch; first += KERNEL_CHUNK) {
-            size_t left = batch - first;
-            uint32_t chunk = (uint32_t)(left < KERNEL_CHUNK ? left : KERNEL_CHUNK);
-            for (size_t b = 0; b < blocks; b++) {
-                k->accumulate(codes + b * block_bytes, &levels, weights + first * weight_bytes,
-                              chunk, groups, acc);
-                check_sum += (uint32_t)acc[b % 32];
-            }
-        }
-        t = now_seconds() - t;
-        best = t < best ? t : best;
-    }
-    r->kernel_batch_ms = best * 1e3 / (double)batch;
-    r->scalar_single_ms = 0.0;
-    if (with_scalar && k->level != LODEDB_SIMD_SCALAR) {
-        const lodedb_scan_kernels *s = lodedb_scan_kernels_for(LODEDB_SIMD_SCALAR);
-        double t = now_seconds();
-        for (size_t b = 0; b < blocks; b++) {
-            s->accumulate(codes + b * block_bytes, &levels, weights, 1, groups, acc);
-            check_sum += (uint32_t)acc[b % 32];
-        }
-        r->scalar_single_ms = (now_seconds() - t) * 1e3;
-    }
-    sink = check_sum;
-    free(codes);
-    free(weights);
-    free(acc);
-}
-
 static void run_lodedb(const options *o, uint32_t dim, uint32_t bits, const float *base,
                        const float *queries, size_t query_count, const int64_t *truth,
                        lode_result *r) {
@@ -297,7 +226,8 @@ static void run_lodedb(const options *o, uint32_t dim, uint32_t bits, const floa
     size_t compared = singles < batch ? singles : batch;
     r->single_matches = memcmp(single_slots, slots, sizeof(uint64_t) * K * compared) == 0;
 
-    time_kernels(info.padded_dim * bits / 4, bits == 4 ? 1u : 2u, o->n, batch, r, !o->quick);
+    bench_time_kernels(info.padded_dim * bits / 4, bits == 4 ? 1u : 2u, o->n, batch, !o->quick,
+                       &r->kernel_single_ms, &r->kernel_batch_ms, &r->scalar_single_ms);
     free(found);
     free(slots);
     free(scores);
@@ -350,7 +280,8 @@ int main(int argc, char **argv) {
     }
     printf("`\n- CPU: %s; one thread everywhere; load average at start %.2f\n", cpu,
            load_average());
-    printf("- LodeDb %s, SIMD level %s\n", lodedb_version(), lodedb_simd_name(lodedb_simd_level()));
+    printf("- LodeDb %s, SIMD level %s (scan kernel %s)\n", lodedb_version(),
+           lodedb_simd_name(lodedb_simd_level()), bench_kernel_name());
     printf("- single-core read bandwidth: %.1f GB/s at the start (best of 5 sums of a 256 MiB "
            "buffer, %s); measured again before each configuration (table), with a buffer of the "
            "codes' size too (it may fit the cache, as repeated scans of the codes do); bandwidth "
@@ -504,7 +435,7 @@ int main(int argc, char **argv) {
         }
     }
     printf("\n## Scan kernels alone (%s; synthetic blocks of the same size, no top-k)\n\n",
-           lodedb_simd_name(lodedb_simd_level()));
+           bench_kernel_name());
     printf("| n x d | bits | 1 query per call ms/query | batched ms/query (%zu queries, %d per "
            "call) | speed-up | scan GB/s (single) | scalar, 1 query ms/query |\n",
            o.batch, KERNEL_CHUNK);
