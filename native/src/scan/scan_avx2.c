@@ -132,14 +132,15 @@ static void avx2_accumulate(const uint8_t *block, const lodedb_scan_levels *leve
     }
 }
 
-/* exact_dot (scan_kernels.h) with two 4-wide accumulators: lanes 0..3 and 4..7 of the 8
- * running sums; the centroids are gathered by code. Separate multiply and add: the same
+/* exact_dot (scan_kernels.h) with four 4-wide accumulators: sums 0..3 and 4..7 (even rounds
+ * of 8 coordinates), 8..11 and 12..15 (odd rounds); the centroids are gathered by code. Separate multiply and add: the same
  * roundings as the portable definition. */
 static double avx2_exact_dot(const uint8_t *block, uint32_t lane, uint32_t groups, uint32_t bits,
                              const double *q_rot, const double *centroids) {
     const uint8_t *bytes = block + (size_t)(lane & 15u) * 4u;
     const uint32_t shift = lane < 16u ? 0u : 4u;
-    __m256d acc0 = _mm256_setzero_pd(), acc1 = _mm256_setzero_pd();
+    __m256d acc[4] = {_mm256_setzero_pd(), _mm256_setzero_pd(), _mm256_setzero_pd(),
+                      _mm256_setzero_pd()};
     if (bits == 4) {
         for (uint32_t g = 0; g < groups; g += 8u) {
             uint32_t w0, w1;
@@ -149,8 +150,9 @@ static double avx2_exact_dot(const uint8_t *block, uint32_t lane, uint32_t group
             __m128i i1 = _mm_cvtepu8_epi32(_mm_cvtsi32_si128((int)((w1 >> shift) & 0x0f0f0f0fu)));
             __m256d c0 = _mm256_i32gather_pd(centroids, i0, 8);
             __m256d c1 = _mm256_i32gather_pd(centroids, i1, 8);
-            acc0 = _mm256_add_pd(acc0, _mm256_mul_pd(_mm256_loadu_pd(q_rot + g), c0));
-            acc1 = _mm256_add_pd(acc1, _mm256_mul_pd(_mm256_loadu_pd(q_rot + g + 4), c1));
+            __m256d *a = acc + (g / 8u % 2u) * 2u;
+            a[0] = _mm256_add_pd(a[0], _mm256_mul_pd(_mm256_loadu_pd(q_rot + g), c0));
+            a[1] = _mm256_add_pd(a[1], _mm256_mul_pd(_mm256_loadu_pd(q_rot + g + 4), c1));
         }
     } else {
         for (uint32_t g = 0; g < groups; g += 4u) {
@@ -164,13 +166,15 @@ static double avx2_exact_dot(const uint8_t *block, uint32_t lane, uint32_t group
             __m128i i1 = _mm_cvtepu8_epi32(_mm_srli_si128(pairs, 4));
             __m256d c0 = _mm256_i32gather_pd(centroids, i0, 8);
             __m256d c1 = _mm256_i32gather_pd(centroids, i1, 8);
-            acc0 = _mm256_add_pd(acc0, _mm256_mul_pd(_mm256_loadu_pd(q_rot + 2u * g), c0));
-            acc1 = _mm256_add_pd(acc1, _mm256_mul_pd(_mm256_loadu_pd(q_rot + 2u * g + 4u), c1));
+            __m256d *a = acc + (g / 4u % 2u) * 2u;
+            a[0] = _mm256_add_pd(a[0], _mm256_mul_pd(_mm256_loadu_pd(q_rot + 2u * g), c0));
+            a[1] = _mm256_add_pd(a[1], _mm256_mul_pd(_mm256_loadu_pd(q_rot + 2u * g + 4u), c1));
         }
     }
-    double part[8];
-    _mm256_storeu_pd(part, acc0);
-    _mm256_storeu_pd(part + 4, acc1);
+    double part[16];
+    for (int i = 0; i < 4; i++) {
+        _mm256_storeu_pd(part + 4 * i, acc[i]);
+    }
     return lodedb_scan_sum_parts(part);
 }
 

@@ -182,8 +182,9 @@ static void avx512_accumulate(const uint8_t *block, const lodedb_scan_levels *le
     }
 }
 
-/* exact_dot (scan_kernels.h): one 8-wide accumulator holds the 8 running sums; the centroids
- * are looked up by code with a two-register permute. Separate multiply and add: the same
+/* exact_dot (scan_kernels.h): two 8-wide accumulators hold the 16 running sums (even and odd
+ * rounds of 8 coordinates: two add chains); the centroids are looked up by code with a
+ * two-register permute. Separate multiply and add: the same
  * roundings as the portable definition. */
 static double avx512_exact_dot(const uint8_t *block, uint32_t lane, uint32_t groups,
                                uint32_t bits, const double *q_rot, const double *centroids) {
@@ -191,7 +192,7 @@ static double avx512_exact_dot(const uint8_t *block, uint32_t lane, uint32_t gro
     const uint32_t shift = lane < 16u ? 0u : 4u;
     const __m512d c_lo = _mm512_loadu_pd(centroids);
     const __m512d c_hi = _mm512_loadu_pd(centroids + 8);
-    __m512d acc = _mm512_setzero_pd();
+    __m512d acc[2] = {_mm512_setzero_pd(), _mm512_setzero_pd()};
     if (bits == 4) {
         for (uint32_t g = 0; g < groups; g += 8u) {
             uint32_t w0, w1;
@@ -200,7 +201,8 @@ static double avx512_exact_dot(const uint8_t *block, uint32_t lane, uint32_t gro
             uint64_t w = ((((uint64_t)w1 << 32) | w0) >> shift) & UINT64_C(0x0f0f0f0f0f0f0f0f);
             __m512i idx = _mm512_cvtepu8_epi64(_mm_cvtsi64_si128((long long)w));
             __m512d c = _mm512_permutex2var_pd(c_lo, idx, c_hi);
-            acc = _mm512_add_pd(acc, _mm512_mul_pd(_mm512_loadu_pd(q_rot + g), c));
+            __m512d *a = acc + g / 8u % 2u;
+            *a = _mm512_add_pd(*a, _mm512_mul_pd(_mm512_loadu_pd(q_rot + g), c));
         }
     } else {
         for (uint32_t g = 0; g < groups; g += 4u) {
@@ -210,10 +212,12 @@ static double avx512_exact_dot(const uint8_t *block, uint32_t lane, uint32_t gro
             __m128i pairs = _mm_unpacklo_epi8(_mm_cvtsi32_si128((int)(w & 0x03030303u)),
                                               _mm_cvtsi32_si128((int)((w >> 2) & 0x03030303u)));
             __m512d c = _mm512_permutexvar_pd(_mm512_cvtepu8_epi64(pairs), c_lo);
-            acc = _mm512_add_pd(acc, _mm512_mul_pd(_mm512_loadu_pd(q_rot + 2u * g), c));
+            __m512d *a = acc + g / 4u % 2u;
+            *a = _mm512_add_pd(*a, _mm512_mul_pd(_mm512_loadu_pd(q_rot + 2u * g), c));
         }
     }
-    double part[8];
-    _mm512_storeu_pd(part, acc);
+    double part[16];
+    _mm512_storeu_pd(part, acc[0]);
+    _mm512_storeu_pd(part + 8, acc[1]);
     return lodedb_scan_sum_parts(part);
 }

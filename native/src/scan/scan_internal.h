@@ -23,9 +23,13 @@ double lodedb_scan_exact_dot_portable(const uint8_t *block, uint32_t lane, uint3
                                       uint32_t bits, const double *q_rot,
                                       const double *centroids);
 
-/* The 8 running sums of exact_dot added up in its fixed tree. */
+/* The 16 running sums of exact_dot folded and added up in its fixed tree (scan_kernels.h). */
 static inline double lodedb_scan_sum_parts(const double *part) {
-    return ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]));
+    double s[8];
+    for (int k = 0; k < 8; k++) {
+        s[k] = part[k] + part[k + 8];
+    }
+    return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
 }
 
 extern const lodedb_scan_kernels lodedb_scan_kernels_scalar;

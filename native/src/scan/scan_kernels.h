@@ -74,10 +74,11 @@ typedef struct lodedb_scan_kernels {
     /* The re-rank's dot product of block lane `lane` (0..31) with q_rot (padded_dim doubles):
      * sum over coordinates j of q_rot[j] * centroids[code of j], where 4-bit coordinate g is
      * group g and 2-bit coordinates 2g, 2g + 1 are code & 3, code >> 2 of group g; in double,
-     * as 8 running sums (coordinate j into sum j % 8, in coordinate order, each product
-     * rounded, then added: no fused multiply-add) added up as ((s0 + s1) + (s2 + s3)) +
-     * ((s4 + s5) + (s6 + s7)). Every variant returns the same bits. groups is a multiple of 8
-     * for 4 bits (padded dimensions are multiples of 8). centroids holds 16 doubles. */
+     * as 16 running sums p (coordinate j into p[j % 16], in coordinate order, each product
+     * rounded, then added: no fused multiply-add), folded to s[k] = p[k] + p[k + 8] and added
+     * up as ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)). Every variant returns the same
+     * bits. groups is a multiple of 8 for 4 bits (padded dimensions are multiples of 8).
+     * centroids holds 16 doubles. */
     double (*exact_dot)(const uint8_t *block, uint32_t lane, uint32_t groups, uint32_t bits,
                         const double *q_rot, const double *centroids);
 } lodedb_scan_kernels;

@@ -36,27 +36,31 @@ double lodedb_scan_exact_dot_portable(const uint8_t *block, uint32_t lane, uint3
                                       const double *centroids) {
     const uint8_t *bytes = block + (size_t)(lane & 15u) * 4u;
     uint32_t shift = lane < 16u ? 0u : 4u;
-    double part[8] = {0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
+    double part[16] = {0.0};
+    /* Rounds of 8 coordinates; round r feeds sums 8 * (r % 2) .. 8 * (r % 2) + 7, which is
+     * coordinate j into sum j % 16. */
     if (bits == 4) {
         /* Two steps (8 groups = 8 coordinates) per round. */
         for (uint32_t g = 0; g < groups; g += 8u) {
             const uint8_t *step = bytes + (size_t)(g / 4u) * 64u;
+            double *p = part + (g / 8u % 2u) * 8u;
             for (uint32_t k = 0; k < 8u; k++) {
                 uint32_t code = (uint32_t)(step[(k / 4u) * 64u + k % 4u] >> shift) & 0x0Fu;
                 double product = q_rot[g + k] * centroids[code];
-                part[k] += product;
+                p[k] += product;
             }
         }
     } else {
         /* One step (4 groups = 8 coordinates) per round. */
         for (uint32_t g = 0; g < groups; g += 4u) {
             const uint8_t *step = bytes + (size_t)(g / 4u) * 64u;
+            double *p = part + (g / 4u % 2u) * 8u;
             for (uint32_t k = 0; k < 4u; k++) {
                 uint32_t code = (uint32_t)(step[k] >> shift) & 0x0Fu;
                 double even = q_rot[2u * (g + k)] * centroids[code & 3u];
                 double odd = q_rot[2u * (g + k) + 1u] * centroids[code >> 2];
-                part[2u * k] += even;
-                part[2u * k + 1u] += odd;
+                p[2u * k] += even;
+                p[2u * k + 1u] += odd;
             }
         }
     }

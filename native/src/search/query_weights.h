@@ -33,7 +33,7 @@ void lodedb_query_weights(const struct lodedb_index *index, double level_min, do
                           const double *q_rot, int8_t *weights, double *delta, double *bias);
 
 /* The exact estimate of one slot: scale * sum_j q_rot[j] * centroid[code_j], in double, by
- * the kernels' exact_dot (8 running sums in a fixed tree, scan_kernels.h), so it is the same
+ * the kernels' exact_dot (16 running sums in a fixed tree, scan_kernels.h), so it is the same
  * on every platform and SIMD level. */
 float lodedb_query_exact_score(const struct lodedb_index *index,
                                const lodedb_scan_kernels *kernels, const double *q_rot,
