@@ -405,7 +405,8 @@ int main(int argc, char **argv) {
     uint32_t cpus = bench_cpu_count();
     printf("\n## Threads (lodedb_index_search, batch-%zu, ms/query; %u CPUs online)\n\n",
            o.batch, cpus);
-    printf("| n x d | bits | 1 thread | 2 threads | all (%u) threads | speed-up, 2 | speed-up, all (%u) |\n",
+    printf("| n x d | bits | 1 thread | 2 threads | all (%u) threads | speed-up, 2 | speed-up, all "
+           "(%u) |\n",
            cpus, cpus);
     printf("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
     for (size_t d = 0; d < o.dim_count; d++) {

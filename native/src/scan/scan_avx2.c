@@ -133,8 +133,8 @@ static void avx2_accumulate(const uint8_t *block, const lodedb_scan_levels *leve
 }
 
 /* exact_dot (scan_kernels.h) with four 4-wide accumulators: sums 0..3 and 4..7 (even rounds
- * of 8 coordinates), 8..11 and 12..15 (odd rounds); the centroids are gathered by code. Separate multiply and add: the same
- * roundings as the portable definition. */
+ * of 8 coordinates), 8..11 and 12..15 (odd rounds); the centroids are gathered by code. Separate
+ * multiply and add: the same roundings as the portable definition. */
 static double avx2_exact_dot(const uint8_t *block, uint32_t lane, uint32_t groups, uint32_t bits,
                              const double *q_rot, const double *centroids) {
     const uint8_t *bytes = block + (size_t)(lane & 15u) * 4u;

@@ -10,9 +10,10 @@
  * codes. `vpshufb` turns codes into levels (the 16-entry table repeated in every 128-bit lane,
  * after masking each nibble), or with VBMI `vpermb` on a 64-entry table that repeats the 16
  * levels four times, so the index bits above the nibble do not matter and the two masks go
- * (5 instead of 7 vector operations per step for one query), and one dot product per half adds level x weight for four groups into that vector's 32-bit
- * sum, with the query's four weights broadcast to every word. The level expansion is shared by
- * a tile of up to 8 queries whose 16 accumulators stay in registers (32 ZMM registers).
+ * (5 instead of 7 vector operations per step for one query), and one dot product per half adds
+ * level x weight for four groups into that vector's 32-bit sum, with the query's four weights
+ * broadcast to every word. The level expansion is shared by a tile of up to 8 queries whose 16
+ * accumulators stay in registers (32 ZMM registers).
  */
 #include <immintrin.h>
 #include <string.h>
@@ -104,8 +105,10 @@ LODEDB_INLINE void avx512_tile(const uint8_t *block, const lodedb_scan_levels *l
                                const int prefetch) {
     const int split = qt == 1 ? 4 : qt == 2 ? 2 : 1;
     const __m512i mask = _mm512_set1_epi8(0x0f);
-    const __m512i table0 = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)levels->table[0]));
-    const __m512i table1 = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)levels->table[1]));
+    const __m512i table0 =
+        _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)levels->table[0]));
+    const __m512i table1 =
+        _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)levels->table[1]));
     __m512i lo_acc[AVX512_MAX_TILE], hi_acc[AVX512_MAX_TILE]; /* [u * qt + q] */
 #pragma GCC unroll 8
     for (int i = 0; i < qt * split; i++) {

@@ -67,7 +67,8 @@ typedef struct lodedb_scan_kernels {
     lodedb_simd level;
     lodedb_scan_variant variant;
     /* query_count queries against one block (codes loaded once per tile of queries): query q's
-     * weights start at weights + q * groups * levels->terms, its sums go to acc[q*32 .. q*32+31]. */
+     * weights start at weights + q * groups * levels->terms, its sums go to acc[q*32 .. q*32+31].
+     */
     void (*accumulate)(const uint8_t *block, const lodedb_scan_levels *levels,
                        const int8_t *weights, uint32_t query_count, uint32_t groups,
                        int32_t *acc);

@@ -5,13 +5,14 @@
  * 1. Scan: the permute-dot kernels (int8 levels x int8 query weights, scan/scan_kernels.h)
  *    score every allowed live slot; blocks are the outer loop and the queries of a chunk the
  *    inner one (one accumulate call), so each block's codes are read once per chunk. A block
- *    with no allowed live slot is skipped before any kernel work. The approximate scores keep the best `candidates` slots per query in a bounded heap. Once a
- *    heap is full, a block whose score bound (largest sum, extreme scale of the block) is
- *    below the heap's minimum is skipped without per-lane work; the bound is exact (never
- *    below a lane's score), so the heaps hold the same entries as a full scan.
+ *    with no allowed live slot is skipped before any kernel work. The approximate scores
+ *    keep the best `candidates` slots per query in a bounded heap. Once a heap is full, a
+ *    block whose score bound (largest sum, extreme scale of the block) is below the heap's
+ *    minimum is skipped without per-lane work; the bound is exact (never below a lane's
+ *    score), so the heaps hold the same entries as a full scan.
  * 2. Re-rank: the candidates get the exact estimate scale * <q_rot, x_hat> in double
- *    (query_weights.h), and the best k of those are returned. Scores therefore do not depend on
- *    the SIMD level, and the ranking is that of an ideal TurboQuant up to the candidate cut.
+ *    (query_weights.h), and the best k of those are returned. Scores therefore do not depend
+ *    on the SIMD level, and the ranking is that of an ideal TurboQuant up to the candidate cut.
  *    lodedb_index_search_candidates skips this pass: its heaps hold exactly `count` entries
  *    and it returns them with the scan's scores (also SIMD-independent, see below).
  *
@@ -99,10 +100,10 @@ static uint32_t lowest_bit(uint32_t x) {
 }
 
 /* Per-block reductions for the bound in scan_part. Two versions (each an exact or upward
- * bound, so the skip is exact with either): SSE2 (baseline on x86-64, where compilers keep a running 32-bit integer maximum
- * scalar or emulate it with compare-and-blend) and portable C (vectorised as is where the
- * ISA has 32-bit integer max, e.g. NEON). LODEDB_SEARCH_PORTABLE forces the portable one,
- * to test it on x86. */
+ * bound, so the skip is exact with either): SSE2 (baseline on x86-64, where compilers keep a
+ * running 32-bit integer maximum scalar or emulate it with compare-and-blend) and portable C
+ * (vectorised as is where the ISA has 32-bit integer max, e.g. NEON). LODEDB_SEARCH_PORTABLE
+ * forces the portable one, to test it on x86. */
 #if defined(__SSE2__) && !defined(LODEDB_SEARCH_PORTABLE)
 /* An upper bound of the largest of a block's 32 (signed) sums. The int32 -> float conversion
  * is exact below 2^24 in magnitude and otherwise rounds by at most |f| * 2^-24, which the

@@ -1,10 +1,11 @@
 /* Parity of one scan kernel variant (argv[1], e.g. "avx512vnni-vbmi") with the definition of the
  * permute-dot sums (scan_kernels.h), computed here from unpacked codes, and with the scalar
- * reference kernel; and of its exact_dot (the re-rank) with its definition, bit for bit: random codes, levels and weights; the extremes (levels 127, weights +-127,
- * where 16-bit pairs come closest to saturating and 32-bit sums to overflowing); misaligned
- * buffers; 1 and 2 terms (4-bit and 2-bit codes); group counts from 4 up to 65536 (4-bit at
- * LODEDB_MAX_DIMENSION); query counts across every tile width and remainder. A variant this
- * build or CPU cannot run exits with SKIP_CODE, which CTest reports as skipped. */
+ * reference kernel; and of its exact_dot (the re-rank) with its definition, bit for bit: random
+ * codes, levels and weights; the extremes (levels 127, weights +-127, where 16-bit pairs come
+ * closest to saturating and 32-bit sums to overflowing); misaligned buffers; 1 and 2 terms (4-bit
+ * and 2-bit codes); group counts from 4 up to 65536 (4-bit at LODEDB_MAX_DIMENSION); query counts
+ * across every tile width and remainder. A variant this build or CPU cannot run exits with
+ * SKIP_CODE, which CTest reports as skipped. */
 #include <stdint.h>
 
 #include "scan/scan_kernels.h"
@@ -21,7 +22,13 @@ static uint64_t next_random(void) { /* SplitMix64 */
     return z ^ (z >> 31);
 }
 
-enum value_kind { VALUES_RANDOM, VALUES_EXTREME_PLUS, VALUES_EXTREME_MINUS, VALUES_SMALL, VALUES_MIXED };
+enum value_kind {
+    VALUES_RANDOM,
+    VALUES_EXTREME_PLUS,
+    VALUES_EXTREME_MINUS,
+    VALUES_SMALL,
+    VALUES_MIXED
+};
 enum code_kind { CODES_RANDOM, CODES_ALL_15, CODES_ZERO };
 
 static const char *value_kind_name(enum value_kind kind) {
@@ -42,7 +49,8 @@ static int8_t random_weight(enum value_kind kind) {
     case VALUES_EXTREME_PLUS: return 127;
     case VALUES_EXTREME_MINUS: return -127;
     case VALUES_SMALL: return (int8_t)((int)(r % 7u) - 3);
-    case VALUES_MIXED: return (r & 1) ? ((r & 2) ? 127 : -127) : (int8_t)((int)((r >> 2) % 255u) - 127);
+    case VALUES_MIXED:
+        return (r & 1) ? ((r & 2) ? 127 : -127) : (int8_t)((int)((r >> 2) % 255u) - 127);
     }
     return 0;
 }

@@ -331,7 +331,8 @@ static void test_weight_rounding(void) {
             CHECK(level_step == ((double)c[index->codebook.count - 1] - (double)c[0]) / 127.0);
             for (uint32_t code = 0; code < 16; code++) {
                 uint32_t c0 = bits == 4 ? code : code & 3u;
-                CHECK(levels.table[0][code] == (uint8_t)round(((double)c[c0] - level_min) / level_step));
+                CHECK(levels.table[0][code] ==
+                      (uint8_t)round(((double)c[c0] - level_min) / level_step));
                 if (bits == 2) {
                     CHECK(levels.table[1][code] ==
                           (uint8_t)round(((double)c[code >> 2] - level_min) / level_step));
