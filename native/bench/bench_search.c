@@ -113,7 +113,7 @@ void bench_time_kernels(uint32_t groups, uint32_t terms, size_t n, size_t batch,
     }
     *single_ms = best * 1e3;
     best = 1e30;
-    for (int pass = 0; pass < 2; pass++) {
+    for (int pass = 0; pass < 4; pass++) {
         double t = now_seconds();
         for (size_t first = 0; first < batch; first += KERNEL_CHUNK) {
             size_t left = batch - first;
