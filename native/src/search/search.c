@@ -249,48 +249,68 @@ static void scan_part(void *context, size_t part) {
     }
 }
 
+/* The search's working memory, carved from one allocation (a search used to make nine, a
+ * measurable part of a query on a small index). */
 typedef struct search_buffers {
-    lodedb_hit *heap_items; /* parts * QUERY_CHUNK * candidates */
-    lodedb_topk *heaps;
-    int32_t *acc;
-    int8_t *weights;        /* chunk_limit * groups * terms */
-    double *q_rot;          /* QUERY_CHUNK * padded_dim */
+    void *memory;
+    lodedb_hit *heap_items; /* parts * chunk_limit * candidates */
+    lodedb_topk *heaps;     /* parts * QUERY_CHUNK */
+    int32_t *acc;           /* parts * QUERY_CHUNK * 32 */
+    int8_t *weights;        /* chunk_limit * padded_dim (groups * terms) */
+    double *q_rot;          /* chunk_limit * padded_dim */
     double *scratch;        /* padded_dim */
-    double *delta;
-    double *bias;
+    double *delta;          /* QUERY_CHUNK */
+    double *bias;           /* QUERY_CHUNK */
     lodedb_hit *merged;     /* parts * candidates */
 } search_buffers;
 
-static void free_buffers(search_buffers *b) {
-    free(b->heap_items);
-    free(b->heaps);
-    free(b->acc);
-    free(b->weights);
-    free(b->q_rot);
-    free(b->scratch);
-    free(b->delta);
-    free(b->bias);
-    free(b->merged);
+static void free_buffers(search_buffers *b) { free(b->memory); }
+
+/* Reserves count * size bytes at a 64-byte aligned offset of *total; 0 on overflow. */
+static int reserve(size_t *total, size_t count, size_t size, size_t *offset) {
+    size_t start = (*total + 63u) & ~(size_t)63u;
+    if (start < *total || (size != 0 && count > (SIZE_MAX - start) / size)) {
+        return 0;
+    }
+    *offset = start;
+    *total = start + count * size;
+    return 1;
 }
 
 static int alloc_buffers(search_buffers *b, const struct lodedb_index *index, size_t parts,
                          size_t candidates, uint32_t chunk_limit) {
     memset(b, 0, sizeof *b);
+    size_t n = index->padded_dim;
     size_t heap_count = parts * QUERY_CHUNK;
-    if (candidates > SIZE_MAX / sizeof(lodedb_hit) / heap_count) {
+    size_t total = 0, o[9];
+    if (candidates > SIZE_MAX / (parts * chunk_limit) ||
+        !reserve(&total, parts * chunk_limit * candidates, sizeof(lodedb_hit), &o[0]) ||
+        !reserve(&total, heap_count, sizeof(lodedb_topk), &o[1]) ||
+        !reserve(&total, heap_count * LODEDB_BLOCK_SIZE, sizeof(int32_t), &o[2]) ||
+        !reserve(&total, (size_t)chunk_limit * n, 1, &o[3]) ||
+        !reserve(&total, (size_t)chunk_limit * n, sizeof(double), &o[4]) ||
+        !reserve(&total, n, sizeof(double), &o[5]) ||
+        !reserve(&total, QUERY_CHUNK, sizeof(double), &o[6]) ||
+        !reserve(&total, QUERY_CHUNK, sizeof(double), &o[7]) ||
+        !reserve(&total, parts * candidates, sizeof(lodedb_hit), &o[8])) {
         return 0;
     }
-    b->heap_items = malloc(parts * chunk_limit * candidates * sizeof(lodedb_hit));
-    b->heaps = malloc(heap_count * sizeof(lodedb_topk));
-    b->acc = malloc(heap_count * LODEDB_BLOCK_SIZE * sizeof(int32_t));
-    b->weights = malloc((size_t)chunk_limit * index->padded_dim);
-    b->q_rot = malloc((size_t)chunk_limit * index->padded_dim * sizeof(double));
-    b->scratch = malloc((size_t)index->padded_dim * sizeof(double));
-    b->delta = malloc(QUERY_CHUNK * sizeof(double));
-    b->bias = malloc(QUERY_CHUNK * sizeof(double));
-    b->merged = malloc(parts * candidates * sizeof(lodedb_hit));
-    return b->heap_items && b->heaps && b->acc && b->weights && b->q_rot && b->scratch &&
-           b->delta && b->bias && b->merged;
+    char *m = total <= SIZE_MAX - 63u ? malloc(total + 63u) : NULL;
+    if (m == NULL) {
+        return 0;
+    }
+    b->memory = m;
+    char *base = m + (64u - (uintptr_t)m % 64u) % 64u;
+    b->heap_items = (lodedb_hit *)(void *)(base + o[0]);
+    b->heaps = (lodedb_topk *)(void *)(base + o[1]);
+    b->acc = (int32_t *)(void *)(base + o[2]);
+    b->weights = (int8_t *)(base + o[3]);
+    b->q_rot = (double *)(void *)(base + o[4]);
+    b->scratch = (double *)(void *)(base + o[5]);
+    b->delta = (double *)(void *)(base + o[6]);
+    b->bias = (double *)(void *)(base + o[7]);
+    b->merged = (lodedb_hit *)(void *)(base + o[8]);
+    return 1;
 }
 
 static void reset_outputs(uint64_t *out_slots, float *out_scores, uint32_t *out_counts,
