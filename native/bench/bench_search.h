@@ -30,8 +30,8 @@ const char *bench_kernel_name(void);
 #endif
 
 /* The active scan kernel alone on synthetic blocks of n vectors (no top-k): one query per call
- * (best of 5) and `batch` queries in calls of KERNEL_CHUNK (best of 4), ms per query; and the
- * scalar kernel, one query, once (0 unless with_scalar). */
+ * and `batch` queries in calls of KERNEL_CHUNK, 5 alternating passes each, best pass, in ms
+ * per query; and the scalar kernel, one query, once (0 unless with_scalar). */
 void bench_time_kernels(uint32_t groups, uint32_t terms, size_t n, size_t batch,
                         int with_scalar, double *single_ms, double *batch_ms,
                         double *scalar_ms);
