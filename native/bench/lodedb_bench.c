@@ -147,6 +147,8 @@ typedef struct lode_result {
     double code_bytes;   /* bytes of codes scanned per query */
     double kernel_single_ms; /* kernel only, synthetic blocks, no top-k */
     double kernel_batch_ms;
+    double cached_single_ns; /* kernel only, 32 blocks in L2, per block and query */
+    double cached_batch_ns;
     double scalar_single_ms;
     double dram_gbs;     /* read bandwidth of a 256 MiB buffer, measured just before */
     double same_gbs;     /* read bandwidth of a buffer the size of the codes, likewise */
@@ -223,7 +225,8 @@ static void run_lodedb(const options *o, uint32_t dim, uint32_t bits, const floa
     r->single_matches = memcmp(single_slots, slots, sizeof(uint64_t) * K * compared) == 0;
 
     bench_time_kernels(info.padded_dim * bits / 4, bits == 4 ? 1u : 2u, o->n, batch, !o->quick,
-                       &r->kernel_single_ms, &r->kernel_batch_ms, &r->scalar_single_ms);
+                       &r->kernel_single_ms, &r->kernel_batch_ms, &r->cached_single_ns,
+                       &r->cached_batch_ns, &r->scalar_single_ms);
     free(found);
     free(slots);
     free(scores);
@@ -435,9 +438,10 @@ int main(int argc, char **argv) {
     printf("\n## Scan kernels alone (%s; synthetic blocks of the same size, no top-k)\n\n",
            bench_kernel_name());
     printf("| n x d | bits | 1 query per call ms/query | batched ms/query (%zu queries, %d per "
-           "call) | speed-up | scan GB/s (single) | scalar, 1 query ms/query |\n",
+           "call) | speed-up | scan GB/s (single) | in L2: ns/block, 1 query | in L2: "
+           "ns/block/query, batched | in L2 speed-up | scalar, 1 query ms/query |\n",
            o.batch, KERNEL_CHUNK);
-    printf("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+    printf("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
     for (size_t d = 0; d < o.dim_count; d++) {
         for (size_t b = 0; b < o.bit_count; b++) {
             const lode_result *r = &results[d][b];
@@ -445,10 +449,11 @@ int main(int argc, char **argv) {
             if (r->scalar_single_ms > 0) {
                 snprintf(scalar, sizeof scalar, "%.2f", r->scalar_single_ms);
             }
-            printf("| %zu x %u | %u | %.3f | %.3f | %.2fx | %.1f | %s |\n", o.n, o.dims[d],
-                   o.bits[b], r->kernel_single_ms, r->kernel_batch_ms,
+            printf("| %zu x %u | %u | %.3f | %.3f | %.2fx | %.1f | %.0f | %.0f | %.2fx | %s |\n",
+                   o.n, o.dims[d], o.bits[b], r->kernel_single_ms, r->kernel_batch_ms,
                    r->kernel_single_ms / r->kernel_batch_ms,
-                   r->code_bytes / (r->kernel_single_ms * 1e-3) / 1e9, scalar);
+                   r->code_bytes / (r->kernel_single_ms * 1e-3) / 1e9, r->cached_single_ns,
+                   r->cached_batch_ns, r->cached_single_ns / r->cached_batch_ns, scalar);
         }
     }
     if (o.faiss) {
