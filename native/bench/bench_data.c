@@ -123,13 +123,13 @@ double read_bandwidth(size_t bytes, int passes, const char **how) {
     *how = avx2 ? "AVX2 loads" : "64-bit loads";
     double best = 1e30;
     for (int pass = 0; pass < passes; pass++) {
-        double t = now_seconds();
+        double t = thread_cpu_seconds();
 #if defined(BENCH_X86) && defined(__GNUC__)
         sink = avx2 ? sum_avx2(p, bytes) : sum_plain(p, bytes);
 #else
         sink = sum_plain(p, bytes);
 #endif
-        t = now_seconds() - t;
+        t = thread_cpu_seconds() - t;
         best = t < best ? t : best;
     }
     free(raw);

@@ -104,14 +104,14 @@ void bench_time_kernels(uint32_t groups, uint32_t terms, size_t n, size_t batch,
      * the best pass of each counts. */
     double best_single = 1e30, best_batch = 1e30;
     for (int pass = 0; pass < 5; pass++) {
-        double t = now_seconds();
+        double t = thread_cpu_seconds();
         for (size_t b = 0; b < blocks; b++) {
             k->accumulate(codes + b * block_bytes, &levels, weights, 1, groups, acc);
             check_sum += (uint32_t)acc[b % 32];
         }
-        t = now_seconds() - t;
+        t = thread_cpu_seconds() - t;
         best_single = t < best_single ? t : best_single;
-        t = now_seconds();
+        t = thread_cpu_seconds();
         for (size_t first = 0; first < batch; first += KERNEL_CHUNK) {
             size_t left = batch - first;
             uint32_t chunk = (uint32_t)(left < KERNEL_CHUNK ? left : KERNEL_CHUNK);
@@ -121,7 +121,7 @@ void bench_time_kernels(uint32_t groups, uint32_t terms, size_t n, size_t batch,
                 check_sum += (uint32_t)acc[b % 32];
             }
         }
-        t = now_seconds() - t;
+        t = thread_cpu_seconds() - t;
         best_batch = t < best_batch ? t : best_batch;
     }
     *single_ms = best_single * 1e3;
@@ -132,23 +132,23 @@ void bench_time_kernels(uint32_t groups, uint32_t terms, size_t n, size_t batch,
     uint32_t chunk = (uint32_t)(batch < KERNEL_CHUNK ? batch : KERNEL_CHUNK);
     best_single = best_batch = 1e30;
     for (int pass = 0; pass < 5; pass++) {
-        double t = now_seconds();
+        double t = thread_cpu_seconds();
         for (size_t r = 0; r < reps; r++) {
             for (size_t b = 0; b < hot; b++) {
                 k->accumulate(codes + b * block_bytes, &levels, weights, 1, groups, acc);
                 check_sum += (uint32_t)acc[b % 32];
             }
         }
-        t = now_seconds() - t;
+        t = thread_cpu_seconds() - t;
         best_single = t < best_single ? t : best_single;
-        t = now_seconds();
+        t = thread_cpu_seconds();
         for (size_t r = 0; r < reps; r++) {
             for (size_t b = 0; b < hot; b++) {
                 k->accumulate(codes + b * block_bytes, &levels, weights, chunk, groups, acc);
                 check_sum += (uint32_t)acc[b % 32];
             }
         }
-        t = now_seconds() - t;
+        t = thread_cpu_seconds() - t;
         best_batch = t < best_batch ? t : best_batch;
     }
     *cached_single_ns = best_single * 1e9 / (double)(reps * hot);
@@ -156,12 +156,12 @@ void bench_time_kernels(uint32_t groups, uint32_t terms, size_t n, size_t batch,
     *scalar_ms = 0.0;
     if (with_scalar && k->level != LODEDB_SIMD_SCALAR) {
         const lodedb_scan_kernels *s = lodedb_scan_kernels_for(LODEDB_SIMD_SCALAR);
-        double t = now_seconds();
+        double t = thread_cpu_seconds();
         for (size_t b = 0; b < blocks; b++) {
             s->accumulate(codes + b * block_bytes, &levels, weights, 1, groups, acc);
             check_sum += (uint32_t)acc[b % 32];
         }
-        *scalar_ms = (now_seconds() - t) * 1e3;
+        *scalar_ms = (thread_cpu_seconds() - t) * 1e3;
     }
     sink = check_sum;
     free(codes);
