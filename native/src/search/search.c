@@ -376,8 +376,9 @@ static lodedb_status search_impl(const lodedb_index *index, const float *queries
     uint64_t wanted = rerank ? (uint64_t)k + extra : (uint64_t)k;
     size_t candidates = (size_t)(wanted < index->live_count ? wanted : index->live_count);
     uint64_t block_count = (index->slot_count + LODEDB_BLOCK_SIZE - 1) / LODEDB_BLOCK_SIZE;
-    /* Results do not depend on the split, so tiny scans use fewer threads than asked: a
-     * thread costs tens of microseconds to start, about what 16 blocks take to scan. */
+    /* Results do not depend on the split, so tiny scans use fewer threads than asked: handing
+     * a task to a pool worker (a wake-up, parallel.c) costs microseconds, about what a few
+     * blocks take to scan, and the first call that asks for more threads starts them. */
     uint64_t max_parts = (block_count + MIN_BLOCKS_PER_THREAD - 1) / MIN_BLOCKS_PER_THREAD;
     size_t parts = threads > 1 ? threads : 1;
     if (parts > max_parts) {
