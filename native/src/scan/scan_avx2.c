@@ -132,49 +132,59 @@ static void avx2_accumulate(const uint8_t *block, const lodedb_scan_levels *leve
     }
 }
 
-/* exact_dot (scan_kernels.h) with four 4-wide accumulators: sums 0..3 and 4..7 (even rounds
- * of 8 coordinates), 8..11 and 12..15 (odd rounds); the centroids are gathered by code. Separate
- * multiply and add: the same roundings as the portable definition. */
+/* One round of exact_dot into acc[0] (coordinates 0..3 of the round) and acc[1] (4..7): 4-bit
+ * groups g..g+7, or 2-bit groups g..g+3 (two coordinates each); centroids gathered by code. */
+LODEDB_INLINE void avx2_round(const uint8_t *bytes, uint32_t shift, uint32_t g, uint32_t bits,
+                              const double *q_rot, const double *centroids, __m256d *acc0,
+                              __m256d *acc1) {
+    __m128i i0, i1;
+    const double *q;
+    if (bits == 4) {
+        uint32_t w0, w1;
+        memcpy(&w0, bytes + (size_t)(g / 4u) * 64u, sizeof w0);
+        memcpy(&w1, bytes + (size_t)(g / 4u + 1u) * 64u, sizeof w1);
+        i0 = _mm_cvtepu8_epi32(_mm_cvtsi32_si128((int)((w0 >> shift) & 0x0f0f0f0fu)));
+        i1 = _mm_cvtepu8_epi32(_mm_cvtsi32_si128((int)((w1 >> shift) & 0x0f0f0f0fu)));
+        q = q_rot + g;
+    } else {
+        uint32_t w;
+        memcpy(&w, bytes + (size_t)(g / 4u) * 64u, sizeof w);
+        w = (w >> shift) & 0x0f0f0f0fu;
+        /* Bytes c0 & 3, c0 >> 2, c1 & 3, c1 >> 2, ...: the coordinates in order. */
+        __m128i pairs = _mm_unpacklo_epi8(_mm_cvtsi32_si128((int)(w & 0x03030303u)),
+                                          _mm_cvtsi32_si128((int)((w >> 2) & 0x03030303u)));
+        i0 = _mm_cvtepu8_epi32(pairs);
+        i1 = _mm_cvtepu8_epi32(_mm_srli_si128(pairs, 4));
+        q = q_rot + 2u * g;
+    }
+    __m256d c0 = _mm256_i32gather_pd(centroids, i0, 8);
+    __m256d c1 = _mm256_i32gather_pd(centroids, i1, 8);
+    *acc0 = _mm256_add_pd(*acc0, _mm256_mul_pd(_mm256_loadu_pd(q), c0));
+    *acc1 = _mm256_add_pd(*acc1, _mm256_mul_pd(_mm256_loadu_pd(q + 4), c1));
+}
+
+/* exact_dot (scan_kernels.h) with four 4-wide accumulators: sums 0..3 and 4..7 (even rounds of
+ * 8 coordinates), 8..11 and 12..15 (odd rounds), the loop unrolled by two rounds so they stay
+ * in registers. Separate multiply and add: the same roundings as the portable definition. */
 static double avx2_exact_dot(const uint8_t *block, uint32_t lane, uint32_t groups, uint32_t bits,
                              const double *q_rot, const double *centroids) {
     const uint8_t *bytes = block + (size_t)(lane & 15u) * 4u;
     const uint32_t shift = lane < 16u ? 0u : 4u;
-    __m256d acc[4] = {_mm256_setzero_pd(), _mm256_setzero_pd(), _mm256_setzero_pd(),
-                      _mm256_setzero_pd()};
-    if (bits == 4) {
-        for (uint32_t g = 0; g < groups; g += 8u) {
-            uint32_t w0, w1;
-            memcpy(&w0, bytes + (size_t)(g / 4u) * 64u, sizeof w0);
-            memcpy(&w1, bytes + (size_t)(g / 4u + 1u) * 64u, sizeof w1);
-            __m128i i0 = _mm_cvtepu8_epi32(_mm_cvtsi32_si128((int)((w0 >> shift) & 0x0f0f0f0fu)));
-            __m128i i1 = _mm_cvtepu8_epi32(_mm_cvtsi32_si128((int)((w1 >> shift) & 0x0f0f0f0fu)));
-            __m256d c0 = _mm256_i32gather_pd(centroids, i0, 8);
-            __m256d c1 = _mm256_i32gather_pd(centroids, i1, 8);
-            __m256d *a = acc + (g / 8u % 2u) * 2u;
-            a[0] = _mm256_add_pd(a[0], _mm256_mul_pd(_mm256_loadu_pd(q_rot + g), c0));
-            a[1] = _mm256_add_pd(a[1], _mm256_mul_pd(_mm256_loadu_pd(q_rot + g + 4), c1));
-        }
-    } else {
-        for (uint32_t g = 0; g < groups; g += 4u) {
-            uint32_t w;
-            memcpy(&w, bytes + (size_t)(g / 4u) * 64u, sizeof w);
-            w = (w >> shift) & 0x0f0f0f0fu;
-            /* Bytes c0 & 3, c0 >> 2, c1 & 3, c1 >> 2, ...: the coordinates in order. */
-            __m128i pairs = _mm_unpacklo_epi8(_mm_cvtsi32_si128((int)(w & 0x03030303u)),
-                                              _mm_cvtsi32_si128((int)((w >> 2) & 0x03030303u)));
-            __m128i i0 = _mm_cvtepu8_epi32(pairs);
-            __m128i i1 = _mm_cvtepu8_epi32(_mm_srli_si128(pairs, 4));
-            __m256d c0 = _mm256_i32gather_pd(centroids, i0, 8);
-            __m256d c1 = _mm256_i32gather_pd(centroids, i1, 8);
-            __m256d *a = acc + (g / 4u % 2u) * 2u;
-            a[0] = _mm256_add_pd(a[0], _mm256_mul_pd(_mm256_loadu_pd(q_rot + 2u * g), c0));
-            a[1] = _mm256_add_pd(a[1], _mm256_mul_pd(_mm256_loadu_pd(q_rot + 2u * g + 4u), c1));
-        }
+    const uint32_t round = bits == 4 ? 8u : 4u; /* groups per round of 8 coordinates */
+    __m256d a0 = _mm256_setzero_pd(), a1 = a0, a2 = a0, a3 = a0;
+    uint32_t g = 0;
+    for (; g + 2u * round <= groups; g += 2u * round) {
+        avx2_round(bytes, shift, g, bits, q_rot, centroids, &a0, &a1);
+        avx2_round(bytes, shift, g + round, bits, q_rot, centroids, &a2, &a3);
+    }
+    if (g < groups) {
+        avx2_round(bytes, shift, g, bits, q_rot, centroids, &a0, &a1);
     }
     double part[16];
-    for (int i = 0; i < 4; i++) {
-        _mm256_storeu_pd(part + 4 * i, acc[i]);
-    }
+    _mm256_storeu_pd(part, a0);
+    _mm256_storeu_pd(part + 4, a1);
+    _mm256_storeu_pd(part + 8, a2);
+    _mm256_storeu_pd(part + 12, a3);
     return lodedb_scan_sum_parts(part);
 }
 

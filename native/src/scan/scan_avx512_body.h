@@ -185,42 +185,61 @@ static void avx512_accumulate(const uint8_t *block, const lodedb_scan_levels *le
     }
 }
 
-/* exact_dot (scan_kernels.h): two 8-wide accumulators hold the 16 running sums (even and odd
- * rounds of 8 coordinates: two add chains); the centroids are looked up by code with a
- * two-register permute. Separate multiply and add: the same
- * roundings as the portable definition. */
+/* One round of exact_dot: the products of 8 coordinates (4-bit: groups g..g+7; 2-bit: groups
+ * g..g+3, two coordinates each), centroids looked up by code with a permute. */
+LODEDB_INLINE __m512d avx512_round_4bit(const uint8_t *bytes, uint32_t shift, uint32_t g,
+                                        const double *q_rot, __m512d c_lo, __m512d c_hi) {
+    uint32_t w0, w1;
+    memcpy(&w0, bytes + (size_t)(g / 4u) * 64u, sizeof w0);
+    memcpy(&w1, bytes + (size_t)(g / 4u + 1u) * 64u, sizeof w1);
+    uint64_t w = ((((uint64_t)w1 << 32) | w0) >> shift) & UINT64_C(0x0f0f0f0f0f0f0f0f);
+    __m512i idx = _mm512_cvtepu8_epi64(_mm_cvtsi64_si128((long long)w));
+    __m512d c = _mm512_permutex2var_pd(c_lo, idx, c_hi);
+    return _mm512_mul_pd(_mm512_loadu_pd(q_rot + g), c);
+}
+
+LODEDB_INLINE __m512d avx512_round_2bit(const uint8_t *bytes, uint32_t shift, uint32_t g,
+                                        const double *q_rot, __m512d c4) {
+    uint32_t w;
+    memcpy(&w, bytes + (size_t)(g / 4u) * 64u, sizeof w);
+    w = (w >> shift) & 0x0f0f0f0fu;
+    /* Bytes c0 & 3, c0 >> 2, c1 & 3, c1 >> 2, ...: the coordinates in order. */
+    __m128i pairs = _mm_unpacklo_epi8(_mm_cvtsi32_si128((int)(w & 0x03030303u)),
+                                      _mm_cvtsi32_si128((int)((w >> 2) & 0x03030303u)));
+    __m512d c = _mm512_permutexvar_pd(_mm512_cvtepu8_epi64(pairs), c4);
+    return _mm512_mul_pd(_mm512_loadu_pd(q_rot + 2u * g), c);
+}
+
+/* exact_dot (scan_kernels.h): two 8-wide accumulators hold the 16 running sums, even and odd
+ * rounds of 8 coordinates (two add chains, in registers: the loop is unrolled by two rounds).
+ * Separate multiply and add: the same roundings as the portable definition. */
 static double avx512_exact_dot(const uint8_t *block, uint32_t lane, uint32_t groups,
                                uint32_t bits, const double *q_rot, const double *centroids) {
     const uint8_t *bytes = block + (size_t)(lane & 15u) * 4u;
     const uint32_t shift = lane < 16u ? 0u : 4u;
     const __m512d c_lo = _mm512_loadu_pd(centroids);
     const __m512d c_hi = _mm512_loadu_pd(centroids + 8);
-    __m512d acc[2] = {_mm512_setzero_pd(), _mm512_setzero_pd()};
+    __m512d even = _mm512_setzero_pd(), odd = _mm512_setzero_pd();
+    uint32_t g = 0;
     if (bits == 4) {
-        for (uint32_t g = 0; g < groups; g += 8u) {
-            uint32_t w0, w1;
-            memcpy(&w0, bytes + (size_t)(g / 4u) * 64u, sizeof w0);
-            memcpy(&w1, bytes + (size_t)(g / 4u + 1u) * 64u, sizeof w1);
-            uint64_t w = ((((uint64_t)w1 << 32) | w0) >> shift) & UINT64_C(0x0f0f0f0f0f0f0f0f);
-            __m512i idx = _mm512_cvtepu8_epi64(_mm_cvtsi64_si128((long long)w));
-            __m512d c = _mm512_permutex2var_pd(c_lo, idx, c_hi);
-            __m512d *a = acc + g / 8u % 2u;
-            *a = _mm512_add_pd(*a, _mm512_mul_pd(_mm512_loadu_pd(q_rot + g), c));
+        for (; g + 16u <= groups; g += 16u) {
+            even = _mm512_add_pd(even, avx512_round_4bit(bytes, shift, g, q_rot, c_lo, c_hi));
+            odd = _mm512_add_pd(odd, avx512_round_4bit(bytes, shift, g + 8u, q_rot, c_lo, c_hi));
+        }
+        if (g < groups) {
+            even = _mm512_add_pd(even, avx512_round_4bit(bytes, shift, g, q_rot, c_lo, c_hi));
         }
     } else {
-        for (uint32_t g = 0; g < groups; g += 4u) {
-            uint32_t w;
-            memcpy(&w, bytes + (size_t)(g / 4u) * 64u, sizeof w);
-            w = (w >> shift) & 0x0f0f0f0fu;
-            __m128i pairs = _mm_unpacklo_epi8(_mm_cvtsi32_si128((int)(w & 0x03030303u)),
-                                              _mm_cvtsi32_si128((int)((w >> 2) & 0x03030303u)));
-            __m512d c = _mm512_permutexvar_pd(_mm512_cvtepu8_epi64(pairs), c_lo);
-            __m512d *a = acc + g / 4u % 2u;
-            *a = _mm512_add_pd(*a, _mm512_mul_pd(_mm512_loadu_pd(q_rot + 2u * g), c));
+        for (; g + 8u <= groups; g += 8u) {
+            even = _mm512_add_pd(even, avx512_round_2bit(bytes, shift, g, q_rot, c_lo));
+            odd = _mm512_add_pd(odd, avx512_round_2bit(bytes, shift, g + 4u, q_rot, c_lo));
+        }
+        if (g < groups) {
+            even = _mm512_add_pd(even, avx512_round_2bit(bytes, shift, g, q_rot, c_lo));
         }
     }
     double part[16];
-    _mm512_storeu_pd(part, acc[0]);
-    _mm512_storeu_pd(part + 8, acc[1]);
+    _mm512_storeu_pd(part, even);
+    _mm512_storeu_pd(part + 8, odd);
     return lodedb_scan_sum_parts(part);
 }
