@@ -17,6 +17,13 @@ public abstract record ModelPreset(
     int Dimension,
     IReadOnlyList<string> Files)
 {
+    /// <summary>
+    /// The files a model folder must hold for the preset to load ('/' separated): all of
+    /// <see cref="Files"/>, except a text preset's optional tokenizer files (tokenizer.json,
+    /// tokenizer_config.json: without the latter the BERT defaults apply).
+    /// </summary>
+    public virtual IReadOnlyList<string> RequiredFiles => Files;
+
     /// <summary>The CLI command that downloads this preset (<c>lodedb models pull &lt;name&gt;</c>).</summary>
     public string PullCommand => ModelPresets.PullCommand(Name);
 }

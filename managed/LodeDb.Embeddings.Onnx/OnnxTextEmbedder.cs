@@ -6,7 +6,7 @@ namespace LodeDb.Embeddings.Onnx;
 
 /// <summary>
 /// A BERT-family sentence embedder running locally on ONNX Runtime: WordPiece tokenization
-/// (<c>vocab.txt</c>, <c>tokenizer_config.json</c>), [CLS]/[SEP], attention mask, zero token type
+/// (<c>vocab.txt</c>, optional <c>tokenizer_config.json</c>), [CLS]/[SEP], attention mask, zero token type
 /// ids, truncation to <see cref="MaxSequenceLength"/>, the model's <c>last_hidden_state</c>, mean
 /// or CLS pooling and L2 normalisation; texts run in batches padded to their longest text.
 /// </summary>
@@ -39,9 +39,15 @@ public sealed class OnnxTextEmbedder : IEmbeddingGenerator<string, Embedding<flo
     private readonly EmbeddingGeneratorMetadata _metadata;
     private int _disposed;
 
-    /// <summary>Opens the model in <paramref name="modelDirectory"/> (onnx/model.onnx or model.onnx, vocab.txt, tokenizer_config.json).</summary>
+    /// <summary>
+    /// Opens the model in <paramref name="modelDirectory"/> (onnx/model.onnx or model.onnx, vocab.txt,
+    /// and optionally tokenizer_config.json: without it the BERT defaults apply, see
+    /// <see cref="TokenizerSettings"/>). A folder with a <c>lodedb-model.json</c> manifest (pulled or
+    /// imported) is first checked against it (<see cref="ModelIntegrity"/>).
+    /// </summary>
     /// <exception cref="ModelNotFoundException">The folder or one of its files is missing.</exception>
-    /// <exception cref="ModelFormatException">The model's inputs/outputs or dimension, or the tokenizer files, do not fit.</exception>
+    /// <exception cref="ModelDamagedException">A file differs from the folder's manifest.</exception>
+    /// <exception cref="ModelFormatException">The model's inputs/outputs or dimension, the tokenizer files or the manifest do not fit.</exception>
     public OnnxTextEmbedder(string modelDirectory, OnnxTextEmbedderOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelDirectory);
@@ -50,7 +56,6 @@ public sealed class OnnxTextEmbedder : IEmbeddingGenerator<string, Embedding<flo
 
         ModelDirectory = Path.GetFullPath(modelDirectory);
         Pooling = options.Pooling;
-        MaxSequenceLength = options.MaxSequenceLength;
         BatchSize = options.BatchSize;
         QueryPrefix = string.IsNullOrEmpty(options.QueryPrefix) ? null : options.QueryPrefix;
         ModelId = string.IsNullOrWhiteSpace(options.ModelId) ? new DirectoryInfo(ModelDirectory).Name : options.ModelId;
@@ -62,7 +67,11 @@ public sealed class OnnxTextEmbedder : IEmbeddingGenerator<string, Embedding<flo
 
         ModelFile = ModelFolderResolver.FindModelFile(ModelDirectory)
             ?? throw new ModelNotFoundException(ModelDirectory, Path.Combine(ModelDirectory, ModelFolderResolver.ModelFileCandidates[0].Replace('/', Path.DirectorySeparatorChar)), options.Preset);
+        Integrity = ModelIntegrity.Verify(ModelDirectory);
         _tokenizer = WordPieceTextTokenizer.Load(ModelDirectory, options.Preset);
+
+        // The tokenizer's model_max_length (BERT's 512 without tokenizer_config.json) caps the option.
+        MaxSequenceLength = Math.Min(options.MaxSequenceLength, _tokenizer.ModelMaxLength ?? int.MaxValue);
 
         using (var sessionOptions = new SessionOptions())
         {
@@ -134,7 +143,7 @@ public sealed class OnnxTextEmbedder : IEmbeddingGenerator<string, Embedding<flo
     /// <summary>Pooling in use.</summary>
     public PoolingMode Pooling { get; }
 
-    /// <summary>Tokens per text including [CLS] and [SEP]; longer texts are truncated.</summary>
+    /// <summary>Tokens per text including [CLS] and [SEP]; longer texts are truncated. The option, capped by the tokenizer's model_max_length.</summary>
     public int MaxSequenceLength { get; }
 
     /// <summary>Texts per model run.</summary>
@@ -143,8 +152,25 @@ public sealed class OnnxTextEmbedder : IEmbeddingGenerator<string, Embedding<flo
     /// <summary>Prefix applied to queries, or null.</summary>
     public string? QueryPrefix { get; }
 
-    /// <summary>Whether the tokenizer lower-cases its input (tokenizer_config.json's do_lower_case).</summary>
+    /// <summary>Whether the tokenizer lower-cases its input (tokenizer_config.json's do_lower_case; without the file, whether the vocabulary is uncased).</summary>
     public bool LowerCase => _tokenizer.LowerCase;
+
+    /// <summary>Whether the folder has a tokenizer_config.json; false means the BERT defaults are in use (see <see cref="TokenizerSettings"/>).</summary>
+    public bool HasTokenizerConfig => _tokenizer.HasConfig;
+
+    /// <summary>
+    /// One line saying which tokenizer settings are in use and where they came from, e.g. "no
+    /// tokenizer_config.json: BERT defaults (lower-casing on, the vocabulary is uncased, max length
+    /// 512)". `lodedb models import` prints it, `lodedb index --onnx-model` prints it once when the
+    /// folder has no tokenizer_config.json, and the doctor reports it for each preset folder.
+    /// </summary>
+    public string TokenizerSettings => _tokenizer.DescribeSettings();
+
+    /// <summary>Tokens in vocab.txt.</summary>
+    public int VocabularySize => _tokenizer.VocabularySize;
+
+    /// <summary>What the folder's manifest check found when the embedder opened (verified, or no manifest).</summary>
+    public ModelIntegrityReport Integrity { get; }
 
     /// <summary>The token ids the model sees for <paramref name="text"/>: [CLS], the truncated word pieces, [SEP] (no prefix added).</summary>
     public IReadOnlyList<int> Tokenize(string text)
@@ -294,6 +320,24 @@ public sealed class OnnxTextEmbedder : IEmbeddingGenerator<string, Embedding<flo
     private static string Describe(NodeMetadata meta) => meta.IsTensor
         ? $"{meta.ElementDataType} [{string.Join(", ", meta.Dimensions)}]"
         : meta.OnnxValueType.ToString();
+
+    /// <summary>
+    /// Runs [CLS] (last vocabulary id) [SEP] once: a vocabulary longer than the model's token
+    /// embedding table makes ONNX Runtime reject the id, which is reported as a mismatch.
+    /// </summary>
+    /// <exception cref="ModelFormatException">The model cannot embed the vocabulary's last token.</exception>
+    internal void CheckVocabularyFits()
+    {
+        int[][] tokens = [[_tokenizer.ClsId, VocabularySize - 1, _tokenizer.SepId]];
+        try
+        {
+            using IDisposableReadOnlyCollection<OrtValue> outputs = Run(tokens, [0], out _);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new ModelFormatException(ModelFile, $"it cannot embed token id {VocabularySize - 1}, the last of the {VocabularySize} in vocab.txt: the vocabulary belongs to another model ({e.Message})", e);
+        }
+    }
 
     /// <summary>For exports whose hidden size is symbolic: run [CLS][SEP] once and read the output's shape.</summary>
     private int ProbeDimension()

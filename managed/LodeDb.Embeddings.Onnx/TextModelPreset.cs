@@ -24,6 +24,13 @@ public sealed record TextModelPreset(
     /// <summary>Maximum tokens per text, [CLS] and [SEP] included (sentence-transformers' max_seq_length for both presets).</summary>
     public int MaxSequenceLength { get; init; } = OnnxTextEmbedderOptions.DefaultMaxSequenceLength;
 
+    /// <summary>Tokens the preset's vocab.txt holds (30,522 for the uncased BERT vocabulary of both presets); <c>models import</c> checks it. Null: not checked.</summary>
+    public int? VocabularySize { get; init; }
+
+    /// <inheritdoc />
+    public override IReadOnlyList<string> RequiredFiles =>
+        [.. Files.Where(f => f is not (WordPieceTextTokenizer.ConfigFileName or "tokenizer.json"))];
+
     /// <summary>Embedder options matching the preset (pooling, query prefix, max length, model id).</summary>
     public OnnxTextEmbedderOptions ToOptions() => new()
     {

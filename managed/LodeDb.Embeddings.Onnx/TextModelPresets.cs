@@ -22,6 +22,9 @@ public static class TextModelPresets
     /// </summary>
     public const string BgeDefaultRevision = "a5beb1e3e68b9ab74eb54cfd186867f64f240e1a";
 
+    /// <summary>Size of the uncased BERT WordPiece vocabulary both presets use.</summary>
+    public const int BertUncasedVocabularySize = 30522;
+
     /// <summary>bge's instruction for retrieval queries (documents are embedded without it).</summary>
     public const string BgeQueryPrefix = "Represent this sentence for searching relevant passages: ";
 
@@ -33,7 +36,7 @@ public static class TextModelPresets
         384,
         PoolingMode.Mean,
         null,
-        ["onnx/model.onnx", "tokenizer.json", "vocab.txt", "tokenizer_config.json"]);
+        ["onnx/model.onnx", "tokenizer.json", "vocab.txt", "tokenizer_config.json"]) { VocabularySize = BertUncasedVocabularySize };
 
     /// <summary>BAAI/bge-base-en-v1.5: 768-d, CLS pooling, query prefix <see cref="BgeQueryPrefix"/>.</summary>
     public static TextModelPreset Bge => new(
@@ -43,7 +46,7 @@ public static class TextModelPresets
         768,
         PoolingMode.Cls,
         BgeQueryPrefix,
-        ["onnx/model.onnx", "vocab.txt", "tokenizer_config.json"]);
+        ["onnx/model.onnx", "vocab.txt", "tokenizer_config.json"]) { VocabularySize = BertUncasedVocabularySize };
 
     /// <summary>The preset names, in a stable order.</summary>
     public static IReadOnlyList<string> Names { get; } = ["minilm", "bge"];

@@ -6,23 +6,48 @@ namespace LodeDb.Embeddings.Onnx;
 /// <summary>
 /// BERT tokenization of one model folder: Microsoft.ML.Tokenizers' BertTokenizer over
 /// <c>vocab.txt</c>, lower-casing and accent stripping as <c>tokenizer_config.json</c> says, then
-/// truncation to the max length and [CLS] ... [SEP] around the pieces.
+/// truncation to the max length and [CLS] ... [SEP] around the pieces. Without
+/// <c>tokenizer_config.json</c> the BERT defaults apply: lower-casing (and accent stripping) when
+/// the vocabulary is uncased, and a model max length of 512 tokens.
 /// </summary>
 internal sealed class WordPieceTextTokenizer
 {
     public const string VocabFileName = "vocab.txt";
     public const string ConfigFileName = "tokenizer_config.json";
 
+    /// <summary>BERT's position limit: the max length used when a folder has no tokenizer_config.json.</summary>
+    public const int BertDefaultMaxLength = 512;
+
+    /// <summary>A model_max_length above this is Hugging Face's "no limit" placeholder (1e30), not a limit.</summary>
+    private const long NoLimitThreshold = 1_000_000;
+
     private readonly BertTokenizer _tokenizer;
 
-    private WordPieceTextTokenizer(BertTokenizer tokenizer, bool lowerCase)
+    private WordPieceTextTokenizer(BertTokenizer tokenizer, TokenizerSettings settings, int vocabularySize)
     {
         _tokenizer = tokenizer;
-        LowerCase = lowerCase;
+        LowerCase = settings.LowerCase;
+        ModelMaxLength = settings.ModelMaxLength;
+        HasConfig = settings.FromConfig;
+        VocabularySize = vocabularySize;
     }
 
-    /// <summary>Whether the input is lower-cased (tokenizer_config.json's do_lower_case, default true as in Hugging Face).</summary>
+    /// <summary>Whether the input is lower-cased (tokenizer_config.json's do_lower_case, default true as in Hugging Face; without the file, whether the vocabulary is uncased).</summary>
     public bool LowerCase { get; }
+
+    /// <summary>The tokenizer's model_max_length (512 without tokenizer_config.json), or null when the config sets no limit.</summary>
+    public int? ModelMaxLength { get; }
+
+    /// <summary>Whether the folder has a tokenizer_config.json (false: the BERT defaults are in use).</summary>
+    public bool HasConfig { get; }
+
+    /// <summary>Lines of vocab.txt: token ids run from 0 to this minus one.</summary>
+    public int VocabularySize { get; }
+
+    /// <summary>What the tokenizer settings are and where they came from (one line for logs and the doctor).</summary>
+    public string DescribeSettings() => HasConfig
+        ? $"{ConfigFileName}: lower-casing {(LowerCase ? "on" : "off")}, max length {(ModelMaxLength?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "not limited")}"
+        : $"no {ConfigFileName}: BERT defaults (lower-casing {(LowerCase ? "on, the vocabulary is uncased" : "off, the vocabulary is cased")}, max length {BertDefaultMaxLength})";
 
     public int ClsId => _tokenizer.ClassificationTokenId;
 
@@ -38,22 +63,20 @@ internal sealed class WordPieceTextTokenizer
             throw new ModelNotFoundException(modelFolder, vocabPath, preset);
         }
 
+        (int vocabularySize, bool uncased) = ScanVocabulary(vocabPath);
         string configPath = Path.Combine(modelFolder, ConfigFileName);
-        if (!File.Exists(configPath))
-        {
-            throw new ModelNotFoundException(modelFolder, configPath, preset);
-        }
-
-        (bool lowerCase, bool stripAccents) = ReadConfig(configPath);
+        TokenizerSettings settings = File.Exists(configPath)
+            ? ReadConfig(configPath)
+            : new TokenizerSettings(uncased, uncased, BertDefaultMaxLength, FromConfig: false);
         try
         {
             BertTokenizer tokenizer = BertTokenizer.Create(vocabPath, new BertOptions
             {
-                LowerCaseBeforeTokenization = lowerCase,
-                RemoveNonSpacingMarks = stripAccents,
+                LowerCaseBeforeTokenization = settings.LowerCase,
+                RemoveNonSpacingMarks = settings.StripAccents,
                 ApplyBasicTokenization = true,
             });
-            return new WordPieceTextTokenizer(tokenizer, lowerCase);
+            return new WordPieceTextTokenizer(tokenizer, settings, vocabularySize);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or IOException)
         {
@@ -77,7 +100,38 @@ internal sealed class WordPieceTextTokenizer
         return ids;
     }
 
-    private static (bool LowerCase, bool StripAccents) ReadConfig(string configPath)
+    /// <summary>
+    /// Counts the vocabulary's lines and decides whether it is uncased: an uncased BERT vocabulary
+    /// has no upper-case letter outside its bracketed special tokens ([CLS], [UNK]...); a cased one
+    /// has thousands. Under 0.1% of tokens with capitals still counts as uncased.
+    /// </summary>
+    private static (int Size, bool Uncased) ScanVocabulary(string vocabPath)
+    {
+        int lines = 0;
+        int capitalised = 0;
+        try
+        {
+            foreach (string line in File.ReadLines(vocabPath))
+            {
+                lines++;
+                bool special = line.Length > 2 && line[0] == '[' && line[^1] == ']';
+                if (!special && line.Any(char.IsUpper))
+                {
+                    capitalised++;
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ModelFormatException(vocabPath, $"it cannot be read ({e.Message})", e);
+        }
+
+        return (lines, capitalised * 1000L <= lines);
+    }
+
+    private readonly record struct TokenizerSettings(bool LowerCase, bool StripAccents, int? ModelMaxLength, bool FromConfig);
+
+    private static TokenizerSettings ReadConfig(string configPath)
     {
         try
         {
@@ -91,12 +145,28 @@ internal sealed class WordPieceTextTokenizer
             // Hugging Face's BertTokenizer defaults: do_lower_case true; strip_accents null = follow do_lower_case.
             bool lowerCase = ReadBool(document.RootElement, "do_lower_case", configPath) ?? true;
             bool stripAccents = ReadBool(document.RootElement, "strip_accents", configPath) ?? lowerCase;
-            return (lowerCase, stripAccents);
+            return new TokenizerSettings(lowerCase, stripAccents, ReadMaxLength(document.RootElement, configPath), FromConfig: true);
         }
         catch (JsonException e)
         {
             throw new ModelFormatException(configPath, $"not valid JSON ({e.Message})", e);
         }
+    }
+
+    /// <summary>model_max_length: a positive whole number, or absent / Hugging Face's 1e30 placeholder (no limit).</summary>
+    private static int? ReadMaxLength(JsonElement root, string configPath)
+    {
+        if (!root.TryGetProperty("model_max_length", out JsonElement value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out double number) || number < 2 || number != Math.Floor(number))
+        {
+            throw new ModelFormatException(configPath, $"'model_max_length' must be a whole number of at least 2, not {value.GetRawText()}");
+        }
+
+        return number > NoLimitThreshold ? null : (int)number;
     }
 
     private static bool? ReadBool(JsonElement root, string name, string configPath)

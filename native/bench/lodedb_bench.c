@@ -23,234 +23,15 @@
 #else
 #include <time.h>
 #endif
-#if defined(__x86_64__) || defined(__i386__)
-#include <immintrin.h>
-#define BENCH_X86 1
-#endif
 
 #include "lodedb/lodedb.h"
-#include "scan/scan_kernels.h"
 #include "bench_support.h"
 #if defined(LODEDB_BENCH_WITH_FAISS)
 #include "bench_faiss.h"
 #endif
 
-#define K 10
-
-/* ---- small utilities ---------------------------------------------------------------------- */
-
-static uint64_t rng = 0x5eed5eed12345678ULL;
-
-static uint64_t next_u64(void) { /* SplitMix64 */
-    uint64_t z = (rng += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-static double next_unit(void) { /* in (0, 1) */
-    return ((double)(next_u64() >> 11) + 0.5) * (1.0 / 9007199254740992.0);
-}
-
-/* count random unit vectors (normalised Gaussians). */
-static void random_unit_vectors(float *out, size_t count, uint32_t dim) {
-    for (size_t i = 0; i < count; i++) {
-        float *v = out + i * dim;
-        double norm = 0.0;
-        for (uint32_t j = 0; j < dim; j += 2) {
-            double r = sqrt(-2.0 * log(next_unit())), t = 6.283185307179586 * next_unit();
-            v[j] = (float)(r * cos(t));
-            if (j + 1 < dim) {
-                v[j + 1] = (float)(r * sin(t));
-            }
-        }
-        for (uint32_t j = 0; j < dim; j++) {
-            norm += (double)v[j] * v[j];
-        }
-        float inv = (float)(1.0 / sqrt(norm));
-        for (uint32_t j = 0; j < dim; j++) {
-            v[j] *= inv;
-        }
-    }
-}
-
-static void cpu_model(char *out, size_t size) {
-    snprintf(out, size, "unknown CPU");
-#if defined(__linux__)
-    FILE *f = fopen("/proc/cpuinfo", "r");
-    if (f == NULL) {
-        return;
-    }
-    char line[512];
-    while (fgets(line, sizeof line, f) != NULL) {
-        if (strncmp(line, "model name", 10) == 0 || strncmp(line, "Model", 5) == 0) {
-            char *colon = strchr(line, ':');
-            if (colon != NULL) {
-                colon += 2;
-                colon[strcspn(colon, "\n")] = '\0';
-                snprintf(out, size, "%s", colon);
-                break;
-            }
-        }
-    }
-    fclose(f);
-#endif
-}
-
-/* ---- single-core read bandwidth ----------------------------------------------------------- */
-
-#if defined(BENCH_X86) && defined(__GNUC__)
-__attribute__((target("avx2"))) static uint64_t sum_avx2(const uint8_t *p, size_t bytes) {
-    __m256i s0 = _mm256_setzero_si256(), s1 = s0, s2 = s0, s3 = s0;
-    for (size_t i = 0; i + 128 <= bytes; i += 128) {
-        s0 = _mm256_add_epi64(s0, _mm256_load_si256((const __m256i *)(p + i)));
-        s1 = _mm256_add_epi64(s1, _mm256_load_si256((const __m256i *)(p + i + 32)));
-        s2 = _mm256_add_epi64(s2, _mm256_load_si256((const __m256i *)(p + i + 64)));
-        s3 = _mm256_add_epi64(s3, _mm256_load_si256((const __m256i *)(p + i + 96)));
-    }
-    __m256i s = _mm256_add_epi64(_mm256_add_epi64(s0, s1), _mm256_add_epi64(s2, s3));
-    return (uint64_t)_mm256_extract_epi64(s, 0) + (uint64_t)_mm256_extract_epi64(s, 3);
-}
-#endif
-
-static uint64_t sum_plain(const uint8_t *p, size_t bytes) {
-    const uint64_t *w = (const uint64_t *)(const void *)p;
-    uint64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    for (size_t i = 0; i + 4 <= bytes / 8; i += 4) {
-        s0 += w[i];
-        s1 += w[i + 1];
-        s2 += w[i + 2];
-        s3 += w[i + 3];
-    }
-    return s0 + s1 + s2 + s3;
-}
-
-static volatile uint64_t sink;
-
-/* Best of `passes` sums of a buffer of `bytes` (rounded down to 128), in GB/s (1e9 bytes). */
-static double read_bandwidth(size_t bytes, int passes, const char **how) {
-    bytes &= ~(size_t)127;
-    uint8_t *raw = checked_malloc(bytes + 64);
-    uint8_t *p = raw + (64 - ((uintptr_t)raw & 63)) % 64;
-    memset(p, 1, bytes);
-    int avx2 = lodedb_simd_supported(LODEDB_SIMD_AVX2);
-    *how = avx2 ? "AVX2 loads" : "64-bit loads";
-    double best = 1e30;
-    for (int pass = 0; pass < passes; pass++) {
-        double t = now_seconds();
-#if defined(BENCH_X86) && defined(__GNUC__)
-        sink = avx2 ? sum_avx2(p, bytes) : sum_plain(p, bytes);
-#else
-        sink = sum_plain(p, bytes);
-#endif
-        t = now_seconds() - t;
-        best = t < best ? t : best;
-    }
-    free(raw);
-    return (double)bytes / best / 1e9;
-}
-
-/* ---- exact float search (ground truth) ---------------------------------------------------- */
-
-static void topk_insert(float *scores, int64_t *ids, float score, int64_t id) {
-    if (score <= scores[K - 1]) {
-        return;
-    }
-    int i = K - 1;
-    while (i > 0 && scores[i - 1] < score) {
-        scores[i] = scores[i - 1];
-        ids[i] = ids[i - 1];
-        i--;
-    }
-    scores[i] = score;
-    ids[i] = id;
-}
-
-static float dot_plain(const float *a, const float *b, uint32_t dim) {
-    float part[8] = {0};
-    uint32_t j = 0;
-    for (; j + 8 <= dim; j += 8) {
-        for (int l = 0; l < 8; l++) {
-            part[l] += a[j + (uint32_t)l] * b[j + (uint32_t)l];
-        }
-    }
-    float s = 0.0f;
-    for (; j < dim; j++) {
-        s += a[j] * b[j];
-    }
-    for (int l = 0; l < 8; l++) {
-        s += part[l];
-    }
-    return s;
-}
-
-#if defined(BENCH_X86) && defined(__GNUC__)
-__attribute__((target("avx2,fma"))) static float dot_avx2(const float *a, const float *b,
-                                                          uint32_t dim) {
-    __m256 s0 = _mm256_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;
-    uint32_t j = 0;
-    for (; j + 32 <= dim; j += 32) {
-        s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + j), _mm256_loadu_ps(b + j), s0);
-        s1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + j + 8), _mm256_loadu_ps(b + j + 8), s1);
-        s2 = _mm256_fmadd_ps(_mm256_loadu_ps(a + j + 16), _mm256_loadu_ps(b + j + 16), s2);
-        s3 = _mm256_fmadd_ps(_mm256_loadu_ps(a + j + 24), _mm256_loadu_ps(b + j + 24), s3);
-    }
-    __m256 s = _mm256_add_ps(_mm256_add_ps(s0, s1), _mm256_add_ps(s2, s3));
-    float lanes[8];
-    _mm256_storeu_ps(lanes, s);
-    float total = 0.0f;
-    for (int l = 0; l < 8; l++) {
-        total += lanes[l];
-    }
-    for (; j < dim; j++) {
-        total += a[j] * b[j];
-    }
-    return total;
-}
-#endif
-
-static void exact_topk(const float *base, size_t count, const float *queries, size_t query_count,
-                       uint32_t dim, int64_t *out_ids) {
-    float *scores = checked_malloc(sizeof(float) * K * query_count);
-    for (size_t i = 0; i < K * query_count; i++) {
-        scores[i] = -INFINITY;
-        out_ids[i] = -1;
-    }
-    const size_t tile = 64; /* base vectors per tile, reused by every query from cache */
-    float (*dot)(const float *, const float *, uint32_t) = dot_plain;
-#if defined(BENCH_X86) && defined(__GNUC__)
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
-        dot = dot_avx2;
-    }
-#endif
-    for (size_t start = 0; start < count; start += tile) {
-        size_t end = start + tile < count ? start + tile : count;
-        for (size_t q = 0; q < query_count; q++) {
-            const float *query = queries + q * dim;
-            for (size_t i = start; i < end; i++) {
-                topk_insert(scores + q * K, out_ids + q * K, dot(base + i * dim, query, dim),
-                            (int64_t)i);
-            }
-        }
-    }
-    free(scores);
-}
-
-static double recall_at_k(const int64_t *truth, const int64_t *found, size_t query_count) {
-    size_t hits = 0;
-    for (size_t q = 0; q < query_count; q++) {
-        for (int i = 0; i < K; i++) {
-            for (int j = 0; j < K; j++) {
-                if (found[q * K + (size_t)j] == truth[q * K + (size_t)i]) {
-                    hits++;
-                    break;
-                }
-            }
-        }
-    }
-    return (double)hits / (double)(query_count * K);
-}
+#include "bench_data.h"
+#include "bench_search.h"
 
 /* ---- options ------------------------------------------------------------------------------ */
 
@@ -266,6 +47,7 @@ typedef struct options {
     size_t dim_count;
     uint32_t bits[2];
     size_t bit_count;
+    size_t small_n; /* the small-index pass (d = 512), 0 = none */
 } options;
 
 static size_t parse_list(const char *text, uint32_t *out, size_t capacity) {
@@ -285,6 +67,7 @@ static size_t parse_list(const char *text, uint32_t *out, size_t capacity) {
 static void usage(void) {
     printf("usage: lodedb-bench [--quick] [--n N] [--queries Q] [--batch B] [--faiss-queries F]\n"
            "                    [--faiss-batch FB] [--no-faiss] [--dims 1536,512] [--bits 4,2]\n"
+           "                    [--small S]\n"
            "  --quick            20 single queries; FAISS 2 single + 8 batch queries\n"
            "  --n N              vectors per index (default 100000)\n"
            "  --queries Q        LodeDb single-query searches timed (default 100)\n"
@@ -292,13 +75,14 @@ static void usage(void) {
            "  --faiss-queries F  FAISS single-query searches timed (default 5)\n"
            "  --faiss-batch FB   FAISS queries in its batch call (default 16; FAISS recall uses "
            "them)\n"
-           "  --no-faiss         skip FAISS even when built in\n");
+           "  --no-faiss         skip FAISS even when built in\n"
+           "  --small S          also a small index of S x 512 (default 1500; 0 = none)\n");
 }
 
 static int parse_options(int argc, char **argv, options *o) {
     *o = (options){.quick = 0, .faiss = 1, .n = 100000, .single_queries = 100, .batch = 64,
                    .faiss_single = 5, .faiss_batch = 16, .dims = {1536, 512}, .dim_count = 2,
-                   .bits = {4, 2}, .bit_count = 2};
+                   .bits = {4, 2}, .bit_count = 2, .small_n = 1500};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -327,6 +111,9 @@ static int parse_options(int argc, char **argv, options *o) {
         } else if (strcmp(a, "--dims") == 0 && v) {
             o->dim_count = parse_list(v, o->dims, 4);
             i++;
+        } else if (strcmp(a, "--small") == 0 && v) {
+            o->small_n = strtoull(v, NULL, 10);
+            i++;
         } else if (strcmp(a, "--bits") == 0 && v) {
             o->bit_count = parse_list(v, o->bits, 2);
             i++;
@@ -353,11 +140,15 @@ typedef struct lode_result {
     double single_ms;    /* per query, one query per call */
     double batch_ms;     /* per query, `batch` queries per call */
     double recall;       /* recall@10 of the batch results */
+    double codes_recall; /* recall@10 of the scan's own top 10 (no re-rank) */
+    double threads_ms[3]; /* batch ms/query with 1, 2 and all CPUs' threads */
     double recall_faiss_queries; /* recall@10 over the queries FAISS's batch uses */
     int single_matches;  /* single-query results identical to the batch's */
     double code_bytes;   /* bytes of codes scanned per query */
     double kernel_single_ms; /* kernel only, synthetic blocks, no top-k */
     double kernel_batch_ms;
+    double cached_single_ns; /* kernel only, 32 blocks in L2, per block and query */
+    double cached_batch_ns;
     double scalar_single_ms;
     double dram_gbs;     /* read bandwidth of a 256 MiB buffer, measured just before */
     double same_gbs;     /* read bandwidth of a buffer the size of the codes, likewise */
@@ -371,79 +162,15 @@ static void check(lodedb_status status, const char *what) {
     }
 }
 
-/* Queries per accumulate_many call in the kernel timing, as in the search (src/search): their
- * LUTs stay in L2 while a block's codes are reused for each. */
-#ifndef KERNEL_CHUNK
-#define KERNEL_CHUNK 16
-#endif
-
-/* Kernel-only timing on synthetic blocks of the same size: the scan without top-k. */
-static void time_kernels(uint32_t groups, size_t n, size_t batch, lode_result *r, int with_scalar) {
-    size_t blocks = (n + LODEDB_BLOCK_SIZE - 1) / LODEDB_BLOCK_SIZE;
-    size_t block_bytes = (size_t)groups * 16;
-    uint8_t *codes = checked_malloc(blocks * block_bytes);
-    uint8_t *luts = checked_malloc(batch * block_bytes);
-    uint32_t *acc = checked_malloc(sizeof(uint32_t) * LODEDB_BLOCK_SIZE * batch);
-    for (size_t i = 0; i < blocks * block_bytes; i++) {
-        codes[i] = (uint8_t)next_u64();
-    }
-    for (size_t i = 0; i < batch * block_bytes; i++) {
-        luts[i] = (uint8_t)next_u64();
-    }
-    const lodedb_scan_kernels *k = lodedb_scan_kernels_active();
-    uint32_t check_sum = 0;
-    double best = 1e30;
-    for (int pass = 0; pass < 5; pass++) {
-        double t = now_seconds();
-        for (size_t b = 0; b < blocks; b++) {
-            k->accumulate(codes + b * block_bytes, luts, groups, acc);
-            check_sum += acc[b % 32];
-        }
-        t = now_seconds() - t;
-        best = t < best ? t : best;
-    }
-    r->kernel_single_ms = best * 1e3;
-    best = 1e30;
-    for (int pass = 0; pass < 2; pass++) {
-        double t = now_seconds();
-        for (size_t first = 0; first < batch; first += KERNEL_CHUNK) {
-            size_t left = batch - first;
-            uint32_t chunk = (uint32_t)(left < KERNEL_CHUNK ? left : KERNEL_CHUNK);
-            for (size_t b = 0; b < blocks; b++) {
-                k->accumulate_many(codes + b * block_bytes, luts + first * block_bytes, chunk,
-                                   groups, acc);
-                check_sum += acc[b % 32];
-            }
-        }
-        t = now_seconds() - t;
-        best = t < best ? t : best;
-    }
-    r->kernel_batch_ms = best * 1e3 / (double)batch;
-    r->scalar_single_ms = 0.0;
-    if (with_scalar && k->level != LODEDB_SIMD_SCALAR) {
-        const lodedb_scan_kernels *s = lodedb_scan_kernels_for(LODEDB_SIMD_SCALAR);
-        double t = now_seconds();
-        for (size_t b = 0; b < blocks; b++) {
-            s->accumulate(codes + b * block_bytes, luts, groups, acc);
-            check_sum += acc[b % 32];
-        }
-        r->scalar_single_ms = (now_seconds() - t) * 1e3;
-    }
-    sink = check_sum;
-    free(codes);
-    free(luts);
-    free(acc);
-}
-
 static void run_lodedb(const options *o, uint32_t dim, uint32_t bits, const float *base,
                        const float *queries, size_t query_count, const int64_t *truth,
                        lode_result *r) {
     lodedb_index *index = NULL;
     check(lodedb_index_create(dim, bits, 42, &index), "lodedb_index_create");
     uint64_t first = 0;
-    double t = now_seconds();
+    double t = thread_cpu_seconds();
     check(lodedb_index_add(index, base, o->n, &first), "lodedb_index_add");
-    r->add_us = (now_seconds() - t) * 1e6 / (double)o->n;
+    r->add_us = (thread_cpu_seconds() - t) * 1e6 / (double)o->n;
     lodedb_index_info info;
     check(lodedb_index_get_info(index, &info), "lodedb_index_get_info");
     r->code_bytes = (double)info.code_bytes_per_row * (double)o->n;
@@ -459,16 +186,27 @@ static void run_lodedb(const options *o, uint32_t dim, uint32_t bits, const floa
     uint32_t *counts = checked_malloc(sizeof(uint32_t) * query_count);
     uint64_t *single_slots = checked_malloc(sizeof(uint64_t) * K * query_count);
 
-    /* Batch: best of two calls. */
-    double best = 1e30;
-    for (int pass = 0; pass < 2; pass++) {
-        t = now_seconds();
+    /* Batch calls and passes of single queries alternate, three of each, so both see the same
+     * load on a shared machine; the best of each counts. */
+    size_t singles = o->single_queries < query_count ? o->single_queries : query_count;
+    double best = 1e30, best_single = 1e30;
+    for (int pass = 0; pass < 3; pass++) {
+        t = thread_cpu_seconds();
         check(lodedb_index_search(index, queries, batch, K, NULL, 0, 1, slots, scores, counts),
               "lodedb_index_search (batch)");
-        t = now_seconds() - t;
+        t = thread_cpu_seconds() - t;
         best = t < best ? t : best;
+        t = thread_cpu_seconds();
+        for (size_t q = 0; q < singles; q++) {
+            check(lodedb_index_search(index, queries + q * dim, 1, K, NULL, 0, 1,
+                                      single_slots + q * K, scores + q * K, counts + q),
+                  "lodedb_index_search (single)");
+        }
+        t = thread_cpu_seconds() - t;
+        best_single = t < best_single ? t : best_single;
     }
     r->batch_ms = best * 1e3 / (double)batch;
+    r->single_ms = best_single * 1e3 / (double)singles;
     int64_t *found = checked_malloc(sizeof(int64_t) * K * batch);
     for (size_t i = 0; i < K * batch; i++) {
         found[i] = slots[i] == LODEDB_NO_SLOT ? -1 : (int64_t)slots[i];
@@ -476,25 +214,19 @@ static void run_lodedb(const options *o, uint32_t dim, uint32_t bits, const floa
     r->recall = recall_at_k(truth, found, batch);
     r->recall_faiss_queries =
         recall_at_k(truth, found, o->faiss_batch < batch ? o->faiss_batch : batch);
-
-    /* Single queries: the faster of two passes over single_queries queries. */
-    size_t singles = o->single_queries < query_count ? o->single_queries : query_count;
-    best = 1e30;
-    for (int pass = 0; pass < 2; pass++) {
-        t = now_seconds();
-        for (size_t q = 0; q < singles; q++) {
-            check(lodedb_index_search(index, queries + q * dim, 1, K, NULL, 0, 1,
-                                      single_slots + q * K, scores + q * K, counts + q),
-                  "lodedb_index_search (single)");
-        }
-        t = now_seconds() - t;
-        best = t < best ? t : best;
-    }
-    r->single_ms = best * 1e3 / (double)singles;
+    bench_codes_only(index, queries, batch, found);
+    r->codes_recall = recall_at_k(truth, found, batch);
+    /* Thread scaling of the same batch, on the wall clock (1 thread included). */
+    uint32_t cpus = bench_cpu_count();
+    r->threads_ms[0] = bench_batch_ms(index, queries, batch, 1, 3);
+    r->threads_ms[1] = bench_batch_ms(index, queries, batch, 2, 3);
+    r->threads_ms[2] = cpus > 2 ? bench_batch_ms(index, queries, batch, cpus, 3) : 0.0;
     size_t compared = singles < batch ? singles : batch;
     r->single_matches = memcmp(single_slots, slots, sizeof(uint64_t) * K * compared) == 0;
 
-    time_kernels(info.padded_dim * bits / 4, o->n, batch, r, !o->quick);
+    bench_time_kernels(info.padded_dim * bits / 4, bits == 4 ? 1u : 2u, o->n, batch, !o->quick,
+                       &r->kernel_single_ms, &r->kernel_batch_ms, &r->cached_single_ns,
+                       &r->cached_batch_ns, &r->scalar_single_ms);
     free(found);
     free(slots);
     free(scores);
@@ -547,7 +279,8 @@ int main(int argc, char **argv) {
     }
     printf("`\n- CPU: %s; one thread everywhere; load average at start %.2f\n", cpu,
            load_average());
-    printf("- LodeDb %s, SIMD level %s\n", lodedb_version(), lodedb_simd_name(lodedb_simd_level()));
+    printf("- LodeDb %s, SIMD level %s (scan kernel %s)\n", lodedb_version(),
+           lodedb_simd_name(lodedb_simd_level()), bench_kernel_name());
     printf("- single-core read bandwidth: %.1f GB/s at the start (best of 5 sums of a 256 MiB "
            "buffer, %s); measured again before each configuration (table), with a buffer of the "
            "codes' size too (it may fit the cache, as repeated scans of the codes do); bandwidth "
@@ -556,9 +289,14 @@ int main(int argc, char **argv) {
     printf("- data: %zu random unit vectors per dimension (normalised Gaussians), queries "
            "likewise; "
            "k = %d; recall@10 against exact float inner-product search\n", o.n, K);
-    printf("- LodeDb: lodedb_index_search, threads = 1; single = one query per call, best of 2 "
-           "passes over %zu queries; batch = %zu queries per call, best of 2 calls\n",
+    printf("- LodeDb: lodedb_index_search, threads = 1; single = one query per call, best of 3 "
+           "passes over %zu queries; batch = %zu queries per call, best of 3 calls (the two "
+           "alternate)\n",
            o.single_queries, o.batch);
+    printf("- clocks: one-thread timings (LodeDb, kernels, bandwidth, exact search) are the "
+           "benchmark thread's CPU time, so time spent waiting for a CPU held by other processes "
+           "does not count (their use of memory bandwidth or of a shared core still does); the "
+           "threads table and FAISS use the wall clock\n");
 #if defined(LODEDB_BENCH_WITH_FAISS)
     if (o.faiss) {
         printf("- %s (Debian libfaiss-dev), omp_set_num_threads(1): single = %zu queries one per "
@@ -591,9 +329,9 @@ int main(int argc, char **argv) {
         random_unit_vectors(queries, query_count, dim);
         size_t truth_count = o.batch < query_count ? o.batch : query_count;
         int64_t *truth = checked_malloc(sizeof(int64_t) * K * truth_count);
-        double t = now_seconds();
+        double t = thread_cpu_seconds();
         exact_topk(base, o.n, queries, truth_count, dim, truth);
-        truth_ms[d] = (now_seconds() - t) * 1e3 / (double)truth_count;
+        truth_ms[d] = (thread_cpu_seconds() - t) * 1e3 / (double)truth_count;
         for (size_t b = 0; b < o.bit_count; b++) {
             fprintf(stderr, "[%5.1fs] LodeDb d=%u bits=%u\n", now_seconds() - started, dim,
                     o.bits[b]);
@@ -619,34 +357,96 @@ int main(int argc, char **argv) {
         free(truth);
     }
 
+    /* The small index: per-query fixed costs (rotation, weights, re-rank) dominate here. */
+    lode_result small[2];
+    double small_truth_us = 0.0;
+    options so = o;
+    so.n = o.small_n;
+    so.single_queries = o.single_queries > 200 ? o.single_queries : 200;
+    size_t small_queries = so.batch > so.single_queries ? so.batch : so.single_queries;
+    if (so.n >= 64) {
+        float *base = checked_malloc(sizeof(float) * so.n * 512);
+        float *queries = checked_malloc(sizeof(float) * small_queries * 512);
+        random_unit_vectors(base, so.n, 512);
+        random_unit_vectors(queries, small_queries, 512);
+        size_t truth_count = so.batch < small_queries ? so.batch : small_queries;
+        int64_t *truth = checked_malloc(sizeof(int64_t) * K * truth_count);
+        double t = thread_cpu_seconds();
+        exact_topk(base, so.n, queries, truth_count, 512, truth);
+        small_truth_us = (thread_cpu_seconds() - t) * 1e6 / (double)truth_count;
+        for (size_t b = 0; b < o.bit_count; b++) {
+            fprintf(stderr, "[%5.1fs] LodeDb small n=%zu d=512 bits=%u\n",
+                    now_seconds() - started, so.n, o.bits[b]);
+            run_lodedb(&so, 512, o.bits[b], base, queries, small_queries, truth, &small[b]);
+        }
+        free(base);
+        free(queries);
+        free(truth);
+    }
+
     printf("\n## LodeDb (lodedb_index_search, 1 thread)\n\n");
     printf("| n x d | bits | single ms/query | batch-%zu ms/query | batch speed-up | vectors/s "
            "(single) | scan GB/s (single) | read GB/s: 256 MiB / codes' size | bandwidth limit "
-           "ms | of limit | recall@10 | add us/vector |\n",
+           "ms | of limit | recall@10 | codes-only recall@10 | add us/vector |\n",
            o.batch);
     printf("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
-           "|\n");
+           "| ---: |\n");
     for (size_t d = 0; d < o.dim_count; d++) {
         for (size_t b = 0; b < o.bit_count; b++) {
             const lode_result *r = &results[d][b];
             double limit_ms = r->code_bytes / (r->dram_gbs * 1e9) * 1e3;
             printf("| %zu x %u | %u | %.3f | %.3f | %.2fx | %.1fM | %.1f | %.1f / %.1f | %.3f | "
-                   "%.2fx | %.3f%s | %.1f |\n",
+                   "%.2fx | %.3f%s | %.3f | %.1f |\n",
                    o.n, o.dims[d], o.bits[b], r->single_ms, r->batch_ms,
                    r->single_ms / r->batch_ms, (double)o.n / r->single_ms * 1e3 / 1e6,
                    r->code_bytes / (r->single_ms * 1e-3) / 1e9, r->dram_gbs, r->same_gbs,
                    limit_ms,
                    r->single_ms / limit_ms, r->recall,
-                   r->single_matches ? "" : " (single != batch!)",
+                   r->single_matches ? "" : " (single != batch!)", r->codes_recall,
                    r->add_us);
         }
     }
-    printf("\n## Scan kernels alone (%s; synthetic blocks of the same size, no top-k)\n\n",
-           lodedb_simd_name(lodedb_simd_level()));
-    printf("| n x d | bits | accumulate ms/query | accumulate_many ms/query (%zu queries, %d per "
-           "call) | speed-up | scan GB/s (single) | scalar accumulate ms/query |\n",
-           o.batch, KERNEL_CHUNK);
+    uint32_t cpus = bench_cpu_count();
+    printf("\n## Threads (lodedb_index_search, batch-%zu, ms/query, wall clock; %u CPUs online)"
+           "\n\n",
+           o.batch, cpus);
+    printf("| n x d | bits | 1 thread | 2 threads | all (%u) threads | speed-up, 2 | speed-up, all "
+           "(%u) |\n",
+           cpus, cpus);
     printf("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+    for (size_t d = 0; d < o.dim_count; d++) {
+        for (size_t b = 0; b < o.bit_count; b++) {
+            const double *m = results[d][b].threads_ms;
+            char all[32] = "-", all_speed[32] = "-";
+            if (m[2] > 0.0) {
+                snprintf(all, sizeof all, "%.3f", m[2]);
+                snprintf(all_speed, sizeof all_speed, "%.2fx", m[0] / m[2]);
+            }
+            printf("| %zu x %u | %u | %.3f | %.3f | %s | %.2fx | %s |\n", o.n, o.dims[d],
+                   o.bits[b], m[0], m[1], all, m[0] / m[1], all_speed);
+        }
+    }
+    if (so.n >= 64) {
+        printf("\n## Small index (%zu x 512, 1 thread; single = best of 3 passes over %zu "
+               "queries)\n\n", so.n, so.single_queries);
+        printf("| n x d | bits | single us/query | batch-%zu us/query | recall@10 | codes-only "
+               "recall@10 | exact float scan us/query (this bench's loop) |\n", so.batch);
+        printf("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        for (size_t b = 0; b < o.bit_count; b++) {
+            const lode_result *r = &small[b];
+            printf("| %zu x 512 | %u | %.1f | %.1f | %.3f%s | %.3f | %.1f |\n", so.n, o.bits[b],
+                   r->single_ms * 1e3, r->batch_ms * 1e3, r->recall,
+                   r->single_matches ? "" : " (single != batch!)", r->codes_recall,
+                   small_truth_us);
+        }
+    }
+    printf("\n## Scan kernels alone (%s; synthetic blocks of the same size, no top-k)\n\n",
+           bench_kernel_name());
+    printf("| n x d | bits | 1 query per call ms/query | batched ms/query (%zu queries, %d per "
+           "call) | speed-up | scan GB/s (single) | in L2: ns/block, 1 query | in L2: "
+           "ns/block/query, batched | in L2 speed-up | scalar, 1 query ms/query |\n",
+           o.batch, KERNEL_CHUNK);
+    printf("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
     for (size_t d = 0; d < o.dim_count; d++) {
         for (size_t b = 0; b < o.bit_count; b++) {
             const lode_result *r = &results[d][b];
@@ -654,10 +454,11 @@ int main(int argc, char **argv) {
             if (r->scalar_single_ms > 0) {
                 snprintf(scalar, sizeof scalar, "%.2f", r->scalar_single_ms);
             }
-            printf("| %zu x %u | %u | %.3f | %.3f | %.2fx | %.1f | %s |\n", o.n, o.dims[d],
-                   o.bits[b], r->kernel_single_ms, r->kernel_batch_ms,
+            printf("| %zu x %u | %u | %.3f | %.3f | %.2fx | %.1f | %.0f | %.0f | %.2fx | %s |\n",
+                   o.n, o.dims[d], o.bits[b], r->kernel_single_ms, r->kernel_batch_ms,
                    r->kernel_single_ms / r->kernel_batch_ms,
-                   r->code_bytes / (r->kernel_single_ms * 1e-3) / 1e9, scalar);
+                   r->code_bytes / (r->kernel_single_ms * 1e-3) / 1e9, r->cached_single_ns,
+                   r->cached_batch_ns, r->cached_single_ns / r->cached_batch_ns, scalar);
         }
     }
     if (o.faiss) {

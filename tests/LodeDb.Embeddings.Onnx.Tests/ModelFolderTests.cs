@@ -20,7 +20,6 @@ public sealed class ModelFolderTests
     }
 
     [TestCase("vocab.txt")]
-    [TestCase("tokenizer_config.json")]
     [TestCase("onnx/model.onnx")]
     public void Missing_file_of_a_preset_is_named_with_the_pull_command(string file)
     {

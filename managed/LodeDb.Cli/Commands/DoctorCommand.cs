@@ -7,7 +7,8 @@ namespace LodeDb.Cli.Commands;
 /// <summary>
 /// <c>lodedb doctor [--models-dir D] [--require PRESET]... [--json]</c>: prints
 /// <see cref="LodeDatabase.Doctor(DoctorOptions?)"/>. Exit 0 when healthy; 3 when the only
-/// failures are required preset models that are missing; 1 when another check failed.
+/// failures are required preset models that are missing; 1 when another check failed (a present
+/// model whose files no longer match their manifest included).
 /// </summary>
 internal static class DoctorCommand
 {
@@ -69,7 +70,9 @@ internal static class DoctorCommand
             return ExitCodes.Ok;
         }
 
-        return failed.All(c => c.Name.StartsWith("model:", StringComparison.Ordinal)) ? ExitCodes.NotFound : ExitCodes.Failure;
+        // Missing required models only: "not found". A present but damaged model is a failure.
+        bool onlyMissingModels = failed.All(c => report.Models.Any(m => !m.IsPresent && c.Name == "model:" + m.Name));
+        return onlyMissingModels ? ExitCodes.NotFound : ExitCodes.Failure;
     }
 
     private static void Print(TextWriter output, DoctorReport report)

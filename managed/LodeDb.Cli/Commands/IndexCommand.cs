@@ -80,6 +80,12 @@ internal static class IndexCommand
 
         var stopwatch = Stopwatch.StartNew();
         IEmbeddingGenerator<string, Embedding<float>>? embedder = models.LoadEmbedder(parsed);
+        if (embedder is OnnxTextEmbedder { HasTokenizerConfig: false } defaults)
+        {
+            // Said once per run: the folder has no tokenizer_config.json, so the BERT defaults apply.
+            context.Error.WriteLine($"{defaults.ModelDirectory}: {defaults.TokenizerSettings}.");
+        }
+
         try
         {
             using LodeDatabase db = DatabaseOpener.Open(full, new LodeDbOptions

@@ -7,16 +7,18 @@ using Spectre.Console;
 namespace LodeDb.Cli.Commands;
 
 /// <summary>
-/// <c>lodedb models list [--models-dir D]</c> and
-/// <c>lodedb models pull &lt;preset&gt; [--models-dir D] [--endpoint URL]</c>.
+/// <c>lodedb models list [--models-dir D]</c>,
+/// <c>lodedb models pull &lt;preset&gt; [--models-dir D] [--endpoint URL]</c> and
+/// <c>lodedb models import &lt;preset&gt; &lt;folder&gt; [--models-dir D] [--force]</c> (<see cref="ModelsImportCommand"/>).
 /// </summary>
 internal static class ModelsCommand
 {
     public static Command Create(CliContext context)
     {
-        var models = new Command("models", "List the preset models present locally, or download one.");
+        var models = new Command("models", "List the preset models present locally, download one, or import one from a local folder.");
         models.Subcommands.Add(CreateList(context));
         models.Subcommands.Add(CreatePull(context));
+        models.Subcommands.Add(ModelsImportCommand.Create(context, ModelsDirOption));
         return models;
     }
 

@@ -54,6 +54,7 @@ public sealed class OnnxClipEmbedder :
 
     /// <summary>Opens the CLIP model in <paramref name="modelFolder"/>; the vision tower's file is checked but not loaded.</summary>
     /// <exception cref="ModelNotFoundException">The folder or one of its files is missing.</exception>
+    /// <exception cref="ModelDamagedException">A file differs from the folder's <c>lodedb-model.json</c> manifest (see <see cref="ModelIntegrity"/>).</exception>
     /// <exception cref="ModelFormatException">The text tower's inputs/outputs or dimension, or the tokenizer files, do not fit.</exception>
     public OnnxClipEmbedder(string modelFolder, OnnxClipEmbedderOptions? options = null)
     {
@@ -76,6 +77,7 @@ public sealed class OnnxClipEmbedder :
 
         TextModelFile = FindFile(ModelDirectory, options.TextModelFile, _preset);
         VisionModelFile = FindFile(ModelDirectory, options.VisionModelFile, _preset);
+        Integrity = ModelIntegrity.Verify(ModelDirectory);
         _tokenizer = ClipTextTokenizer.Load(ModelDirectory, _preset, FolderHint);
         _contextLength = ClipTextTokenizer.ContextLength;
 
@@ -125,6 +127,9 @@ public sealed class OnnxClipEmbedder :
 
     /// <summary>The text tower's ONNX file.</summary>
     public string TextModelFile { get; }
+
+    /// <summary>What the folder's manifest check found when the embedder opened (verified, or no manifest).</summary>
+    public ModelIntegrityReport Integrity { get; }
 
     /// <summary>The vision tower's ONNX file (loaded on the first image).</summary>
     public string VisionModelFile { get; }

@@ -6,7 +6,7 @@ namespace LodeDb.Embeddings.Onnx;
 /// </summary>
 public sealed class ModelNotFoundException : EmbeddingModelException
 {
-    private const string BertFolderHint = "a BERT-family ONNX export (onnx/model.onnx or model.onnx, vocab.txt, tokenizer_config.json)";
+    private const string BertFolderHint = "a BERT-family ONNX export (onnx/model.onnx or model.onnx, vocab.txt, optionally tokenizer_config.json)";
 
     /// <summary>Creates the exception for <paramref name="missingPath"/> of the model in <paramref name="modelDirectory"/>.</summary>
     public ModelNotFoundException(string modelDirectory, string missingPath, string? preset)

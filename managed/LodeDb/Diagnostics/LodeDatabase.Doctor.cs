@@ -59,7 +59,7 @@ public sealed partial class LodeDatabase
             {
                 PresetModelStatus status = ModelStatus(preset, options.ModelDirectory);
                 models.Add(status);
-                checks.Add(ModelCheck(status, required.Contains(preset.Name)));
+                checks.Add(ModelCheck(status, required.Contains(preset.Name), preset.Preset));
             }
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException or IOException or UnauthorizedAccessException)
@@ -166,12 +166,14 @@ public sealed partial class LodeDatabase
         return new PresetModelStatus(preset.Name, preset.Repository, folder, preset.Files, missing);
     }
 
-    private static DoctorCheck ModelCheck(PresetModelStatus status, bool required)
+    private static DoctorCheck ModelCheck(PresetModelStatus status, bool required, ModelPreset preset)
     {
         string name = "model:" + status.Name;
         if (status.IsPresent)
         {
-            return new DoctorCheck(name, DoctorStatus.Ok, $"{status.Repository} in {status.Folder}");
+            // Files against the folder's manifest (SHA-256), and the tokenizer settings in use.
+            ModelFolderHealth health = ModelFolderHealth.Inspect(preset, status.Folder);
+            return new DoctorCheck(name, health.Damaged ? DoctorStatus.Failed : DoctorStatus.Ok, $"{status.Repository} in {status.Folder}: {health.Detail}");
         }
 
         string what = status.MissingFiles.Count == status.Files.Count

@@ -236,7 +236,8 @@ LODEDB_API lodedb_status lodedb_index_replace_row(lodedb_index *index, uint64_t 
  * allow_mask: NULL allows every live slot; else bit (s % 64) of word s / 64 allows slot s and
  * slots beyond allow_mask_words * 64 are not allowed. Removed slots are never returned.
  * threads: 0 or 1 scans on the calling thread; more splits the blocks across that many
- * threads (the caller decides: the library never spawns threads on its own).
+ * threads (the caller decides: with 0 or 1 no other thread is used; the first call asking for
+ * more starts worker threads, at most 64, that the library keeps for later calls).
  * out_slots and out_scores hold query_count * k entries, out_counts query_count.
  */
 LODEDB_API lodedb_status lodedb_index_search(const lodedb_index *index, const float *queries,
@@ -248,7 +249,8 @@ LODEDB_API lodedb_status lodedb_index_search(const lodedb_index *index, const fl
 
 /*
  * The scan half of lodedb_index_search without its exact re-rank: the best count slots per
- * query by the 8-bit LUT scan's approximate score, which is also what they are returned with.
+ * query by the scan's approximate score (int8 levels x int8 query weights), which is also what
+ * they are returned with.
  * For callers that re-score the candidates themselves (e.g. from full-precision vectors kept
  * elsewhere), where the exact TurboQuant re-rank would be wasted work. Arguments, filtering
  * (allow_mask, removed slots), threads and the output layout are those of

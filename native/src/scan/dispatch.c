@@ -7,7 +7,11 @@
  * CPU support, else the best supported level. lodedb_simd_force switches it afterwards.
  *
  * x86 detection: cpuid for the instruction sets, xgetbv for the register state the operating
- * system saves (XMM/YMM for AVX2; also opmask and ZMM for AVX-512). NEON is baseline on aarch64.
+ * system saves (XMM/YMM for AVX2; also opmask and ZMM for AVX-512). NEON is baseline on aarch64;
+ * its dot product (Armv8.2 dotprod) is asked of the operating system. A level runs its best
+ * variant (scan_kernels.h): AVX-512 with VNNI + VBMI when the CPU has both, NEON with dotprod
+ * when it has that.
+ * Every variant returns the same sums, so the variant never changes a result, only its speed.
  * Which kernel files are compiled in is decided by CMake (LODEDB_SCAN_HAVE_* on this file).
  */
 #include <stdatomic.h>
@@ -53,7 +57,7 @@ static uint64_t xcr0(void) {
 }
 #endif
 
-enum { CPU_AVX2 = 1, CPU_AVX512 = 2 };
+enum { CPU_AVX2 = 1, CPU_AVX512 = 2, CPU_AVX512VNNI_VBMI = 4 };
 
 static int detect_x86(void) {
     uint32_t r1[4], r7[4];
@@ -78,6 +82,10 @@ static int detect_x86(void) {
     if ((features & CPU_AVX2) && (r7[1] & (avx512f | avx512bw)) == (avx512f | avx512bw) &&
         (xcr & 0xe6) == 0xe6) { /* plus opmask, ZMM_Hi256 and Hi16_ZMM state */
         features |= CPU_AVX512;
+        const uint32_t vbmi = 1u << 1, vnni = 1u << 11;
+        if ((r7[2] & (vbmi | vnni)) == (vbmi | vnni)) {
+            features |= CPU_AVX512VNNI_VBMI;
+        }
     }
     return features;
 }
@@ -92,6 +100,24 @@ static int x86_features(void) {
     }
     return f;
 }
+#endif
+
+#if defined(LODEDB_SCAN_HAVE_NEON_DOTPROD)
+#if defined(__linux__)
+#include <sys/auxv.h>
+static int cpu_has_dotprod(void) {
+    return (getauxval(AT_HWCAP) & (1ul << 20)) != 0; /* HWCAP_ASIMDDP */
+}
+#elif defined(__APPLE__)
+static int cpu_has_dotprod(void) { return 1; } /* every Apple arm64 CPU (A11 and later) */
+#elif defined(_WIN32)
+#include <windows.h>
+static int cpu_has_dotprod(void) {
+    return IsProcessorFeaturePresent(43) != 0; /* PF_ARM_V82_DP_INSTRUCTIONS_AVAILABLE */
+}
+#else
+static int cpu_has_dotprod(void) { return 0; }
+#endif
 #endif
 
 LODEDB_API int32_t lodedb_simd_supported(lodedb_simd level) {
@@ -210,23 +236,90 @@ LODEDB_API lodedb_status lodedb_simd_force(lodedb_simd level) {
     return LODEDB_OK;
 }
 
+static const char *const variant_names[LODEDB_SCAN_VARIANT_COUNT] = {
+    "scalar", "avx2", "avx512bw", "avx512vnni-vbmi", "neon", "neon-dotprod"};
+
+const char *lodedb_scan_variant_name(lodedb_scan_variant variant) {
+    return (unsigned)variant < LODEDB_SCAN_VARIANT_COUNT ? variant_names[variant] : NULL;
+}
+
+/* The compiled table of a variant, or NULL. */
+static const lodedb_scan_kernels *compiled_variant(lodedb_scan_variant variant) {
+    switch (variant) {
+    case LODEDB_SCAN_SCALAR: return &lodedb_scan_kernels_scalar;
+#if defined(LODEDB_SCAN_HAVE_AVX2)
+    case LODEDB_SCAN_AVX2: return &lodedb_scan_kernels_avx2;
+#endif
+#if defined(LODEDB_SCAN_HAVE_AVX512)
+    case LODEDB_SCAN_AVX512BW: return &lodedb_scan_kernels_avx512bw;
+#endif
+#if defined(LODEDB_SCAN_HAVE_AVX512VNNI_VBMI)
+    case LODEDB_SCAN_AVX512VNNI_VBMI: return &lodedb_scan_kernels_avx512vnni_vbmi;
+#endif
+#if defined(LODEDB_SCAN_HAVE_NEON)
+    case LODEDB_SCAN_NEON: return &lodedb_scan_kernels_neon;
+#endif
+#if defined(LODEDB_SCAN_HAVE_NEON_DOTPROD)
+    case LODEDB_SCAN_NEON_DOTPROD: return &lodedb_scan_kernels_neon_dotprod;
+#endif
+    default: return NULL;
+    }
+}
+
+static int variant_runs_here(lodedb_scan_variant variant) {
+    switch (variant) {
+    case LODEDB_SCAN_SCALAR: return 1;
+    case LODEDB_SCAN_AVX2: return lodedb_simd_supported(LODEDB_SIMD_AVX2);
+    case LODEDB_SCAN_AVX512BW: return lodedb_simd_supported(LODEDB_SIMD_AVX512);
+    case LODEDB_SCAN_AVX512VNNI_VBMI:
+#if defined(LODEDB_SCAN_HAVE_AVX512VNNI_VBMI)
+        return lodedb_simd_supported(LODEDB_SIMD_AVX512) &&
+               (x86_features() & CPU_AVX512VNNI_VBMI) != 0;
+#else
+        return 0;
+#endif
+    case LODEDB_SCAN_NEON: return lodedb_simd_supported(LODEDB_SIMD_NEON);
+    case LODEDB_SCAN_NEON_DOTPROD:
+#if defined(LODEDB_SCAN_HAVE_NEON_DOTPROD)
+        return cpu_has_dotprod();
+#else
+        return 0;
+#endif
+    default: return 0;
+    }
+}
+
+const lodedb_scan_kernels *lodedb_scan_variant_kernels(lodedb_scan_variant variant,
+                                                       const char **why) {
+    const lodedb_scan_kernels *kernels = compiled_variant(variant);
+    const char *reason = NULL;
+    if (kernels == NULL) {
+        reason = "it is not compiled into this build (another architecture or compiler)";
+    } else if (!variant_runs_here(variant)) {
+        reason = "the CPU or operating system lacks it";
+        kernels = NULL;
+    }
+    if (why != NULL) {
+        *why = reason;
+    }
+    return kernels;
+}
+
 const lodedb_scan_kernels *lodedb_scan_kernels_for(lodedb_simd level) {
     if (!lodedb_simd_supported(level)) {
         return NULL;
     }
-    switch (level) {
-    case LODEDB_SIMD_SCALAR: return &lodedb_scan_kernels_scalar;
-#if defined(LODEDB_SCAN_HAVE_AVX2)
-    case LODEDB_SIMD_AVX2: return &lodedb_scan_kernels_avx2;
-#endif
-#if defined(LODEDB_SCAN_HAVE_AVX512)
-    case LODEDB_SIMD_AVX512: return &lodedb_scan_kernels_avx512;
-#endif
-#if defined(LODEDB_SCAN_HAVE_NEON)
-    case LODEDB_SIMD_NEON: return &lodedb_scan_kernels_neon;
-#endif
-    default: return NULL;
+    /* Best first within each level. */
+    static const lodedb_scan_variant order[] = {
+        LODEDB_SCAN_AVX512VNNI_VBMI, LODEDB_SCAN_AVX512BW, LODEDB_SCAN_AVX2,
+        LODEDB_SCAN_NEON_DOTPROD, LODEDB_SCAN_NEON, LODEDB_SCAN_SCALAR};
+    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+        const lodedb_scan_kernels *k = lodedb_scan_variant_kernels(order[i], NULL);
+        if (k != NULL && k->level == level) {
+            return k;
+        }
     }
+    return NULL;
 }
 
 const lodedb_scan_kernels *lodedb_scan_kernels_active(void) {

@@ -1,24 +1,14 @@
 /*
- * AVX2 scan kernels (this file alone is compiled with -mavx2).
+ * AVX2 permute-dot kernel (this file alone is compiled with -mavx2).
  *
- * One 256-bit load covers two groups of a block: lane 0 holds group g, lane 1 group g+1, each
- * 16 bytes with vector j's code in the low nibble and vector j+16's in the high nibble. The
- * LUTs of the same two groups are one 256-bit load too, so `vpshufb` looks up 32 partial scores
- * per instruction (vectors 0..15 from the low nibbles, 16..31 from the high nibbles).
- *
- * Accumulation (FAISS fast-scan style): a byte result r is added to `a` viewed as 16-bit lanes
- * (a = even + 256 * odd, modulo 2^16) and r >> 8 is added to `b` (b = odd, exact). After at
- * most LODEDB_SCAN_U16_STEPS steps even = a - (b << 8) is exact, and both halves are widened
- * into 32-bit sums. So any LUT (all 255 included) and any group count up to 65536 is exact.
- *
- * accumulate_many: the nibbles of a block are extracted once (per chunk of steps) and fed to
- * the LUTs of tiles of queries whose accumulators are held in registers together.
- *
- * Cost per step (32 vectors x 2 groups), from llvm-mca on znver3 and matching measurements:
- * accumulate 11 vector operations (3 nibble, 2 shuffle, 6 accumulate), ~2.8 cycles; in
- * accumulate_many 8 per query (2 shuffles + 6), ~2.0 cycles. Both bound by the four vector
- * pipes, so on a 2.5-3 GHz Zen 3 a single query scans ~25-30 GB/s of codes, about the
- * single-core memory bandwidth, and a batch gains ~1.4x in compute beyond the saved reads.
+ * One step = four groups of all 32 vectors = 64 bytes (scan_kernels.h), taken as two 256-bit
+ * halves: the first holds vectors 0..7 (low nibbles) and 16..23 (high nibbles), the second
+ * vectors 8..15 and 24..31, each 32-bit word one vector's four group codes. `vpshufb` turns
+ * codes into levels (the 16-entry table in both 128-bit lanes); `vpmaddubsw` multiplies them
+ * by the query's four weights (broadcast to every word) and adds adjacent pairs into 16 bits,
+ * which never saturates (scan_kernels.h), and `vpmaddwd` by ones adds the two pairs of a word
+ * into its vector's 32-bit sum. The level expansion is shared by a tile of two queries (eight
+ * accumulators of the sixteen YMM registers).
  */
 #include <immintrin.h>
 #include <string.h>
@@ -39,190 +29,164 @@
 #define LODEDB_NOINLINE static
 #endif
 
-/* Adds the 16 vectors held by (a, b), summed over both lanes, to out[0..15] (vectors 0..15 of
- * the half). a = even + 256 * odd (mod 2^16) and b = odd per 16-bit lane, both lanes holding the
- * same vectors for two different groups. */
-LODEDB_INLINE void avx2_widen(__m256i a, __m256i b, uint32_t *out) {
-    __m256i even = _mm256_sub_epi16(a, _mm256_slli_epi16(b, 8));
-    __m256i v0 = _mm256_unpacklo_epi16(even, b); /* per lane: vectors 0..7 */
-    __m256i v1 = _mm256_unpackhi_epi16(even, b); /* per lane: vectors 8..15 */
-    __m256i s0 = _mm256_add_epi32(_mm256_cvtepu16_epi32(_mm256_castsi256_si128(v0)),
-                                  _mm256_cvtepu16_epi32(_mm256_extracti128_si256(v0, 1)));
-    __m256i s1 = _mm256_add_epi32(_mm256_cvtepu16_epi32(_mm256_castsi256_si128(v1)),
-                                  _mm256_cvtepu16_epi32(_mm256_extracti128_si256(v1, 1)));
-    __m256i *o = (__m256i *)out;
-    _mm256_storeu_si256(o, _mm256_add_epi32(_mm256_loadu_si256(o), s0));
-    _mm256_storeu_si256(o + 1, _mm256_add_epi32(_mm256_loadu_si256(o + 1), s1));
+#define AVX2_MAX_TILE 2
+
+LODEDB_INLINE __m256i avx2_dot(__m256i acc, __m256i levels, __m256i weights) {
+    __m256i pairs = _mm256_maddubs_epi16(levels, weights);
+    return _mm256_add_epi32(acc, _mm256_madd_epi16(pairs, _mm256_set1_epi16(1)));
 }
 
-/*
- * The inner loops, one function per tile width. They are written out with named accumulators
- * (macros) rather than arrays: GCC keeps named variables in registers but copies or spills
- * arrays of __m256i here (about a third slower, per llvm-mca on znver3), and they stay out of
- * line (one call per 256 steps) because inlined into the widening loop they spill again. Each
- * runs steps [start, end) (one step = two groups) and leaves four 16-bit accumulators per query
- * in out.
- */
-#define AVX2_LOOKUP(q)                                                                     \
-    do {                                                                                   \
-        __m256i t_ = _mm256_loadu_si256((const __m256i *)(l##q + (size_t)i * 32));         \
-        __m256i rl_ = _mm256_shuffle_epi8(t_, lo);                                         \
-        __m256i rh_ = _mm256_shuffle_epi8(t_, hi);                                         \
-        a##q = _mm256_add_epi16(a##q, rl_);                                                \
-        b##q = _mm256_add_epi16(b##q, _mm256_srli_epi16(rl_, 8));                          \
-        c##q = _mm256_add_epi16(c##q, rh_);                                                \
-        d##q = _mm256_add_epi16(d##q, _mm256_srli_epi16(rh_, 8));                          \
-    } while (0)
+LODEDB_INLINE __m256i avx2_weight(const int8_t *p) {
+    int32_t word;
+    memcpy(&word, p, sizeof word);
+    return _mm256_set1_epi32(word);
+}
 
-#define AVX2_DECLARE(q)                                                                    \
-    __m256i a##q = _mm256_setzero_si256(), b##q = a##q, c##q = a##q, d##q = a##q
+/* acc[4q + h]: h = 0 vectors 0..7, 1 vectors 8..15, 2 vectors 16..23, 3 vectors 24..31. */
+LODEDB_INLINE void avx2_term(__m256i table, __m256i lo0, __m256i hi0, __m256i lo1, __m256i hi1,
+                             const int8_t *w, size_t stride, __m256i *acc, const int qt) {
+    __m256i l0 = _mm256_shuffle_epi8(table, lo0);
+    __m256i l1 = _mm256_shuffle_epi8(table, lo1);
+    __m256i l2 = _mm256_shuffle_epi8(table, hi0);
+    __m256i l3 = _mm256_shuffle_epi8(table, hi1);
+#pragma GCC unroll 4
+    for (int q = 0; q < qt; q++) {
+        __m256i wq = avx2_weight(w + (size_t)q * stride);
+        acc[4 * q] = avx2_dot(acc[4 * q], l0, wq);
+        acc[4 * q + 1] = avx2_dot(acc[4 * q + 1], l1, wq);
+        acc[4 * q + 2] = avx2_dot(acc[4 * q + 2], l2, wq);
+        acc[4 * q + 3] = avx2_dot(acc[4 * q + 3], l3, wq);
+    }
+}
 
-#define AVX2_STORE(q)                                                                      \
-    do {                                                                                   \
-        out[4 * (q)] = a##q;                                                               \
-        out[4 * (q) + 1] = b##q;                                                           \
-        out[4 * (q) + 2] = c##q;                                                           \
-        out[4 * (q) + 3] = d##q;                                                           \
-    } while (0)
-
-/* One query: the nibbles are extracted from the codes in the loop. */
-LODEDB_NOINLINE void avx2_steps1(const uint8_t *block, const uint8_t *l0, uint32_t start,
-                                 uint32_t end, __m256i *out) {
+LODEDB_INLINE void avx2_tile(const uint8_t *block, const lodedb_scan_levels *levels,
+                             const int8_t *weights, size_t stride, uint32_t steps, int32_t *out,
+                             const int qt, const uint32_t terms, const int prefetch) {
     const __m256i mask = _mm256_set1_epi8(0x0f);
-    AVX2_DECLARE(0);
-    for (uint32_t i = start; i < end; i++) {
-        _mm_prefetch(LODEDB_SCAN_AHEAD(block, (size_t)i * 32), _MM_HINT_T0);
-        __m256i codes = _mm256_loadu_si256((const __m256i *)(block + (size_t)i * 32));
-        __m256i lo = _mm256_and_si256(codes, mask);
-        __m256i hi = _mm256_and_si256(_mm256_srli_epi16(codes, 4), mask);
-        AVX2_LOOKUP(0);
+    const __m256i table0 =
+        _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)levels->table[0]));
+    const __m256i table1 =
+        _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)levels->table[1]));
+    __m256i acc[4 * AVX2_MAX_TILE];
+#pragma GCC unroll 8
+    for (int i = 0; i < 4 * qt; i++) {
+        acc[i] = _mm256_setzero_si256();
     }
-    AVX2_STORE(0);
-}
-
-/* Several queries: the nibbles of the steps were extracted once into nib (64 bytes per step:
- * low nibbles, then high nibbles), so a step costs each query only its own lookups (8 vector
- * operations instead of 11). The nibbles are shuffle operands straight from L1 (no registers
- * held for them, which lets three queries' accumulators fit). nib and the l* start at the
- * chunk's first step. */
-#define AVX2_NIB_LOOKUP(q)                                                                 \
-    do {                                                                                   \
-        __m256i t_ = _mm256_loadu_si256((const __m256i *)(l##q + (size_t)i * 32));         \
-        __m256i rl_ = _mm256_shuffle_epi8(t_, _mm256_loadu_si256(lo));                      \
-        __m256i rh_ = _mm256_shuffle_epi8(t_, _mm256_loadu_si256(hi));                      \
-        a##q = _mm256_add_epi16(a##q, rl_);                                                \
-        b##q = _mm256_add_epi16(b##q, _mm256_srli_epi16(rl_, 8));                          \
-        c##q = _mm256_add_epi16(c##q, rh_);                                                \
-        d##q = _mm256_add_epi16(d##q, _mm256_srli_epi16(rh_, 8));                          \
-    } while (0)
-
-#define AVX2_NIBBLES()                                                                     \
-    const __m256i *lo = (const __m256i *)(nib + (size_t)i * 64);                           \
-    const __m256i *hi = lo + 1
-
-LODEDB_NOINLINE void avx2_nib_steps1(const uint8_t *nib, const uint8_t *l0, uint32_t steps,
-                                     __m256i *out) {
-    AVX2_DECLARE(0);
-    for (uint32_t i = 0; i < steps; i++) {
-        AVX2_NIBBLES();
-        AVX2_NIB_LOOKUP(0);
-    }
-    AVX2_STORE(0);
-}
-
-LODEDB_NOINLINE void avx2_nib_steps2(const uint8_t *nib, const uint8_t *l0, const uint8_t *l1,
-                                     uint32_t steps, __m256i *out) {
-    AVX2_DECLARE(0);
-    AVX2_DECLARE(1);
-    for (uint32_t i = 0; i < steps; i++) {
-        AVX2_NIBBLES();
-        AVX2_NIB_LOOKUP(0);
-        AVX2_NIB_LOOKUP(1);
-    }
-    AVX2_STORE(0);
-    AVX2_STORE(1);
-}
-
-LODEDB_NOINLINE void avx2_nib_steps3(const uint8_t *nib, const uint8_t *l0, const uint8_t *l1,
-                                     const uint8_t *l2, uint32_t steps, __m256i *out) {
-    AVX2_DECLARE(0);
-    AVX2_DECLARE(1);
-    AVX2_DECLARE(2);
-    for (uint32_t i = 0; i < steps; i++) {
-        AVX2_NIBBLES();
-        AVX2_NIB_LOOKUP(0);
-        AVX2_NIB_LOOKUP(1);
-        AVX2_NIB_LOOKUP(2);
-    }
-    AVX2_STORE(0);
-    AVX2_STORE(1);
-    AVX2_STORE(2);
-}
-
-static void avx2_accumulate(const uint8_t *block, const uint8_t *lut, uint32_t groups,
-                            uint32_t *acc) {
-    const uint32_t steps = groups / 2;
-    memset(acc, 0, sizeof(uint32_t) * LODEDB_BLOCK_SIZE);
-    for (uint32_t start = 0; start < steps; start += LODEDB_SCAN_U16_STEPS) {
-        uint32_t end =
-            steps - start > LODEDB_SCAN_U16_STEPS ? start + LODEDB_SCAN_U16_STEPS : steps;
-        __m256i u[4];
-        avx2_steps1(block, lut, start, end, u);
-        avx2_widen(u[0], u[1], acc);
-        avx2_widen(u[2], u[3], acc + 16);
-    }
-}
-
-/*
- * Per chunk of at most LODEDB_SCAN_U16_STEPS steps: the nibbles are extracted once into a 16 KiB
- * stack buffer (L1-resident), then tiles of three queries (the most whose accumulators fit the
- * 16 YMM registers; a remainder of four goes 2 + 2) run over it and widen into acc.
- */
-static void avx2_accumulate_many(const uint8_t *block, const uint8_t *luts, uint32_t query_count,
-                                 uint32_t groups, uint32_t *acc) {
-    if (query_count == 1) {
-        avx2_accumulate(block, luts, groups, acc);
-        return;
-    }
-    const size_t stride = (size_t)groups * 16;
-    const uint32_t steps = groups / 2;
-    const __m256i mask = _mm256_set1_epi8(0x0f);
-    /* Unaligned loads and stores only: GCC cannot align the Win64 stack beyond 16 bytes. */
-    _Alignas(32) uint8_t nib[LODEDB_SCAN_U16_STEPS * 64];
-    memset(acc, 0, sizeof(uint32_t) * LODEDB_BLOCK_SIZE * query_count);
-    for (uint32_t start = 0; start < steps; start += LODEDB_SCAN_U16_STEPS) {
-        uint32_t count =
-            steps - start > LODEDB_SCAN_U16_STEPS ? LODEDB_SCAN_U16_STEPS : steps - start;
-        for (uint32_t i = 0; i < count; i++) {
-            _mm_prefetch(LODEDB_SCAN_AHEAD(block, (size_t)(start + i) * 32), _MM_HINT_T0);
-            __m256i codes = _mm256_loadu_si256((const __m256i *)(block + (size_t)(start + i) * 32));
-            _mm256_storeu_si256((__m256i *)(nib + (size_t)i * 64), _mm256_and_si256(codes, mask));
-            _mm256_storeu_si256((__m256i *)(nib + (size_t)i * 64 + 32),
-                               _mm256_and_si256(_mm256_srli_epi16(codes, 4), mask));
+    for (uint32_t s = 0; s < steps; s++) {
+        if (prefetch) {
+            _mm_prefetch(LODEDB_SCAN_AHEAD(block, (size_t)s * 64), _MM_HINT_T0);
         }
-        const uint8_t *chunk = luts + (size_t)start * 32;
-        uint32_t q = 0;
-        while (q < query_count) {
-            uint32_t left = query_count - q;
-            uint32_t qt = left == 4 ? 2 : left >= 3 ? 3 : left;
-            const uint8_t *l = chunk + q * stride;
-            __m256i u[12];
-            if (qt == 1) {
-                avx2_nib_steps1(nib, l, count, u);
-            } else if (qt == 2) {
-                avx2_nib_steps2(nib, l, l + stride, count, u);
-            } else {
-                avx2_nib_steps3(nib, l, l + stride, l + 2 * stride, count, u);
-            }
-            for (uint32_t t = 0; t < qt; t++) {
-                uint32_t *out = acc + (size_t)(q + t) * LODEDB_BLOCK_SIZE;
-                avx2_widen(u[4 * t], u[4 * t + 1], out);
-                avx2_widen(u[4 * t + 2], u[4 * t + 3], out + 16);
-            }
-            q += qt;
+        const __m256i *p = (const __m256i *)(block + (size_t)s * 64);
+        __m256i c0 = _mm256_loadu_si256(p);
+        __m256i c1 = _mm256_loadu_si256(p + 1);
+        __m256i lo0 = _mm256_and_si256(c0, mask);
+        __m256i hi0 = _mm256_and_si256(_mm256_srli_epi16(c0, 4), mask);
+        __m256i lo1 = _mm256_and_si256(c1, mask);
+        __m256i hi1 = _mm256_and_si256(_mm256_srli_epi16(c1, 4), mask);
+        const int8_t *w = weights + (size_t)s * terms * 4;
+        avx2_term(table0, lo0, hi0, lo1, hi1, w, stride, acc, qt);
+        if (terms == 2) {
+            avx2_term(table1, lo0, hi0, lo1, hi1, w + 4, stride, acc, qt);
         }
     }
+#pragma GCC unroll 8
+    for (int i = 0; i < 4 * qt; i++) {
+        _mm256_storeu_si256((__m256i *)(out + (size_t)(i / 4) * LODEDB_BLOCK_SIZE + (i % 4) * 8),
+                            acc[i]);
+    }
 }
 
-const lodedb_scan_kernels lodedb_scan_kernels_avx2 = {
-    LODEDB_SIMD_AVX2, avx2_accumulate, avx2_accumulate_many};
+#define AVX2_INSTANCE(qt, terms)                                                            \
+    LODEDB_NOINLINE void avx2_tile_##qt##_##terms(const uint8_t *block,                    \
+                                                 const lodedb_scan_levels *levels,         \
+                                                 const int8_t *weights, size_t stride,     \
+                                                 uint32_t steps, int32_t *acc,             \
+                                                 int prefetch) {                           \
+        if (prefetch) {                                                                    \
+            avx2_tile(block, levels, weights, stride, steps, acc, qt, terms, 1);          \
+        } else {                                                                           \
+            avx2_tile(block, levels, weights, stride, steps, acc, qt, terms, 0);          \
+        }                                                                                  \
+    }
+AVX2_INSTANCE(1, 1)
+AVX2_INSTANCE(2, 1)
+AVX2_INSTANCE(1, 2)
+AVX2_INSTANCE(2, 2)
+
+static void avx2_accumulate(const uint8_t *block, const lodedb_scan_levels *levels,
+                            const int8_t *weights, uint32_t query_count, uint32_t groups,
+                            int32_t *acc) {
+    const int two_terms = levels->terms == 2;
+    const size_t stride = (size_t)groups * levels->terms;
+    const uint32_t steps = groups / 4;
+    uint32_t q = 0;
+    for (; q + 2 <= query_count; q += 2) {
+        (two_terms ? avx2_tile_2_2 : avx2_tile_2_1)(block, levels, weights + q * stride, stride,
+                                                    steps, acc + (size_t)q * LODEDB_BLOCK_SIZE,
+                                                    q == 0);
+    }
+    if (q < query_count) {
+        (two_terms ? avx2_tile_1_2 : avx2_tile_1_1)(block, levels, weights + q * stride, stride,
+                                                    steps, acc + (size_t)q * LODEDB_BLOCK_SIZE,
+                                                    q == 0);
+    }
+}
+
+/* One round of exact_dot into acc[0] (coordinates 0..3 of the round) and acc[1] (4..7): 4-bit
+ * groups g..g+7, or 2-bit groups g..g+3 (two coordinates each); centroids gathered by code. */
+LODEDB_INLINE void avx2_round(const uint8_t *bytes, uint32_t shift, uint32_t g, uint32_t bits,
+                              const double *q_rot, const double *centroids, __m256d *acc0,
+                              __m256d *acc1) {
+    __m128i i0, i1;
+    const double *q;
+    if (bits == 4) {
+        uint32_t w0, w1;
+        memcpy(&w0, bytes + (size_t)(g / 4u) * 64u, sizeof w0);
+        memcpy(&w1, bytes + (size_t)(g / 4u + 1u) * 64u, sizeof w1);
+        i0 = _mm_cvtepu8_epi32(_mm_cvtsi32_si128((int)((w0 >> shift) & 0x0f0f0f0fu)));
+        i1 = _mm_cvtepu8_epi32(_mm_cvtsi32_si128((int)((w1 >> shift) & 0x0f0f0f0fu)));
+        q = q_rot + g;
+    } else {
+        uint32_t w;
+        memcpy(&w, bytes + (size_t)(g / 4u) * 64u, sizeof w);
+        w = (w >> shift) & 0x0f0f0f0fu;
+        /* Bytes c0 & 3, c0 >> 2, c1 & 3, c1 >> 2, ...: the coordinates in order. */
+        __m128i pairs = _mm_unpacklo_epi8(_mm_cvtsi32_si128((int)(w & 0x03030303u)),
+                                          _mm_cvtsi32_si128((int)((w >> 2) & 0x03030303u)));
+        i0 = _mm_cvtepu8_epi32(pairs);
+        i1 = _mm_cvtepu8_epi32(_mm_srli_si128(pairs, 4));
+        q = q_rot + 2u * g;
+    }
+    __m256d c0 = _mm256_i32gather_pd(centroids, i0, 8);
+    __m256d c1 = _mm256_i32gather_pd(centroids, i1, 8);
+    *acc0 = _mm256_add_pd(*acc0, _mm256_mul_pd(_mm256_loadu_pd(q), c0));
+    *acc1 = _mm256_add_pd(*acc1, _mm256_mul_pd(_mm256_loadu_pd(q + 4), c1));
+}
+
+/* exact_dot (scan_kernels.h) with four 4-wide accumulators: sums 0..3 and 4..7 (even rounds of
+ * 8 coordinates), 8..11 and 12..15 (odd rounds), the loop unrolled by two rounds so they stay
+ * in registers. Separate multiply and add: the same roundings as the portable definition. */
+static double avx2_exact_dot(const uint8_t *block, uint32_t lane, uint32_t groups, uint32_t bits,
+                             const double *q_rot, const double *centroids) {
+    const uint8_t *bytes = block + (size_t)(lane & 15u) * 4u;
+    const uint32_t shift = lane < 16u ? 0u : 4u;
+    const uint32_t round = bits == 4 ? 8u : 4u; /* groups per round of 8 coordinates */
+    __m256d a0 = _mm256_setzero_pd(), a1 = a0, a2 = a0, a3 = a0;
+    uint32_t g = 0;
+    for (; g + 2u * round <= groups; g += 2u * round) {
+        avx2_round(bytes, shift, g, bits, q_rot, centroids, &a0, &a1);
+        avx2_round(bytes, shift, g + round, bits, q_rot, centroids, &a2, &a3);
+    }
+    if (g < groups) {
+        avx2_round(bytes, shift, g, bits, q_rot, centroids, &a0, &a1);
+    }
+    double part[16];
+    _mm256_storeu_pd(part, a0);
+    _mm256_storeu_pd(part + 4, a1);
+    _mm256_storeu_pd(part + 8, a2);
+    _mm256_storeu_pd(part + 12, a3);
+    return lodedb_scan_sum_parts(part);
+}
+
+const lodedb_scan_kernels lodedb_scan_kernels_avx2 = {LODEDB_SIMD_AVX2, LODEDB_SCAN_AVX2,
+                                                      avx2_accumulate, avx2_exact_dot};

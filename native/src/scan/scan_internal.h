@@ -1,16 +1,11 @@
 /*
- * Internal to src/scan: the per-level kernel tables defined by each kernel file, and the
- * helpers dispatch.c uses. Nothing outside src/scan includes this header.
+ * Internal to src/scan: the kernel tables defined by each kernel file (one per variant), and
+ * the helpers they share. Nothing outside src/scan includes this header.
  */
 #ifndef LODEDB_SCAN_INTERNAL_H
 #define LODEDB_SCAN_INTERNAL_H
 
 #include "scan/scan_kernels.h"
-
-/* Every 16-bit lane of a SIMD accumulator receives at most one 8-bit LUT value (<= 255) per
- * step, so 257 steps fit in 16 bits (257 * 255 = 65535). The kernels widen into 32-bit
- * accumulators after at most this many steps. */
-#define LODEDB_SCAN_U16_STEPS 256
 
 /* Software prefetch distance of the single-query kernels, in bytes of codes ahead of the
  * current step (the next blocks follow contiguously in the index). The hardware prefetcher
@@ -23,15 +18,35 @@
 #define LODEDB_SCAN_AHEAD(p, offset)                                                       \
     ((const char *)((uintptr_t)(p) + (uintptr_t)(offset) + LODEDB_SCAN_PREFETCH_BYTES))
 
+/* The portable exact_dot (scan_scalar.c): the definition, also used by NEON. */
+double lodedb_scan_exact_dot_portable(const uint8_t *block, uint32_t lane, uint32_t groups,
+                                      uint32_t bits, const double *q_rot,
+                                      const double *centroids);
+
+/* The 16 running sums of exact_dot folded and added up in its fixed tree (scan_kernels.h). */
+static inline double lodedb_scan_sum_parts(const double *part) {
+    double s[8];
+    for (int k = 0; k < 8; k++) {
+        s[k] = part[k] + part[k + 8];
+    }
+    return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+}
+
 extern const lodedb_scan_kernels lodedb_scan_kernels_scalar;
 #if defined(LODEDB_SCAN_HAVE_AVX2)
 extern const lodedb_scan_kernels lodedb_scan_kernels_avx2;
 #endif
 #if defined(LODEDB_SCAN_HAVE_AVX512)
-extern const lodedb_scan_kernels lodedb_scan_kernels_avx512;
+extern const lodedb_scan_kernels lodedb_scan_kernels_avx512bw;
+#endif
+#if defined(LODEDB_SCAN_HAVE_AVX512VNNI_VBMI)
+extern const lodedb_scan_kernels lodedb_scan_kernels_avx512vnni_vbmi;
 #endif
 #if defined(LODEDB_SCAN_HAVE_NEON)
 extern const lodedb_scan_kernels lodedb_scan_kernels_neon;
+#endif
+#if defined(LODEDB_SCAN_HAVE_NEON_DOTPROD)
+extern const lodedb_scan_kernels lodedb_scan_kernels_neon_dotprod;
 #endif
 
 #endif

@@ -2,16 +2,17 @@
  * lodedb_index_search, lodedb_index_search_candidates and lodedb_index_score_slots.
  *
  * Two passes per query:
- * 1. Scan: the 8-bit LUT kernels score every allowed live slot; blocks are the outer loop and
- *    the queries of a chunk the inner one (accumulate_many), so each block's codes are read
- *    once per chunk. A block with no allowed live slot is skipped before any LUT work. The
- *    approximate scores keep the best `candidates` slots per query in a bounded heap. Once a
- *    heap is full, a block whose score bound (largest sum, extreme scale of the block) is
- *    below the heap's minimum is skipped without per-lane work; the bound is exact (never
- *    below a lane's score), so the heaps hold the same entries as a full scan.
+ * 1. Scan: the permute-dot kernels (int8 levels x int8 query weights, scan/scan_kernels.h)
+ *    score every allowed live slot; blocks are the outer loop and the queries of a chunk the
+ *    inner one (one accumulate call), so each block's codes are read once per chunk. A block
+ *    with no allowed live slot is skipped before any kernel work. The approximate scores
+ *    keep the best `candidates` slots per query in a bounded heap. Once a heap is full, a
+ *    block whose score bound (largest sum, extreme scale of the block) is below the heap's
+ *    minimum is skipped without per-lane work; the bound is exact (never below a lane's
+ *    score), so the heaps hold the same entries as a full scan.
  * 2. Re-rank: the candidates get the exact estimate scale * <q_rot, x_hat> in double
- *    (query_lut.h), and the best k of those are returned. Scores therefore do not depend on
- *    the SIMD level, and the ranking is that of an ideal TurboQuant up to the candidate cut.
+ *    (query_weights.h), and the best k of those are returned. Scores therefore do not depend
+ *    on the SIMD level, and the ranking is that of an ideal TurboQuant up to the candidate cut.
  *    lodedb_index_search_candidates skips this pass: its heaps hold exactly `count` entries
  *    and it returns them with the scan's scores (also SIMD-independent, see below).
  *
@@ -25,24 +26,23 @@
 
 #include "core/errors.h"
 #include "scan/scan_kernels.h"
+#include "search/block_bound.h"
 #include "search/parallel.h"
-#include "search/query_lut.h"
+#include "search/query_weights.h"
 #include "search/topk.h"
 #include "turbovec/index.h"
 
-#if defined(__SSE2__) && !defined(LODEDB_SEARCH_PORTABLE)
-#include <emmintrin.h>
-#endif
 
-/* Queries scanned together: their LUTs (groups * 16 bytes each, 24 KiB at d = 1536 4-bit)
- * stay in L2 while a block's codes are reused for each of them. */
+/* Queries scanned together: a block's codes (24 KiB at d = 1536 4-bit) stay in L1/L2 while
+ * they are reused for each of them; their weights are groups * terms bytes each. */
 #define QUERY_CHUNK 16
 
 /* Candidates re-ranked per query: k + max(k, LODEDB_RERANK_EXTRA). Measured with
  * tests/search/test_recall.c (20,000 x 512, k = 10): recall@10 was identical to four digits
  * for margins of 0, 16, 32, 64 and 128 at both bit widths on uniform and clustered data, and
- * the result agrees with the ideal (exact-estimate) ranking over all slots; the 8-bit LUT
- * error is small next to the quantization error. The re-rank costs one pass over a
+ * the result agrees with the ideal (exact-estimate) ranking over all slots; the scan's
+ * rounding error is small next to the quantization error (measured first with the 8-bit LUT
+ * scan, again with the int8 permute-dot scan, same margins). The re-rank costs one pass over a
  * candidate's codes, so the margin is kept small. */
 /* See the thread split in lodedb_index_search. */
 #define MIN_BLOCKS_PER_THREAD 16
@@ -57,7 +57,8 @@
 typedef struct scan_context {
     const struct lodedb_index *index;
     const lodedb_scan_kernels *kernels;
-    const uint8_t *luts;
+    lodedb_scan_levels levels;
+    const int8_t *weights;
     const double *delta;
     const double *bias;
     uint32_t query_count;
@@ -66,7 +67,7 @@ typedef struct scan_context {
     uint64_t block_count;
     size_t parts;
     lodedb_topk *heaps; /* parts * QUERY_CHUNK, part-major */
-    uint32_t *acc;      /* parts * QUERY_CHUNK * 32 */
+    int32_t *acc;       /* parts * QUERY_CHUNK * 32 */
 } scan_context;
 
 /* Bit j set when slot block * 32 + j is live and allowed. */
@@ -96,94 +97,13 @@ static uint32_t lowest_bit(uint32_t x) {
 #endif
 }
 
-/* Per-block reductions for the bound in scan_part. Two versions that return the same
- * values: SSE2 (baseline on x86-64, where compilers keep a running 32-bit integer maximum
- * scalar or emulate it with compare-and-blend) and portable C (vectorised as is where the
- * ISA has 32-bit integer max, e.g. NEON). LODEDB_SEARCH_PORTABLE forces the portable one,
- * to test it on x86. */
-#if defined(__SSE2__) && !defined(LODEDB_SEARCH_PORTABLE)
-/* The largest of a block's 32 sums, as a float: exact, since sums are < 2^24
- * (scan_kernels.h). */
-static float block_max_sum(const uint32_t *sums) {
-    const __m128i *v = (const __m128i *)sums;
-    __m128 a = _mm_max_ps(_mm_cvtepi32_ps(_mm_loadu_si128(v)),
-                          _mm_cvtepi32_ps(_mm_loadu_si128(v + 1)));
-    __m128 b = _mm_max_ps(_mm_cvtepi32_ps(_mm_loadu_si128(v + 2)),
-                          _mm_cvtepi32_ps(_mm_loadu_si128(v + 3)));
-    __m128 c = _mm_max_ps(_mm_cvtepi32_ps(_mm_loadu_si128(v + 4)),
-                          _mm_cvtepi32_ps(_mm_loadu_si128(v + 5)));
-    __m128 d = _mm_max_ps(_mm_cvtepi32_ps(_mm_loadu_si128(v + 6)),
-                          _mm_cvtepi32_ps(_mm_loadu_si128(v + 7)));
-    __m128 m = _mm_max_ps(_mm_max_ps(a, b), _mm_max_ps(c, d));
-    m = _mm_max_ps(m, _mm_movehl_ps(m, m));
-    m = _mm_max_ss(m, _mm_shuffle_ps(m, m, 1));
-    return _mm_cvtss_f32(m);
-}
-
-/* The smallest and largest scale of a block; 0 when some scale is negative, -0.0 or NaN, in
- * which case the block takes the per-lane path without the bound (lodedb_index_add gives
- * scales norm / <u_rot, x_hat> > 0 and removed or unused slots hold +0, but
- * lodedb_index_import_rows accepts any finite scale, negative ones included). Without those,
- * minps / maxps are exact whatever the order. A set sign bit in the OR of all scales (or in
- * an unordered-compare mask) rejects. */
-static int block_scale_range(const float *scales, float *out_min, float *out_max) {
-    __m128 lo = _mm_loadu_ps(scales);
-    __m128 hi = lo;
-    __m128 bad = _mm_or_ps(lo, _mm_cmpunord_ps(lo, lo));
-    for (uint32_t j = 4; j < LODEDB_BLOCK_SIZE; j += 4) {
-        __m128 x = _mm_loadu_ps(scales + j);
-        lo = _mm_min_ps(lo, x);
-        hi = _mm_max_ps(hi, x);
-        bad = _mm_or_ps(bad, _mm_or_ps(x, _mm_cmpunord_ps(x, x)));
-    }
-    if (_mm_movemask_ps(bad) != 0) {
-        return 0;
-    }
-    lo = _mm_min_ps(lo, _mm_movehl_ps(lo, lo));
-    lo = _mm_min_ss(lo, _mm_shuffle_ps(lo, lo, 1));
-    hi = _mm_max_ps(hi, _mm_movehl_ps(hi, hi));
-    hi = _mm_max_ss(hi, _mm_shuffle_ps(hi, hi, 1));
-    *out_min = _mm_cvtss_f32(lo);
-    *out_max = _mm_cvtss_f32(hi);
-    return 1;
-}
-#else
-/* As above: the largest sum, as a float (exact). */
-static float block_max_sum(const uint32_t *sums) {
-    int32_t top = 0;
-    for (uint32_t j = 0; j < LODEDB_BLOCK_SIZE; j++) {
-        int32_t s = (int32_t)sums[j];
-        top = s > top ? s : top;
-    }
-    return (float)top;
-}
-
-/* As above. For floats with a clear sign bit the bit patterns order like the values, +inf
- * below every NaN, so the range is an integer min / max. */
-static int block_scale_range(const float *scales, float *out_min, float *out_max) {
-    int32_t lo = INT32_MAX;
-    int32_t hi = INT32_MIN;
-    for (uint32_t j = 0; j < LODEDB_BLOCK_SIZE; j++) {
-        int32_t b;
-        memcpy(&b, &scales[j], sizeof b);
-        lo = b < lo ? b : lo;
-        hi = b > hi ? b : hi;
-    }
-    if (lo < 0 || hi > INT32_C(0x7f800000)) {
-        return 0;
-    }
-    memcpy(out_min, &lo, sizeof *out_min);
-    memcpy(out_max, &hi, sizeof *out_max);
-    return 1;
-}
-#endif
 
 static void scan_part(void *context, size_t part) {
     const scan_context *ctx = context;
     const struct lodedb_index *index = ctx->index;
     uint64_t begin = ctx->block_count * part / ctx->parts;
     uint64_t end = ctx->block_count * (part + 1) / ctx->parts;
-    uint32_t *acc = ctx->acc + part * QUERY_CHUNK * LODEDB_BLOCK_SIZE;
+    int32_t *acc = ctx->acc + part * QUERY_CHUNK * LODEDB_BLOCK_SIZE;
     lodedb_topk *heaps = ctx->heaps + part * QUERY_CHUNK;
     size_t block_bytes = lodedb_index_block_bytes(index);
     for (uint64_t block = begin; block < end; block++) {
@@ -191,14 +111,14 @@ static void scan_part(void *context, size_t part) {
         if (candidates == 0) {
             continue;
         }
-        ctx->kernels->accumulate_many(index->blocks + (size_t)block * block_bytes, ctx->luts,
-                                      ctx->query_count, index->groups, acc);
+        ctx->kernels->accumulate(index->blocks + (size_t)block * block_bytes, &ctx->levels,
+                                 ctx->weights, ctx->query_count, index->groups, acc);
         const float *scales = index->scales + block * LODEDB_BLOCK_SIZE;
         float scale_min = 0.0f;
         float scale_max = 0.0f;
-        int bounded = block_scale_range(scales, &scale_min, &scale_max);
+        int bounded = lodedb_block_scale_range(scales, &scale_min, &scale_max);
         for (uint32_t q = 0; q < ctx->query_count; q++) {
-            const uint32_t *sums = acc + q * LODEDB_BLOCK_SIZE;
+            const int32_t *sums = acc + q * LODEDB_BLOCK_SIZE;
             double delta = ctx->delta[q];
             double bias = ctx->bias[q];
             lodedb_topk *heap = &heaps[q];
@@ -211,21 +131,30 @@ static void scan_part(void *context, size_t part) {
              * below (approx < minimum), so skipping the block keeps exactly the same heap. A
              * NaN anywhere makes the compare false and takes the per-lane path. */
             if (bounded && heap->size == heap->capacity && delta >= 0.0) {
-                double dot = delta * (double)block_max_sum(sums) + bias;
+                double dot = delta * lodedb_block_max_sum(sums) + bias;
                 float bound = (float)((double)(dot >= 0.0 ? scale_max : scale_min) * dot);
                 if (bound < heap->items[0].score) {
                     continue;
                 }
             }
-            /* All 32 lanes in one branch-free (vectorisable) loop, then only the allowed
-             * lanes that can enter the heap are pushed. Sums are < 2^24, so the int32
-             * conversion is exact. */
+            /* All 32 lanes in branch-free (vectorisable) loops: the scores, then the lanes not
+             * below the heap's minimum at the start of the block; only allowed lanes of those
+             * are pushed, each re-checked against the minimum as it rises. */
             float approx[LODEDB_BLOCK_SIZE];
             for (uint32_t j = 0; j < LODEDB_BLOCK_SIZE; j++) {
-                double dot = delta * (double)(int32_t)sums[j] + bias;
+                double dot = delta * (double)sums[j] + bias;
                 approx[j] = (float)((double)scales[j] * dot);
             }
-            for (uint32_t left = candidates; left != 0; left &= left - 1u) {
+            uint32_t lanes = candidates;
+            if (heap->size == heap->capacity) {
+                float minimum = heap->items[0].score;
+                uint32_t passing = 0;
+                for (uint32_t j = 0; j < LODEDB_BLOCK_SIZE; j++) {
+                    passing |= (uint32_t)!(approx[j] < minimum) << j;
+                }
+                lanes &= passing;
+            }
+            for (uint32_t left = lanes; left != 0; left &= left - 1u) {
                 uint32_t j = lowest_bit(left);
                 if (heap->size == heap->capacity && approx[j] < heap->items[0].score) {
                     continue;
@@ -236,48 +165,68 @@ static void scan_part(void *context, size_t part) {
     }
 }
 
+/* The search's working memory, carved from one allocation (a search used to make nine, a
+ * measurable part of a query on a small index). */
 typedef struct search_buffers {
-    lodedb_hit *heap_items; /* parts * QUERY_CHUNK * candidates */
-    lodedb_topk *heaps;
-    uint32_t *acc;
-    uint8_t *luts;          /* QUERY_CHUNK * groups * 16 */
-    double *q_rot;          /* QUERY_CHUNK * padded_dim */
+    void *memory;
+    lodedb_hit *heap_items; /* parts * chunk_limit * candidates */
+    lodedb_topk *heaps;     /* parts * QUERY_CHUNK */
+    int32_t *acc;           /* parts * QUERY_CHUNK * 32 */
+    int8_t *weights;        /* chunk_limit * padded_dim (groups * terms) */
+    double *q_rot;          /* chunk_limit * padded_dim */
     double *scratch;        /* padded_dim */
-    double *delta;
-    double *bias;
+    double *delta;          /* QUERY_CHUNK */
+    double *bias;           /* QUERY_CHUNK */
     lodedb_hit *merged;     /* parts * candidates */
 } search_buffers;
 
-static void free_buffers(search_buffers *b) {
-    free(b->heap_items);
-    free(b->heaps);
-    free(b->acc);
-    free(b->luts);
-    free(b->q_rot);
-    free(b->scratch);
-    free(b->delta);
-    free(b->bias);
-    free(b->merged);
+static void free_buffers(search_buffers *b) { free(b->memory); }
+
+/* Reserves count * size bytes at a 64-byte aligned offset of *total; 0 on overflow. */
+static int reserve(size_t *total, size_t count, size_t size, size_t *offset) {
+    size_t start = (*total + 63u) & ~(size_t)63u;
+    if (start < *total || (size != 0 && count > (SIZE_MAX - start) / size)) {
+        return 0;
+    }
+    *offset = start;
+    *total = start + count * size;
+    return 1;
 }
 
 static int alloc_buffers(search_buffers *b, const struct lodedb_index *index, size_t parts,
                          size_t candidates, uint32_t chunk_limit) {
     memset(b, 0, sizeof *b);
+    size_t n = index->padded_dim;
     size_t heap_count = parts * QUERY_CHUNK;
-    if (candidates > SIZE_MAX / sizeof(lodedb_hit) / heap_count) {
+    size_t total = 0, o[9];
+    if (candidates > SIZE_MAX / (parts * chunk_limit) ||
+        !reserve(&total, parts * chunk_limit * candidates, sizeof(lodedb_hit), &o[0]) ||
+        !reserve(&total, heap_count, sizeof(lodedb_topk), &o[1]) ||
+        !reserve(&total, heap_count * LODEDB_BLOCK_SIZE, sizeof(int32_t), &o[2]) ||
+        !reserve(&total, (size_t)chunk_limit * n, 1, &o[3]) ||
+        !reserve(&total, (size_t)chunk_limit * n, sizeof(double), &o[4]) ||
+        !reserve(&total, n, sizeof(double), &o[5]) ||
+        !reserve(&total, QUERY_CHUNK, sizeof(double), &o[6]) ||
+        !reserve(&total, QUERY_CHUNK, sizeof(double), &o[7]) ||
+        !reserve(&total, parts * candidates, sizeof(lodedb_hit), &o[8])) {
         return 0;
     }
-    b->heap_items = malloc(parts * chunk_limit * candidates * sizeof(lodedb_hit));
-    b->heaps = malloc(heap_count * sizeof(lodedb_topk));
-    b->acc = malloc(heap_count * LODEDB_BLOCK_SIZE * sizeof(uint32_t));
-    b->luts = malloc((size_t)chunk_limit * index->groups * 16u);
-    b->q_rot = malloc((size_t)chunk_limit * index->padded_dim * sizeof(double));
-    b->scratch = malloc((size_t)index->padded_dim * sizeof(double));
-    b->delta = malloc(QUERY_CHUNK * sizeof(double));
-    b->bias = malloc(QUERY_CHUNK * sizeof(double));
-    b->merged = malloc(parts * candidates * sizeof(lodedb_hit));
-    return b->heap_items && b->heaps && b->acc && b->luts && b->q_rot && b->scratch &&
-           b->delta && b->bias && b->merged;
+    char *m = total <= SIZE_MAX - 63u ? malloc(total + 63u) : NULL;
+    if (m == NULL) {
+        return 0;
+    }
+    b->memory = m;
+    char *base = m + (64u - (uintptr_t)m % 64u) % 64u;
+    b->heap_items = (lodedb_hit *)(void *)(base + o[0]);
+    b->heaps = (lodedb_topk *)(void *)(base + o[1]);
+    b->acc = (int32_t *)(void *)(base + o[2]);
+    b->weights = (int8_t *)(base + o[3]);
+    b->q_rot = (double *)(void *)(base + o[4]);
+    b->scratch = (double *)(void *)(base + o[5]);
+    b->delta = (double *)(void *)(base + o[6]);
+    b->bias = (double *)(void *)(base + o[7]);
+    b->merged = (lodedb_hit *)(void *)(base + o[8]);
+    return 1;
 }
 
 static void reset_outputs(uint64_t *out_slots, float *out_scores, uint32_t *out_counts,
@@ -300,7 +249,7 @@ static void reset_outputs(uint64_t *out_slots, float *out_scores, uint32_t *out_
 }
 
 /* rerank: 1 scans k + max(k, LODEDB_RERANK_EXTRA) candidates and returns the best k by the
- * exact estimate (lodedb_index_search); 0 returns the scan's best k by the 8-bit LUT score
+ * exact estimate (lodedb_index_search); 0 returns the scan's best k by the permute-dot score
  * itself (lodedb_index_search_candidates, for callers that re-score elsewhere). */
 static lodedb_status search_impl(const lodedb_index *index, const float *queries,
                                  uint64_t query_count, uint32_t k, const uint64_t *allow_mask,
@@ -343,8 +292,9 @@ static lodedb_status search_impl(const lodedb_index *index, const float *queries
     uint64_t wanted = rerank ? (uint64_t)k + extra : (uint64_t)k;
     size_t candidates = (size_t)(wanted < index->live_count ? wanted : index->live_count);
     uint64_t block_count = (index->slot_count + LODEDB_BLOCK_SIZE - 1) / LODEDB_BLOCK_SIZE;
-    /* Results do not depend on the split, so tiny scans use fewer threads than asked: a
-     * thread costs tens of microseconds to start, about what 16 blocks take to scan. */
+    /* Results do not depend on the split, so tiny scans use fewer threads than asked: handing
+     * a task to a pool worker (a wake-up, parallel.c) costs microseconds, about what a few
+     * blocks take to scan, and the first call that asks for more threads starts them. */
     uint64_t max_parts = (block_count + MIN_BLOCKS_PER_THREAD - 1) / MIN_BLOCKS_PER_THREAD;
     size_t parts = threads > 1 ? threads : 1;
     if (parts > max_parts) {
@@ -353,8 +303,8 @@ static lodedb_status search_impl(const lodedb_index *index, const float *queries
     /* Very large k: one query at a time keeps the heaps' memory at parts * candidates. */
     uint32_t chunk_limit = candidates > LARGE_CANDIDATES ? 1u : QUERY_CHUNK;
     /* Buffers sized for the queries actually asked: a single query at d = 1536 would otherwise
-     * allocate 16 queries' LUTs and rotations (~300 KiB), which glibc serves with a fresh mmap
-     * whose page faults cost more than scanning a small index. */
+     * allocate 16 queries' rotations (~200 KiB), which glibc serves with a fresh mmap whose
+     * page faults cost more than scanning a small index. */
     if (query_count < chunk_limit) {
         chunk_limit = (uint32_t)query_count;
     }
@@ -366,7 +316,7 @@ static lodedb_status search_impl(const lodedb_index *index, const float *queries
     scan_context ctx = {
         .index = index,
         .kernels = lodedb_scan_kernels_active(),
-        .luts = buf.luts,
+        .weights = buf.weights,
         .delta = buf.delta,
         .bias = buf.bias,
         .allow_mask = allow_mask,
@@ -376,14 +326,17 @@ static lodedb_status search_impl(const lodedb_index *index, const float *queries
         .heaps = buf.heaps,
         .acc = buf.acc,
     };
-    size_t lut_bytes = (size_t)index->groups * 16u;
+    double level_min = 0.0, level_step = 0.0;
+    lodedb_query_levels(index, &ctx.levels, &level_min, &level_step);
+    size_t weight_bytes = (size_t)index->padded_dim; /* groups * terms */
     for (uint64_t first = 0; first < query_count; first += chunk_limit) {
         uint32_t chunk = (uint32_t)(query_count - first < chunk_limit ? query_count - first
                                                                       : chunk_limit);
         for (uint32_t q = 0; q < chunk; q++) {
             double *q_rot = buf.q_rot + (size_t)q * index->padded_dim;
             lodedb_query_rotate(index, queries + (first + q) * index->dim, q_rot, buf.scratch);
-            lodedb_query_lut(index, q_rot, buf.luts + q * lut_bytes, &buf.delta[q], &buf.bias[q]);
+            lodedb_query_weights(index, level_min, level_step, q_rot,
+                                 buf.weights + q * weight_bytes, &buf.delta[q], &buf.bias[q]);
         }
         for (size_t part = 0; part < parts; part++) {
             for (uint32_t q = 0; q < chunk; q++) {
@@ -411,7 +364,7 @@ static lodedb_status search_impl(const lodedb_index *index, const float *queries
                 const double *q_rot = buf.q_rot + (size_t)q * index->padded_dim;
                 for (size_t i = 0; i < merged; i++) {
                     buf.merged[i].score =
-                        lodedb_query_exact_score(index, q_rot, buf.merged[i].slot);
+                        lodedb_query_exact_score(index, ctx.kernels, q_rot, buf.merged[i].slot);
                 }
                 lodedb_hits_sort(buf.merged, merged);
             }
@@ -486,8 +439,9 @@ LODEDB_API lodedb_status lodedb_index_score_slots(const lodedb_index *index, con
         return lodedb_fail(LODEDB_ERR_OUT_OF_MEMORY, "out of memory for the query buffers");
     }
     lodedb_query_rotate(index, query, q_rot, q_rot + index->padded_dim);
+    const lodedb_scan_kernels *kernels = lodedb_scan_kernels_active();
     for (uint64_t i = 0; i < slot_count; i++) {
-        out_scores[i] = lodedb_query_exact_score(index, q_rot, slots[i]);
+        out_scores[i] = lodedb_query_exact_score(index, kernels, q_rot, slots[i]);
     }
     free(q_rot);
     return LODEDB_OK;

@@ -85,7 +85,7 @@ static void set_group_code(struct lodedb_index *index, uint64_t slot, uint32_t g
     uint8_t *block =
         index->blocks + (size_t)(slot / LODEDB_BLOCK_SIZE) * lodedb_index_block_bytes(index);
     uint32_t lane = (uint32_t)(slot % LODEDB_BLOCK_SIZE);
-    uint8_t *byte = &block[(size_t)group * 16u + (lane & 15u)];
+    uint8_t *byte = &block[lodedb_block_byte(group, lane)];
     if (lane < 16u) {
         *byte = (uint8_t)((*byte & 0xF0u) | code);
     } else {
@@ -99,14 +99,13 @@ static void write_row(struct lodedb_index *index, uint64_t slot, const uint8_t *
     uint8_t *block =
         index->blocks + (size_t)(slot / LODEDB_BLOCK_SIZE) * lodedb_index_block_bytes(index);
     uint32_t lane = (uint32_t)(slot % LODEDB_BLOCK_SIZE);
-    uint8_t *bytes = block + (lane & 15u);
     uint32_t shift = lane < 16u ? 0u : 4u;
     uint8_t keep = lane < 16u ? 0xF0u : 0x0Fu;
     for (uint32_t i = 0; i < index->groups / 2u; i++) {
         uint32_t lo = row[i] & 0x0Fu;
         uint32_t hi = (uint32_t)row[i] >> 4;
-        uint8_t *even = bytes + (size_t)(2u * i) * 16u;
-        uint8_t *odd = even + 16;
+        uint8_t *even = block + lodedb_block_byte(2u * i, lane);
+        uint8_t *odd = even + 1; /* groups 2i and 2i + 1 share a step: adjacent bytes */
         *even = (uint8_t)((*even & keep) | (lo << shift));
         *odd = (uint8_t)((*odd & keep) | (hi << shift));
     }
@@ -116,11 +115,11 @@ static void read_row(const struct lodedb_index *index, uint64_t slot, uint8_t *r
     const uint8_t *block =
         index->blocks + (size_t)(slot / LODEDB_BLOCK_SIZE) * lodedb_index_block_bytes(index);
     uint32_t lane = (uint32_t)(slot % LODEDB_BLOCK_SIZE);
-    const uint8_t *bytes = block + (lane & 15u);
     uint32_t shift = lane < 16u ? 0u : 4u;
     for (uint32_t i = 0; i < index->groups / 2u; i++) {
-        uint32_t lo = (uint32_t)(bytes[(size_t)(2u * i) * 16u] >> shift) & 0x0Fu;
-        uint32_t hi = (uint32_t)(bytes[(size_t)(2u * i + 1u) * 16u] >> shift) & 0x0Fu;
+        const uint8_t *even = block + lodedb_block_byte(2u * i, lane);
+        uint32_t lo = (uint32_t)(even[0] >> shift) & 0x0Fu;
+        uint32_t hi = (uint32_t)(even[1] >> shift) & 0x0Fu;
         row[i] = (uint8_t)(lo | (hi << 4));
     }
 }

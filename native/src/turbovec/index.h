@@ -54,7 +54,7 @@ static inline uint32_t lodedb_index_group_code(const struct lodedb_index *index,
     const uint8_t *block = index->blocks + (size_t)(slot / LODEDB_BLOCK_SIZE) *
                                                lodedb_index_block_bytes(index);
     uint32_t lane = (uint32_t)(slot % LODEDB_BLOCK_SIZE);
-    uint8_t byte = block[(size_t)group * 16u + (lane & 15u)];
+    uint8_t byte = block[lodedb_block_byte(group, lane)];
     return lane < 16u ? (uint32_t)(byte & 0x0Fu) : (uint32_t)(byte >> 4);
 }
 

@@ -66,6 +66,30 @@ size_t lodedb_rotation_memory_bytes(const lodedb_rotation *rotation) {
     return (size_t)rotation->padded_dim * 2u * (sizeof(uint32_t) + sizeof(double));
 }
 
+/* The levels of half >= 4 of the WHT below, four butterflies per AVX2 instruction pair: the
+ * same IEEE additions and subtractions element by element, so the same bits (x86 with
+ * GCC/Clang only, used at the AVX2 and AVX-512 levels; the query rotation is a fixed cost of
+ * every search). */
+#if (defined(__x86_64__) || defined(_M_X64)) && (defined(__GNUC__) || defined(__clang__)) && \
+    !defined(_WIN32) /* Win64 GCC cannot align the stack for AVX spills */
+#define ROTATION_AVX2 1
+#include <immintrin.h>
+__attribute__((target("avx2"))) static void butterflies_avx2(double *x, uint32_t n) {
+    for (uint32_t half = 4; half < n; half *= 2u) {
+        for (uint32_t start = 0; start < n; start += 2u * half) {
+            double *lo = x + start;
+            double *hi = x + start + half;
+            for (uint32_t i = 0; i < half; i += 4u) {
+                __m256d a = _mm256_loadu_pd(lo + i);
+                __m256d b = _mm256_loadu_pd(hi + i);
+                _mm256_storeu_pd(lo + i, _mm256_add_pd(a, b));
+                _mm256_storeu_pd(hi + i, _mm256_sub_pd(a, b));
+            }
+        }
+    }
+}
+#endif
+
 /* Unnormalised in-place fast Walsh-Hadamard transform of n = 2^m >= 8 values.
  * The first two levels (pairs, then pairs of pairs) are fused into one pass over groups of 4;
  * it performs exactly the same additions as the textbook level-by-level loop, in double, so
@@ -81,6 +105,13 @@ static void walsh_hadamard(double *x, uint32_t n) {
         x[i + 2] = s0 - s1;
         x[i + 3] = d0 - d1;
     }
+#if defined(ROTATION_AVX2)
+    lodedb_simd level = lodedb_simd_level(); /* LODEDB_SIMD=scalar tests the loop below */
+    if (level == LODEDB_SIMD_AVX2 || level == LODEDB_SIMD_AVX512) {
+        butterflies_avx2(x, n);
+        return;
+    }
+#endif
     for (uint32_t half = 4; half < n; half *= 2u) {
         for (uint32_t start = 0; start < n; start += 2u * half) {
             double *lo = x + start;

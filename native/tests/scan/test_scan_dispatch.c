@@ -100,7 +100,7 @@ static void supported_levels_have_kernels(void) {
         CHECK((k != NULL) == (supported == 1));
         if (k != NULL) {
             CHECK(k->level == all_levels[i]);
-            CHECK(k->accumulate != NULL && k->accumulate_many != NULL);
+            CHECK(k->accumulate != NULL);
         }
         printf(" %s=%s", lodedb_simd_name(all_levels[i]), supported ? "yes" : "no");
     }
@@ -113,6 +113,40 @@ static void supported_levels_have_kernels(void) {
     CHECK(lodedb_simd_supported(LODEDB_SIMD_AVX2) == 0);
     CHECK(lodedb_simd_supported(LODEDB_SIMD_AVX512) == 0);
 #endif
+}
+
+/* A level runs its best variant the CPU has (VNNI+VBMI before plain AVX-512BW, dotprod before
+ * plain NEON), and every variant that runs here belongs to a supported level. */
+static void levels_pick_their_best_variant(void) {
+    static const lodedb_scan_variant best_first[] = {
+        LODEDB_SCAN_AVX512VNNI_VBMI, LODEDB_SCAN_AVX512BW, LODEDB_SCAN_AVX2,
+        LODEDB_SCAN_NEON_DOTPROD, LODEDB_SCAN_NEON, LODEDB_SCAN_SCALAR};
+    for (size_t i = 0; i < LEVEL_COUNT; i++) {
+        const lodedb_scan_kernels *k = lodedb_scan_kernels_for(all_levels[i]);
+        if (k == NULL) {
+            continue;
+        }
+        for (size_t v = 0; v < sizeof best_first / sizeof best_first[0]; v++) {
+            const lodedb_scan_kernels *candidate = lodedb_scan_variant_kernels(best_first[v], NULL);
+            if (candidate != NULL && candidate->level == all_levels[i]) {
+                CHECK(k == candidate);
+                printf("%s runs %s\n", lodedb_simd_name(all_levels[i]),
+                       lodedb_scan_variant_name(k->variant));
+                break;
+            }
+        }
+    }
+    for (int v = 0; v < LODEDB_SCAN_VARIANT_COUNT; v++) {
+        const char *why = NULL;
+        const lodedb_scan_kernels *k = lodedb_scan_variant_kernels((lodedb_scan_variant)v, &why);
+        CHECK((k == NULL) == (why != NULL));
+        CHECK(lodedb_scan_variant_name((lodedb_scan_variant)v) != NULL);
+        if (k != NULL) {
+            CHECK((int)k->variant == v);
+            CHECK(lodedb_simd_supported(k->level) == 1);
+        }
+    }
+    CHECK(lodedb_scan_variant_name(LODEDB_SCAN_VARIANT_COUNT) == NULL);
 }
 
 static void force_switches_or_refuses(void) {
@@ -144,6 +178,7 @@ int main(void) {
     RUN_TEST(environment_picks_the_level);
     RUN_TEST(names_are_stable);
     RUN_TEST(supported_levels_have_kernels);
+    RUN_TEST(levels_pick_their_best_variant);
     RUN_TEST(force_switches_or_refuses);
     TEST_MAIN_END();
 }

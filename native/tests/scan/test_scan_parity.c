@@ -1,13 +1,17 @@
-/* Parity: every SIMD kernel available on the running CPU returns exactly the scalar kernel's
- * integer sums, for accumulate and accumulate_many, on random codes and LUTs, all-255 LUTs
- * (16-bit lanes must be widened before they overflow), misaligned buffers, and group counts
- * from 4 up to 65536 (4-bit codes at LODEDB_MAX_DIMENSION). The scalar kernel itself is checked
- * against the definition computed from unpacked codes. Levels the CPU lacks are reported as
- * not run. */
+/* Parity of one scan kernel variant (argv[1], e.g. "avx512vnni-vbmi") with the definition of the
+ * permute-dot sums (scan_kernels.h), computed here from unpacked codes, and with the scalar
+ * reference kernel; and of its exact_dot (the re-rank) with its definition, bit for bit: random
+ * codes, levels and weights; the extremes (levels 127, weights +-127, where 16-bit pairs come
+ * closest to saturating and 32-bit sums to overflowing); misaligned buffers; 1 and 2 terms (4-bit
+ * and 2-bit codes); group counts from 4 up to 65536 (4-bit at LODEDB_MAX_DIMENSION); query counts
+ * across every tile width and remainder. A variant this build or CPU cannot run exits with
+ * SKIP_CODE, which CTest reports as skipped. */
 #include <stdint.h>
 
 #include "scan/scan_kernels.h"
 #include "test_support.h"
+
+#define SKIP_CODE 77
 
 static uint64_t rng_state = 0x243f6a8885a308d3ULL;
 
@@ -18,37 +22,57 @@ static uint64_t next_random(void) { /* SplitMix64 */
     return z ^ (z >> 31);
 }
 
-enum lut_kind { LUT_RANDOM, LUT_ALL_255, LUT_SMALL, LUT_MIXED };
+enum value_kind {
+    VALUES_RANDOM,
+    VALUES_EXTREME_PLUS,
+    VALUES_EXTREME_MINUS,
+    VALUES_SMALL,
+    VALUES_MIXED
+};
 enum code_kind { CODES_RANDOM, CODES_ALL_15, CODES_ZERO };
 
-static const char *lut_kind_name(enum lut_kind kind) {
+static const char *value_kind_name(enum value_kind kind) {
     switch (kind) {
-    case LUT_RANDOM: return "random";
-    case LUT_ALL_255: return "all-255";
-    case LUT_SMALL: return "small";
-    case LUT_MIXED: return "mixed";
+    case VALUES_RANDOM: return "random";
+    case VALUES_EXTREME_PLUS: return "+127";
+    case VALUES_EXTREME_MINUS: return "-127";
+    case VALUES_SMALL: return "small";
+    case VALUES_MIXED: return "mixed";
     }
     return "?";
 }
 
-static void fill_lut(uint8_t *lut, size_t length, enum lut_kind kind) {
-    for (size_t i = 0; i < length; i++) {
-        uint8_t r = (uint8_t)next_random();
-        switch (kind) {
-        case LUT_RANDOM: lut[i] = r; break;
-        case LUT_ALL_255: lut[i] = 255; break;
-        case LUT_SMALL: lut[i] = (uint8_t)(r & 7); break;
-        case LUT_MIXED: lut[i] = (r & 1) ? 255 : (uint8_t)(r >> 1); break;
-        }
+static int8_t random_weight(enum value_kind kind) {
+    uint64_t r = next_random();
+    switch (kind) {
+    case VALUES_RANDOM: return (int8_t)((int)(r % 255u) - 127);
+    case VALUES_EXTREME_PLUS: return 127;
+    case VALUES_EXTREME_MINUS: return -127;
+    case VALUES_SMALL: return (int8_t)((int)(r % 7u) - 3);
+    case VALUES_MIXED:
+        return (r & 1) ? ((r & 2) ? 127 : -127) : (int8_t)((int)((r >> 2) % 255u) - 127);
+    }
+    return 0;
+}
+
+static uint8_t random_level(enum value_kind kind) {
+    uint64_t r = next_random();
+    switch (kind) {
+    case VALUES_EXTREME_PLUS:
+    case VALUES_EXTREME_MINUS: return LODEDB_SCAN_LEVEL_MAX;
+    case VALUES_SMALL: return (uint8_t)(r & 7u);
+    case VALUES_MIXED: return (r & 1) ? LODEDB_SCAN_LEVEL_MAX : (uint8_t)((r >> 1) % 128u);
+    default: return (uint8_t)(r % 128u);
     }
 }
 
 /* Unpacked codes (codes[j * groups + g], 4 bits) packed into the block layout. */
 static void pack_block(const uint8_t *codes, uint32_t groups, uint8_t *block) {
+    memset(block, 0, (size_t)groups * 16);
     for (uint32_t g = 0; g < groups; g++) {
-        for (uint32_t j = 0; j < 16; j++) {
-            block[(size_t)g * 16 + j] = (uint8_t)(codes[(size_t)j * groups + g] |
-                                                  codes[(size_t)(j + 16) * groups + g] << 4);
+        for (uint32_t j = 0; j < LODEDB_BLOCK_SIZE; j++) {
+            uint8_t c = codes[(size_t)j * groups + g];
+            block[lodedb_block_byte(g, j)] |= (uint8_t)(j < 16 ? c : c << 4);
         }
     }
 }
@@ -60,174 +84,225 @@ static void fill_codes(uint8_t *codes, uint32_t groups, enum code_kind kind) {
     }
 }
 
-static void definition(const uint8_t *codes, const uint8_t *lut, uint32_t groups, uint32_t *acc) {
+/* The definition, from unpacked codes and weights indexed [group][term]. */
+static void definition(const uint8_t *codes, const lodedb_scan_levels *levels,
+                       const int8_t *weights, uint32_t groups, int32_t *acc) {
+    uint32_t terms = levels->terms;
     for (uint32_t j = 0; j < LODEDB_BLOCK_SIZE; j++) {
-        uint32_t sum = 0;
+        int64_t sum = 0;
         for (uint32_t g = 0; g < groups; g++) {
-            sum += lut[(size_t)g * 16 + codes[(size_t)j * groups + g]];
+            for (uint32_t t = 0; t < terms; t++) {
+                int8_t w = weights[(size_t)(g / 4 * terms + t) * 4 + g % 4];
+                sum += (int64_t)levels->table[t][codes[(size_t)j * groups + g]] * w;
+            }
         }
-        acc[j] = sum;
+        CHECK(sum >= INT32_MIN && sum <= INT32_MAX);
+        acc[j] = (int32_t)sum;
     }
 }
 
-typedef struct {
-    const lodedb_scan_kernels *kernels[4];
-    size_t count;
-} kernel_set;
-
-static kernel_set simd_kernels; /* the non-scalar kernels available here */
+static const lodedb_scan_kernels *kernel;
 static const lodedb_scan_kernels *scalar;
 static long comparisons = 0;
 
-static int same(const uint32_t *a, const uint32_t *b, size_t n) {
-    return memcmp(a, b, n * sizeof(uint32_t)) == 0;
-}
-
-static void report_mismatch(const char *what, const char *level, uint32_t groups,
-                            const char *lut_kind, uint32_t queries, const uint32_t *want,
-                            const uint32_t *got, size_t n) {
+static void report_mismatch(const char *what, uint32_t groups, uint32_t terms,
+                            enum value_kind kind, uint32_t queries, const int32_t *want,
+                            const int32_t *got, size_t n) {
     for (size_t i = 0; i < n; i++) {
         if (want[i] != got[i]) {
-            fprintf(stderr, "%s %s groups=%u lut=%s queries=%u: entry %zu is %u, expected %u\n",
-                    level, what, groups, lut_kind, queries, i, got[i], want[i]);
+            fprintf(stderr, "%s %s groups=%u terms=%u values=%s queries=%u: entry %zu is %d, "
+                    "expected %d\n", lodedb_scan_variant_name(kernel->variant), what, groups,
+                    terms, value_kind_name(kind), queries, i, got[i], want[i]);
             return;
         }
     }
 }
 
-/* One block of `groups`, LUTs of `lut_kind`, every query count of `query_counts`. The buffers
- * are placed at `misalign` bytes past a malloc'd address so kernels cannot rely on alignment. */
-static void check_case(uint32_t groups, enum code_kind code_kind, enum lut_kind lut_kind,
-                       const uint32_t *query_counts, size_t query_count_count, size_t misalign) {
+/* One block of `groups`, values of `kind`, every query count of `query_counts`. Buffers sit
+ * `misalign` bytes past a malloc'd address so kernels cannot rely on alignment; a sentinel
+ * block after the sums catches writes past the end. */
+static void check_case(uint32_t groups, uint32_t terms, enum code_kind code_kind,
+                       enum value_kind kind, const uint32_t *query_counts, size_t count_count,
+                       size_t misalign) {
     uint32_t max_queries = 0;
-    for (size_t i = 0; i < query_count_count; i++) {
+    for (size_t i = 0; i < count_count; i++) {
         max_queries = query_counts[i] > max_queries ? query_counts[i] : max_queries;
     }
     size_t block_bytes = (size_t)groups * 16;
+    size_t weight_bytes = (size_t)groups * terms;
     uint8_t *codes = malloc((size_t)groups * LODEDB_BLOCK_SIZE);
     uint8_t *block_mem = malloc(block_bytes + misalign);
-    uint8_t *lut_mem = malloc(block_bytes * max_queries + misalign);
-    uint32_t *want = malloc(sizeof(uint32_t) * LODEDB_BLOCK_SIZE * max_queries);
-    /* One extra block of sentinels after the sums: kernels must not write past them. */
-    uint32_t *got = malloc(sizeof(uint32_t) * LODEDB_BLOCK_SIZE * (max_queries + 1));
-    REQUIRE(codes && block_mem && lut_mem && want && got);
+    int8_t *weight_mem = malloc(weight_bytes * max_queries + misalign);
+    int32_t *want = malloc(sizeof(int32_t) * LODEDB_BLOCK_SIZE * max_queries);
+    int32_t *got = malloc(sizeof(int32_t) * LODEDB_BLOCK_SIZE * (max_queries + 1));
+    REQUIRE(codes && block_mem && weight_mem && want && got);
     uint8_t *block = block_mem + misalign;
-    uint8_t *luts = lut_mem + misalign;
+    int8_t *weights = weight_mem + misalign;
 
+    lodedb_scan_levels levels;
+    memset(&levels, 0, sizeof levels);
+    levels.terms = terms;
+    for (uint32_t t = 0; t < terms; t++) {
+        for (int c = 0; c < 16; c++) {
+            levels.table[t][c] = random_level(kind);
+        }
+    }
     fill_codes(codes, groups, code_kind);
     pack_block(codes, groups, block);
-    fill_lut(luts, block_bytes * max_queries, lut_kind);
-
+    for (size_t i = 0; i < weight_bytes * max_queries; i++) {
+        weights[i] = random_weight(kind);
+    }
     for (uint32_t q = 0; q < max_queries; q++) {
-        uint32_t *w = want + (size_t)q * LODEDB_BLOCK_SIZE;
-        definition(codes, luts + q * block_bytes, groups, w);
-        memset(got, 0xab, sizeof(uint32_t) * LODEDB_BLOCK_SIZE);
-        scalar->accumulate(block, luts + q * block_bytes, groups, got);
-        CHECK(same(w, got, LODEDB_BLOCK_SIZE));
-        if (lut_kind == LUT_ALL_255) {
-            CHECK(w[0] == 255u * groups && w[31] == 255u * groups);
-        }
+        definition(codes, &levels, weights + q * weight_bytes, groups,
+                   want + (size_t)q * LODEDB_BLOCK_SIZE);
+    }
+    if (kind == VALUES_EXTREME_PLUS && code_kind == CODES_ALL_15) {
+        CHECK(want[0] == 16129 * (int32_t)(groups * terms));
     }
 
-    for (size_t k = 0; k < simd_kernels.count; k++) {
-        const lodedb_scan_kernels *kern = simd_kernels.kernels[k];
-        const char *name = lodedb_simd_name(kern->level);
-        for (uint32_t q = 0; q < max_queries && q < 3; q++) {
-            memset(got, 0xab, sizeof(uint32_t) * LODEDB_BLOCK_SIZE * 2);
-            kern->accumulate(block, luts + q * block_bytes, groups, got);
-            int ok = same(want + (size_t)q * LODEDB_BLOCK_SIZE, got, LODEDB_BLOCK_SIZE);
-            if (!ok) {
-                report_mismatch("accumulate", name, groups, lut_kind_name(lut_kind), 1,
-                                want + (size_t)q * LODEDB_BLOCK_SIZE, got, LODEDB_BLOCK_SIZE);
-            }
-            CHECK(ok);
-            CHECK(got[LODEDB_BLOCK_SIZE] == 0xabababab);
-            comparisons++;
-        }
-        for (size_t i = 0; i < query_count_count; i++) {
-            uint32_t n = query_counts[i];
-            size_t entries = (size_t)n * LODEDB_BLOCK_SIZE;
-            memset(got, 0xab, sizeof(uint32_t) * (entries + LODEDB_BLOCK_SIZE));
-            kern->accumulate_many(block, luts, n, groups, got);
-            int ok = same(want, got, entries);
-            if (!ok) {
-                report_mismatch("accumulate_many", name, groups, lut_kind_name(lut_kind), n, want,
-                                got, entries);
-            }
-            CHECK(ok);
-            CHECK(got[entries] == 0xabababab && got[entries + LODEDB_BLOCK_SIZE - 1] == 0xabababab);
-            comparisons++;
-        }
-    }
-    /* The scalar accumulate_many too (the reference for the others). */
-    for (size_t i = 0; i < query_count_count; i++) {
+    for (size_t i = 0; i < count_count; i++) {
         uint32_t n = query_counts[i];
-        scalar->accumulate_many(block, luts, n, groups, got);
-        CHECK(same(want, got, (size_t)n * LODEDB_BLOCK_SIZE));
+        size_t entries = (size_t)n * LODEDB_BLOCK_SIZE;
+        const lodedb_scan_kernels *both[2] = {kernel, scalar};
+        for (int k = 0; k < 2; k++) {
+            if (k == 1 && kernel == scalar) {
+                break;
+            }
+            memset(got, 0xab, sizeof(int32_t) * (entries + LODEDB_BLOCK_SIZE));
+            both[k]->accumulate(block, &levels, weights, n, groups, got);
+            int ok = memcmp(want, got, entries * sizeof(int32_t)) == 0;
+            if (!ok) {
+                report_mismatch(k == 0 ? "accumulate" : "(scalar reference)", groups, terms, kind,
+                                n, want, got, entries);
+            }
+            CHECK(ok);
+            CHECK(got[entries] == (int32_t)0xabababab &&
+                  got[entries + LODEDB_BLOCK_SIZE - 1] == (int32_t)0xabababab);
+            comparisons += k == 0;
+        }
     }
     free(codes);
     free(block_mem);
-    free(lut_mem);
+    free(weight_mem);
     free(want);
     free(got);
 }
 
-static void find_kernels(void) {
-    const lodedb_simd levels[] = {LODEDB_SIMD_AVX2, LODEDB_SIMD_AVX512, LODEDB_SIMD_NEON};
-    scalar = lodedb_scan_kernels_for(LODEDB_SIMD_SCALAR);
-    REQUIRE(scalar != NULL);
-    CHECK(scalar->level == LODEDB_SIMD_SCALAR);
-    printf("scalar: reference\n");
-    for (size_t i = 0; i < 3; i++) {
-        const lodedb_scan_kernels *k = lodedb_scan_kernels_for(levels[i]);
-        if (k != NULL) {
-            CHECK(k->level == levels[i]);
-            simd_kernels.kernels[simd_kernels.count++] = k;
-            printf("%s: run\n", lodedb_simd_name(levels[i]));
-        } else {
-            /* A refused force explains why (and leaves the level unchanged). */
-            CHECK(lodedb_simd_force(levels[i]) == LODEDB_ERR_UNSUPPORTED);
-            printf("%s: NOT RUN (%s)\n", lodedb_simd_name(levels[i]), lodedb_last_error_message());
+/* exact_dot against its definition spelled out here (16 running sums, fixed tree), bit for bit,
+ * for every lane of random blocks, both bit widths and several group counts. */
+static void exact_dot_matches_definition(void) {
+    static const uint32_t coordinates[] = {8, 16, 64, 200, 512, 1536, 4096};
+    for (uint32_t bits = 2; bits <= 4; bits += 2) {
+        for (size_t c = 0; c < sizeof coordinates / sizeof coordinates[0]; c++) {
+            uint32_t n = coordinates[c];
+            uint32_t groups = bits == 4 ? n : n / 2;
+            uint8_t *codes = malloc((size_t)groups * LODEDB_BLOCK_SIZE);
+            uint8_t *block = malloc((size_t)groups * 16);
+            double *q = malloc(sizeof(double) * n);
+            REQUIRE(codes && block && q);
+            double centroids[16];
+            for (int i = 0; i < 16; i++) {
+                centroids[i] = ((double)(next_random() >> 11) / 9007199254740992.0 - 0.5) * 3.0;
+            }
+            for (uint32_t j = 0; j < n; j++) {
+                q[j] = ((double)(next_random() >> 11) / 9007199254740992.0 - 0.5) / 7.0;
+            }
+            fill_codes(codes, groups, CODES_RANDOM);
+            pack_block(codes, groups, block);
+            for (uint32_t lane = 0; lane < LODEDB_BLOCK_SIZE; lane++) {
+                double part[16] = {0};
+                for (uint32_t j = 0; j < n; j++) {
+                    uint32_t code = codes[(size_t)lane * groups + (bits == 4 ? j : j / 2)];
+                    uint32_t index = bits == 4 ? code : (j % 2 ? code >> 2 : code & 3u);
+                    double product = q[j] * centroids[index];
+                    part[j % 16] += product;
+                }
+                double s[8];
+                for (int k = 0; k < 8; k++) {
+                    s[k] = part[k] + part[k + 8];
+                }
+                double want = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+                double got = kernel->exact_dot(block, lane, groups, bits, q, centroids);
+                if (memcmp(&want, &got, sizeof want) != 0) {
+                    fprintf(stderr, "%s exact_dot bits=%u coordinates=%u lane=%u: %.17g, expected "
+                            "%.17g\n", lodedb_scan_variant_name(kernel->variant), bits, n, lane,
+                            got, want);
+                    CHECK(0);
+                }
+                comparisons++;
+            }
+            free(codes);
+            free(block);
+            free(q);
         }
     }
 }
 
-static void random_codes_and_luts(void) {
-    /* The listed sizes, then some around the 16-bit widening points (every 512 groups). */
+static void random_codes_and_values(void) {
     static const uint32_t groups[] = {4,   8,   12,  32,   192,  256,  384, 500,
                                       512, 768, 1536, 516, 1020, 1028, 2052};
-    static const uint32_t queries[] = {1, 2, 3, 4, 5, 7, 8, 64};
-    for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++) {
-        check_case(groups[i], CODES_RANDOM, LUT_RANDOM, queries, 8, 0);
-        check_case(groups[i], CODES_RANDOM, LUT_MIXED, queries, 8, 3);
-        check_case(groups[i], CODES_RANDOM, LUT_SMALL, queries, 3, 1);
+    static const uint32_t queries[] = {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 64};
+    for (uint32_t terms = 1; terms <= 2; terms++) {
+        for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++) {
+            check_case(groups[i], terms, CODES_RANDOM, VALUES_RANDOM, queries, 11, 0);
+            check_case(groups[i], terms, CODES_RANDOM, VALUES_MIXED, queries, 11, 3);
+            check_case(groups[i], terms, CODES_RANDOM, VALUES_SMALL, queries, 3, 1);
+        }
     }
 }
 
-static void all_255_luts_do_not_overflow(void) {
+static void extremes_do_not_overflow(void) {
     static const uint32_t groups[] = {4, 12, 256, 500, 512, 516, 768, 1024, 1028, 1536, 2048, 2052,
                                       4100};
-    static const uint32_t queries[] = {1, 2, 3, 7, 64};
-    for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++) {
-        check_case(groups[i], CODES_RANDOM, LUT_ALL_255, queries, 5, 0);
-        check_case(groups[i], CODES_ALL_15, LUT_ALL_255, queries, 5, 5);
+    static const uint32_t queries[] = {1, 2, 3, 7, 9, 64};
+    for (uint32_t terms = 1; terms <= 2; terms++) {
+        for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++) {
+            check_case(groups[i], terms, CODES_RANDOM, VALUES_EXTREME_PLUS, queries, 6, 0);
+            check_case(groups[i], terms, CODES_ALL_15, VALUES_EXTREME_PLUS, queries, 6, 5);
+            check_case(groups[i], terms, CODES_ALL_15, VALUES_EXTREME_MINUS, queries, 6, 2);
+        }
     }
 }
 
 static void maximum_dimension(void) {
-    /* 4-bit codes at LODEDB_MAX_DIMENSION: 65536 groups, sums up to 65536 * 255. */
-    static const uint32_t queries[] = {1, 2, 3, 5};
-    check_case(LODEDB_MAX_DIMENSION, CODES_RANDOM, LUT_ALL_255, queries, 4, 0);
-    check_case(LODEDB_MAX_DIMENSION, CODES_RANDOM, LUT_RANDOM, queries, 4, 7);
-    check_case(LODEDB_MAX_DIMENSION, CODES_ZERO, LUT_MIXED, queries, 2, 0);
+    /* LODEDB_MAX_DIMENSION coordinates: 65536 4-bit groups or 32768 2-bit groups, sums up to
+     * 127 * 127 * 65536 in magnitude. */
+    static const uint32_t queries[] = {1, 2, 3, 5, 9};
+    check_case(LODEDB_MAX_DIMENSION, 1, CODES_ALL_15, VALUES_EXTREME_PLUS, queries, 5, 0);
+    check_case(LODEDB_MAX_DIMENSION, 1, CODES_RANDOM, VALUES_RANDOM, queries, 5, 7);
+    check_case(LODEDB_MAX_DIMENSION / 2, 2, CODES_ALL_15, VALUES_EXTREME_MINUS, queries, 5, 0);
+    check_case(LODEDB_MAX_DIMENSION / 2, 2, CODES_ZERO, VALUES_MIXED, queries, 2, 0);
 }
 
-int main(void) {
-    RUN_TEST(find_kernels);
-    RUN_TEST(random_codes_and_luts);
-    RUN_TEST(all_255_luts_do_not_overflow);
+int main(int argc, char **argv) {
+    if (argc != 2) {
+        fprintf(stderr, "usage: test_scan_parity <variant>\n");
+        return EXIT_FAILURE;
+    }
+    lodedb_scan_variant variant = LODEDB_SCAN_VARIANT_COUNT;
+    for (int v = 0; v < LODEDB_SCAN_VARIANT_COUNT; v++) {
+        if (strcmp(argv[1], lodedb_scan_variant_name((lodedb_scan_variant)v)) == 0) {
+            variant = (lodedb_scan_variant)v;
+        }
+    }
+    if (variant == LODEDB_SCAN_VARIANT_COUNT) {
+        fprintf(stderr, "unknown variant %s\n", argv[1]);
+        return EXIT_FAILURE;
+    }
+    const char *why = NULL;
+    kernel = lodedb_scan_variant_kernels(variant, &why);
+    scalar = lodedb_scan_variant_kernels(LODEDB_SCAN_SCALAR, NULL);
+    if (kernel == NULL) {
+        printf("SKIPPED: variant %s cannot run here: %s\n", argv[1], why);
+        return SKIP_CODE;
+    }
+    CHECK(scalar != NULL && kernel->variant == variant);
+    printf("variant %s (SIMD level %s)\n", argv[1], lodedb_simd_name(kernel->level));
+    RUN_TEST(exact_dot_matches_definition);
+    RUN_TEST(random_codes_and_values);
+    RUN_TEST(extremes_do_not_overflow);
     RUN_TEST(maximum_dimension);
-    printf("%ld SIMD comparisons against the scalar kernel over %zu SIMD level(s)\n", comparisons,
-           simd_kernels.count);
+    printf("%ld comparisons of %s with the definition and the scalar reference\n", comparisons,
+           argv[1]);
     TEST_MAIN_END();
 }

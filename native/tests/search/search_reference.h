@@ -9,7 +9,7 @@
 
 #include "../turbovec/test_random.h"
 #include "scan/scan_kernels.h"
-#include "search/query_lut.h"
+#include "search/query_weights.h"
 #include "search/topk.h"
 #include "turbovec/index.h"
 
@@ -107,16 +107,18 @@ static inline size_t reference_approximate_hits(const lodedb_index *index, const
                                                 const uint64_t *mask, uint64_t words,
                                                 double *q_rot, lodedb_hit *hits) {
     const lodedb_scan_kernels *scalar = lodedb_scan_kernels_for(LODEDB_SIMD_SCALAR);
-    uint8_t *lut = malloc((size_t)index->groups * 16u);
-    double delta = 0.0;
-    double bias = 0.0;
+    int8_t *weights = malloc(index->padded_dim);
+    lodedb_scan_levels levels;
+    double level_min = 0.0, level_step = 0.0, delta = 0.0, bias = 0.0;
     lodedb_query_rotate(index, query, q_rot, q_rot + index->padded_dim);
-    lodedb_query_lut(index, q_rot, lut, &delta, &bias);
+    lodedb_query_levels(index, &levels, &level_min, &level_step);
+    lodedb_query_weights(index, level_min, level_step, q_rot, weights, &delta, &bias);
     size_t n = 0;
     size_t block_bytes = lodedb_index_block_bytes(index);
     for (uint64_t block = 0; block * LODEDB_BLOCK_SIZE < index->slot_count; block++) {
-        uint32_t sums[LODEDB_BLOCK_SIZE];
-        scalar->accumulate(index->blocks + block * block_bytes, lut, index->groups, sums);
+        int32_t sums[LODEDB_BLOCK_SIZE];
+        scalar->accumulate(index->blocks + block * block_bytes, &levels, weights, 1,
+                           index->groups, sums);
         for (uint32_t j = 0; j < LODEDB_BLOCK_SIZE; j++) {
             uint64_t slot = block * LODEDB_BLOCK_SIZE + j;
             int32_t live = 0;
@@ -125,14 +127,14 @@ static inline size_t reference_approximate_hits(const lodedb_index *index, const
                 !allowed(mask, words, slot)) {
                 continue;
             }
-            double dot = delta * (double)(int32_t)sums[j] + bias;
+            double dot = delta * (double)sums[j] + bias;
             hits[n].score = (float)((double)index->scales[slot] * dot);
             hits[n].slot = slot;
             n++;
         }
     }
     lodedb_hits_sort(hits, n);
-    free(lut);
+    free(weights);
     return n;
 }
 

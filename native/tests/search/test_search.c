@@ -86,7 +86,8 @@ static void reference_search(const lodedb_index *index, const float *query, uint
         n = candidates;
     }
     for (size_t i = 0; i < n; i++) {
-        hits[i].score = lodedb_query_exact_score(index, q_rot, hits[i].slot);
+        hits[i].score = lodedb_query_exact_score(
+            index, lodedb_scan_kernels_for(LODEDB_SIMD_SCALAR), q_rot, hits[i].slot);
     }
     lodedb_hits_sort(hits, n);
     *count = (uint32_t)(n < k ? n : k);
@@ -301,51 +302,82 @@ static void test_block_bound_matches_full_scan(void) {
     }
 }
 
-/* lodedb_query_lut's bytes equal round-half-up through floor(), clamped to 0..255 (its
- * quantization is written without floor() for speed), for both bit widths and several
- * dimensions, a zero query included. */
-static void test_lut_rounding(void) {
+/* lodedb_query_levels and lodedb_query_weights: levels and weights equal libm's round() (they
+ * are written without it for speed), clamped, in the scan's layout; and the scan's affine map
+ * (delta * acc + bias, acc from the scalar kernel) is within its rounding bound of the exact
+ * dot product, sum over i of |w_hat_i| * level_step / 2 + |centroid_i| * weight_step / 2, for
+ * both bit widths and several dimensions, a zero query included. */
+static void test_weight_rounding(void) {
     static const uint32_t dims[] = {8, 64, 512};
+    const lodedb_scan_kernels *scalar = lodedb_scan_kernels_for(LODEDB_SIMD_SCALAR);
     for (uint32_t bits = 2; bits <= 4; bits += 2) {
         for (size_t d = 0; d < 3; d++) {
             uint32_t dim = dims[d];
-            lodedb_index *index = NULL;
-            CHECK_OK(lodedb_index_create(dim, bits, 31, &index));
+            lodedb_index *index = make_filled(dim, bits, 40, 31, NULL);
             REQUIRE(index != NULL);
             float *q = malloc(sizeof(float) * dim * 4);
             test_rng rng = test_rng_make(dim + bits);
             test_unit_vectors(&rng, q, 3, dim);
             memset(q + 3 * dim, 0, sizeof(float) * dim);
-            double *q_rot = malloc(sizeof(double) * 2u * index->padded_dim);
-            uint8_t *lut = malloc((size_t)index->groups * 16u);
+            uint32_t n = index->padded_dim, terms = bits == 4 ? 1u : 2u;
+            double *q_rot = malloc(sizeof(double) * 2u * n);
+            int8_t *w = malloc(n);
             const float *c = index->codebook.centroids;
+            lodedb_scan_levels levels;
+            double level_min = 0.0, level_step = 0.0;
+            lodedb_query_levels(index, &levels, &level_min, &level_step);
+            CHECK(levels.terms == terms);
+            CHECK(level_min == (double)c[0]);
+            CHECK(level_step == ((double)c[index->codebook.count - 1] - (double)c[0]) / 127.0);
+            for (uint32_t code = 0; code < 16; code++) {
+                uint32_t c0 = bits == 4 ? code : code & 3u;
+                CHECK(levels.table[0][code] ==
+                      (uint8_t)round(((double)c[c0] - level_min) / level_step));
+                if (bits == 2) {
+                    CHECK(levels.table[1][code] ==
+                          (uint8_t)round(((double)c[code >> 2] - level_min) / level_step));
+                }
+            }
             for (int i = 0; i < 4; i++) {
-                double delta = 0.0;
-                double bias = 0.0;
-                lodedb_query_rotate(index, q + i * dim, q_rot, q_rot + index->padded_dim);
-                lodedb_query_lut(index, q_rot, lut, &delta, &bias);
-                double inverse = 1.0 / delta;
+                double delta = 0.0, bias = 0.0;
+                lodedb_query_rotate(index, q + i * dim, q_rot, q_rot + n);
+                lodedb_query_weights(index, level_min, level_step, q_rot, w, &delta, &bias);
+                double largest = 0.0;
+                for (uint32_t j = 0; j < n; j++) {
+                    largest = fabs(q_rot[j]) > largest ? fabs(q_rot[j]) : largest;
+                }
+                double wstep = largest > 0.0 ? largest / 127.0 : 1.0;
                 int mismatches = 0;
-                for (uint32_t g = 0; g < index->groups; g++) {
-                    double partial[16];
-                    double lo = 0.0;
-                    for (uint32_t code = 0; code < 16; code++) {
-                        partial[code] = bits == 4 ? q_rot[g] * (double)c[code]
-                                                  : q_rot[2u * g] * (double)c[code & 3u] +
-                                                        q_rot[2u * g + 1u] * (double)c[code >> 2];
-                        lo = code == 0 || partial[code] < lo ? partial[code] : lo;
-                    }
-                    for (uint32_t code = 0; code < 16; code++) {
-                        double v = floor((partial[code] - lo) * inverse + 0.5);
-                        uint8_t want = (uint8_t)(v > 255.0 ? 255.0 : (v < 0.0 ? 0.0 : v));
-                        mismatches += lut[g * 16u + code] != want;
-                    }
+                for (uint32_t j = 0; j < n; j++) {
+                    double r = largest > 0.0 ? round(q_rot[j] * (127.0 / largest)) : 0.0;
+                    r = r > 127.0 ? 127.0 : (r < -127.0 ? -127.0 : r);
+                    uint32_t g = j / terms, t = j % terms;
+                    mismatches += w[(g / 4u * terms + t) * 4u + g % 4u] != (int8_t)r;
                 }
                 CHECK(mismatches == 0);
+                CHECK(delta == wstep * level_step);
+                /* Slots of the first block: the approximate dot against the exact one. */
+                int32_t acc[LODEDB_BLOCK_SIZE];
+                scalar->accumulate(index->blocks, &levels, w, 1, index->groups, acc);
+                int outside = 0;
+                for (uint32_t slot = 0; slot < LODEDB_BLOCK_SIZE; slot++) {
+                    double exact = 0.0, bound = 1e-9;
+                    for (uint32_t j = 0; j < n; j++) {
+                        uint32_t code = lodedb_index_group_code(index, slot, j / terms);
+                        uint32_t level_code = bits == 4 ? code : (j % 2u ? code >> 2 : code & 3u);
+                        double w_hat = wstep * (double)w[(j / terms / 4u * terms + j % terms) * 4u +
+                                                         (j / terms) % 4u];
+                        exact += q_rot[j] * (double)c[level_code];
+                        bound += fabs(w_hat) * level_step / 2 + fabs((double)c[level_code]) * wstep / 2;
+                    }
+                    double approx = delta * (double)acc[slot] + bias;
+                    outside += fabs(approx - exact) > bound;
+                }
+                CHECK(outside == 0);
             }
             free(q);
             free(q_rot);
-            free(lut);
+            free(w);
             lodedb_index_free(index);
         }
     }
@@ -668,6 +700,6 @@ int main(void) {
     RUN_TEST(test_errors_leave_outputs_defined);
     RUN_TEST(test_large_k);
     RUN_TEST(test_block_bound_matches_full_scan);
-    RUN_TEST(test_lut_rounding);
+    RUN_TEST(test_weight_rounding);
     TEST_MAIN_END();
 }

@@ -1,0 +1,8 @@
+/* NEON permute-dot kernel with the Armv8.2 dot product (this file alone is compiled with
+ * -march=armv8.2-a+dotprod): the dot product is one `sdot`. See scan_neon_body.h. */
+#define LODEDB_NEON_DOTPROD 1
+#include "scan/scan_neon_body.h"
+
+const lodedb_scan_kernels lodedb_scan_kernels_neon_dotprod = {
+    LODEDB_SIMD_NEON, LODEDB_SCAN_NEON_DOTPROD, neon_accumulate,
+    lodedb_scan_exact_dot_portable};
