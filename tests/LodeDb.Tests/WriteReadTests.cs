@@ -137,7 +137,7 @@ public sealed class WriteReadTests
                 Assert.That(ex!.Message, Does.Contain("'field'").And.Contain(expected));
             }
 
-            Rejects(new Dictionary<string, object?> { ["x"] = 1 }, "nested object");
+            Rejects(new object?[] { new Dictionary<string, object?> { ["x"] = 1 } }, "in an array");
             Rejects(new[] { new[] { 1 } }, "nested array");
             Rejects(double.NaN, "finite");
             Rejects(DateTime.UnixEpoch, "DateTime");

@@ -53,6 +53,9 @@ internal static class JsonLine
             case float f when float.IsFinite(f):
                 writer.WriteNumberValue(f);
                 break;
+            case IReadOnlyDictionary<string, object?> nested:
+                WriteObject(writer, nested);
+                break;
             case System.Collections.IEnumerable list:
                 writer.WriteStartArray();
                 foreach (object? item in list)

@@ -54,6 +54,14 @@ internal static class MetadataCodec
         {
             StringValidation.WellFormed(s, $"metadata value of '{key}'", item, argumentName);
         }
+        else if (value is IReadOnlyDictionary<string, object?> nested)
+        {
+            foreach ((string childKey, object? child) in nested)
+            {
+                StringValidation.WellFormed(childKey, $"metadata key '{key}.{childKey}'", item, argumentName);
+                CheckStrings($"{key}.{childKey}", child, argumentName, item);
+            }
+        }
         else if (value is IReadOnlyList<object?> list)
         {
             for (int i = 0; i < list.Count; i++)
@@ -66,8 +74,15 @@ internal static class MetadataCodec
         }
     }
 
-    /// <summary>Canonical form of one value; throws naming the key for anything not JSON-like.</summary>
-    public static object? NormalizeValue(string key, object? value, string argumentName, bool allowArray, int item = 0)
+    /// <summary>Deepest nesting of objects inside a metadata value (a guard for recursion and the reader).</summary>
+    public const int MaxNestingDepth = 16;
+
+    /// <summary>
+    /// Canonical form of one value; throws naming the key for anything not JSON-like.
+    /// <paramref name="allowArray"/>: containers (arrays of scalars, nested objects) are allowed
+    /// here (a stored value, not an array element or a filter operand).
+    /// </summary>
+    public static object? NormalizeValue(string key, object? value, string argumentName, bool allowArray, int item = 0, int depth = 0)
     {
         switch (value)
         {
@@ -94,9 +109,21 @@ internal static class MetadataCodec
                     return d;
                 }
             case JsonElement element:
-                return FromJson(key, element, argumentName, allowArray, item);
-            case IDictionary:
-                throw new ArgumentException($"Metadata key '{key}' holds a nested object; metadata values must be string, number, bool, null or an array of those (flatten it into several keys).", argumentName);
+                return FromJson(key, element, argumentName, allowArray, item, depth);
+            case IReadOnlyDictionary<string, object?> nested when allowArray:
+                return NormalizeObject(key, nested, argumentName, item, depth);
+            case IDictionary nested when allowArray:
+                {
+                    var entries = new Dictionary<string, object?>(StringComparer.Ordinal);
+                    foreach (DictionaryEntry entry in nested)
+                    {
+                        entries[entry.Key as string ?? throw new ArgumentException($"Metadata key '{key}' holds an object whose keys are not strings.", argumentName)] = entry.Value;
+                    }
+
+                    return NormalizeObject(key, entries, argumentName, item, depth);
+                }
+            case IDictionary or IReadOnlyDictionary<string, object?>:
+                throw new ArgumentException($"Metadata key '{key}' holds an object where only a scalar fits; objects may be metadata values and object members, not array elements or filter operands.", argumentName);
             case IEnumerable sequence when allowArray:
                 {
                     var items = new List<object?>();
@@ -104,7 +131,7 @@ internal static class MetadataCodec
                     {
                         if (element is not null and not string and IEnumerable)
                         {
-                            throw new ArgumentException($"Metadata key '{key}' holds a nested array; arrays may only hold scalars (string, number, bool, null).", argumentName);
+                            throw new ArgumentException($"Metadata key '{key}' holds a nested array or object in an array; arrays may only hold scalars (string, number, bool, null).", argumentName);
                         }
 
                         items.Add(NormalizeValue(key, element, argumentName, allowArray: false, item));
@@ -119,7 +146,33 @@ internal static class MetadataCodec
         }
     }
 
-    private static object? FromJson(string key, JsonElement element, string argumentName, bool allowArray, int item = 0)
+    /// <summary>A nested object: members checked like top-level keys, values like stored values.</summary>
+    private static IReadOnlyDictionary<string, object?> NormalizeObject(string key, IEnumerable<KeyValuePair<string, object?>> members, string argumentName, int item, int depth)
+    {
+        if (depth >= MaxNestingDepth)
+        {
+            throw new ArgumentException($"Metadata key '{key}' nests objects deeper than {MaxNestingDepth} levels.", argumentName);
+        }
+
+        var copy = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach ((string childKey, object? child) in members)
+        {
+            if (string.IsNullOrEmpty(childKey) || childKey.StartsWith('$'))
+            {
+                throw new ArgumentException($"Metadata key '{key}' holds an object with the key '{childKey}': object keys must be non-empty and not start with '$'.", argumentName);
+            }
+
+            StringValidation.WellFormed(childKey, $"metadata key '{key}.{childKey}'", item, argumentName);
+            if (!copy.TryAdd(childKey, NormalizeValue($"{key}.{childKey}", child, argumentName, allowArray: true, item, depth + 1)))
+            {
+                throw new ArgumentException($"Metadata key '{key}' holds an object with the key '{childKey}' twice.", argumentName);
+            }
+        }
+
+        return new ReadOnlyDictionary<string, object?>(copy);
+    }
+
+    private static object? FromJson(string key, JsonElement element, string argumentName, bool allowArray, int item = 0, int depth = 0)
     {
         switch (element.ValueKind)
         {
@@ -170,10 +223,20 @@ internal static class MetadataCodec
                             throw new ArgumentException($"Metadata key '{key}' holds a nested {child.ValueKind}; arrays may only hold scalars (string, number, bool, null).", argumentName);
                         }
 
-                        items.Add(FromJson(key, child, argumentName, allowArray: false, item));
+                        items.Add(FromJson(key, child, argumentName, allowArray: false, item, depth));
                     }
 
                     return items.AsReadOnly();
+                }
+            case JsonValueKind.Object when allowArray:
+                {
+                    var members = new List<KeyValuePair<string, object?>>();
+                    foreach (JsonProperty property in element.EnumerateObject())
+                    {
+                        members.Add(new(property.Name, property.Value));
+                    }
+
+                    return NormalizeObject(key, members, argumentName, item, depth);
                 }
             default:
                 throw new ArgumentException(
@@ -222,6 +285,16 @@ internal static class MetadataCodec
                     break;
                 }
 
+            case IReadOnlyDictionary<string, object?> nested:
+                writer.WriteStartObject();
+                foreach ((string key, object? member) in nested)
+                {
+                    writer.WritePropertyName(Checked(key));
+                    WriteValue(writer, member);
+                }
+
+                writer.WriteEndObject();
+                break;
             case IReadOnlyList<object?> list:
                 writer.WriteStartArray();
                 foreach (object? item in list)
@@ -257,7 +330,7 @@ internal static class MetadataCodec
 
         try
         {
-            var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = 4 });
+            var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = MaxNestingDepth + 4 });
             using JsonDocument document = JsonDocument.ParseValue(ref reader);
             if (reader.BytesConsumed != utf8.Length)
             {

@@ -75,7 +75,7 @@ public sealed class MetadataCodecFuzzTests
     [TestCase("{\"$a\":1}")]
     [TestCase("{\"\":1}")]
     [TestCase("{\"a\":[[1]]}")]
-    [TestCase("{\"a\":{\"b\":1}}")]
+    [TestCase("{\"a\":{\"$b\":1}}")]
     [TestCase("[1]")]
     public void BytesTheWriterNeverProducesAreFormatExceptions(string json)
     {

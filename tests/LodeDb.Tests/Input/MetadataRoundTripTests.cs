@@ -38,6 +38,9 @@ public sealed class MetadataRoundTripTests
         ("array", new object?[] { 1, 2.5, 3.0, "x", true, null, Beyond53Bits }, new object?[] { 1L, 2.5, 3.0, "x", true, null, Beyond53Bits }),
         ("emptyArray", Array.Empty<object>(), Array.Empty<object>()),
         ("longArray", new long[] { 1, long.MaxValue }, new object?[] { 1L, long.MaxValue }),
+        ("object", new Dictionary<string, object?> { ["name"] = "x", ["year"] = 2024, ["exact"] = Beyond53Bits, ["ratio"] = 3.0, ["tags"] = new[] { "a" }, ["inner"] = new Dictionary<string, object?> { ["ok"] = true, ["none"] = null } },
+            new Dictionary<string, object?> { ["name"] = "x", ["year"] = 2024L, ["exact"] = Beyond53Bits, ["ratio"] = 3.0, ["tags"] = new object?[] { "a" }, ["inner"] = new Dictionary<string, object?> { ["ok"] = true, ["none"] = null } }),
+        ("emptyObject", new Dictionary<string, object?>(), new Dictionary<string, object?>()),
     ];
 
     private static Dictionary<string, object?> Given() => Values.ToDictionary(v => v.Key, v => v.Given);
@@ -57,6 +60,16 @@ public sealed class MetadataRoundTripTests
         {
             case null:
                 Assert.That(actual, Is.Null, what);
+                break;
+            case Dictionary<string, object?> members:
+                Assert.That(actual, Is.InstanceOf<IReadOnlyDictionary<string, object?>>(), what);
+                var nested = (IReadOnlyDictionary<string, object?>)actual!;
+                Assert.That(nested.Keys, Is.EquivalentTo(members.Keys), what);
+                foreach ((string key, object? value) in members)
+                {
+                    AssertValue(nested[key], value, $"{what}.{key}");
+                }
+
                 break;
             case object?[] items:
                 Assert.That(actual, Is.InstanceOf<IReadOnlyList<object?>>(), what);
@@ -171,14 +184,27 @@ public sealed class MetadataRoundTripTests
     }
 
     [Test]
-    public void NestedObjectsAreRejectedWithTheKeyNamed()
+    public void ObjectsAreRefusedWhereOnlyScalarsFitAndTooDeepNesting()
     {
-        // Metadata is flat (filters address top-level keys): a nested object is refused, never flattened or dropped.
         using var folder = new TestFolder();
         using var db = LodeDatabase.Open(folder.Path, new LodeDbOptions { VectorDim = Dim });
-        var ex = Assert.Throws<ArgumentException>(() => db.AddVector(Vector, "a", new Dictionary<string, object?> { ["author"] = new Dictionary<string, object?> { ["name"] = "x" } }));
-        Assert.That(ex!.Message, Does.Contain("'author'").And.Contain("nested object"));
+        var inArray = Assert.Throws<ArgumentException>(() => db.AddVector(Vector, "a", new Dictionary<string, object?> { ["authors"] = new object?[] { new Dictionary<string, object?> { ["name"] = "x" } } }));
+        Assert.That(inArray!.Message, Does.Contain("'authors'"));
+        object? deep = "leaf";
+        for (int i = 0; i <= MetadataCodec.MaxNestingDepth; i++)
+        {
+            deep = new Dictionary<string, object?> { ["k"] = deep };
+        }
+
+        var tooDeep = Assert.Throws<ArgumentException>(() => db.AddVector(Vector, "a", new Dictionary<string, object?> { ["deep"] = deep }));
+        Assert.That(tooDeep!.Message, Does.Contain("deeper than"));
+        var reserved = Assert.Throws<ArgumentException>(() => db.AddVector(Vector, "a", new Dictionary<string, object?> { ["o"] = new Dictionary<string, object?> { ["$gt"] = 1 } }));
+        Assert.That(reserved!.Message, Does.Contain("'$gt'"));
         Assert.That(db.Count(), Is.Zero);
+        // A filter on a key holding an object matches nothing and does not throw.
+        db.AddVector(Vector, "b", new Dictionary<string, object?> { ["o"] = new Dictionary<string, object?> { ["x"] = 1 } });
+        Assert.That(db.SearchByVector(Vector, 5, Filter.Eq("o", 1)), Is.Empty);
+        Assert.That(db.SearchByVector(Vector, 5, Filter.Exists("o")), Has.Count.EqualTo(1));
     }
 
     [Test]
