@@ -51,6 +51,23 @@ set(CMAKE_C_COMPILER "${_lodedb_wrappers}/cc")
 set(CMAKE_AR "${_lodedb_wrappers}/ar" CACHE FILEPATH "zig ar" FORCE)
 set(CMAKE_RANLIB "${_lodedb_wrappers}/ranlib" CACHE FILEPATH "zig ranlib" FORCE)
 
+if(CMAKE_SYSTEM_NAME STREQUAL "Darwin")
+  # The dylib is linked by ld64.lld (see cmake/zig/macho-link-rules.cmake for why).
+  find_program(LODEDB_LD64 NAMES ld64.lld ld64.lld-14 ld64.lld-15 ld64.lld-16 PATHS /usr/lib/llvm-14/bin NO_CMAKE_FIND_ROOT_PATH)
+  if(NOT LODEDB_LD64)
+    message(FATAL_ERROR "ld64.lld not found (links the macOS dylib): apt-get install lld")
+  endif()
+  if(LODEDB_ZIG_TARGET MATCHES "^aarch64")
+    set(LODEDB_MACHO_ARCH arm64)
+  else()
+    set(LODEDB_MACHO_ARCH x86_64)
+  endif()
+  string(REGEX REPLACE "^.*-macos\\." "" LODEDB_MACOS_MIN "${LODEDB_ZIG_TARGET}")
+  get_filename_component(_lodedb_zig_dir "${LODEDB_ZIG}" DIRECTORY)
+  set(LODEDB_ZIG_DARWIN_LIBS "${_lodedb_zig_dir}/lib/libc/darwin")
+  set(CMAKE_USER_MAKE_RULES_OVERRIDE "${_lodedb_repo}/cmake/zig/macho-link-rules.cmake")
+endif()
+
 # Zig brings its own libc headers and stubs: nothing is looked up on the build machine.
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
