@@ -299,7 +299,8 @@ Task("Pack")
         DotNetPack($"{root}/{project}", new DotNetPackSettings
         {
             Configuration = configuration,
-            NoBuild = true,
+            // The tool's pack publishes it once per RID (RID-specific tool packages), which builds.
+            NoBuild = !project.Contains("Cli"),
             OutputDirectory = output,
             MSBuildSettings = msbuild,
         });
