@@ -11,7 +11,7 @@ namespace LodeDb.Native.Tests.Packaging;
 /// </summary>
 internal sealed class ConsumerApp : IDisposable
 {
-    public const string Program = """
+    public const string Program = """"
         using LodeDb;
         using LodeDb.Native;
 
@@ -46,7 +46,7 @@ internal sealed class ConsumerApp : IDisposable
         catch (IdentityMismatchException e) { Console.WriteLine($"mismatch={e.Field}"); }
         Console.WriteLine($"rid={NativeLibraryResolver.RuntimeIdentifier} simd={NativeLibraryInfo.SimdLevel}");
         Console.WriteLine($"library={NativeLibraryInfo.LibraryPath}");
-        """;
+        """";
 
     public ConsumerApp(string version)
     {

@@ -4,19 +4,20 @@ using System.Text.RegularExpressions;
 namespace LodeDb.Native.Tests.Packaging;
 
 /// <summary>
-/// Reads a native library of any of our formats (ELF, PE/COFF, Mach-O) with LLVM's objdump and
-/// nm, which understand every target from this one machine: its format and architecture, its
+/// Reads a native library of any of our formats (ELF, PE/COFF, Mach-O) with LLVM's readobj,
+/// objdump and nm, which understand every target from this one machine: its format and architecture, its
 /// exported functions, the glibc symbol versions and shared libraries it needs.
 /// </summary>
 internal static partial class NativeBinaryInspector
 {
+    public const string ReadObj = "llvm-readobj";
     public const string ObjDump = "llvm-objdump";
     public const string Nm = "llvm-nm";
 
     /// <summary>Null when both tools run; else why not (Debian package llvm).</summary>
     public static string? MissingTools()
     {
-        foreach (string tool in new[] { ObjDump, Nm })
+        foreach (string tool in new[] { ReadObj, ObjDump, Nm })
         {
             try
             {
@@ -30,11 +31,11 @@ internal static partial class NativeBinaryInspector
         return null;
     }
 
-    /// <summary>objdump's "file format" words: elf64-x86-64, elf64-littleaarch64, coff-x86-64, coff-arm64, mach-o 64-bit x86-64, mach-o arm64.</summary>
+    /// <summary>readobj's format: elf64-x86-64, elf64-littleaarch64, COFF-x86-64, COFF-ARM64, Mach-O 64-bit x86-64, Mach-O arm64.</summary>
     public static string Format(string path) =>
-        FileFormat().Match(Run(ObjDump, "-f", path)) is { Success: true } m
+        FileFormat().Match(Run(ReadObj, "--file-headers", path)) is { Success: true } m
             ? m.Groups[1].Value.Trim()
-            : throw new InvalidDataException($"{ObjDump} -f printed no file format for {path}");
+            : throw new InvalidDataException($"{ReadObj} --file-headers printed no format for {path}");
 
     /// <summary>The exported function names (Mach-O's leading underscore removed).</summary>
     public static SortedSet<string> Exports(string path)
@@ -49,7 +50,7 @@ internal static partial class NativeBinaryInspector
                 names.Add(m.Groups[1].Value);
             }
         }
-        else if (format.StartsWith("coff", StringComparison.Ordinal))
+        else if (format.StartsWith("COFF", StringComparison.Ordinal))
         {
             string table = Run(ObjDump, "-p", path);
             int start = table.IndexOf("Export Table:", StringComparison.Ordinal);
@@ -61,7 +62,7 @@ internal static partial class NativeBinaryInspector
                 }
             }
         }
-        else if (format.StartsWith("mach-o", StringComparison.Ordinal))
+        else if (format.StartsWith("Mach-O", StringComparison.Ordinal))
         {
             // The dyld export trie is what a loader sees (nm would also list private externs).
             foreach (Match m in TrieLine().Matches(Run(ObjDump, "--macho", "--exports-trie", path)))
@@ -92,7 +93,7 @@ internal static partial class NativeBinaryInspector
         {
             return ElfNeeded().Matches(Run(ObjDump, "-p", path)).Select(m => m.Groups[1].Value).ToList();
         }
-        if (format.StartsWith("coff", StringComparison.Ordinal))
+        if (format.StartsWith("COFF", StringComparison.Ordinal))
         {
             return PeImport().Matches(Run(ObjDump, "-p", path)).Select(m => m.Groups[1].Value).Distinct().ToList();
         }
@@ -122,7 +123,7 @@ internal static partial class NativeBinaryInspector
         return stdout;
     }
 
-    [GeneratedRegex(@"file format (.+)")]
+    [GeneratedRegex(@"^Format: (.+)$", RegexOptions.Multiline)]
     private static partial Regex FileFormat();
 
     [GeneratedRegex(@"^[0-9a-fA-F]+ [TtDdBbRrWwVvi] ([^ @\r\n]+)", RegexOptions.Multiline)]
