@@ -55,14 +55,34 @@ public static class NativeLibraryResolver
         }
     }
 
-    // Alpine and other musl distributions: the runtime's own RID says so (linux-musl-x64), and
-    // musl's dynamic loader is /lib/ld-musl-<arch>.so.1 where a distribution-built runtime
-    // reports a non-portable RID (alpine.3.20-x64).
-    private static bool IsMusl() =>
-        OperatingSystem.IsLinux() &&
-        (RuntimeInformation.RuntimeIdentifier.Contains("musl", StringComparison.Ordinal) ||
-         RuntimeInformation.RuntimeIdentifier.StartsWith("alpine", StringComparison.Ordinal) ||
-         Directory.Exists("/lib") && Directory.EnumerateFiles("/lib", "ld-musl-*.so.1").Any());
+    // Alpine and other musl distributions: the runtime's own RID says so (linux-musl-x64, or
+    // alpine.3.20-x64 from a distribution-built runtime); otherwise musl's loader is mapped into
+    // this process. (A file check such as /lib/ld-musl-*.so.1 would also match a glibc system
+    // with Debian's musl package installed.)
+    private static bool IsMusl()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+        string rid = RuntimeInformation.RuntimeIdentifier;
+        if (rid.Contains("musl", StringComparison.Ordinal) || rid.StartsWith("alpine", StringComparison.Ordinal))
+        {
+            return true;
+        }
+        try
+        {
+            return File.ReadLines("/proc/self/maps").Any(line => line.Contains("/ld-musl-", StringComparison.Ordinal));
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>The path the resolver loaded, or null before the first native call or when the
     /// runtime's default probing found the library (see <see cref="NativeLibraryInfo.LibraryPath"/>).</summary>
