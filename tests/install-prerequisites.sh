@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the full test suite needs (run as root or with sudo):
 # CMake and a C compiler for the native core, the aarch64 cross compiler and qemu-user for the
-# NEON tests, mingw-w64 for the Windows DLL, clang + its runtime for the fuzz smoke tests.
+# NEON tests (and the arm64 sysroot qemu loads the glibc builds with), wine64 for the win-x64
+# tests, clang + its runtime for the fuzz smoke tests, llvm's objdump/nm for the package
+# inspection test (ELF, PE and Mach-O), lld (ld64.lld links the macOS dylibs), npm to fetch
+# Zig 0.11 (cmake/zig/install-zig.sh: the cross compiler of the 8 shipped RIDs).
 set -euo pipefail
 if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
 packages=(cmake gcc g++ make gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
-          gcc-mingw-w64-x86-64 clang libclang-rt-14-dev)
+          gcc-mingw-w64-x86-64 clang libclang-rt-14-dev llvm lld wine64 npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -7,11 +7,12 @@ namespace LodeDb.Native;
 
 /// <summary>
 /// Finds liblodedb for the [LibraryImport("lodedb")] declarations of this assembly. Probes, in order:
-/// the LODEDB_NATIVE_LIBRARY environment variable (an explicit file path), the app's
-/// runtimes/&lt;rid&gt;/native/, the app folder (AppContext.BaseDirectory), the development CMake
-/// build (the repository root above the app holding native/CMakeLists.txt, then
-/// artifacts/native/&lt;rid&gt;/), and finally the runtime's default probing (deps.json native
-/// assets of a LodeDb.Native.runtime.&lt;rid&gt; package, the system library path).
+/// the LODEDB_NATIVE_LIBRARY environment variable (an explicit file path), where NuGet's
+/// LodeDb.Native.runtime.&lt;rid&gt; packages put it (the app's runtimes/&lt;rid&gt;/native/, the app
+/// folder after a RID-specific publish, then the runtime's default probing, which reads the
+/// deps.json native assets and the system library path), and last, for development only, the
+/// repository's CMake build (the folder above the app holding native/CMakeLists.txt, then
+/// artifacts/native/&lt;rid&gt;/).
 /// </summary>
 public static class NativeLibraryResolver
 {
@@ -28,12 +29,20 @@ public static class NativeLibraryResolver
         OperatingSystem.IsWindows() ? "liblodedb.dll" :
         OperatingSystem.IsMacOS() ? "liblodedb.dylib" : "liblodedb.so";
 
-    /// <summary>The portable RID of this process (linux-x64, osx-arm64, win-x64, ...).</summary>
+    /// <summary>The RIDs a LodeDb.Native.runtime.&lt;rid&gt; package exists for.</summary>
+    public static IReadOnlyList<string> SupportedRuntimeIdentifiers { get; } =
+    [
+        "linux-x64", "linux-arm64", "linux-musl-x64", "linux-musl-arm64",
+        "win-x64", "win-arm64", "osx-x64", "osx-arm64",
+    ];
+
+    /// <summary>The portable RID of this process (linux-x64, linux-musl-arm64, osx-arm64, win-x64, ...):
+    /// the runtimes/&lt;rid&gt; folder NuGet's native assets for this process live in.</summary>
     public static string RuntimeIdentifier
     {
         get
         {
-            string os = OperatingSystem.IsWindows() ? "win" : OperatingSystem.IsMacOS() ? "osx" : "linux";
+            string os = OperatingSystem.IsWindows() ? "win" : OperatingSystem.IsMacOS() ? "osx" : IsMusl() ? "linux-musl" : "linux";
             string arch = RuntimeInformation.ProcessArchitecture switch
             {
                 Architecture.X64 => "x64",
@@ -43,6 +52,35 @@ public static class NativeLibraryResolver
                 var other => other.ToString().ToLowerInvariant(),
             };
             return $"{os}-{arch}";
+        }
+    }
+
+    // Alpine and other musl distributions: the runtime's own RID says so (linux-musl-x64, or
+    // alpine.3.20-x64 from a distribution-built runtime); otherwise musl's loader is mapped into
+    // this process. (A file check such as /lib/ld-musl-*.so.1 would also match a glibc system
+    // with Debian's musl package installed.)
+    private static bool IsMusl()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+        string rid = RuntimeInformation.RuntimeIdentifier;
+        if (rid.Contains("musl", StringComparison.Ordinal) || rid.StartsWith("alpine", StringComparison.Ordinal))
+        {
+            return true;
+        }
+        try
+        {
+            return File.ReadLines("/proc/self/maps").Any(line => line.Contains("/ld-musl-", StringComparison.Ordinal));
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 
@@ -59,7 +97,7 @@ public static class NativeLibraryResolver
         }
     }
 
-    /// <summary>Which probe found the library: "environment", "runtimes", "app", "cmake-build" or "default".</summary>
+    /// <summary>Which probe found the library: "environment", "runtimes", "app", "default" or "cmake-build".</summary>
     public static string? LoadedBy
     {
         get
@@ -77,7 +115,8 @@ public static class NativeLibraryResolver
     internal static void Register() =>
         NativeLibrary.SetDllImportResolver(typeof(NativeLibraryResolver).Assembly, Resolve);
 
-    /// <summary>The explicit file candidates in probing order (the default probing comes after them).</summary>
+    /// <summary>The explicit file candidates in probing order; the runtime's default probing comes
+    /// between the package locations ("runtimes", "app") and the development "cmake-build".</summary>
     public static IReadOnlyList<(string Probe, string Path)> CandidatePaths()
     {
         var candidates = new List<(string, string)>();
@@ -125,6 +164,7 @@ public static class NativeLibraryResolver
                 return s_handle;
             }
             var tried = new List<string>();
+            bool defaultProbed = false;
             foreach (var (probe, path) in CandidatePaths())
             {
                 if (probe == "environment")
@@ -137,22 +177,43 @@ public static class NativeLibraryResolver
                     }
                     return Remember(explicitHandle, path, probe);
                 }
+                if (probe == "cmake-build" && !defaultProbed)
+                {
+                    // Packages first: a repository build is the development fallback only.
+                    defaultProbed = true;
+                    if (TryDefaultProbing(libraryName, assembly, searchPath, out nint packaged))
+                    {
+                        return Remember(packaged, null, "default");
+                    }
+                }
                 tried.Add(path);
                 if (File.Exists(path) && NativeLibrary.TryLoad(path, out nint handle))
                 {
                     return Remember(handle, path, probe);
                 }
             }
-            if (NativeLibrary.TryLoad(libraryName, assembly, searchPath, out nint fallback) ||
-                NativeLibrary.TryLoad(Path.GetFileNameWithoutExtension(FileName), assembly, searchPath, out fallback))
+            if (!defaultProbed && TryDefaultProbing(libraryName, assembly, searchPath, out nint fallback))
             {
                 return Remember(fallback, null, "default");
             }
-            throw new DllNotFoundException(
-                $"liblodedb was not found. Tried: {string.Join(", ", tried)}, then the default probing. " +
-                $"Add the LodeDb.Native.runtime.{RuntimeIdentifier} package, build native/ with CMake into " +
-                $"artifacts/native/{RuntimeIdentifier}/, or set {EnvironmentVariable} to the library file.");
+            throw new DllNotFoundException(MissingLibraryMessage(tried));
         }
+    }
+
+    private static bool TryDefaultProbing(string libraryName, Assembly assembly, DllImportSearchPath? searchPath, out nint handle) =>
+        NativeLibrary.TryLoad(libraryName, assembly, searchPath, out handle) ||
+        NativeLibrary.TryLoad(Path.GetFileNameWithoutExtension(FileName), assembly, searchPath, out handle);
+
+    /// <summary>What to add when no copy of the library loads: the runtime package of this RID.</summary>
+    internal static string MissingLibraryMessage(IEnumerable<string> tried)
+    {
+        string rid = RuntimeIdentifier;
+        string fix = SupportedRuntimeIdentifiers.Contains(rid)
+            ? $"Reference the NuGet package LodeDb (or LodeDb.Native), which brings LodeDb.Native.runtime.{rid}; " +
+              $"or add LodeDb.Native.runtime.{rid} itself if your project excludes transitive native assets"
+            : $"No LodeDb.Native.runtime package exists for {rid} (supported: {string.Join(", ", SupportedRuntimeIdentifiers)})";
+        return $"liblodedb ({FileName}) for {rid} was not found. {fix}; or set {EnvironmentVariable} to the library file. " +
+               $"Tried: {string.Join(", ", tried)}, then the runtime's default probing.";
     }
 
     private static nint Remember(nint handle, string? path, string probe)

@@ -11,6 +11,7 @@
 
 #if (defined(__x86_64__) || defined(_M_X64)) && (defined(__GNUC__) || defined(__clang__))
 #define LODEDB_CRC32C_X86 1
+#include <cpuid.h>
 #include <nmmintrin.h>
 #elif defined(__aarch64__) && defined(__linux__) && (defined(__GNUC__) || defined(__clang__))
 #define LODEDB_CRC32C_ARM 1
@@ -50,7 +51,15 @@ uint32_t lodedb_crc32c_portable(uint32_t crc, const uint8_t *data, size_t length
 
 #if defined(LODEDB_CRC32C_X86)
 
-__attribute__((target("sse4.2"))) uint32_t lodedb_crc32c_hardware(uint32_t crc,
+/* Clang (>= 14, so Zig's `zig cc` too) guards the _mm_crc32_* intrinsics with its own "crc32"
+ * feature, which "sse4.2" alone does not enable there; GCC knows them under "sse4.2". */
+#if defined(__clang__)
+#define LODEDB_CRC32C_TARGET __attribute__((target("sse4.2,crc32")))
+#else
+#define LODEDB_CRC32C_TARGET __attribute__((target("sse4.2")))
+#endif
+
+LODEDB_CRC32C_TARGET uint32_t lodedb_crc32c_hardware(uint32_t crc,
                                                                    const uint8_t *data,
                                                                    size_t length) {
     uint64_t c = (uint32_t)~crc;
@@ -70,9 +79,11 @@ __attribute__((target("sse4.2"))) uint32_t lodedb_crc32c_hardware(uint32_t crc,
     return ~c32;
 }
 
+/* cpuid leaf 1, ECX bit 20 (SSE4.2, which brings CRC32). Not __builtin_cpu_supports: it needs
+ * libgcc's __cpu_model, which Zig's compiler-rt (our cross builds) does not provide. */
 static int detect_hardware(void) {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("sse4.2") ? 1 : 0;
+    unsigned int a = 0, b = 0, c = 0, d = 0;
+    return (__get_cpuid(1, &a, &b, &c, &d) && (c & bit_SSE4_2)) ? 1 : 0;
 }
 
 #elif defined(LODEDB_CRC32C_ARM)
