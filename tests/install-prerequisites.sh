@@ -11,6 +11,11 @@ packages=(cmake gcc g++ make gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-us
           gcc-mingw-w64-x86-64 clang libclang-rt-14-dev llvm lld wine64 npm)
 missing=()
 for p in "${packages[@]}"; do
+  # npm often comes with another Node.js build (nodesource's nodejs bundles it and conflicts
+  # with Debian's npm package): any npm on PATH will do.
+  if [ "$p" = npm ] && command -v npm >/dev/null 2>&1; then
+    continue
+  fi
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
