@@ -65,14 +65,18 @@ internal static class GenerationFiles
         {
             foreach (long generation in generations.Distinct())
             {
-                held.Add(new FileStream(System.IO.Path.Combine(folder, Pin(generation)), FileMode.OpenOrCreate, FileAccess.Read,
-                    FileShare.ReadWrite | FileShare.Delete));
+                string path = System.IO.Path.Combine(folder, Pin(generation));
+                try
+                {
+                    held.Add(new FileStream(path, FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));
+                }
+                catch (Exception ex) when (ex is UnauthorizedAccessException || (ex is IOException && !File.Exists(path)))
+                {
+                    // The pin cannot be created (read-only media, no write permission): no pins.
+                    held.ForEach(stream => stream.Dispose());
+                    return null;
+                }
             }
-        }
-        catch (UnauthorizedAccessException)
-        {
-            held.ForEach(stream => stream.Dispose());
-            return null;
         }
         catch
         {
