@@ -28,9 +28,6 @@ internal readonly record struct RescoreFileHeader(
     /// </summary>
     public const int BlockBytes = 1 << 16;
 
-    /// <summary>The largest block a reader accepts (an audit reads one block at a time).</summary>
-    private const long MaxBlockBytes = 1 << 26;
-
     private static ReadOnlySpan<byte> Magic => "LDBRSCR1"u8;
 
     public RescoreStorage Kind => (RescoreStorage)KindCode;
@@ -72,8 +69,8 @@ internal readonly record struct RescoreFileHeader(
     }
 
     /// <summary>
-    /// Reads a header and checks what it can check alone (magic, CRC, version, kind, row bytes,
-    /// block size, sizes that fit a long). Returns null and adds the problem when it fails.
+    /// Reads a header and checks what it can check alone (magic, CRC, reserved zeros, version,
+    /// kind, row bytes, row count, block size). Returns null and adds the problem when it fails.
     /// </summary>
     public static RescoreFileHeader? Read(ReadOnlySpan<byte> bytes, string name, List<StorageProblem> problems)
     {
@@ -104,6 +101,13 @@ internal readonly record struct RescoreFileHeader(
             BinaryPrimitives.ReadUInt64LittleEndian(bytes[32..]),
             BinaryPrimitives.ReadUInt32LittleEndian(bytes[40..]),
             BinaryPrimitives.ReadUInt32LittleEndian(bytes[44..]));
+        int reserved = header.HasBlockTable ? 48 : 40;
+        if (bytes[reserved..60].IndexOfAnyExcept((byte)0) is int nonzero and >= 0)
+        {
+            problems.Add(new StorageProblem(name, reserved + nonzero, "a reserved header byte is not zero"));
+            return null;
+        }
+
         string? problem = header.Problem(out long offset);
         if (problem is not null)
         {
@@ -141,9 +145,11 @@ internal readonly record struct RescoreFileHeader(
         }
 
         offset = 40;
-        if (HasBlockTable && (BlockRows == 0 || (long)BlockRows * RowBytes > MaxBlockBytes))
+        // The block size follows from the row size: a header that names another one was not
+        // written by LodeDb (a different block size is a new format version).
+        if (HasBlockTable && (BlockRows != BlockRowsFor((int)RowBytes) || TableBytes > int.MaxValue))
         {
-            return Say($"blocks of {BlockRows} rows of {RowBytes} bytes (1 to {MaxBlockBytes} bytes per block)");
+            return Say($"blocks of {BlockRows} rows; rows of {RowBytes} bytes come in blocks of {BlockRowsFor((int)RowBytes)}");
         }
 
         return null;

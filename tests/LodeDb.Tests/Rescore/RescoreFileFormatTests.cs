@@ -151,4 +151,41 @@ public sealed class RescoreFileFormatTests
 
         TestContext.Out.WriteLine($"{kind}: every case failed the open: {string.Join(", ", outcomes.Select(o => $"{o.Key} {o.Value}"))}");
     }
+
+    [TestCase(RescoreStorage.Int8)]
+    [TestCase(RescoreStorage.Float16)]
+    public void AHeaderWithAnyFieldChangedAndItsCrcRecomputedIsATypedError(RescoreStorage kind)
+    {
+        // A header that passes its CRC but lies (a buggy or hostile writer): every field must be
+        // checked, and no value may lead to another exception, a huge allocation or a hang.
+        using var folder = new TestFolder();
+        const int dim = 64;
+        const int rows = 700;
+        string path = WriteSidecar(folder, kind, dim, rows);
+        byte[] original = File.ReadAllBytes(path);
+        var random = new Random(77);
+        int[] fields = [8, 12, 16, 20, 24, 28, 32, 40, 44, 48, 52, 56];
+        for (int i = 0; i < 400; i++)
+        {
+            byte[] damaged = (byte[])original.Clone();
+            int field = fields[i % fields.Length];
+            uint value = (i / fields.Length % 4) switch
+            {
+                0 => (uint)random.Next(0, 4),
+                1 => uint.MaxValue - (uint)random.Next(0, 4),
+                2 => (uint)random.Next(),
+                _ => BinaryPrimitives.ReadUInt32LittleEndian(damaged.AsSpan(field)) ^ (1u << random.Next(32)),
+            };
+            if (value == BinaryPrimitives.ReadUInt32LittleEndian(damaged.AsSpan(field)))
+            {
+                continue;
+            }
+
+            BinaryPrimitives.WriteUInt32LittleEndian(damaged.AsSpan(field), value);
+            BinaryPrimitives.WriteUInt32LittleEndian(damaged.AsSpan(60), NativeLibraryInfo.Crc32C(damaged.AsSpan(0, 60)));
+            File.WriteAllBytes(path, damaged);
+            AssertOpenFails(path, kind, dim, rows, $"field at {field} = {value}");
+            Assert.DoesNotThrow(() => RescoreFileCheck.Audit(path, Name), $"field at {field} = {value}: the audit without expectations");
+        }
+    }
 }
