@@ -10,10 +10,8 @@ namespace LodeDb.Native;
 /// managed database's job (this class takes no locks). Disposing while another thread searches
 /// is safe: the free runs when the search returns.
 /// </summary>
-public sealed unsafe class NativeIndex : IDisposable
+public sealed unsafe partial class NativeIndex : IDisposable
 {
-    private static readonly ulong[] EmptyMask = new ulong[1];
-
     private readonly IndexHandle _handle;
 
     private NativeIndex(IndexHandle handle)
@@ -178,119 +176,6 @@ public sealed unsafe class NativeIndex : IDisposable
         fixed (byte* c = code)
         {
             NativeStatus.Check(NativeMethods.IndexReplaceRow(lease.Pointer, slot, c, (nuint)code.Length, scale));
-        }
-    }
-
-    /// <summary>
-    /// Top-k search over every live slot, without allocation. queries holds
-    /// queryCount * Dimension floats; slots and scores receive queryCount * k entries (query q
-    /// at [q*k, q*k + counts[q]), best first, unused entries NoSlot and 0) and counts queryCount.
-    /// threads: 0 or 1 scans on this thread, more splits the scan across that many threads.
-    /// </summary>
-    public void Search(ReadOnlySpan<float> queries, int k, int threads,
-        Span<ulong> slots, Span<float> scores, Span<uint> counts) =>
-        SearchCore(queries, k, null, 0, threads, slots, scores, counts);
-
-    /// <summary>
-    /// Filtered top-k search, without allocation: as the overload without a mask, but only
-    /// slots whose bit is set in allowMask can be returned (bit s % 64 of word s / 64 allows
-    /// slot s; slots beyond allowMask.Length * 64 are not allowed). An empty mask allows
-    /// nothing: to search everything use the overload without a mask.
-    /// </summary>
-    public void Search(ReadOnlySpan<float> queries, int k, ReadOnlySpan<ulong> allowMask, int threads,
-        Span<ulong> slots, Span<float> scores, Span<uint> counts)
-    {
-        // An empty span pins to NULL, which the C side reads as "no filter": an empty filter
-        // result must not widen to every slot, so pass a real (zero-word) mask instead.
-        fixed (ulong* mask = allowMask.IsEmpty ? EmptyMask : allowMask)
-        {
-            SearchCore(queries, k, mask, (ulong)allowMask.Length, threads, slots, scores, counts);
-        }
-    }
-
-    /// <summary>Top-k search over every live slot, returning each query's hits best first.</summary>
-    public SlotHit[][] Search(ReadOnlySpan<float> queries, int k, int threads = 0) =>
-        SearchToArrays(queries, k, null, 0, threads);
-
-    /// <summary>Filtered top-k search (see the span overload for the mask), returning each
-    /// query's hits best first.</summary>
-    public SlotHit[][] Search(ReadOnlySpan<float> queries, int k, ReadOnlySpan<ulong> allowMask, int threads = 0)
-    {
-        fixed (ulong* mask = allowMask.IsEmpty ? EmptyMask : allowMask)
-        {
-            return SearchToArrays(queries, k, mask, (ulong)allowMask.Length, threads);
-        }
-    }
-
-    /// <summary>
-    /// The scan's best <paramref name="count"/> candidates per query without the exact
-    /// re-rank <see cref="Search(ReadOnlySpan{float}, int, int, Span{ulong}, Span{float}, Span{uint})"/>
-    /// applies: scores are the 8-bit scan's approximate estimates, best first (ties by lower
-    /// slot), for callers that re-score the candidates from vectors kept elsewhere. Layout,
-    /// threads and allocation as for that overload, with k = count.
-    /// </summary>
-    public void SearchCandidates(ReadOnlySpan<float> queries, int count, int threads,
-        Span<ulong> slots, Span<float> scores, Span<uint> counts) =>
-        SearchCore(queries, count, null, 0, threads, slots, scores, counts, candidatesOnly: true);
-
-    /// <summary>
-    /// Filtered <see cref="SearchCandidates(ReadOnlySpan{float}, int, int, Span{ulong}, Span{float}, Span{uint})"/>:
-    /// only slots allowed by <paramref name="allowMask"/> (as for the filtered
-    /// <see cref="Search(ReadOnlySpan{float}, int, ReadOnlySpan{ulong}, int, Span{ulong}, Span{float}, Span{uint})"/>;
-    /// an empty mask allows nothing).
-    /// </summary>
-    public void SearchCandidates(ReadOnlySpan<float> queries, int count, ReadOnlySpan<ulong> allowMask, int threads,
-        Span<ulong> slots, Span<float> scores, Span<uint> counts)
-    {
-        fixed (ulong* mask = allowMask.IsEmpty ? EmptyMask : allowMask)
-        {
-            SearchCore(queries, count, mask, (ulong)allowMask.Length, threads, slots, scores, counts, candidatesOnly: true);
-        }
-    }
-
-    private SlotHit[][] SearchToArrays(ReadOnlySpan<float> queries, int k, ulong* mask, ulong maskWords, int threads)
-    {
-        int queryCount = checked((int)RowCount(queries, nameof(queries)));
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(k);
-        var slots = new ulong[checked(queryCount * k)];
-        var scores = new float[slots.Length];
-        var counts = new uint[queryCount];
-        SearchCore(queries, k, mask, maskWords, threads, slots, scores, counts);
-        var results = new SlotHit[queryCount][];
-        for (int q = 0; q < queryCount; q++)
-        {
-            var hits = new SlotHit[counts[q]];
-            for (int i = 0; i < hits.Length; i++)
-            {
-                hits[i] = new SlotHit(slots[q * k + i], scores[q * k + i]);
-            }
-            results[q] = hits;
-        }
-        return results;
-    }
-
-    private void SearchCore(ReadOnlySpan<float> queries, int k, ulong* mask, ulong maskWords, int threads,
-        Span<ulong> slots, Span<float> scores, Span<uint> counts, bool candidatesOnly = false)
-    {
-        ulong queryCount = RowCount(queries, nameof(queries));
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(k);
-        ArgumentOutOfRangeException.ThrowIfNegative(threads);
-        // The C side gets no lengths for the outputs: a short span here would be a heap overrun there.
-        ulong entries = queryCount * (ulong)k;
-        RequireAtLeast(slots.Length, entries, nameof(slots));
-        RequireAtLeast(scores.Length, entries, nameof(scores));
-        RequireAtLeast(counts.Length, queryCount, nameof(counts));
-        using var lease = Lease();
-        fixed (float* q = queries)
-        fixed (ulong* outSlots = slots)
-        fixed (float* outScores = scores)
-        fixed (uint* outCounts = counts)
-        {
-            NativeStatus.Check(candidatesOnly
-                ? NativeMethods.IndexSearchCandidates(lease.Pointer, q, queryCount, (uint)k, mask, maskWords,
-                    (uint)threads, outSlots, outScores, outCounts)
-                : NativeMethods.IndexSearch(lease.Pointer, q, queryCount, (uint)k, mask, maskWords,
-                    (uint)threads, outSlots, outScores, outCounts));
         }
     }
 

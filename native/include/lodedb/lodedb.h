@@ -264,6 +264,40 @@ LODEDB_API lodedb_status lodedb_index_search_candidates(
     const uint64_t *allow_mask, uint64_t allow_mask_words, uint32_t threads, uint64_t *out_slots,
     float *out_scores, uint32_t *out_counts);
 
+/*
+ * Document-aware top-k: lodedb_index_search where several slots belong to one document
+ * (chunks of a text) and results are documents. slot_documents holds one document number per
+ * slot (slot_document_count must equal the index's slot_count; numbers are any uint32 values,
+ * only equality matters). The scan keeps at most one slot per document in its heap, so
+ * out_counts[q] = min(k, documents with an allowed live slot) from one call, however many
+ * chunks of one document score above every other document.
+ * Each document is represented by its best slot by the scan's score (ties: lower slot), and
+ * the candidates are the best k + max(k, 16) documents by that score; those slots get the
+ * exact re-rank of lodedb_index_search and the best k are returned, best first, ties broken
+ * by lower slot. So a returned slot is the document's best chunk by the scan, its score that
+ * chunk's exact estimate. Filters, threads, the output layout and determinism (no dependence
+ * on SIMD level, threads or batching) are those of lodedb_index_search. slot_documents NULL
+ * (with slot_document_count 0) is lodedb_index_search itself.
+ */
+LODEDB_API lodedb_status lodedb_index_search_documents(
+    const lodedb_index *index, const float *queries, uint64_t query_count, uint32_t k,
+    const uint64_t *allow_mask, uint64_t allow_mask_words, const uint32_t *slot_documents,
+    uint64_t slot_document_count, uint32_t threads, uint64_t *out_slots, float *out_scores,
+    uint32_t *out_counts);
+
+/*
+ * lodedb_index_search_candidates over documents: the best count documents per query, each at
+ * its best slot by the scan's approximate score (ties: lower slot), with that score, best
+ * first. slot_documents as for lodedb_index_search_documents; NULL (with count 0) is
+ * lodedb_index_search_candidates itself. A caller re-scoring the candidates elsewhere gets
+ * one slot per document: the document's best chunk by the scan.
+ */
+LODEDB_API lodedb_status lodedb_index_search_document_candidates(
+    const lodedb_index *index, const float *queries, uint64_t query_count, uint32_t count,
+    const uint64_t *allow_mask, uint64_t allow_mask_words, const uint32_t *slot_documents,
+    uint64_t slot_document_count, uint32_t threads, uint64_t *out_slots, float *out_scores,
+    uint32_t *out_counts);
+
 /* The estimated score of one query against the given slots, for re-ranking. */
 LODEDB_API lodedb_status lodedb_index_score_slots(const lodedb_index *index, const float *query,
                                                   const uint64_t *slots, uint64_t slot_count,
