@@ -11,6 +11,14 @@ public sealed unsafe partial class NativeIndex
     private static readonly ulong[] EmptyMask = new ulong[1];
     private static readonly uint[] EmptyDocuments = new uint[1];
 
+    /// <summary>
+    /// The threads argument that lets the library choose (LODEDB_THREADS_AUTO): threads only on
+    /// large indexes, at most 8 and no more than the CPUs; the native core owns that rule.
+    /// Every other value is a cap: 0 or 1 scans on the calling thread, n &gt; 1 allows up to
+    /// min(n, <see cref="NativeConstants.MaxThreads"/>) threads, fewer on small indexes.
+    /// </summary>
+    public const int AutoThreads = -1;
+
     private enum SearchKind
     {
         /// <summary>lodedb_index_search(_documents): the scan, then the exact re-rank.</summary>
@@ -24,7 +32,9 @@ public sealed unsafe partial class NativeIndex
     /// Top-k search over every live slot, without allocation. queries holds
     /// queryCount * Dimension floats; slots and scores receive queryCount * k entries (query q
     /// at [q*k, q*k + counts[q]), best first, unused entries NoSlot and 0) and counts queryCount.
-    /// threads: 0 or 1 scans on this thread, more splits the scan across that many threads.
+    /// threads: 0 or 1 scans on this thread, more is a cap on the threads the scan is split
+    /// across, <see cref="AutoThreads"/> lets the library choose (see <see cref="SearchThreads"/>).
+    /// Results never depend on threads.
     /// </summary>
     public void Search(ReadOnlySpan<float> queries, int k, int threads,
         Span<ulong> slots, Span<float> scores, Span<uint> counts) =>
@@ -177,13 +187,12 @@ public sealed unsafe partial class NativeIndex
     {
         ulong queryCount = RowCount(queries, nameof(queries));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(k);
-        ArgumentOutOfRangeException.ThrowIfNegative(threads);
+        uint nativeThreads = NativeThreads(threads);
         // The C side gets no lengths for the outputs: a short span here would be a heap overrun there.
         ulong entries = queryCount * (ulong)k;
         RequireAtLeast(slots.Length, entries, nameof(slots));
         RequireAtLeast(scores.Length, entries, nameof(scores));
         RequireAtLeast(counts.Length, queryCount, nameof(counts));
-        using var lease = Lease();
         fixed (float* q = queries)
         fixed (ulong* outSlots = slots)
         fixed (float* outScores = scores)
@@ -191,15 +200,29 @@ public sealed unsafe partial class NativeIndex
         {
             NativeStatus.Check((kind, docs is null) switch
             {
-                (SearchKind.Ranked, true) => NativeMethods.IndexSearch(lease.Pointer, q, queryCount, (uint)k, mask, maskWords,
-                    (uint)threads, outSlots, outScores, outCounts),
-                (SearchKind.Candidates, true) => NativeMethods.IndexSearchCandidates(lease.Pointer, q, queryCount, (uint)k, mask,
-                    maskWords, (uint)threads, outSlots, outScores, outCounts),
-                (SearchKind.Ranked, false) => NativeMethods.IndexSearchDocuments(lease.Pointer, q, queryCount, (uint)k, mask,
-                    maskWords, docs, docCount, (uint)threads, outSlots, outScores, outCounts),
-                _ => NativeMethods.IndexSearchDocumentCandidates(lease.Pointer, q, queryCount, (uint)k, mask, maskWords, docs,
-                    docCount, (uint)threads, outSlots, outScores, outCounts),
+                (SearchKind.Ranked, true) => NativeMethods.IndexSearch(_handle, q, queryCount, (uint)k, mask, maskWords,
+                    nativeThreads, outSlots, outScores, outCounts),
+                (SearchKind.Candidates, true) => NativeMethods.IndexSearchCandidates(_handle, q, queryCount, (uint)k, mask,
+                    maskWords, nativeThreads, outSlots, outScores, outCounts),
+                (SearchKind.Ranked, false) => NativeMethods.IndexSearchDocuments(_handle, q, queryCount, (uint)k, mask,
+                    maskWords, docs, docCount, nativeThreads, outSlots, outScores, outCounts),
+                _ => NativeMethods.IndexSearchDocumentCandidates(_handle, q, queryCount, (uint)k, mask, maskWords, docs,
+                    docCount, nativeThreads, outSlots, outScores, outCounts),
             });
         }
+    }
+
+    /// <summary>How many threads a search of this index would use now for a threads argument
+    /// (lodedb_index_search_threads: the native rule, for diagnostics and tests).</summary>
+    public int SearchThreads(int threads) => checked((int)NativeMethods.IndexSearchThreads(_handle, NativeThreads(threads)));
+
+    private static uint NativeThreads(int threads)
+    {
+        if (threads == AutoThreads)
+        {
+            return NativeConstants.ThreadsAuto;
+        }
+        ArgumentOutOfRangeException.ThrowIfNegative(threads);
+        return (uint)threads;
     }
 }

@@ -48,8 +48,20 @@ extern "C" {
 /* Bytes of framing around every WAL payload (see lodedb_wal_encode). */
 #define LODEDB_WAL_RECORD_OVERHEAD 20
 
-/* Largest supported vector dimension. */
+/* Largest supported vector dimension (the smallest is 1). The managed layer validates with
+ * this value rather than a copy of it. */
 #define LODEDB_MAX_DIMENSION 65536
+
+/* The supported bit widths (bits per coordinate) as a mask: bit b set when b is supported, so
+ * 2 and 4 today. The managed layer validates with this value rather than a copy of it. */
+#define LODEDB_SUPPORTED_BITS_MASK 20u
+
+/* The threads argument of a search that lets the library choose how many threads to use (see
+ * lodedb_index_search and lodedb_index_search_threads). */
+#define LODEDB_THREADS_AUTO UINT32_MAX
+
+/* Most threads one search uses: a larger threads argument counts as this many. */
+#define LODEDB_MAX_THREADS 64
 
 typedef enum lodedb_status {
     LODEDB_OK = 0,
@@ -235,9 +247,12 @@ LODEDB_API lodedb_status lodedb_index_replace_row(lodedb_index *index, uint64_t 
  * LODEDB_NO_SLOT and score 0.
  * allow_mask: NULL allows every live slot; else bit (s % 64) of word s / 64 allows slot s and
  * slots beyond allow_mask_words * 64 are not allowed. Removed slots are never returned.
- * threads: 0 or 1 scans on the calling thread; more splits the blocks across that many
- * threads (the caller decides: with 0 or 1 no other thread is used; the first call asking for
- * more starts worker threads, at most 64, that the library keeps for later calls).
+ * threads: 0 or 1 scans on the calling thread (no other thread is used); n > 1 allows up to
+ * min(n, LODEDB_MAX_THREADS) threads, and LODEDB_THREADS_AUTO lets the library choose; in both
+ * cases the library uses fewer for small indexes, where handing work to a thread costs more
+ * than it saves (lodedb_index_search_threads says how many a search would use). The first call
+ * that uses more than one starts worker threads that the library keeps for later calls.
+ * Results never depend on the thread count.
  * out_slots and out_scores hold query_count * k entries, out_counts query_count.
  */
 LODEDB_API lodedb_status lodedb_index_search(const lodedb_index *index, const float *queries,
@@ -297,6 +312,15 @@ LODEDB_API lodedb_status lodedb_index_search_document_candidates(
     const uint64_t *allow_mask, uint64_t allow_mask_words, const uint32_t *slot_documents,
     uint64_t slot_document_count, uint32_t threads, uint64_t *out_slots, float *out_scores,
     uint32_t *out_counts);
+
+/*
+ * How many threads a search of this index would use now for a threads argument (see
+ * lodedb_index_search): 1 for 0 or 1; for n > 1 at most min(n, LODEDB_MAX_THREADS); for
+ * LODEDB_THREADS_AUTO at most min(online CPUs this process may run on, 8) and only when the
+ * index holds 65,536 slots or more; and never more than one per 16 blocks of 32 slots. 1 for a
+ * NULL index.
+ */
+LODEDB_API uint32_t lodedb_index_search_threads(const lodedb_index *index, uint32_t threads);
 
 /* The estimated score of one query against the given slots, for re-ranking. */
 LODEDB_API lodedb_status lodedb_index_score_slots(const lodedb_index *index, const float *query,

@@ -31,9 +31,12 @@
 #include "search/parallel.h"
 #include "search/query_weights.h"
 #include "search/search_buffers.h"
+#include "search/thread_policy.h"
 #include "search/topk.h"
 #include "turbovec/index.h"
 
+/* Candidate counts above this scan one query per pass (k in the tens of thousands). */
+#define LARGE_CANDIDATES 65536
 
 /* Candidates re-ranked per query: k + max(k, LODEDB_RERANK_EXTRA). Measured with
  * tests/search/test_recall.c (20,000 x 512, k = 10): recall@10 was identical to four digits
@@ -42,12 +45,6 @@
  * rounding error is small next to the quantization error (measured first with the 8-bit LUT
  * scan, again with the int8 permute-dot scan, same margins). The re-rank costs one pass over a
  * candidate's codes, so the margin is kept small. */
-/* See the thread split in lodedb_index_search. */
-#define MIN_BLOCKS_PER_THREAD 16
-
-/* Candidate counts above this scan one query per pass (k in the tens of thousands). */
-#define LARGE_CANDIDATES 65536
-
 #ifndef LODEDB_RERANK_EXTRA
 #define LODEDB_RERANK_EXTRA 16
 #endif
@@ -266,14 +263,8 @@ static lodedb_status search_impl(const lodedb_index *index, const float *queries
     }
     uint32_t doc_bits = slot_doc != NULL ? lodedb_doc_table_bits(candidates) : 0u;
     uint64_t block_count = (index->slot_count + LODEDB_BLOCK_SIZE - 1) / LODEDB_BLOCK_SIZE;
-    /* Results do not depend on the split, so tiny scans use fewer threads than asked: handing
-     * a task to a pool worker (a wake-up, parallel.c) costs microseconds, about what a few
-     * blocks take to scan, and the first call that asks for more threads starts them. */
-    uint64_t max_parts = (block_count + MIN_BLOCKS_PER_THREAD - 1) / MIN_BLOCKS_PER_THREAD;
-    size_t parts = threads > 1 ? threads : 1;
-    if (parts > max_parts) {
-        parts = (size_t)max_parts;
-    }
+    /* Results do not depend on the split (thread_policy.h owns the rule). */
+    size_t parts = lodedb_search_parts(threads, index->slot_count, block_count);
     /* Very large k: one query at a time keeps the heaps' memory at parts * candidates. */
     uint32_t chunk_limit = candidates > LARGE_CANDIDATES ? 1u : QUERY_CHUNK;
     /* Buffers sized for the queries actually asked: a single query at d = 1536 would otherwise

@@ -4,6 +4,7 @@
 
 #include "core/errors.h"
 #include "snapshot/snapshot_format.h"
+#include "turbovec/codebook.h"
 #include "wal/little_endian.h"
 
 /* a * b + c style sums over the header's 64-bit fields, refusing to wrap. */
@@ -114,7 +115,7 @@ lodedb_status lodedb_snapshot_parse_header(const uint8_t *data, size_t length,
                            "snapshot padded_dim (offset 16) is %u, dim %u pads to %u",
                            h.padded_dim, h.dim, lodedb_padded_dim(h.dim));
     }
-    if (h.bits != 2 && h.bits != 4) {
+    if (!lodedb_bits_supported(h.bits)) {
         return lodedb_fail(LODEDB_ERR_CORRUPT, "snapshot bits (offset 20) is %u, expected 2 or 4",
                            h.bits);
     }

@@ -94,7 +94,7 @@ static void check_against_reference(const lodedb_index *index, const float *quer
     }
     CHECK(results_equal(&got, &single, qn, k));
     results_free(&single);
-    static const uint32_t thread_counts[] = {0, 2, 3, 8, 1000};
+    static const uint32_t thread_counts[] = {0, 2, 3, 8, 1000, LODEDB_THREADS_AUTO};
     for (size_t t = 0; t < sizeof thread_counts / sizeof thread_counts[0]; t++) {
         results threaded = results_new(qn, k);
         CHECK_OK(search(index, queries, qn, k, m, words, map, index->slot_count,
