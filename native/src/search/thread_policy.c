@@ -2,6 +2,9 @@
 #if defined(__linux__) && !defined(_GNU_SOURCE)
 #define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #endif
+#if defined(__APPLE__) && !defined(_DARWIN_C_SOURCE)
+#define _DARWIN_C_SOURCE /* _SC_NPROCESSORS_ONLN, hidden by _POSIX_C_SOURCE alone */
+#endif
 #include "search/thread_policy.h"
 
 #include "lodedb/lodedb.h"
