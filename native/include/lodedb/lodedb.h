@@ -172,13 +172,13 @@ typedef struct lodedb_index_info {
     uint32_t dim;
     uint32_t padded_dim;
     uint32_t bits;
-    uint32_t block_size;           /* vectors per SIMD block */
+    uint32_t block_size; /* vectors per SIMD block */
     uint64_t seed;
     uint64_t codebook_fingerprint;
-    uint64_t slot_count;           /* live + removed */
+    uint64_t slot_count; /* live + removed */
     uint64_t live_count;
-    uint64_t code_bytes_per_row;   /* padded_dim * bits / 8 */
-    uint64_t memory_bytes;         /* heap bytes held by the index */
+    uint64_t code_bytes_per_row; /* padded_dim * bits / 8 */
+    uint64_t memory_bytes;       /* heap bytes held by the index */
 } lodedb_index_info;
 
 /* bits is 2 or 4; dim in 1..LODEDB_MAX_DIMENSION; seed fixes the rotation. */
@@ -194,8 +194,8 @@ LODEDB_API lodedb_status lodedb_index_get_info(const lodedb_index *index,
 /* Encodes count vectors (count * dim floats, row-major) and appends them as new slots.
  * All or nothing: an invalid vector adds none and the message names its row and coordinate.
  * *out_first_slot receives the slot of the first vector; the rest follow consecutively. */
-LODEDB_API lodedb_status lodedb_index_add(lodedb_index *index, const float *vectors,
-                                          uint64_t count, uint64_t *out_first_slot);
+LODEDB_API lodedb_status lodedb_index_add(lodedb_index *index, const float *vectors, uint64_t count,
+                                          uint64_t *out_first_slot);
 
 /* Encodes one vector into an existing slot (a removed slot becomes live again). */
 LODEDB_API lodedb_status lodedb_index_replace(lodedb_index *index, uint64_t slot,
@@ -257,10 +257,9 @@ LODEDB_API lodedb_status lodedb_index_replace_row(lodedb_index *index, uint64_t 
  */
 LODEDB_API lodedb_status lodedb_index_search(const lodedb_index *index, const float *queries,
                                              uint64_t query_count, uint32_t k,
-                                             const uint64_t *allow_mask,
-                                             uint64_t allow_mask_words, uint32_t threads,
-                                             uint64_t *out_slots, float *out_scores,
-                                             uint32_t *out_counts);
+                                             const uint64_t *allow_mask, uint64_t allow_mask_words,
+                                             uint32_t threads, uint64_t *out_slots,
+                                             float *out_scores, uint32_t *out_counts);
 
 /*
  * The scan half of lodedb_index_search without its exact re-rank: the best count slots per
@@ -274,10 +273,12 @@ LODEDB_API lodedb_status lodedb_index_search(const lodedb_index *index, const fl
  * The set holds the slots whose approximate score is highest; it differs from the top count
  * by the exact estimate only where the two scores disagree on order.
  */
-LODEDB_API lodedb_status lodedb_index_search_candidates(
-    const lodedb_index *index, const float *queries, uint64_t query_count, uint32_t count,
-    const uint64_t *allow_mask, uint64_t allow_mask_words, uint32_t threads, uint64_t *out_slots,
-    float *out_scores, uint32_t *out_counts);
+LODEDB_API lodedb_status lodedb_index_search_candidates(const lodedb_index *index,
+                                                        const float *queries, uint64_t query_count,
+                                                        uint32_t count, const uint64_t *allow_mask,
+                                                        uint64_t allow_mask_words, uint32_t threads,
+                                                        uint64_t *out_slots, float *out_scores,
+                                                        uint32_t *out_counts);
 
 /*
  * Document-aware top-k: lodedb_index_search where several slots belong to one document
@@ -403,8 +404,7 @@ LODEDB_API lodedb_status lodedb_wal_size(const lodedb_wal *wal, uint64_t *out_si
 
 /* Frames a payload into out (payload_length + LODEDB_WAL_RECORD_OVERHEAD bytes). */
 LODEDB_API lodedb_status lodedb_wal_encode(const uint8_t *payload, size_t payload_length,
-                                           uint8_t *out, size_t out_length,
-                                           size_t *out_written);
+                                           uint8_t *out, size_t out_length, size_t *out_written);
 
 /* Decodes the record starting at offset of data. LODEDB_OK: *out_record is filled.
  * LODEDB_DONE: offset == length (clean end). LODEDB_ERR_CORRUPT: a torn or corrupt record

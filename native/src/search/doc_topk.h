@@ -47,8 +47,7 @@ static inline size_t lodedb_doc_home(uint32_t doc, uint32_t bits) {
 }
 
 /* The table entry holding doc, or the free entry where it would go. */
-static inline size_t lodedb_doc_find(const lodedb_doc_entry *docs, uint32_t bits,
-                                     uint32_t doc) {
+static inline size_t lodedb_doc_find(const lodedb_doc_entry *docs, uint32_t bits, uint32_t doc) {
     size_t mask = ((size_t)1 << bits) - 1u;
     size_t i = lodedb_doc_home(doc, bits);
     while (docs[i].pos != LODEDB_DOC_EMPTY && docs[i].doc != doc) {

@@ -93,7 +93,6 @@ static uint32_t lowest_bit(uint32_t x) {
 #endif
 }
 
-
 static void scan_part(void *context, size_t part) {
     const scan_context *ctx = context;
     const struct lodedb_index *index = ctx->index;
@@ -146,7 +145,7 @@ static void scan_part(void *context, size_t part) {
                 float minimum = heap->items[0].score;
                 uint32_t passing = 0;
                 for (uint32_t j = 0; j < LODEDB_BLOCK_SIZE; j++) {
-                    passing |= (uint32_t)!(approx[j] < minimum) << j;
+                    passing |= (uint32_t) !(approx[j] < minimum) << j;
                 }
                 lanes &= passing;
             }
@@ -296,8 +295,8 @@ static lodedb_status search_impl(const lodedb_index *index, const float *queries
     lodedb_query_levels(index, &ctx.levels, &level_min, &level_step);
     size_t weight_bytes = (size_t)index->padded_dim; /* groups * terms */
     for (uint64_t first = 0; first < query_count; first += chunk_limit) {
-        uint32_t chunk = (uint32_t)(query_count - first < chunk_limit ? query_count - first
-                                                                      : chunk_limit);
+        uint32_t chunk =
+            (uint32_t)(query_count - first < chunk_limit ? query_count - first : chunk_limit);
         for (uint32_t q = 0; q < chunk; q++) {
             double *q_rot = buf.q_rot + (size_t)q * index->padded_dim;
             lodedb_query_rotate(index, queries + (first + q) * index->dim, q_rot, buf.scratch);
@@ -358,18 +357,19 @@ static lodedb_status search_impl(const lodedb_index *index, const float *queries
 
 LODEDB_API lodedb_status lodedb_index_search(const lodedb_index *index, const float *queries,
                                              uint64_t query_count, uint32_t k,
-                                             const uint64_t *allow_mask,
-                                             uint64_t allow_mask_words, uint32_t threads,
-                                             uint64_t *out_slots, float *out_scores,
-                                             uint32_t *out_counts) {
+                                             const uint64_t *allow_mask, uint64_t allow_mask_words,
+                                             uint32_t threads, uint64_t *out_slots,
+                                             float *out_scores, uint32_t *out_counts) {
     return search_impl(index, queries, query_count, k, allow_mask, allow_mask_words, NULL, 0,
                        threads, out_slots, out_scores, out_counts, 1);
 }
 
-LODEDB_API lodedb_status lodedb_index_search_candidates(
-    const lodedb_index *index, const float *queries, uint64_t query_count, uint32_t count,
-    const uint64_t *allow_mask, uint64_t allow_mask_words, uint32_t threads, uint64_t *out_slots,
-    float *out_scores, uint32_t *out_counts) {
+LODEDB_API lodedb_status lodedb_index_search_candidates(const lodedb_index *index,
+                                                        const float *queries, uint64_t query_count,
+                                                        uint32_t count, const uint64_t *allow_mask,
+                                                        uint64_t allow_mask_words, uint32_t threads,
+                                                        uint64_t *out_slots, float *out_scores,
+                                                        uint32_t *out_counts) {
     return search_impl(index, queries, query_count, count, allow_mask, allow_mask_words, NULL, 0,
                        threads, out_slots, out_scores, out_counts, 0);
 }
@@ -379,9 +379,8 @@ LODEDB_API lodedb_status lodedb_index_search_documents(
     const uint64_t *allow_mask, uint64_t allow_mask_words, const uint32_t *slot_documents,
     uint64_t slot_document_count, uint32_t threads, uint64_t *out_slots, float *out_scores,
     uint32_t *out_counts) {
-    return search_impl(index, queries, query_count, k, allow_mask, allow_mask_words,
-                       slot_documents, slot_document_count, threads, out_slots, out_scores,
-                       out_counts, 1);
+    return search_impl(index, queries, query_count, k, allow_mask, allow_mask_words, slot_documents,
+                       slot_document_count, threads, out_slots, out_scores, out_counts, 1);
 }
 
 LODEDB_API lodedb_status lodedb_index_search_document_candidates(

@@ -17,15 +17,14 @@ static int reserve(size_t *total, size_t count, size_t size, size_t *offset) {
     return 1;
 }
 
-int lodedb_search_buffers_alloc(search_buffers *b, const struct lodedb_index *index,
-                                size_t parts, size_t candidates, uint32_t chunk_limit,
-                                uint32_t doc_bits) {
+int lodedb_search_buffers_alloc(search_buffers *b, const struct lodedb_index *index, size_t parts,
+                                size_t candidates, uint32_t chunk_limit, uint32_t doc_bits) {
     memset(b, 0, sizeof *b);
     size_t n = index->padded_dim;
     size_t heap_count = parts * QUERY_CHUNK;
     size_t tables = doc_bits > 0 ? parts * chunk_limit + 1u : 0u;
-    size_t table_entries = doc_bits > 0 && doc_bits < 8 * sizeof(size_t) ? (size_t)1 << doc_bits
-                                                                          : 0u;
+    size_t table_entries =
+        doc_bits > 0 && doc_bits < 8 * sizeof(size_t) ? (size_t)1 << doc_bits : 0u;
     size_t total = 0, o[10];
     if (candidates > SIZE_MAX / (parts * chunk_limit) ||
         (doc_bits > 0 && (table_entries == 0 || tables > SIZE_MAX / table_entries)) ||

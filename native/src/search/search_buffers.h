@@ -17,15 +17,15 @@
 
 typedef struct search_buffers {
     void *memory;
-    lodedb_hit *heap_items;  /* parts * chunk_limit * candidates */
-    lodedb_topk *heaps;      /* parts * QUERY_CHUNK */
-    int32_t *acc;            /* parts * QUERY_CHUNK * 32 */
-    int8_t *weights;         /* chunk_limit * padded_dim (groups * terms) */
-    double *q_rot;           /* chunk_limit * padded_dim */
-    double *scratch;         /* padded_dim */
-    double *delta;           /* QUERY_CHUNK */
-    double *bias;            /* QUERY_CHUNK */
-    lodedb_hit *merged;      /* parts * candidates */
+    lodedb_hit *heap_items; /* parts * chunk_limit * candidates */
+    lodedb_topk *heaps;     /* parts * QUERY_CHUNK */
+    int32_t *acc;           /* parts * QUERY_CHUNK * 32 */
+    int8_t *weights;        /* chunk_limit * padded_dim (groups * terms) */
+    double *q_rot;          /* chunk_limit * padded_dim */
+    double *scratch;        /* padded_dim */
+    double *delta;          /* QUERY_CHUNK */
+    double *bias;           /* QUERY_CHUNK */
+    lodedb_hit *merged;     /* parts * candidates */
     /* Document searches only (doc_bits > 0): one table of 2^doc_bits entries per heap
      * (parts * chunk_limit of them), then one for the merge of the parts. */
     lodedb_doc_entry *docs;
@@ -34,9 +34,8 @@ typedef struct search_buffers {
 
 /* 0 when the sizes overflow or memory is short (b is then safe to free). doc_bits: 0 for a
  * plain search, else log2 of each document table's entries. */
-int lodedb_search_buffers_alloc(search_buffers *b, const struct lodedb_index *index,
-                                size_t parts, size_t candidates, uint32_t chunk_limit,
-                                uint32_t doc_bits);
+int lodedb_search_buffers_alloc(search_buffers *b, const struct lodedb_index *index, size_t parts,
+                                size_t candidates, uint32_t chunk_limit, uint32_t doc_bits);
 
 void lodedb_search_buffers_free(search_buffers *b);
 

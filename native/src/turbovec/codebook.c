@@ -33,11 +33,11 @@
 #define GRID_INTERVALS 8192
 
 typedef struct marginal {
-    double exponent;     /* n - 2 */
+    double exponent; /* n - 2 */
     double t_max;
     double step;
-    double *m0;          /* GRID_INTERVALS + 1 cumulative masses */
-    double *m1;          /* GRID_INTERVALS + 1 cumulative first moments */
+    double *m0; /* GRID_INTERVALS + 1 cumulative masses */
+    double *m1; /* GRID_INTERVALS + 1 cumulative first moments */
 } marginal;
 
 static double weight(const marginal *m, double t) {

@@ -23,9 +23,9 @@ static inline int lodedb_bits_supported(uint32_t bits) {
 
 typedef struct lodedb_codebook_table {
     uint32_t bits;
-    uint32_t count;                                 /* 1 << bits */
-    float centroids[LODEDB_MAX_CENTROIDS];          /* ascending, symmetric */
-    float boundaries[LODEDB_MAX_CENTROIDS - 1];     /* float midpoints of the centroids */
+    uint32_t count;                             /* 1 << bits */
+    float centroids[LODEDB_MAX_CENTROIDS];      /* ascending, symmetric */
+    float boundaries[LODEDB_MAX_CENTROIDS - 1]; /* float midpoints of the centroids */
     uint64_t fingerprint;
 } lodedb_codebook_table;
 

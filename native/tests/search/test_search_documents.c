@@ -68,8 +68,8 @@ static void random_map(test_rng *rng, uint32_t *map, uint64_t n, uint32_t docume
     free(numbers);
 }
 
-static void check_against_reference(const lodedb_index *index, const float *queries,
-                                    uint64_t qn, uint32_t k, const uint64_t *m, uint64_t words,
+static void check_against_reference(const lodedb_index *index, const float *queries, uint64_t qn,
+                                    uint32_t k, const uint64_t *m, uint64_t words,
                                     const uint32_t *map, int rerank) {
     doc_search_fn search =
         rerank ? lodedb_index_search_documents : lodedb_index_search_document_candidates;
@@ -79,8 +79,8 @@ static void check_against_reference(const lodedb_index *index, const float *quer
     CHECK_OK(search(index, queries, qn, k, m, words, map, index->slot_count, 1, got.slots,
                     got.scores, got.counts));
     for (uint64_t q = 0; q < qn; q++) {
-        reference_documents(index, queries + q * dim, k, m, words, map, rerank,
-                            ref.slots + q * k, ref.scores + q * k, ref.counts + q);
+        reference_documents(index, queries + q * dim, k, m, words, map, rerank, ref.slots + q * k,
+                            ref.scores + q * k, ref.counts + q);
     }
     if (!results_equal(&got, &ref, qn, k)) {
         fprintf(stderr, "k %u rerank %d masked %d: differs from the reference\n", k, rerank,
@@ -97,8 +97,8 @@ static void check_against_reference(const lodedb_index *index, const float *quer
     static const uint32_t thread_counts[] = {0, 2, 3, 8, 1000, LODEDB_THREADS_AUTO};
     for (size_t t = 0; t < sizeof thread_counts / sizeof thread_counts[0]; t++) {
         results threaded = results_new(qn, k);
-        CHECK_OK(search(index, queries, qn, k, m, words, map, index->slot_count,
-                        thread_counts[t], threaded.slots, threaded.scores, threaded.counts));
+        CHECK_OK(search(index, queries, qn, k, m, words, map, index->slot_count, thread_counts[t],
+                        threaded.slots, threaded.scores, threaded.counts));
         if (!results_equal(&got, &threaded, qn, k)) {
             fprintf(stderr, "threads %u differ\n", thread_counts[t]);
             CHECK(0);
@@ -271,13 +271,13 @@ static void test_fewer_documents_than_k(void) {
     test_rng rng = test_rng_make(1);
     test_unit_vectors(&rng, q, 1, dim);
     results r = results_new(1, 10);
-    CHECK_OK(lodedb_index_search_documents(index, q, 1, 10, NULL, 0, map, 100, 1, r.slots,
-                                           r.scores, r.counts));
+    CHECK_OK(lodedb_index_search_documents(index, q, 1, 10, NULL, 0, map, 100, 1, r.slots, r.scores,
+                                           r.counts));
     CHECK(r.counts[0] == 3);
     CHECK(r.slots[3] == LODEDB_NO_SLOT && r.scores[3] == 0.0f);
     uint64_t only_document_1[2] = {UINT64_C(0x2492492492492492), 0}; /* slots 1, 4, 7, ... */
-    CHECK_OK(lodedb_index_search_document_candidates(index, q, 1, 10, only_document_1, 2, map,
-                                                     100, 1, r.slots, r.scores, r.counts));
+    CHECK_OK(lodedb_index_search_document_candidates(index, q, 1, 10, only_document_1, 2, map, 100,
+                                                     1, r.slots, r.scores, r.counts));
     CHECK(r.counts[0] == 1 && map[r.slots[0]] == 1u);
     results_free(&r);
     lodedb_index_free(index);
@@ -294,20 +294,20 @@ static void test_errors(void) {
     uint64_t slots[4];
     float scores[4];
     uint32_t counts[1] = {9};
-    CHECK_STATUS(LODEDB_ERR_DIMENSION_MISMATCH,
-                 lodedb_index_search_documents(index, q, 1, 4, NULL, 0, map, 39, 1, slots,
-                                               scores, counts));
+    CHECK_STATUS(
+        LODEDB_ERR_DIMENSION_MISMATCH,
+        lodedb_index_search_documents(index, q, 1, 4, NULL, 0, map, 39, 1, slots, scores, counts));
     CHECK(counts[0] == 0 && slots[0] == LODEDB_NO_SLOT);
     CHECK(strstr(lodedb_last_error_message(), "39") != NULL);
     CHECK_STATUS(LODEDB_ERR_DIMENSION_MISMATCH,
-                 lodedb_index_search_document_candidates(index, q, 1, 4, NULL, 0, map, 41, 1,
-                                                         slots, scores, counts));
-    CHECK_STATUS(LODEDB_ERR_INVALID_ARGUMENT,
-                 lodedb_index_search_documents(index, q, 1, 4, NULL, 0, NULL, 40, 1, slots,
-                                               scores, counts));
-    CHECK_STATUS(LODEDB_ERR_INVALID_ARGUMENT,
-                 lodedb_index_search_documents(index, q, 1, 0, NULL, 0, map, 40, 1, slots,
-                                               scores, counts));
+                 lodedb_index_search_document_candidates(index, q, 1, 4, NULL, 0, map, 41, 1, slots,
+                                                         scores, counts));
+    CHECK_STATUS(
+        LODEDB_ERR_INVALID_ARGUMENT,
+        lodedb_index_search_documents(index, q, 1, 4, NULL, 0, NULL, 40, 1, slots, scores, counts));
+    CHECK_STATUS(
+        LODEDB_ERR_INVALID_ARGUMENT,
+        lodedb_index_search_documents(index, q, 1, 0, NULL, 0, map, 40, 1, slots, scores, counts));
     lodedb_index_free(index);
 }
 

@@ -76,7 +76,8 @@ static void test_documents_keep_their_best_hit(void) {
             lodedb_doc_entry *docs = malloc(sizeof(lodedb_doc_entry) << bits);
             REQUIRE(all && items && docs);
             lodedb_doc_table_clear(docs, bits);
-            lodedb_topk top = {.items = items, .capacity = capacity, .docs = docs, .doc_bits = bits};
+            lodedb_topk top = {
+                .items = items, .capacity = capacity, .docs = docs, .doc_bits = bits};
             int table_ok = 1;
             for (size_t i = 0; i < count; i++) {
                 all[i].score = (float)(test_rng_next(&rng) % 23) - 11.0f;
