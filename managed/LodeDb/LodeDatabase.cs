@@ -81,6 +81,9 @@ public sealed partial class LodeDatabase : IDisposable
     /// <summary>True once <see cref="Dispose"/> ran (a collection reopens a space its caller disposed).</summary>
     internal bool IsDisposed => Volatile.Read(ref _disposed);
 
+    /// <summary>Native scan calls this handle made (tests: a chunked search is one call).</summary>
+    internal long NativeScanCount => _ranker.NativeScans;
+
     /// <summary>The slots of an open handle (kept after Dispose for the identity; its native parts are released).</summary>
     private SlotStore Store => _store ?? throw new ObjectDisposedException(nameof(LodeDatabase));
 
