@@ -116,7 +116,7 @@ internal sealed class EmbedderHost(IEmbeddingGenerator<string, Embedding<float>>
 
     private static int ProbeDimension(IEmbeddingGenerator<string, Embedding<float>> embedder)
     {
-        GeneratedEmbeddings<Embedding<float>> probe = embedder.GenerateAsync(["dimension probe"]).GetAwaiter().GetResult();
+        GeneratedEmbeddings<Embedding<float>> probe = SyncBridge.Run(() => embedder.GenerateAsync(["dimension probe"]));
         return probe.Count > 0
             ? probe[0].Vector.Length
             : throw new LodeDatabaseException("The embedder returned no embedding for a probe text, so the index dimension cannot be determined.");
