@@ -1,5 +1,4 @@
 using System.Globalization;
-using LodeDb.Native.Interop;
 using LodeDb.Presets;
 using Microsoft.Extensions.AI;
 
@@ -106,9 +105,9 @@ internal sealed class EmbedderHost(IEmbeddingGenerator<string, Embedding<float>>
     public static int Dimension(IEmbeddingGenerator<string, Embedding<float>> embedder)
     {
         int dim = MetadataDimension(embedder) ?? ProbeDimension(embedder);
-        if (dim < 1 || dim > NativeConstants.MaxDimension)
+        if (!StoreLimits.IsDimension(dim))
         {
-            throw new LodeDatabaseException($"The embedder produces {dim}-dimensional embeddings; an index holds 1 to {NativeConstants.MaxDimension}.");
+            throw new LodeDatabaseException($"The embedder produces {dim}-dimensional embeddings; an index holds 1 to {StoreLimits.MaxDimension}.");
         }
 
         return dim;
