@@ -164,12 +164,18 @@ public sealed partial class LodeDatabase : IDisposable
     public string AddVector(ReadOnlySpan<float> vector, string? id = null, IReadOnlyDictionary<string, object?>? metadata = null, string? text = null)
     {
         ThrowIfReadOnly(nameof(AddVector));
+        return UpsertRows(PrepareVector(vector, id, metadata, text))[0];
+    }
+
+    /// <summary>Checks one vector row and normalises the vector.</summary>
+    private VectorIngest.PendingRows PrepareVector(ReadOnlySpan<float> vector, string? id, IReadOnlyDictionary<string, object?>? metadata, string? text)
+    {
         float[] normalized = new float[vector.Length];
         VectorValidation.CopyNormalized(vector, Dimension, normalized, 0, "vector");
         string finalId = WriteValidation.IdOrNew(id, "id", 0);
         var batchMetadata = new[] { MetadataCodec.Normalize(metadata, nameof(metadata)) };
         string?[] captions = [WriteValidation.CheckCaption(Identity, text, 0, nameof(text))];
-        return UpsertRows(new VectorIngest.PendingRows(normalized, [finalId], batchMetadata, captions))[0];
+        return new VectorIngest.PendingRows(normalized, [finalId], batchMetadata, captions);
     }
 
     /// <summary>
@@ -321,20 +327,22 @@ public sealed partial class LodeDatabase : IDisposable
     /// <summary>Batched <see cref="SearchByVector"/>: one result list per query, in order.</summary>
     public IReadOnlyList<IReadOnlyList<SearchHit>> SearchManyByVector(IReadOnlyList<float[]> queries, int k = 10, Filter? filter = null)
     {
+        (float[] normalized, int count) = NormalizeQueries(queries, k);
+        return count == 0 ? [] : SearchVectors(normalized, count, k, filter);
+    }
+
+    /// <summary>Checks a batch of query vectors and normalises them, row-major.</summary>
+    private (float[] Normalized, int Count) NormalizeQueries(IReadOnlyList<float[]> queries, int k)
+    {
         ArgumentNullException.ThrowIfNull(queries);
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
-        if (queries.Count == 0)
-        {
-            return [];
-        }
-
         float[] normalized = new float[checked(queries.Count * Dimension)];
         for (int i = 0; i < queries.Count; i++)
         {
             VectorValidation.CopyNormalized(queries[i] ?? throw new ArgumentException($"Query {i} is null.", nameof(queries)), Dimension, normalized, i, nameof(queries));
         }
 
-        return SearchVectors(normalized, queries.Count, k, filter);
+        return (normalized, queries.Count);
     }
 
     /// <summary>Counters of the handle and the folder.</summary>
