@@ -1,5 +1,7 @@
 /*
- * lodedb_index_search, lodedb_index_search_candidates and lodedb_index_score_slots.
+ * lodedb_index_search, lodedb_index_search_candidates, their document-aware forms
+ * (lodedb_index_search_documents, lodedb_index_search_document_candidates) and
+ * lodedb_index_score_slots.
  *
  * Two passes per query:
  * 1. Scan: the permute-dot kernels (int8 levels x int8 query weights, scan/scan_kernels.h)
@@ -15,6 +17,8 @@
  *    on the SIMD level, and the ranking is that of an ideal TurboQuant up to the candidate cut.
  *    lodedb_index_search_candidates skips this pass: its heaps hold exactly `count` entries
  *    and it returns them with the scan's scores (also SIMD-independent, see below).
+ * With a slot -> document map the heaps keep each document's best slot (doc_topk.h) and the
+ * parts' heaps are merged by document, so the candidates are documents; the rest is the same.
  *
  * Determinism: the integer sums are identical across kernels (scan_kernels.h contract), the
  * approximate score is a fixed double expression of them, and the (score, slot) order is
