@@ -100,6 +100,11 @@ internal sealed class LodeFilterTranslator : FilterTranslatorBase
             // r.Tags.Contains("x"): a list property holding the value (LodeDb's equality on a list is "any element equals").
             if (Bind(source) is PropertyModel list)
             {
+                if (MetadataValues.Underlying(list.Type) == typeof(string))
+                {
+                    throw new NotSupportedException($"The filter '{call}' is a substring test; LodeDb filters compare whole values (use ==, or hybrid search for words).");
+                }
+
                 return Filter.Eq(list.StorageName, MetadataValues.ToStored(Constant(item, call)));
             }
 

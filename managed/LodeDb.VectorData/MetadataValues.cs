@@ -93,7 +93,18 @@ internal static class MetadataValues
         if (type == typeof(int) || type == typeof(long) || type == typeof(short) || type == typeof(byte))
         {
             long l = stored is long v ? v : throw Mismatch(stored, type, property);
-            return type == typeof(long) ? l : type == typeof(int) ? checked((int)l) : type == typeof(short) ? checked((short)l) : checked((byte)l);
+            // Boxed on each branch: a conditional expression would widen every branch to long.
+            if (type == typeof(int))
+            {
+                return checked((int)l);
+            }
+
+            if (type == typeof(short))
+            {
+                return checked((short)l);
+            }
+
+            return type == typeof(byte) ? checked((byte)l) : (object)l;
         }
 
         if (type == typeof(double) || type == typeof(float))
@@ -104,7 +115,7 @@ internal static class MetadataValues
                 long v => v, // an integral double may come back from JSON as an integer
                 _ => throw Mismatch(stored, type, property),
             };
-            return type == typeof(double) ? d : (float)d;
+            return type == typeof(double) ? d : (object)(float)d;
         }
 
         string text = stored as string ?? throw Mismatch(stored, type, property);
