@@ -13,7 +13,8 @@
 //                win-x64 (wine64); win-arm64 and osx-* are link-only here
 //   Build        dotnet build LodeDb.Native.sln -c Release (native already built: LodeDbSkipNativeBuild)
 //   Pack         every NuGet package into artifacts/packages: LodeDb.Native.runtime.<rid> (8 RIDs),
-//                LodeDb.Native, LodeDb, LodeDb.Embeddings.Onnx, LodeDb.VectorData, LodeDb.Cli (+ .snupkg symbols)
+//                LodeDb.Native, LodeDb, LodeDb.Embeddings.Onnx, LodeDb.VectorData,
+//                LodeDb.Extensions.DependencyInjection, LodeDb.Cli (+ .snupkg symbols)
 //   Test         all of the above + NUnit + the VectorDataSample app; prints `tests: N passed, N failed`
 //   Default      Test
 //   Bindings     checks Generated/NativeMethods.g.cs against lodedb.h with the libclang generator
@@ -301,6 +302,7 @@ Task("Pack")
     }
     foreach (string project in new[] { "bindings/LodeDb.Native/LodeDb.Native.csproj", "managed/LodeDb/LodeDb.csproj",
                                        "managed/LodeDb.Embeddings.Onnx/LodeDb.Embeddings.Onnx.csproj", "managed/LodeDb.VectorData/LodeDb.VectorData.csproj",
+                                       "managed/LodeDb.Extensions.DependencyInjection/LodeDb.Extensions.DependencyInjection.csproj",
                                        "managed/LodeDb.Cli/LodeDb.Cli.csproj" })
     {
         DotNetPack($"{root}/{project}", new DotNetPackSettings
