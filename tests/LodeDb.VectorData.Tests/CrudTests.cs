@@ -110,6 +110,21 @@ public sealed class CrudTests
     }
 
     [Test]
+    public async Task A_batch_with_a_repeated_key_or_a_null_record_is_rejected_whole()
+    {
+        using var folder = new TestFolder();
+        using var store = LodeVectorStore.Open(folder.Path);
+        var hotels = store.GetCollection<string, Hotel>("hotels");
+        await hotels.EnsureCollectionExistsAsync();
+        Assert.ThrowsAsync<ArgumentException>(() => hotels.UpsertAsync([MakeHotel(1), MakeHotel(2), MakeHotel(1)]));
+        Assert.ThrowsAsync<ArgumentException>(() => hotels.UpsertAsync([MakeHotel(3), null!]));
+        Hotel nullKey = MakeHotel(4);
+        nullKey.HotelId = null!;
+        Assert.ThrowsAsync<ArgumentException>(() => hotels.UpsertAsync([MakeHotel(5), nullKey]));
+        Assert.That(await hotels.GetAsync(r => true, 10).CountAsync(), Is.EqualTo(0), "nothing of a rejected batch is stored");
+    }
+
+    [Test]
     public async Task Empty_batches_do_nothing()
     {
         using var folder = new TestFolder();
