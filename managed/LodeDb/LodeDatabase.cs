@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using LodeDb.Embeddings.Onnx;
+using LodeDb.Presets;
 using LodeDb.Lexical;
 using LodeDb.Native;
 using LodeDb.Native.Interop;
@@ -112,8 +112,13 @@ public sealed partial class LodeDatabase : IDisposable
     /// Identity options that are set must match the recorded identity; a custom-embedder index
     /// needs its embedder on every open; a preset index loads its recorded preset.
     /// </summary>
-    /// <exception cref="ModelNotFoundException">A preset's model folder or file is missing; the message gives <c>lodedb models pull &lt;preset&gt;</c>.</exception>
-    /// <exception cref="ModelFormatException">The preset's folder holds a model that does not fit it (e.g. another dimension).</exception>
+    /// <remarks>
+    /// Presets come from a registered provider (<see cref="Presets.ModelPresetRegistry"/>): with
+    /// LodeDb.Embeddings.Onnx, a missing model folder or file is its <c>ModelNotFoundException</c>
+    /// (the message gives <c>lodedb models pull &lt;preset&gt;</c>) and a folder holding a model
+    /// that does not fit is its <c>ModelFormatException</c>.
+    /// </remarks>
+    /// <exception cref="NotSupportedException">A preset was asked for and no provider package is referenced.</exception>
     /// <exception cref="IdentityMismatchException">An identity option differs from the recorded one.</exception>
     /// <exception cref="ConcurrentWriterException">Another writer holds the folder past the lock timeout.</exception>
     /// <exception cref="CorruptDatabaseException">A committed file fails its checks.</exception>
@@ -557,9 +562,9 @@ public sealed partial class LodeDatabase : IDisposable
 
         if (options.Model is string model)
         {
-            if (!ModelPresets.Names.Contains(model))
+            if (!ModelPresetRegistry.TryGet(model, out ModelPreset? known, out _) || known.Name != model)
             {
-                throw new ArgumentException($"Model \"{model}\" is not a preset; use one of {string.Join(", ", ModelPresets.Names)}, or VectorDim for a vector-only index.", nameof(options));
+                throw ModelPresetRegistry.Unknown(model, nameof(options));
             }
 
             if (options.BitWidth is int presetBits && presetBits != DefaultBitWidth)
@@ -690,9 +695,11 @@ public sealed partial class LodeDatabase : IDisposable
         if (stored.Kind == StoreIdentity.PresetKind)
         {
             string preset = PresetNameOf(stored);
-            if (!ModelPresets.TryGet(preset, out _) || preset != preset.ToLowerInvariant())
+            if (!ModelPresetRegistry.TryGet(preset, out _, out _) || preset != preset.ToLowerInvariant())
             {
-                throw new LodeDatabaseException($"The database at '{path}' is a preset index of \"{preset}\" (model {stored.Model}), which this LodeDb build does not know; it supports the presets {string.Join(", ", ModelPresets.Names)}.");
+                throw ModelPresetRegistry.Providers.Count == 0 && ModelPresetRegistry.BuiltInNames.Contains(preset)
+                    ? new NotSupportedException($"The database at '{path}' is a preset index of \"{preset}\" (model {stored.Model}); opening it needs the {ModelPresetRegistry.DefaultProviderPackage} package, which this app does not reference (dotnet add package {ModelPresetRegistry.DefaultProviderPackage}).")
+                    : new LodeDatabaseException($"The database at '{path}' is a preset index of \"{preset}\" (model {stored.Model}), which this LodeDb build does not know; it supports the presets {string.Join(", ", ModelPresetRegistry.Names)}.");
             }
         }
         else if (stored.Kind is not (StoreIdentity.VectorKind or StoreIdentity.CustomKind))

@@ -35,7 +35,7 @@ public sealed class LodeDbOptions
     /// Tests only: a variant of the preset named by <see cref="Model"/> (or recorded in the
     /// index) to load instead of the built-in one, e.g. with another dimension for a fixture model.
     /// </summary>
-    internal LodeDb.Embeddings.Onnx.ModelPreset? PresetOverride { get; init; }
+    internal LodeDb.Presets.ModelPreset? PresetOverride { get; init; }
 
     /// <summary>
     /// A custom text embedder: <c>Add(text)</c> and <c>Search(text)</c> call it (queries with the

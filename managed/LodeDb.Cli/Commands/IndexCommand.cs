@@ -177,7 +177,7 @@ internal static class IndexCommand
             db.AddImage(file.FullPath, file.Id, metadata);
             return null;
         }
-        catch (LodeDb.Embeddings.Onnx.Images.InvalidImageException e)
+        catch (LodeDb.Images.InvalidImageException e)
         {
             return e.Message;
         }

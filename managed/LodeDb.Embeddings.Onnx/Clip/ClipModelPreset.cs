@@ -16,6 +16,9 @@ public sealed record ClipModelPreset(
     int Dimension,
     IReadOnlyList<string> Files) : ModelPreset(Name, Repository, Revision, Dimension, Files)
 {
+    /// <summary>CLIP embeds images and text into one space: a clip index is an image+text index.</summary>
+    public override bool EmbedsImages => true;
+
     /// <summary>The text tower inside the model folder ('/' separated).</summary>
     public string TextModelFile { get; init; } = "onnx/text_model.onnx";
 

@@ -30,7 +30,7 @@ public sealed class OnnxClipEmbedderOptions
     /// <summary>The vision tower inside the model folder ('/' separated); <c>vision_model.onnx</c> at the folder root is also tried.</summary>
     public string VisionModelFile { get; set; } = "onnx/vision_model.onnx";
 
-    /// <summary>Pixel limit of the decompression-bomb guard; null = <see cref="Images.ImageLimits.MaxPixels"/> (LODEDB_MAX_IMAGE_PIXELS).</summary>
+    /// <summary>Pixel limit of the decompression-bomb guard; null = <see cref="LodeDb.Images.ImageLimits.MaxPixels"/> (LODEDB_MAX_IMAGE_PIXELS).</summary>
     public long? MaxImagePixels { get; set; }
 
     /// <summary>Threads ONNX Runtime uses inside one run; 0 (default) lets it choose.</summary>

@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using LodeDb.Diagnostics;
-using LodeDb.Embeddings.Onnx;
+using LodeDb.Images;
 using LodeDb.Native;
 using LodeDb.Native.Interop;
-using Microsoft.ML.OnnxRuntime;
+using LodeDb.Presets;
 
 namespace LodeDb;
 
@@ -18,16 +18,15 @@ public sealed partial class LodeDatabase
 {
     /// <summary>
     /// Checks the installation, never throwing for what it finds: the native library (path,
-    /// version, ABI version, the SIMD level picked and the levels supported), ONNX Runtime
-    /// (version, execution providers), which preset models are present under the models root and
-    /// which files each lacks, image decoding (SkiaSharp decodes an embedded PNG), and the
-    /// defaults the environment sets (<c>LODEDB_DURABILITY</c>, <c>LODEDB_COMMIT_MODE</c>,
-    /// <c>LODEDB_PERSIST_LOCK_TIMEOUT</c>, <c>LODEDB_MAX_IMAGE_PIXELS</c>, <c>LODEDB_MODEL_DIR</c>,
-    /// <c>LODEDB_HF_ENDPOINT</c>; an unparsable value fails its check, as it would fail an open).
-    /// A <c>LODEDB_SIMD</c> that names no level, or one this machine lacks, makes the simd check
-    /// a warning: the native library ignores it silently.
-    /// A missing preset model is a warning, or a failure when it is in
-    /// <see cref="DoctorOptions.RequiredPresets"/>.
+    /// version, ABI version, the SIMD level picked and the levels supported), the defaults the
+    /// environment sets (<c>LODEDB_DURABILITY</c>, <c>LODEDB_COMMIT_MODE</c>,
+    /// <c>LODEDB_PERSIST_LOCK_TIMEOUT</c>, <c>LODEDB_MAX_IMAGE_PIXELS</c>; an unparsable value
+    /// fails its check, as it would fail an open), and then each registered preset provider's
+    /// part (<see cref="IModelPresetProvider.Diagnose"/>: for LodeDb.Embeddings.Onnx, ONNX
+    /// Runtime, image decoding, the models root and which preset models are present). Without a
+    /// provider the <c>presets</c> check says which package adds them (vector-only and custom
+    /// embedders need none). A <c>LODEDB_SIMD</c> that names no level, or one this machine lacks,
+    /// makes the simd check a warning: the native library ignores it silently.
     /// </summary>
     /// <exception cref="ArgumentException">A required preset is not a known preset name.</exception>
     public static DoctorReport Doctor(DoctorOptions? options = null)
@@ -36,10 +35,12 @@ public sealed partial class LodeDatabase
         var required = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (string name in options.RequiredPresets ?? [])
         {
-            if (string.IsNullOrWhiteSpace(name) || KnownModelPresets.Find(name) is null)
+            if (string.IsNullOrWhiteSpace(name) || !ModelPresetRegistry.TryGet(name, out _, out _))
             {
                 throw new ArgumentException(
-                    $"'{name}' is not a preset; use one of: {string.Join(", ", KnownModelPresets.All.Select(p => p.Name))}.", nameof(options));
+                    $"'{name}' is not a preset; use one of: {string.Join(", ", ModelPresetRegistry.Names)}"
+                    + (ModelPresetRegistry.Providers.Count == 0 ? $" (presets come from the {ModelPresetRegistry.DefaultProviderPackage} package, which this app does not reference)." : "."),
+                    nameof(options));
             }
 
             required.Add(name.Trim());
@@ -47,35 +48,31 @@ public sealed partial class LodeDatabase
 
         var checks = new List<DoctorCheck>();
         string? simd = CheckNative(checks);
-        checks.Add(CheckOnnxRuntime());
-
-        string modelRoot;
-        var models = new List<PresetModelStatus>();
-        try
-        {
-            modelRoot = ModelFolderResolver.ResolveRoot(options.ModelDirectory);
-            checks.Add(new DoctorCheck("model-directory", DoctorStatus.Ok, DescribeModelRoot(modelRoot, options.ModelDirectory)));
-            foreach (KnownModelPreset preset in KnownModelPresets.All)
-            {
-                PresetModelStatus status = ModelStatus(preset, options.ModelDirectory);
-                models.Add(status);
-                checks.Add(ModelCheck(status, required.Contains(preset.Name), preset.Preset));
-            }
-        }
-        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException or IOException or UnauthorizedAccessException)
-        {
-            modelRoot = options.ModelDirectory ?? Environment.GetEnvironmentVariable(ModelFolderResolver.ModelDirectoryVariable) ?? "";
-            checks.Add(new DoctorCheck("model-directory", DoctorStatus.Failed, $"The models root '{modelRoot}' is not a usable path: {e.Message}"));
-        }
-
-        checks.Add(ImageDecodingProbe.Run());
-        checks.Add(Setting("durability", EnvironmentDefaults.DurabilityVariable, () => EnvironmentDefaults.Durability().ToString().ToLowerInvariant()));
-        checks.Add(Setting("commit-mode", EnvironmentDefaults.CommitModeVariable, () => EnvironmentDefaults.CommitMode().ToString().ToLowerInvariant()));
-        checks.Add(Setting("lock-timeout", EnvironmentDefaults.LockTimeoutVariable,
+        checks.Add(DoctorCheck.Setting("durability", EnvironmentDefaults.DurabilityVariable, () => EnvironmentDefaults.Durability().ToString().ToLowerInvariant()));
+        checks.Add(DoctorCheck.Setting("commit-mode", EnvironmentDefaults.CommitModeVariable, () => EnvironmentDefaults.CommitMode().ToString().ToLowerInvariant()));
+        checks.Add(DoctorCheck.Setting("lock-timeout", EnvironmentDefaults.LockTimeoutVariable,
             () => EnvironmentDefaults.LockTimeout().TotalSeconds.ToString(CultureInfo.InvariantCulture) + " s"));
-        checks.Add(Setting("max-image-pixels", LodeDb.Embeddings.Onnx.Images.ImageLimits.MaxPixelsVariable,
-            () => LodeDb.Embeddings.Onnx.Images.ImageLimits.MaxPixels.ToString("N0", CultureInfo.InvariantCulture) + " pixels"));
-        checks.Add(Setting("hf-endpoint", ModelDownloader.EndpointVariable, () => ModelDownloader.ResolveEndpoint().ToString().TrimEnd('/')));
+        checks.Add(DoctorCheck.Setting("max-image-pixels", ImageLimits.MaxPixelsVariable,
+            () => ImageLimits.MaxPixels.ToString("N0", CultureInfo.InvariantCulture) + " pixels"));
+
+        var models = new List<PresetModelStatus>();
+        string modelRoot = "";
+        IReadOnlyList<IModelPresetProvider> providers = ModelPresetRegistry.Providers;
+        if (providers.Count == 0)
+        {
+            checks.Add(new DoctorCheck("presets", DoctorStatus.Ok,
+                $"none installed: vectors and custom embedders work; add the {ModelPresetRegistry.DefaultProviderPackage} package for the "
+                + $"{string.Join("/", ModelPresetRegistry.BuiltInNames)} presets and image decoding."));
+        }
+
+        foreach (IModelPresetProvider provider in providers)
+        {
+            DoctorSection section = provider.Diagnose(options, required);
+            checks.AddRange(section.Checks);
+            models.AddRange(section.Models);
+            modelRoot = modelRoot.Length == 0 ? section.ModelRoot : modelRoot;
+        }
+
         return new DoctorReport(checks, models, modelRoot, simd);
     }
 
@@ -141,72 +138,5 @@ public sealed partial class LodeDatabase
         return supported.Contains(value, StringComparer.OrdinalIgnoreCase)
             ? null
             : $"; {EnvironmentDefaults.SimdVariable}='{value}' names a level this machine or build lacks, so {pickedName} runs instead.";
-    }
-
-    private static DoctorCheck CheckOnnxRuntime()
-    {
-        try
-        {
-            OrtEnv environment = OrtEnv.Instance();
-            string version = environment.GetVersionString();
-            string[] providers = environment.GetAvailableProviders();
-            return new DoctorCheck("onnx-runtime", DoctorStatus.Ok, $"{version} (execution providers: {string.Join(", ", providers)})");
-        }
-        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or EntryPointNotFoundException or BadImageFormatException or OnnxRuntimeException)
-        {
-            return new DoctorCheck("onnx-runtime", DoctorStatus.Failed,
-                $"ONNX Runtime did not load ({e.Message}); text models cannot run. Install the Microsoft.ML.OnnxRuntime package's native library for this platform.");
-        }
-    }
-
-    private static PresetModelStatus ModelStatus(KnownModelPreset preset, string? explicitRoot)
-    {
-        string folder = ModelFolderResolver.ResolvePresetFolder(preset.Name, explicitRoot);
-        string[] missing = [.. preset.Files.Where(f => !File.Exists(System.IO.Path.Combine(folder, f.Replace('/', System.IO.Path.DirectorySeparatorChar))))];
-        return new PresetModelStatus(preset.Name, preset.Repository, folder, preset.Files, missing);
-    }
-
-    private static DoctorCheck ModelCheck(PresetModelStatus status, bool required, ModelPreset preset)
-    {
-        string name = "model:" + status.Name;
-        if (status.IsPresent)
-        {
-            // Files against the folder's manifest (SHA-256), and the tokenizer settings in use.
-            ModelFolderHealth health = ModelFolderHealth.Inspect(preset, status.Folder);
-            return new DoctorCheck(name, health.Damaged ? DoctorStatus.Failed : DoctorStatus.Ok, $"{status.Repository} in {status.Folder}: {health.Detail}");
-        }
-
-        string what = status.MissingFiles.Count == status.Files.Count
-            ? $"not downloaded ({status.Folder} lacks all {status.Files.Count} files)"
-            : $"incomplete: {status.Folder} lacks {string.Join(", ", status.MissingFiles)}";
-        return new DoctorCheck(name, required ? DoctorStatus.Failed : DoctorStatus.Warning,
-            $"{status.Repository} {what}; run `{ModelPresets.PullCommand(status.Name)}`"
-            + (required ? "" : " to use this preset"));
-    }
-
-    private static string DescribeModelRoot(string root, string? explicitRoot)
-    {
-        string source = !string.IsNullOrWhiteSpace(explicitRoot)
-            ? "given explicitly"
-            : !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(ModelFolderResolver.ModelDirectoryVariable))
-                ? $"from {ModelFolderResolver.ModelDirectoryVariable}"
-                : $"per-user default; {ModelFolderResolver.ModelDirectoryVariable} not set";
-        return $"{root} ({source}{(Directory.Exists(root) ? "" : "; does not exist yet")})";
-    }
-
-    /// <summary>A setting read from the environment: its effective value and where it came from; an invalid value fails.</summary>
-    private static DoctorCheck Setting(string name, string variable, Func<string> effective)
-    {
-        string? raw = Environment.GetEnvironmentVariable(variable)?.Trim();
-        try
-        {
-            string value = effective();
-            return new DoctorCheck(name, DoctorStatus.Ok,
-                string.IsNullOrEmpty(raw) ? $"{value} (default; {variable} not set)" : $"{value} (from {variable})");
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
-        {
-            return new DoctorCheck(name, DoctorStatus.Failed, $"{e.Message} Unset {variable} or fix it: opening a database would fail the same way.");
-        }
     }
 }

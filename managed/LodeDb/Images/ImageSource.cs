@@ -1,4 +1,4 @@
-using LodeDb.Embeddings.Onnx.Images;
+using LodeDb.Images;
 
 namespace LodeDb;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
-using LodeDb.Embeddings.Onnx.Images;
+using LodeDb.Images;
+using LodeDb.Presets;
 using Microsoft.Extensions.AI;
 
 namespace LodeDb;
@@ -74,7 +75,7 @@ public sealed partial class LodeDatabase
         string? caption = CheckCaption(text, 0, nameof(text));
 
         ReadOnlyMemory<byte> encoded = image.Read(cancellationToken);
-        ImageInfo info = ImageProbe.Read(encoded.Span, image.Description);
+        ImageInfo info = ModelPresetRegistry.ReadImageHeader(encoded.Span, image.Description, nameof(AddImage));
         float[] normalized = new float[Dimension];
         await EmbedImagesAsync(embedder, [Content(encoded, info, image.Description)], query: false, normalized, 0, cancellationToken).ConfigureAwait(false);
         return Upsert(normalized, [finalId], [finalMetadata], [caption])[0];
@@ -143,7 +144,7 @@ public sealed partial class LodeDatabase
         for (int i = 0; i < list.Length; i++)
         {
             ReadOnlyMemory<byte> encoded = list[i].Image.Read(cancellationToken);
-            infos[i] = ImageProbe.Read(encoded.Span, Describe(list[i], i));
+            infos[i] = ModelPresetRegistry.ReadImageHeader(encoded.Span, Describe(list[i], i), nameof(AddImages));
             if (!list[i].Image.IsRereadable)
             {
                 held[i] = encoded;
@@ -208,7 +209,7 @@ public sealed partial class LodeDatabase
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         IEmbeddingGenerator<DataContent, Embedding<float>> embedder = RequireImageEmbedder(nameof(SearchByImage));
         ReadOnlyMemory<byte> encoded = image.Read(cancellationToken);
-        ImageInfo info = ImageProbe.Read(encoded.Span, image.Description);
+        ImageInfo info = ModelPresetRegistry.ReadImageHeader(encoded.Span, image.Description, nameof(SearchByImage));
         float[] normalized = new float[Dimension];
         await EmbedImagesAsync(embedder, [Content(encoded, info, image.Description)], query: true, normalized, 0, cancellationToken).ConfigureAwait(false);
         return SearchCore(normalized, 1, k, filter)[0];
@@ -271,7 +272,7 @@ public sealed partial class LodeDatabase
     private static ReadOnlyMemory<byte> Reread(ImageItem item, int index, ImageInfo checkedInfo, CancellationToken cancellationToken)
     {
         ReadOnlyMemory<byte> encoded = item.Image.Read(cancellationToken);
-        if (item.Image.Path is not null && ImageProbe.Read(encoded.Span, Describe(item, index)) != checkedInfo)
+        if (item.Image.Path is not null && ModelPresetRegistry.ReadImageHeader(encoded.Span, Describe(item, index), nameof(AddImages)) != checkedInfo)
         {
             throw new IOException($"The image file {item.Image.Path} (item #{index}) changed while AddImages ran; nothing was stored. Run it again.");
         }

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using LodeDb.Lexical;
-using LodeDb.Embeddings.Onnx;
+using LodeDb.Presets;
 using LodeDb.Native;
 
 namespace LodeDb;

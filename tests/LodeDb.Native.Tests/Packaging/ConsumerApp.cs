@@ -3,52 +3,19 @@ using System.Diagnostics;
 namespace LodeDb.Native.Tests.Packaging;
 
 /// <summary>
-/// A throwaway console app outside the repository that references only the LodeDb package, as a
-/// new user's `dotnet new console && dotnet add package LodeDb` would. Its nuget.config lists the
+/// A throwaway console app outside the repository that references only the given packages (by
+/// default `LodeDb` alone), as a new user's `dotnet new console && dotnet add package LodeDb` would. Its nuget.config lists the
 /// local feed (artifacts/packages) and the public NuGet source, nothing else; its own packages
 /// folder keeps a stale cached LodeDb of the same version out, while the machine's global
 /// packages folder serves as a read-only fallback for the public dependencies (no re-download).
 /// </summary>
 internal sealed class ConsumerApp : IDisposable
 {
-    public const string Program = """"
-        using LodeDb;
-        using LodeDb.Native;
-
-        // A vector database in a fresh folder: add, search, filter, reopen read-only, identity check.
-        string dir = args.Length > 0 ? args[0] : Path.Combine(Path.GetTempPath(), "lodedb-consumer-db");
-        const int dim = 64;
-        var random = new Random(7);
-        var vectors = new float[300][];
-        for (int i = 0; i < vectors.Length; i++)
-        {
-            vectors[i] = new float[dim];
-            for (int j = 0; j < dim; j++) vectors[i][j] = (float)(random.NextDouble() - 0.5);
-        }
-        using (var db = LodeDatabase.Open(dir, new LodeDbOptions { VectorDim = dim }))
-        {
-            for (int i = 0; i < vectors.Length; i++)
-            {
-                db.AddVector(vectors[i], $"doc-{i}", new Dictionary<string, object?> { ["year"] = 2000 + i % 30 });
-            }
-            var top = db.SearchByVector(vectors[42], k: 3);
-            Console.WriteLine($"count={db.Count()} top={top[0].Id}");
-            var recent = db.SearchByVector(vectors[42], k: 5, Filter.Parse("""{"year": {"$gte": 2025}}"""));
-            Console.WriteLine($"filtered={recent.Count} years={string.Join(",", recent.Select(h => h.Metadata["year"]).Order())}");
-        }
-        using (var readOnly = LodeDatabase.OpenReadOnly(dir))
-        {
-            Console.WriteLine($"readonly={readOnly.IsReadOnly} count={readOnly.Count()} top={readOnly.SearchByVector(vectors[7], k: 1)[0].Id}");
-            try { readOnly.AddVector(vectors[0]); Console.WriteLine("readonly-add=accepted"); }
-            catch (ReadOnlyException) { Console.WriteLine("readonly-add=ReadOnlyException"); }
-        }
-        try { using var wrong = LodeDatabase.Open(dir, new LodeDbOptions { VectorDim = dim * 2 }); Console.WriteLine("mismatch=none"); }
-        catch (IdentityMismatchException e) { Console.WriteLine($"mismatch={e.Field}"); }
-        Console.WriteLine($"rid={NativeLibraryResolver.RuntimeIdentifier} simd={NativeLibraryInfo.SimdLevel}");
-        Console.WriteLine($"library={NativeLibraryInfo.LibraryPath}");
-        """";
-
-    public ConsumerApp(string version)
+    /// <param name="version">The packed version.</param>
+    /// <param name="program">Program.cs (default: <see cref="ConsumerPrograms.VectorOnly"/>).</param>
+    /// <param name="packages">The packages referenced (default: LodeDb only).</param>
+    /// <param name="properties">Extra MSBuild properties (e.g. PublishAot).</param>
+    public ConsumerApp(string version, string? program = null, IReadOnlyList<string>? packages = null, string properties = "")
     {
         Root = Directory.CreateTempSubdirectory("lodedb-consumer-").FullName;
         Folder = Directory.CreateDirectory(Path.Combine(Root, "app")).FullName;
@@ -79,13 +46,14 @@ internal sealed class ConsumerApp : IDisposable
                 <TargetFramework>net10.0</TargetFramework>
                 <ImplicitUsings>enable</ImplicitUsings>
                 <Nullable>enable</Nullable>
+                {properties}
               </PropertyGroup>
               <ItemGroup>
-                <PackageReference Include="LodeDb" Version="{version}" />
+                {string.Join(Environment.NewLine, (packages ?? ["LodeDb"]).Select(p => $"<PackageReference Include=\"{p}\" Version=\"{version}\" />"))}
               </ItemGroup>
             </Project>
             """);
-        File.WriteAllText(Path.Combine(Folder, "Program.cs"), Program);
+        File.WriteAllText(Path.Combine(Folder, "Program.cs"), program ?? ConsumerPrograms.VectorOnly);
     }
 
     /// <summary>The temporary folder holding the app, its packages and its data.</summary>

@@ -140,4 +140,18 @@ public sealed class PackageInspectionTests
         var (lode, lodeNs) = PackedFeed.Nuspec(PackedFeed.PackagePath("LodeDb", version));
         Assert.That(lode.Descendants(lodeNs + "dependency").Select(d => (string)d.Attribute("id")!), Does.Contain("LodeDb.Native"));
     }
+
+    [Test]
+    public void TheCoreCarriesNoModelRuntimeAndTheOnnxPackageBuildsOnIt()
+    {
+        string version = PackedFeed.RequireVersion();
+        var (lode, lodeNs) = PackedFeed.Nuspec(PackedFeed.PackagePath("LodeDb", version));
+        string[] core = [.. lode.Descendants(lodeNs + "dependency").Select(d => (string)d.Attribute("id")!)];
+        Assert.That(core, Has.None.StartsWith("Microsoft.ML.OnnxRuntime").And.None.StartsWith("SkiaSharp").And.None.EqualTo("LodeDb.Embeddings.Onnx"),
+            "a vector-only app must not pull ONNX Runtime or SkiaSharp");
+
+        var (onnx, onnxNs) = PackedFeed.Nuspec(PackedFeed.PackagePath("LodeDb.Embeddings.Onnx", version));
+        string[] embedders = [.. onnx.Descendants(onnxNs + "dependency").Select(d => (string)d.Attribute("id")!)];
+        Assert.That(embedders, Does.Contain("LodeDb").And.Contain("Microsoft.ML.OnnxRuntime").And.Contain("SkiaSharp"));
+    }
 }

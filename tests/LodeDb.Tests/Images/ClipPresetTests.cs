@@ -125,8 +125,8 @@ public sealed class ClipPresetTests
         using var models = ModelsRoot();
         using var folder = new TestFolder();
         using var db = LodeDatabase.Open(folder.Path, Options(models.Path));
-        var error = Assert.Throws<LodeDb.Embeddings.Onnx.Images.InvalidImageException>(() => db.AddImage(TestImages.PngHeader(20_000, 20_000), "bomb"))!;
-        Assert.That(error.Reason, Is.EqualTo(LodeDb.Embeddings.Onnx.Images.InvalidImageReason.TooLarge));
+        var error = Assert.Throws<LodeDb.Images.InvalidImageException>(() => db.AddImage(TestImages.PngHeader(20_000, 20_000), "bomb"))!;
+        Assert.That(error.Reason, Is.EqualTo(LodeDb.Images.InvalidImageReason.TooLarge));
         Assert.That(db.Count(), Is.Zero);
         Assert.That(db.Stats().IngestImageEmbeddings.Calls, Is.Zero);
     }

@@ -52,7 +52,7 @@ public sealed class ImageWriteReadTests
         IReadOnlyList<string> ids = await db.AddImagesAsync([ImageItem.FromBytes(Green, "green"), ImageItem.FromBytes(Blue, "blue")]);
         Assert.That(ids, Is.EqualTo(new[] { "green", "blue" }));
         Assert.That((await db.SearchByImageAsync(ImageSource.FromBytes(Green), 1))[0].Id, Is.EqualTo("green"));
-        Assert.That(async () => await db.AddImageAsync(ImageSource.FromBytes(TestImages.PngHeader(20_000, 20_000))), Throws.InstanceOf<LodeDb.Embeddings.Onnx.Images.InvalidImageException>());
+        Assert.That(async () => await db.AddImageAsync(ImageSource.FromBytes(TestImages.PngHeader(20_000, 20_000))), Throws.InstanceOf<LodeDb.Images.InvalidImageException>());
         Assert.That(db.Count(), Is.EqualTo(3));
     }
 

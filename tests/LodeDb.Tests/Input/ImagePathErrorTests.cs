@@ -62,9 +62,9 @@ public sealed class ImagePathErrorTests
         using var clip = new LodeDb.Embeddings.Onnx.OnnxClipEmbedder(ClipFixtureFolder());
         using var db = LodeDatabase.Open(folder.Path, new LodeDbOptions { Embedder = clip, ModelName = "clip-fixture", ImageBatchSize = 1 });
 
-        var single = Assert.Throws<LodeDb.Embeddings.Onnx.Images.InvalidImageException>(() => db.AddImage(cut));
+        var single = Assert.Throws<LodeDb.Images.InvalidImageException>(() => db.AddImage(cut));
         Assert.That(single!.Message, Does.Contain(cut).And.Contain("pixel data cannot be decoded").And.Not.Contain("images["));
-        var batch = Assert.Throws<LodeDb.Embeddings.Onnx.Images.InvalidImageException>(() => db.AddImages([ImageItem.FromFile(good), ImageItem.FromFile(cut)]));
+        var batch = Assert.Throws<LodeDb.Images.InvalidImageException>(() => db.AddImages([ImageItem.FromFile(good), ImageItem.FromFile(cut)]));
         Assert.That(batch!.Message, Does.Contain(cut).And.Contain("#1").And.Not.Contain("images["));
         Assert.That(db.Count(), Is.Zero);
     }

@@ -1,4 +1,4 @@
-namespace LodeDb.Embeddings.Onnx.Images;
+namespace LodeDb.Images;
 
 /// <summary>What an image header says: size, container format, media type and EXIF orientation.</summary>
 /// <param name="Width">Stored width in pixels (before the EXIF orientation is applied).</param>

@@ -1,4 +1,4 @@
-namespace LodeDb.Embeddings.Onnx.Images;
+namespace LodeDb.Images;
 
 /// <summary>
 /// An image that cannot be embedded: empty, of an unsupported format, corrupt, or larger than

@@ -1,6 +1,8 @@
 using SkiaSharp;
 
-namespace LodeDb.Diagnostics;
+using LodeDb.Diagnostics;
+
+namespace LodeDb.Embeddings.Onnx.Diagnostics;
 
 /// <summary>
 /// Checks that images can be decoded here: SkiaSharp's native library loads and decodes a 2x1 PNG

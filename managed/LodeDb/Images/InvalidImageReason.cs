@@ -1,4 +1,4 @@
-namespace LodeDb.Embeddings.Onnx.Images;
+namespace LodeDb.Images;
 
 /// <summary>Why an image was refused before any model call.</summary>
 public enum InvalidImageReason

@@ -1,9 +1,10 @@
-namespace LodeDb.Embeddings.Onnx;
+namespace LodeDb.Presets;
 
 /// <summary>
-/// What every built-in model has: a short name, the Hugging Face repository and pinned revision its
-/// files come from, the exact files a pull fetches, and the embedding dimension.
-/// <see cref="ModelDownloader"/> pulls any preset; <see cref="ModelPresets"/> lists them all.
+/// What every preset model has: a short name, the repository and pinned revision its files come
+/// from, the exact files a pull fetches, the embedding dimension and whether it embeds images.
+/// The core only reads these; a preset provider (<see cref="IModelPresetProvider"/>, for example
+/// the LodeDb.Embeddings.Onnx package) defines the presets and runs them.
 /// </summary>
 /// <param name="Name">Short name used by options and the CLI (<c>minilm</c>, <c>bge</c>, <c>clip</c>); also the model folder's name.</param>
 /// <param name="Repository">Hugging Face repository id.</param>
@@ -19,11 +20,16 @@ public abstract record ModelPreset(
 {
     /// <summary>
     /// The files a model folder must hold for the preset to load ('/' separated): all of
-    /// <see cref="Files"/>, except a text preset's optional tokenizer files (tokenizer.json,
-    /// tokenizer_config.json: without the latter the BERT defaults apply).
+    /// <see cref="Files"/>, except files the provider treats as optional.
     /// </summary>
     public virtual IReadOnlyList<string> RequiredFiles => Files;
 
+    /// <summary>True when the preset embeds images and text in one space (an image+text index).</summary>
+    public virtual bool EmbedsImages => false;
+
     /// <summary>The CLI command that downloads this preset (<c>lodedb models pull &lt;name&gt;</c>).</summary>
-    public string PullCommand => ModelPresets.PullCommand(Name);
+    public string PullCommand => PullCommandFor(Name);
+
+    /// <summary>The CLI command that downloads the preset called <paramref name="name"/>.</summary>
+    public static string PullCommandFor(string name) => $"lodedb models pull {name}";
 }

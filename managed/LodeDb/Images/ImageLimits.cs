@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace LodeDb.Embeddings.Onnx.Images;
+namespace LodeDb.Images;
 
 /// <summary>
 /// Limits checked from an image's header before it is decoded (decompression-bomb guard): a
