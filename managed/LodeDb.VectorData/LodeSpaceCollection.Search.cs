@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.VectorData;
 using Microsoft.Extensions.VectorData.ProviderServices;
 
@@ -31,7 +30,7 @@ public partial class LodeSpaceCollection<TKey, TRecord>
         CheckIncludeVectors(options.IncludeVectors);
         VectorPropertyModel vectorProperty = _model.GetVectorPropertyOrSingle(options);
         Filter? filter = options.Filter is null ? null : LodeFilterTranslator.Translate(options.Filter, _model);
-        float[] query = await QueryVectorAsync(vectorProperty, searchValue, cancellationToken).ConfigureAwait(false);
+        float[] query = await RecordEmbeddings.ForQueryAsync(vectorProperty, searchValue, cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
         int k = checked(top + options.Skip);
         IReadOnlyList<SearchHit> hits = Run("Search", () => Space().SearchByVector(query, k, filter));
@@ -71,7 +70,7 @@ public partial class LodeSpaceCollection<TKey, TRecord>
         // Checks that the named (or single) full-text property exists; it is the row's caption.
         _model.GetFullTextDataPropertyOrSingle(options.AdditionalProperty);
         Filter? filter = options.Filter is null ? null : LodeFilterTranslator.Translate(options.Filter, _model);
-        float[] query = await QueryVectorAsync(vectorProperty, searchValue, cancellationToken).ConfigureAwait(false);
+        float[] query = await RecordEmbeddings.ForQueryAsync(vectorProperty, searchValue, cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
         int wanted = checked(top + options.Skip);
         // Each ranker looks deeper than the page, so fusion sees rows one ranker places just below it.
@@ -92,22 +91,5 @@ public partial class LodeSpaceCollection<TKey, TRecord>
 
             yield return new VectorSearchResult<TRecord>(_mapper.ToRecord(hit.Id, hit.Metadata), score);
         }
-    }
-
-    /// <summary>The query vector: given as a vector, or generated from the input by the property's embedding generator.</summary>
-    private static async Task<float[]> QueryVectorAsync<TInput>(VectorPropertyModel vectorProperty, TInput searchValue, CancellationToken cancellationToken)
-        where TInput : notnull
-    {
-        return searchValue switch
-        {
-            ReadOnlyMemory<float> memory => memory.ToArray(),
-            float[] array => array,
-            Embedding<float> embedding => embedding.Vector.ToArray(),
-            _ when vectorProperty.EmbeddingGenerationDispatcher is not null =>
-                ((Embedding<float>)await vectorProperty.GenerateEmbeddingAsync(searchValue, cancellationToken).ConfigureAwait(false)).Vector.ToArray(),
-            _ => vectorProperty.EmbeddingGenerator is null
-                ? throw new NotSupportedException(VectorDataStrings.InvalidSearchInputAndNoEmbeddingGeneratorWasConfigured(searchValue.GetType(), LodeModelBuilder.SupportedVectorTypes))
-                : throw new InvalidOperationException(VectorDataStrings.IncompatibleEmbeddingGeneratorWasConfiguredForInputType(typeof(TInput), vectorProperty.EmbeddingGenerator.GetType())),
-        };
     }
 }

@@ -198,20 +198,7 @@ public partial class LodeSpaceCollection<TKey, TRecord> : VectorStoreCollection<
             }
         }
 
-        VectorPropertyModel vectorProperty = _model.VectorProperty;
-        float[][] vectors;
-        if (LodeModelBuilder.IsNativeVectorType(vectorProperty.Type, out _))
-        {
-            vectors = batch.Select(record => RecordMapper<TRecord>.VectorOf(vectorProperty, record)).ToArray();
-        }
-        else
-        {
-            IReadOnlyList<Embedding> embeddings = await vectorProperty
-                .GenerateEmbeddingsAsync(batch.Select(record => vectorProperty.GetValueAsObject(record)), cancellationToken)
-                .ConfigureAwait(false);
-            vectors = embeddings.Select(embedding => ((Embedding<float>)embedding).Vector.ToArray()).ToArray();
-        }
-
+        float[][] vectors = await RecordEmbeddings.ForRecordsAsync(_model.VectorProperty, batch, cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
         string?[] ids = batch.Select(_mapper.IdOfRecord).ToArray();
         IReadOnlyDictionary<string, object?>?[] metadata = batch.Select(record => (IReadOnlyDictionary<string, object?>?)_mapper.MetadataOf(record)).ToArray();
