@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using LodeDb.Diagnostics;
-using LodeDb.Embeddings.Onnx.Tests;
 using LodeDb.Native;
 
 namespace LodeDb.Cli.Tests;
@@ -9,6 +8,7 @@ namespace LodeDb.Cli.Tests;
 /// <c>LODEDB_SIMD</c> is read by the native library, which silently runs the best level for a
 /// value it does not know: the doctor is where a typo shows.
 /// </summary>
+[NonParallelizable] // sets process environment variables
 public sealed class DoctorSimdSettingTests
 {
     [TestCase("bogus")]

@@ -1,12 +1,12 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using LodeDb.Diagnostics;
-using LodeDb.Embeddings.Onnx.Tests;
 using LodeDb.Native;
 
 namespace LodeDb.Cli.Tests;
 
 /// <summary><c>lodedb doctor</c> and <see cref="LodeDatabase.Doctor(DoctorOptions?)"/>.</summary>
+[NonParallelizable] // sets process environment variables
 public sealed class DoctorTests
 {
     /// <summary>Every check in order; one model check per known preset (minilm and bge at least).</summary>

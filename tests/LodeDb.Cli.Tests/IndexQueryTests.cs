@@ -1,5 +1,4 @@
 using System.Text.Json;
-using LodeDb.Embeddings.Onnx.Tests;
 
 namespace LodeDb.Cli.Tests;
 

@@ -1,7 +1,5 @@
 using System.Net;
 using LodeDb.Embeddings.Onnx;
-using LodeDb.Embeddings.Onnx.Tests;
-using LodeDb.Embeddings.Onnx.Tests.Download;
 
 namespace LodeDb.Cli.Tests;
 
@@ -10,6 +8,7 @@ namespace LodeDb.Cli.Tests;
 /// the bge repository at its pinned revision with the text-bert fixture's files (the same three
 /// file names bge needs).
 /// </summary>
+[NonParallelizable] // sets process environment variables
 public sealed class ModelsCommandTests
 {
     private static FakeHub BgeHub() => new FakeHub(TextModelPresets.Bge.Repository, TextModelPresets.Bge.Revision).WithTextBert();

@@ -1,6 +1,4 @@
 using LodeDb.Embeddings.Onnx;
-using LodeDb.Embeddings.Onnx.Tests;
-using LodeDb.Embeddings.Onnx.Tests.Download;
 
 namespace LodeDb.Cli.Tests;
 

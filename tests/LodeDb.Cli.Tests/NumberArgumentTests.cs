@@ -1,4 +1,3 @@
-using LodeDb.Embeddings.Onnx.Tests;
 
 namespace LodeDb.Cli.Tests;
 

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Text.Json;
-using LodeDb.Embeddings.Onnx.Tests;
 
 namespace LodeDb.Cli.Tests;
 

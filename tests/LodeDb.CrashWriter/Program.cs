@@ -101,8 +101,8 @@ static int WriteImages(string[] args)
 {
     var options = new LodeDbOptions
     {
-        Embedder = new LodeDb.Tests.Images.ColourLayoutEmbedder(),
-        ModelName = LodeDb.Tests.Images.ColourLayoutEmbedder.ModelName,
+        Embedder = new ColourLayoutEmbedder(),
+        ModelName = ColourLayoutEmbedder.ModelName,
         CommitMode = Enum.Parse<CommitMode>(args[2], ignoreCase: true),
         Durability = Durability.Fsync,
         LockTimeout = TimeSpan.FromSeconds(10),

@@ -2,6 +2,7 @@ using System.Diagnostics;
 
 namespace LodeDb.Tests;
 
+[NonParallelizable] // sets process environment variables
 public sealed class LockTests
 {
     [Test]

@@ -343,6 +343,7 @@ public sealed class PersistenceTests
         using var writer = LodeDatabase.Open(folder.Path, new LodeDbOptions { VectorDim = Dim, CheckpointEveryRecords = 3, CommitMode = mode });
         using var stop = new CancellationTokenSource();
         Exception? writerError = null;
+        using var progressed = new ManualResetEventSlim();
         var thread = new Thread(() =>
         {
             try
@@ -350,11 +351,19 @@ public sealed class PersistenceTests
                 for (int i = 0; !stop.IsCancellationRequested; i++)
                 {
                     writer.AddVector(Vectors.Random(new Random(i), Dim), $"r{i}", Meta(i));
+                    if (i == 9)
+                    {
+                        progressed.Set();
+                    }
                 }
             }
             catch (Exception ex)
             {
                 writerError = ex;
+            }
+            finally
+            {
+                progressed.Set();
             }
         });
         thread.Start();
@@ -362,11 +371,7 @@ public sealed class PersistenceTests
         {
             // Under load the reader loop below can finish before the writer's first commit; let the
             // writer get past a few checkpoints first so "readers see progress" can be asserted.
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (writer.Count() < 10 && writerError is null && DateTime.UtcNow < deadline)
-            {
-                Thread.Sleep(5);
-            }
+            Assert.That(progressed.Wait(TimeSpan.FromSeconds(60)), Is.True, "the writer made no progress");
 
             long last = 0;
             for (int attempt = 0; attempt < 15; attempt++)

@@ -10,6 +10,7 @@ namespace LodeDb.Tests;
 /// end-to-end tests load it through the test-only <c>PresetOverride</c> (the same preset with
 /// the fixture's dimension), so every vector still comes out of ONNX Runtime.
 /// </summary>
+[NonParallelizable] // sets process environment variables
 public sealed class TextPresetTests
 {
     private const int FixtureDim = 32;

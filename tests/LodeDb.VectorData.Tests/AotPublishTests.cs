@@ -18,7 +18,7 @@ public sealed partial class AotPublishTests
     [CancelAfter(20 * 60 * 1000)]
     public void The_provider_publishes_with_NativeAOT_without_trim_or_AOT_warnings_and_runs()
     {
-        string repo = RepositoryRoot();
+        string repo = RepositoryPaths.Root;
         string project = Path.Combine(repo, "tests", "LodeDb.VectorData.AotApp", "LodeDb.VectorData.AotApp.csproj");
         using var output = new TestFolder();
         var (exit, log) = Run("dotnet", $"publish \"{project}\" -c Release -r linux-x64 -o \"{output.Path}\" -p:LodeDbSkipNativeBuild=true -nodeReuse:false", repo);
@@ -60,17 +60,4 @@ public sealed partial class AotPublishTests
     }
 
     private static string Tail(string log) => log.Length <= 6000 ? log : log[^6000..];
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "LodeDb.Native.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("LodeDb.Native.sln not found above the test assembly.");
-    }
 }

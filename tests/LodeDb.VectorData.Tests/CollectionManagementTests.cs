@@ -67,9 +67,9 @@ public sealed class CollectionManagementTests
         var b = store.GetCollection<string, Hotel>("b");
         await a.EnsureCollectionExistsAsync();
         await b.EnsureCollectionExistsAsync();
-        await a.UpsertAsync(new Hotel { HotelId = "only-in-a", Embedding = Vectors.Random(1, 8) });
+        await a.UpsertAsync(new Hotel { HotelId = "only-in-a", Embedding = TestVectors.Random(1, 8) });
         Assert.That(await b.GetAsync("only-in-a"), Is.Null);
-        Assert.That(await b.SearchAsync(Vectors.Random(1, 8), 5).CountAsync(), Is.EqualTo(0));
+        Assert.That(await b.SearchAsync(TestVectors.Random(1, 8), 5).CountAsync(), Is.EqualTo(0));
         Assert.That(await store.ListCollectionNamesAsync().ToListAsync(), Is.EqualTo(new[] { "a", "b" }));
     }
 

@@ -13,7 +13,7 @@ public sealed class CrudTests
         Rating = i,
         Open = i % 2 == 0,
         Tags = [$"t{i}", "all"],
-        Embedding = Vectors.Random(i, 8),
+        Embedding = TestVectors.Random(i, 8),
     };
 
     [Test]
@@ -155,7 +155,7 @@ public sealed class CrudTests
             Hotel? got = await hotels.GetAsync("hotel-4");
             Assert.That(got!.Rating, Is.EqualTo(4));
             Assert.That(got.Tags, Is.EqualTo(new[] { "t4", "all" }));
-            var hit = await hotels.SearchAsync(Vectors.Random(4, 8), 1).SingleAsync();
+            var hit = await hotels.SearchAsync(TestVectors.Random(4, 8), 1).SingleAsync();
             Assert.That(hit.Record.HotelId, Is.EqualTo("hotel-4"));
         }
     }

@@ -50,7 +50,7 @@ public sealed class FilterTests
         Date = date,
         StringArray = tags,
         StringList = [.. tags],
-        Vector = Vectors.Random(int.Parse(key), 3),
+        Vector = TestVectors.Random(int.Parse(key), 3),
     };
 
     [OneTimeSetUp]

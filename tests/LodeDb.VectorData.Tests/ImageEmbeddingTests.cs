@@ -19,20 +19,7 @@ public sealed class Picture
 /// </summary>
 public sealed class ImageEmbeddingTests
 {
-    private static string ClipFolder => Path.Combine(Path.GetDirectoryName(TextFixtureFolder())!, "clip");
-
-    private static string TextFixtureFolder()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "LodeDb.Native.sln")))
-            {
-                return Path.Combine(dir.FullName, "tests", "fixtures", "text-bert");
-            }
-        }
-
-        throw new DirectoryNotFoundException("LodeDb.Native.sln not found above the test assembly.");
-    }
+    private static string ClipFolder => Path.Combine(RepositoryPaths.Root, "tests", "fixtures", "clip");
 
     private static DataContent Png(string name) => new(File.ReadAllBytes(Path.Combine(ClipFolder, "images", name)), "image/png");
 

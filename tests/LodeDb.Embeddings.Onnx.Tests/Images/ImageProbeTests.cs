@@ -1,5 +1,4 @@
 using LodeDb.Embeddings.Onnx.Images;
-using LodeDb.Tests.Images;
 using SkiaSharp;
 
 namespace LodeDb.Embeddings.Onnx.Tests.Images;

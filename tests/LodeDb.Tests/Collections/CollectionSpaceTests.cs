@@ -9,6 +9,7 @@ namespace LodeDb.Tests;
 /// spaces on the fixture model (tests/fixtures/text-bert, 32-d); presets through the test-only
 /// PresetOverride on the fixture's files (no downloaded model).
 /// </summary>
+[NonParallelizable] // sets process environment variables
 public sealed class CollectionSpaceTests
 {
     private const int FixtureDim = 32;

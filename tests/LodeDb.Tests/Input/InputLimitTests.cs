@@ -7,6 +7,7 @@ namespace LodeDb.Tests.Input;
 /// The smaller input defects of issue 10: filter depth, empty $in / $nin, an overflowing lock
 /// timeout, denormal vectors, and huge k; each a typed error (or a correct answer), never a crash.
 /// </summary>
+[NonParallelizable] // sets process environment variables
 public sealed class InputLimitTests
 {
     private const int Dim = 4;

@@ -1,7 +1,7 @@
-namespace LodeDb.Embeddings.Onnx.Tests;
+namespace LodeDb.TestSupport;
 
 /// <summary>A scratch folder deleted on dispose. Shared with the CLI tests.</summary>
-internal sealed class TempFolder : IDisposable
+public sealed class TempFolder : IDisposable
 {
     public TempFolder()
     {

@@ -3,7 +3,7 @@ using SkiaSharp;
 
 // Also compiled into tests/LodeDb.CrashWriter (linked, not copied) for its images mode: keep it
 // free of test-only code.
-namespace LodeDb.Tests.Images;
+namespace LodeDb.TestSupport;
 
 /// <summary>
 /// A real, deterministic image+text embedder of the kind a caller could write: the image side
@@ -12,7 +12,7 @@ namespace LodeDb.Tests.Images;
 /// and every other word to a hashed direction of its own. Nothing is hard-coded per image: every
 /// vector is computed from the decoded pixels or the words. It records what it was asked.
 /// </summary>
-internal sealed class ColourLayoutEmbedder : IEmbeddingGenerator<string, Embedding<float>>, IEmbeddingGenerator<DataContent, Embedding<float>>
+public sealed class ColourLayoutEmbedder : IEmbeddingGenerator<string, Embedding<float>>, IEmbeddingGenerator<DataContent, Embedding<float>>
 {
     public const int Dimension = 16;
     public const string ModelName = "colour-layout-v1";

@@ -1,7 +1,7 @@
-namespace LodeDb.Embeddings.Onnx.Tests;
+namespace LodeDb.TestSupport;
 
 /// <summary>Sets an environment variable for the life of a test and restores the old value. Shared with the CLI tests.</summary>
-internal sealed class EnvironmentVariableScope : IDisposable
+public sealed class EnvironmentVariableScope : IDisposable
 {
     private readonly string _name;
     private readonly string? _old;

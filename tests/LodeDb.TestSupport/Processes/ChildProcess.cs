@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace LodeDb.Tests;
+namespace LodeDb.TestSupport;
 
 /// <summary>Starts tests/LodeDb.CrashWriter (copied next to the test assembly by the ProjectReference).</summary>
-internal static class ChildProcess
+public static class ChildProcess
 {
     public static Process Start(params string[] args)
     {
@@ -54,6 +54,7 @@ internal static class ChildProcess
         using Process process = Start(args);
         var lines = new ConcurrentQueue<string>();
         using var ready = new ManualResetEventSlim();
+        using var acknowledged = new ManualResetEventSlim();
         Task reader = Task.Run(() =>
         {
             while (process.StandardOutput.ReadLine() is string line)
@@ -63,7 +64,13 @@ internal static class ChildProcess
                 {
                     ready.Set();
                 }
+                else if (line.EndsWith(" .", StringComparison.Ordinal))
+                {
+                    acknowledged.Set();
+                }
             }
+
+            acknowledged.Set(); // the writer exited: nothing more will come
         });
         Task<string> errors = process.StandardError.ReadToEndAsync();
         if (!ready.Wait(TimeSpan.FromSeconds(60)))
@@ -75,13 +82,10 @@ internal static class ChildProcess
         if (afterFirstWrite)
         {
             // A slow start (JIT on a busy machine) must still leave acknowledged work behind the kill.
-            var clock = Stopwatch.StartNew();
-            while (!lines.Any(l => l.EndsWith(" .", StringComparison.Ordinal)) && clock.Elapsed < TimeSpan.FromSeconds(30) && !process.HasExited)
-            {
-                Thread.Sleep(10);
-            }
+            acknowledged.Wait(TimeSpan.FromSeconds(30));
         }
 
+        // Not a wait for a condition: the random time the writer runs before the kill (the crash point).
         Thread.Sleep(delayMs);
         process.Kill(); // SIGKILL on Unix: no finally blocks, no Dispose, no flush, no checkpoint.
         process.WaitForExit();

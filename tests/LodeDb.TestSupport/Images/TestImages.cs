@@ -2,14 +2,14 @@ using System.Buffers.Binary;
 using System.Text;
 using SkiaSharp;
 
-namespace LodeDb.Tests.Images;
+namespace LodeDb.TestSupport;
 
 /// <summary>
 /// Encoded test images, made at test time: drawn with SkiaSharp and encoded (PNG, JPEG, WebP), or
 /// written byte by byte where Skia has no encoder (GIF, BMP) or the point is a crafted header
 /// (a 20000 x 20000 PNG of a few hundred bytes, an EXIF orientation). Shared by both test projects.
 /// </summary>
-internal static class TestImages
+public static class TestImages
 {
     /// <summary>A <paramref name="width"/> x <paramref name="height"/> image filled with <paramref name="background"/>, with an optional square of <paramref name="mark"/> in its top-left quarter.</summary>
     public static byte[] Draw(int width, int height, SKColor background, SKColor? mark = null, SKEncodedImageFormat format = SKEncodedImageFormat.Png, int quality = 100)

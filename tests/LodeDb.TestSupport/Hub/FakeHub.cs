@@ -5,10 +5,10 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
-namespace LodeDb.Embeddings.Onnx.Tests.Download;
+namespace LodeDb.TestSupport;
 
 /// <summary>How <see cref="FakeHub"/> serves one file.</summary>
-internal sealed class FakeFile(byte[] content, bool lfs)
+public sealed class FakeFile(byte[] content, bool lfs)
 {
     public byte[] Content { get; } = content;
 
@@ -41,7 +41,7 @@ internal sealed class FakeFile(byte[] content, bool lfs)
 }
 
 /// <summary>One request the hub received.</summary>
-internal sealed record HubRequest(string Target, string? Range, string? UserAgent);
+public sealed record HubRequest(string Target, string? Range, string? UserAgent);
 
 /// <summary>
 /// A minimal HTTP/1.1 server on 127.0.0.1 (a free port) that plays the Hugging Face hub for one
@@ -49,7 +49,7 @@ internal sealed record HubRequest(string Target, string? Range, string? UserAgen
 /// through a redirect, like the hub's CDN), with Range support and injectable faults. One request
 /// per connection. It stops on dispose, and by itself after 30 s whatever happens.
 /// </summary>
-internal sealed class FakeHub : IDisposable
+public sealed class FakeHub : IDisposable
 {
     private readonly TcpListener _listener;
     private readonly CancellationTokenSource _stop = new(TimeSpan.FromSeconds(30));

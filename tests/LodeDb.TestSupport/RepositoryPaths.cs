@@ -1,7 +1,7 @@
-namespace LodeDb.Embeddings.Onnx.Tests;
+namespace LodeDb.TestSupport;
 
 /// <summary>Fixture folders, found from the repository root (the folder holding LodeDb.Native.sln).</summary>
-internal static class RepositoryPaths
+public static class RepositoryPaths
 {
     public static string Root { get; } = FindRoot(AppContext.BaseDirectory);
 

@@ -1,7 +1,7 @@
-namespace LodeDb.Tests;
+namespace LodeDb.TestSupport;
 
 /// <summary>A fresh folder under the temp directory, deleted on dispose.</summary>
-internal sealed class TestFolder : IDisposable
+public sealed class TestFolder : IDisposable
 {
     public TestFolder()
     {
@@ -53,7 +53,7 @@ internal sealed class TestFolder : IDisposable
     }
 }
 
-internal static class Vectors
+public static class Vectors
 {
     public static float[] Random(Random random, int dim)
     {
