@@ -5,9 +5,10 @@ namespace LodeDb;
 /// <summary>
 /// How to open or create a database. Identity fields (<see cref="VectorDim"/>,
 /// <see cref="BitWidth"/>, <see cref="Seed"/>, <see cref="Model"/>) are recorded on create and
-/// checked on every later open; leave them unset to reuse the recorded identity.
+/// checked on every later open; leave them unset to reuse the recorded identity. A record: derive
+/// a variant with <c>options with { ReadOnly = true }</c>, which copies every other setting.
 /// </summary>
-public sealed class LodeDbOptions
+public sealed record LodeDbOptions
 {
     /// <summary>Dimension of a vector-only index (1..65536); the caller passes vectors.</summary>
     public int? VectorDim { get; init; }

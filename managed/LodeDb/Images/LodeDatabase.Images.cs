@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using LodeDb.Images;
-using LodeDb.Presets;
 using Microsoft.Extensions.AI;
 
 namespace LodeDb;
@@ -20,15 +18,12 @@ public sealed partial class LodeDatabase
     /// <summary>Default <see cref="LodeDbOptions.ImageBatchMaxDecodedBytes"/>: 256 MiB of decoded RGBA pixels per batch.</summary>
     public const long DefaultImageBatchMaxDecodedBytes = 256L * 1024 * 1024;
 
-    private readonly EmbeddingCounters _ingestImageEmbeddings = new();
-    private readonly EmbeddingCounters _queryImageEmbeddings = new();
-
     /// <summary>
     /// True when this handle can add and search images: the index was created as image+text
     /// (its embedder implemented <see cref="IEmbeddingGenerator{DataContent, Embedding}"/>) and
     /// was opened with such an embedder.
     /// </summary>
-    public bool SupportsImages => _identity.Task == StoreIdentity.ImageTextTask && _embedder is IEmbeddingGenerator<DataContent, Embedding<float>>;
+    public bool SupportsImages => _embedders.SupportsImages(Identity);
 
     /// <summary>Adds (or replaces by id) the image file at <paramref name="path"/>; see <see cref="AddImage(ImageSource, string?, IReadOnlyDictionary{string, object?}?, string?, CancellationToken)"/>.</summary>
     public string AddImage(string path, string? id = null, IReadOnlyDictionary<string, object?>? metadata = null, string? text = null, CancellationToken cancellationToken = default) =>
@@ -70,15 +65,11 @@ public sealed partial class LodeDatabase
         ThrowIfReadOnly(nameof(AddImage));
         ArgumentNullException.ThrowIfNull(image);
         IEmbeddingGenerator<DataContent, Embedding<float>> embedder = RequireImageEmbedder(nameof(AddImage));
-        string finalId = id is null ? NewId() : CheckId(id, nameof(id), 0);
+        string finalId = WriteValidation.IdOrNew(id, nameof(id), 0);
         IReadOnlyDictionary<string, object?> finalMetadata = MetadataCodec.Normalize(metadata, nameof(metadata));
-        string? caption = CheckCaption(text, 0, nameof(text));
-
-        ReadOnlyMemory<byte> encoded = image.Read(cancellationToken);
-        ImageInfo info = ModelPresetRegistry.ReadImageHeader(encoded.Span, image.Description, nameof(AddImage));
-        float[] normalized = new float[Dimension];
-        await EmbedImagesAsync(embedder, [Content(encoded, info, image.Description)], query: false, normalized, 0, cancellationToken).ConfigureAwait(false);
-        return Upsert(normalized, [finalId], [finalMetadata], [caption])[0];
+        string? caption = WriteValidation.CheckCaption(Identity, text, 0, nameof(text));
+        float[] normalized = await ImageIngest.EmbedOneAsync(embedder, image, query: false, nameof(AddImage), _embedders.IngestImages, Identity, cancellationToken).ConfigureAwait(false);
+        return UpsertRows(new VectorIngest.PendingRows(normalized, [finalId], [finalMetadata], [caption]))[0];
     }
 
     /// <summary>
@@ -110,70 +101,10 @@ public sealed partial class LodeDatabase
         ThrowIfReadOnly(nameof(AddImages));
         ArgumentNullException.ThrowIfNull(items);
         IEmbeddingGenerator<DataContent, Embedding<float>> embedder = RequireImageEmbedder(nameof(AddImages));
-        ImageItem[] list = items.ToArray();
-        if (list.Length == 0)
-        {
-            throw new ArgumentException("AddImages needs at least one image.", nameof(items));
-        }
-
-        var ids = new string[list.Length];
-        var metadata = new IReadOnlyDictionary<string, object?>[list.Length];
-        var captions = new string?[list.Length];
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (int i = 0; i < list.Length; i++)
-        {
-            ImageItem item = list[i] ?? throw new ArgumentException($"Item {i} is null.", nameof(items));
-            if (item.Image is null)
-            {
-                throw new ArgumentException($"Item {i} has no image.", nameof(items));
-            }
-
-            ids[i] = item.Id is null ? NewId() : CheckId(item.Id, nameof(items), i);
-            if (!seen.Add(ids[i]))
-            {
-                throw new ArgumentException($"Id '{ids[i]}' appears twice in one batch; give each image its own id.", nameof(items));
-            }
-
-            metadata[i] = MetadataCodec.Normalize(item.Metadata, nameof(items), i);
-            captions[i] = CheckCaption(item.Text, i, nameof(items));
-        }
-
-        // Every header is checked before the first model call, so a bad item costs no embedding.
-        var infos = new ImageInfo[list.Length];
-        var held = new ReadOnlyMemory<byte>?[list.Length];
-        for (int i = 0; i < list.Length; i++)
-        {
-            ReadOnlyMemory<byte> encoded = list[i].Image.Read(cancellationToken);
-            infos[i] = ModelPresetRegistry.ReadImageHeader(encoded.Span, Describe(list[i], i), nameof(AddImages));
-            if (!list[i].Image.IsRereadable)
-            {
-                held[i] = encoded;
-            }
-        }
-
-        float[] normalized = new float[checked(list.Length * Dimension)];
-        for (int start = 0; start < list.Length;)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var batch = new List<DataContent>();
-            long decoded = 0;
-            while (start + batch.Count < list.Length
-                && batch.Count < _imageBatchSize
-                && (batch.Count == 0 || decoded + infos[start + batch.Count].DecodedBytes <= _imageBatchMaxDecodedBytes))
-            {
-                int i = start + batch.Count;
-                batch.Add(Content(held[i] ?? Reread(list[i], i, infos[i], cancellationToken), infos[i], Describe(list[i], i)));
-                held[i] = null;
-                decoded += infos[i].DecodedBytes;
-            }
-
-            await EmbedImagesAsync(embedder, batch, query: false, normalized, start, cancellationToken).ConfigureAwait(false);
-            start += batch.Count;
-            progress?.Report(new ImageIngestProgress(start, list.Length));
-        }
-
-        cancellationToken.ThrowIfCancellationRequested();
-        return Upsert(normalized, ids, metadata, captions);
+        ImageIngest.PendingImages pending = ImageIngest.Prepare(Identity, items, cancellationToken);
+        await ImageIngest.EmbedAllAsync(embedder, pending, _options.ImageBatchSize, _options.ImageBatchMaxDecodedBytes, _embedders.IngestImages, Identity, progress, cancellationToken)
+            .ConfigureAwait(false);
+        return UpsertRows(pending.Rows);
     }
 
     /// <summary>The <paramref name="k"/> rows most similar to the image file at <paramref name="path"/>; see <see cref="SearchByImage(ImageSource, int, Filter?, CancellationToken)"/>.</summary>
@@ -208,118 +139,13 @@ public sealed partial class LodeDatabase
         ArgumentNullException.ThrowIfNull(image);
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         IEmbeddingGenerator<DataContent, Embedding<float>> embedder = RequireImageEmbedder(nameof(SearchByImage));
-        ReadOnlyMemory<byte> encoded = image.Read(cancellationToken);
-        ImageInfo info = ModelPresetRegistry.ReadImageHeader(encoded.Span, image.Description, nameof(SearchByImage));
-        float[] normalized = new float[Dimension];
-        await EmbedImagesAsync(embedder, [Content(encoded, info, image.Description)], query: true, normalized, 0, cancellationToken).ConfigureAwait(false);
-        return SearchCore(normalized, 1, k, filter)[0];
-    }
-
-    /// <summary>The task recorded for an index created with <paramref name="embedder"/>: image+text when it has an image side.</summary>
-    private static string TaskFor(IEmbeddingGenerator<string, Embedding<float>> embedder) =>
-        embedder is IEmbeddingGenerator<DataContent, Embedding<float>> ? StoreIdentity.ImageTextTask : StoreIdentity.TextTask;
-
-    /// <summary>
-    /// On open: a text index refuses an embedder with an image side (it was not created for
-    /// images, so its space is not known to hold them). An image+text index opened with a
-    /// text-only embedder opens; its image calls then throw.
-    /// </summary>
-    private static void CheckImageTask(string path, StoreIdentity stored, IEmbeddingGenerator<string, Embedding<float>> embedder)
-    {
-        if (stored.Task == StoreIdentity.TextTask && TaskFor(embedder) == StoreIdentity.ImageTextTask)
-        {
-            throw new IdentityMismatchException(path, "Task", StoreIdentity.TextTask, StoreIdentity.ImageTextTask);
-        }
-    }
-
-    private static void ValidateImageOptions(LodeDbOptions options)
-    {
-        if (options.ImageBatchSize < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.ImageBatchSize, "ImageBatchSize must be at least 1.");
-        }
-
-        if (options.ImageBatchMaxDecodedBytes < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.ImageBatchMaxDecodedBytes, "ImageBatchMaxDecodedBytes must be at least 1.");
-        }
+        float[] normalized = await ImageIngest.EmbedOneAsync(embedder, image, query: true, nameof(SearchByImage), _embedders.QueryImages, Identity, cancellationToken).ConfigureAwait(false);
+        return SearchVectors(normalized, 1, k, filter)[0];
     }
 
     private IEmbeddingGenerator<DataContent, Embedding<float>> RequireImageEmbedder(string operation)
     {
         ThrowIfUnusable();
-        if (_identity.Kind == StoreIdentity.VectorKind)
-        {
-            throw new NotSupportedException($"{operation} needs an image+text index, but this is a vector-only index ({Dimension} dimensions, no embedder). Embed images yourself and use AddVector/SearchByVector, or create an index with an Embedder that also implements IEmbeddingGenerator<DataContent, Embedding<float>>.");
-        }
-
-        if (_identity.Task != StoreIdentity.ImageTextTask)
-        {
-            string route = _identity.Kind == StoreIdentity.PresetKind ? $"the text preset \"{PresetNameOf(_identity)}\"" : $"the custom text embedder \"{_identity.Model}\"";
-            throw new NotSupportedException($"{operation} needs an image+text index, but this is a text index ({route}, task \"{_identity.Task}\"): its embedder embeds text only. Create the index with an Embedder that also implements IEmbeddingGenerator<DataContent, Embedding<float>>.");
-        }
-
-        return _embedder as IEmbeddingGenerator<DataContent, Embedding<float>>
-            ?? throw new InvalidOperationException($"{operation}: this image+text index (\"{_identity.Model}\") was opened with an embedder that has no image side. Open it with an Embedder that also implements IEmbeddingGenerator<DataContent, Embedding<float>> to add or search images; text calls work as they are.");
-    }
-
-    private static string Describe(ImageItem item, int index) => $"#{index} ({item.Image.Description})";
-
-    /// <summary>The embedder's input, named so an embedder's own error names the file (or item), not its position in one batch.</summary>
-    private static DataContent Content(ReadOnlyMemory<byte> encoded, ImageInfo info, string name) => new(encoded, info.MediaType) { Name = name };
-
-    /// <summary>Reads a file item again for its batch and re-checks its header: the file may have changed since the first check.</summary>
-    private static ReadOnlyMemory<byte> Reread(ImageItem item, int index, ImageInfo checkedInfo, CancellationToken cancellationToken)
-    {
-        ReadOnlyMemory<byte> encoded = item.Image.Read(cancellationToken);
-        if (item.Image.Path is not null && ModelPresetRegistry.ReadImageHeader(encoded.Span, Describe(item, index), nameof(AddImages)) != checkedInfo)
-        {
-            throw new IOException($"The image file {item.Image.Path} (item #{index}) changed while AddImages ran; nothing was stored. Run it again.");
-        }
-
-        return encoded;
-    }
-
-    /// <summary>Embeds one batch of images into rows <paramref name="firstRow"/>.. of <paramref name="destination"/>, validated and L2-normalised.</summary>
-    private async Task EmbedImagesAsync(
-        IEmbeddingGenerator<DataContent, Embedding<float>> embedder, IReadOnlyList<DataContent> images, bool query, float[] destination, int firstRow, CancellationToken cancellationToken)
-    {
-        EmbeddingCounters counters = query ? _queryImageEmbeddings : _ingestImageEmbeddings;
-        int dim = Dimension;
-        long started = Stopwatch.GetTimestamp();
-        counters.Called();
-        try
-        {
-            GeneratedEmbeddings<Embedding<float>> embeddings = await embedder
-                .GenerateAsync(images, query ? QueryOptions : null, cancellationToken)
-                .ConfigureAwait(false);
-            if (embeddings.Count != images.Count)
-            {
-                throw new LodeDatabaseException($"The image embedder of '{_identity.Model}' returned {embeddings.Count} embeddings for {images.Count} images.");
-            }
-
-            for (int i = 0; i < images.Count; i++)
-            {
-                ReadOnlySpan<float> vector = embeddings[i].Vector.Span;
-                if (vector.Length != dim)
-                {
-                    throw new LodeDatabaseException($"The image embedder of '{_identity.Model}' returned a {vector.Length}-dimensional embedding; this index is pinned to {dim} dimensions. Its image and text sides must share one space.");
-                }
-
-                VectorValidation.CopyNormalized(vector, dim, destination, firstRow + i, "embedding");
-            }
-
-            counters.Succeeded(images.Count, Stopwatch.GetElapsedTime(started));
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // A cancelled call is the caller's choice, not an embedder failure.
-            throw;
-        }
-        catch
-        {
-            counters.Failed(Stopwatch.GetElapsedTime(started));
-            throw;
-        }
+        return _embedders.RequireImage(operation, Identity);
     }
 }

@@ -70,7 +70,7 @@ internal static class DatabaseAudit
         CommitRoot root;
         try
         {
-            root = LodeDatabase.ParseRoot(File.ReadAllText(Path.Combine(folder, LodeDatabase.RootFileName)));
+            root = CommitRootFile.Parse(File.ReadAllText(Path.Combine(folder, LodeDatabase.RootFileName)));
         }
         catch (CorruptDatabaseException ex)
         {
@@ -194,7 +194,7 @@ internal static class DatabaseAudit
             WalRecord record;
             try
             {
-                record = LodeDatabase.DecodeLogRecord(data, frames[i], name);
+                record = LogReplay.DecodeLogRecord(data, frames[i], name);
             }
             catch (CorruptDatabaseException ex)
             {

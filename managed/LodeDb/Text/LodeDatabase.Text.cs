@@ -1,5 +1,3 @@
-using LodeDb.Lexical;
-using LodeDb.Native.Interop;
 using Microsoft.Extensions.AI;
 
 namespace LodeDb;
@@ -13,22 +11,14 @@ public sealed partial class LodeDatabase
     /// <summary>Smallest accepted <see cref="LodeDbOptions.MaxChunkChars"/>.</summary>
     public const int MinChunkChars = 16;
 
-    /// <summary>Texts per embedder call.</summary>
-    private const int EmbedBatch = 256;
-
-    private static readonly EmbeddingGenerationOptions QueryOptions = new()
-    {
-        AdditionalProperties = new AdditionalPropertiesDictionary { ["lodedb.purpose"] = "query" },
-    };
-
     /// <summary>The recorded model name of a custom-embedder index; "none" for a vector-only index.</summary>
-    public string ModelName => _identity.Model;
+    public string ModelName => Identity.Model;
 
     /// <summary>Whether raw chunk text is kept (recorded in the identity).</summary>
-    public bool StoresText => _identity.StoreText;
+    public bool StoresText => Identity.StoreText;
 
     /// <summary>Whether lexical and hybrid search are available (stored text or indexed terms).</summary>
-    public bool HasLexicalIndex => _identity.HasLexical;
+    public bool HasLexicalIndex => Identity.HasLexical;
 
     /// <summary>
     /// Embeds <paramref name="text"/> (split into chunks of at most <see cref="LodeDbOptions.MaxChunkChars"/>
@@ -50,8 +40,8 @@ public sealed partial class LodeDatabase
         IReadOnlyList<IReadOnlyDictionary<string, object?>?>? metadata = null,
         CancellationToken cancellationToken = default)
     {
-        PendingText pending = PrepareAdd(texts, ids, metadata);
-        float[] normalized = await EmbedAsync(pending.Embedder, pending.Chunks, query: false, cancellationToken).ConfigureAwait(false);
+        TextIngest.PendingText pending = PrepareAdd(texts, ids, metadata);
+        float[] normalized = await TextIngest.EmbedAsync(pending.Embedder, pending.Chunks, query: false, _embedders.IngestText, Identity, cancellationToken).ConfigureAwait(false);
         return CommitText(pending, normalized);
     }
 
@@ -66,84 +56,27 @@ public sealed partial class LodeDatabase
         IReadOnlyList<IReadOnlyDictionary<string, object?>?>? metadata = null,
         CancellationToken cancellationToken = default)
     {
-        PendingText pending = PrepareAdd(texts, ids, metadata);
-        float[] normalized = EmbedAsync(pending.Embedder, pending.Chunks, query: false, cancellationToken).GetAwaiter().GetResult();
+        TextIngest.PendingText pending = PrepareAdd(texts, ids, metadata);
+        float[] normalized = TextIngest.EmbedAsync(pending.Embedder, pending.Chunks, query: false, _embedders.IngestText, Identity, cancellationToken).GetAwaiter().GetResult();
         return CommitText(pending, normalized);
     }
 
-    /// <summary>Validated, chunked documents waiting for their embeddings.</summary>
-    private sealed record PendingText(
-        IEmbeddingGenerator<string, Embedding<float>> Embedder, string[] Ids, IReadOnlyDictionary<string, object?>[] Metadata, int[] Starts, List<string> Chunks);
-
     /// <summary>Checks everything about an add before any model call, and chunks the texts.</summary>
-    private PendingText PrepareAdd(
+    private TextIngest.PendingText PrepareAdd(
         IReadOnlyList<string> texts,
         IReadOnlyList<string?>? ids,
         IReadOnlyList<IReadOnlyDictionary<string, object?>?>? metadata)
     {
         ThrowIfReadOnly(nameof(AddMany));
         ArgumentNullException.ThrowIfNull(texts);
-        IEmbeddingGenerator<string, Embedding<float>> embedder = RequireEmbedder("Add");
-        if (texts.Count == 0)
-        {
-            throw new ArgumentException("AddMany needs at least one text.", nameof(texts));
-        }
-
-        if (ids is not null && ids.Count != texts.Count)
-        {
-            throw new ArgumentException($"{ids.Count} ids were given for {texts.Count} texts; pass one id (or null) per text.", nameof(ids));
-        }
-
-        if (metadata is not null && metadata.Count != texts.Count)
-        {
-            throw new ArgumentException($"{metadata.Count} metadata entries were given for {texts.Count} texts; pass one (or null) per text.", nameof(metadata));
-        }
-
-        var finalIds = new string[texts.Count];
-        var finalMetadata = new IReadOnlyDictionary<string, object?>[texts.Count];
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var starts = new int[texts.Count + 1];
-        var chunkTexts = new List<string>();
-        for (int i = 0; i < texts.Count; i++)
-        {
-            string text = texts[i] ?? throw new ArgumentException($"Text {i} is null.", nameof(texts));
-            if (string.IsNullOrWhiteSpace(text))
-            {
-                throw new ArgumentException($"Text {i} is empty or only whitespace; there is nothing to embed.", nameof(texts));
-            }
-
-            StringValidation.WellFormed(text, "text", i, nameof(texts));
-            string? given = ids?[i];
-            finalIds[i] = given is null ? NewId() : CheckId(given, nameof(ids), i);
-            if (!seen.Add(finalIds[i]))
-            {
-                throw new ArgumentException($"Id '{finalIds[i]}' appears twice in one batch; give each text its own id.", nameof(ids));
-            }
-
-            finalMetadata[i] = MetadataCodec.Normalize(metadata?[i], nameof(metadata), i);
-            foreach ((int start, int length) in TextChunker.Split(text, _maxChunkChars))
-            {
-                chunkTexts.Add(text.Substring(start, length));
-            }
-
-            starts[i + 1] = chunkTexts.Count;
-        }
-
-        return new PendingText(embedder, finalIds, finalMetadata, starts, chunkTexts);
+        IEmbeddingGenerator<string, Embedding<float>> embedder = _embedders.RequireText("Add");
+        return TextIngest.Prepare(embedder, _options.MaxChunkChars, texts, ids, metadata);
     }
 
     /// <summary>Commits embedded documents: one record, all or none.</summary>
-    private IReadOnlyList<string> CommitText(PendingText pending, float[] normalized)
+    private IReadOnlyList<string> CommitText(TextIngest.PendingText pending, float[] normalized)
     {
-        List<string> chunkTexts = pending.Chunks;
-        var stored = new string?[chunkTexts.Count];
-        var tokens = new IReadOnlyList<string>?[chunkTexts.Count];
-        for (int c = 0; c < chunkTexts.Count; c++)
-        {
-            stored[c] = _identity.StoreText ? chunkTexts[c] : null;
-            tokens[c] = _identity.HasLexical ? LexicalTokenizer.Tokenize(chunkTexts[c]).ToArray() : null;
-        }
-
+        (string?[] stored, IReadOnlyList<string>?[] tokens) = TextIngest.ChunkRows(Identity, pending.Chunks);
         return Upsert(normalized, pending.Ids, pending.Metadata, pending.Starts, stored, tokens);
     }
 
@@ -163,7 +96,7 @@ public sealed partial class LodeDatabase
     public IReadOnlyList<string?> GetTexts(IReadOnlyList<string> ids)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        if (!_identity.StoreText)
+        if (!Identity.StoreText)
         {
             throw new InvalidOperationException("This index was created with StoreText = false: no text is kept, so GetText cannot return it. Keep the text yourself, or create the index with StoreText = true.");
         }
@@ -172,17 +105,18 @@ public sealed partial class LodeDatabase
         try
         {
             ThrowIfUnusable();
+            SlotTable rows = Store.Rows;
             var result = new string?[ids.Count];
             for (int i = 0; i < ids.Count; i++)
             {
                 string id = ids[i] ?? throw new ArgumentException($"Id {i} is null.", nameof(ids));
-                int[] slots = _rows.SlotsOf(id);
-                if (slots.Length == 0 || slots.All(slot => _rows.TextAt(slot) is null))
+                int[] slots = rows.SlotsOf(id);
+                if (slots.Length == 0 || slots.All(slot => rows.TextAt(slot) is null))
                 {
                     continue;
                 }
 
-                result[i] = string.Concat(slots.Select(slot => _rows.TextAt(slot)));
+                result[i] = string.Concat(slots.Select(slot => rows.TextAt(slot)));
             }
 
             return result;
@@ -212,7 +146,7 @@ public sealed partial class LodeDatabase
         CheckSearch(queries, k, mode);
         float[]? vectors = mode == SearchMode.Lexical || queries.Count == 0
             ? null
-            : EmbedAsync(RequireEmbedder($"{mode} search by text"), queries, query: true, cancellationToken).GetAwaiter().GetResult();
+            : TextIngest.EmbedAsync(_embedders.RequireText($"{mode} search by text"), queries, query: true, _embedders.QueryText, Identity, cancellationToken).GetAwaiter().GetResult();
         return RankText(queries, vectors, k, mode, filter);
     }
 
@@ -229,7 +163,7 @@ public sealed partial class LodeDatabase
         CheckSearch(queries, k, mode);
         float[]? vectors = mode == SearchMode.Lexical || queries.Count == 0
             ? null
-            : await EmbedAsync(RequireEmbedder($"{mode} search by text"), queries, query: true, cancellationToken).ConfigureAwait(false);
+            : await TextIngest.EmbedAsync(_embedders.RequireText($"{mode} search by text"), queries, query: true, _embedders.QueryText, Identity, cancellationToken).ConfigureAwait(false);
         return RankText(queries, vectors, k, mode, filter);
     }
 
@@ -250,14 +184,14 @@ public sealed partial class LodeDatabase
             }
         }
 
-        if (mode != SearchMode.Vector && !_identity.HasLexical)
+        if (mode != SearchMode.Vector && !Identity.HasLexical)
         {
             throw new InvalidOperationException($"{mode} search needs a lexical source, but this index was created with StoreText = false and IndexText = false. Use SearchMode.Vector, or create the index with StoreText or IndexText.");
         }
 
         if (mode != SearchMode.Lexical)
         {
-            RequireEmbedder($"{mode} search by text");
+            _embedders.RequireText($"{mode} search by text");
         }
     }
 
@@ -272,196 +206,11 @@ public sealed partial class LodeDatabase
         try
         {
             ThrowIfUnusable();
-            ulong[]? mask = BuildMask(filter, out int allowedSlots, out _);
-            var results = new IReadOnlyList<SearchHit>[queries.Count];
-            // Each ranker is asked for more documents than k, so fusion sees documents that one
-            // ranker places just below the cut.
-            int depth = mode == SearchMode.Hybrid ? (int)Math.Min(int.MaxValue, Math.Max(k * 2L, k + 20L)) : k;
-            for (int q = 0; q < queries.Count; q++)
-            {
-                List<(int Slot, float Score)>? vector = vectors is null ? null : VectorDocuments(vectors.AsSpan(q * Dimension, Dimension), depth, mask, allowedSlots);
-                List<(int Slot, double Score)>? lexical = mode == SearchMode.Vector ? null : LexicalDocuments(queries[q], depth, mask);
-                results[q] = mode switch
-                {
-                    SearchMode.Vector => vector!.Select(hit => MakeHit(hit.Slot, hit.Score)).ToArray(),
-                    SearchMode.Lexical => lexical!.Select(hit => MakeHit(hit.Slot, (float)hit.Score)).ToArray(),
-                    _ => Fuse(vector!, lexical!, k),
-                };
-            }
-
-            return results;
+            return _ranker.ByText(Store, queries, vectors, k, mode, filter);
         }
         finally
         {
             _gate.ExitReadLock();
         }
-    }
-
-    /// <summary>Hybrid: RRF (c = 60) over the two document rankings; a document's best chunk is its better-ranked one (vector first on a tie).</summary>
-    private SearchHit[] Fuse(List<(int Slot, float Score)> vector, List<(int Slot, double Score)> lexical, int k)
-    {
-        var best = new Dictionary<string, (int Slot, int Rank)>(StringComparer.Ordinal);
-        void Note(int slot, int rank)
-        {
-            string id = _rows.IdAt(slot)!;
-            if (!best.TryGetValue(id, out var current) || rank < current.Rank)
-            {
-                best[id] = (slot, rank);
-            }
-        }
-
-        for (int i = 0; i < vector.Count; i++)
-        {
-            Note(vector[i].Slot, i);
-        }
-
-        for (int i = 0; i < lexical.Count; i++)
-        {
-            Note(lexical[i].Slot, i);
-        }
-
-        IReadOnlyList<string>[] rankings =
-        [
-            vector.Select(hit => _rows.IdAt(hit.Slot)!).ToArray(),
-            lexical.Select(hit => _rows.IdAt(hit.Slot)!).ToArray(),
-        ];
-        return ReciprocalRankFusion.Fuse(rankings, k)
-            .Select(hit => MakeHit(best[hit.Key].Slot, (float)hit.Score))
-            .ToArray();
-    }
-
-    /// <summary>The best <paramref name="documents"/> documents by BM25, each at its best chunk. Call under the read lock.</summary>
-    private List<(int Slot, double Score)> LexicalDocuments(string query, int documents, ulong[]? mask)
-    {
-        var hits = new List<(int Slot, double Score)>();
-        Bm25Index lexical = _bm25 ?? throw new InvalidOperationException("The lexical index is not loaded.");
-        List<string> tokens = LexicalTokenizer.Tokenize(query);
-        if (tokens.Count == 0 || lexical.Count == 0)
-        {
-            return hits;
-        }
-
-        bool chunked = _rows.LiveSlotCount > _rows.LiveCount;
-        int kk = (int)Math.Min(lexical.Count, chunked ? documents * 2L + 8 : documents);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        while (true)
-        {
-            IReadOnlyList<LexicalHit> chunks = lexical.Search(tokens, kk, mask);
-            hits.Clear();
-            seen.Clear();
-            foreach (LexicalHit chunk in chunks)
-            {
-                int slot = checked((int)chunk.Key);
-                if (hits.Count < documents && seen.Add(_rows.IdAt(slot)!))
-                {
-                    hits.Add((slot, chunk.Score));
-                }
-            }
-
-            if (hits.Count >= documents || chunks.Count < kk || kk >= lexical.Count)
-            {
-                return hits;
-            }
-
-            kk = (int)Math.Min(lexical.Count, (long)kk * 4);
-        }
-    }
-
-    private IEmbeddingGenerator<string, Embedding<float>> RequireEmbedder(string operation) =>
-        _embedder ?? throw new InvalidOperationException($"{operation} needs an embedder, but this is a vector-only index (no Embedder): pass vectors with AddVector/SearchByVector, or create the index with an Embedder and ModelName.");
-
-    /// <summary>Embeds texts in batches and returns them validated and L2-normalised, row-major.</summary>
-    private async Task<float[]> EmbedAsync(IEmbeddingGenerator<string, Embedding<float>> embedder, IReadOnlyList<string> texts, bool query, CancellationToken cancellationToken)
-    {
-        EmbeddingCounters counters = query ? _queryEmbeddings : _ingestEmbeddings;
-        long started = System.Diagnostics.Stopwatch.GetTimestamp();
-        try
-        {
-            float[] result = await EmbedCoreAsync(embedder, texts, query, counters, cancellationToken).ConfigureAwait(false);
-            counters.Succeeded(texts.Count, System.Diagnostics.Stopwatch.GetElapsedTime(started));
-            return result;
-        }
-        catch
-        {
-            counters.Failed(System.Diagnostics.Stopwatch.GetElapsedTime(started));
-            throw;
-        }
-    }
-
-    private async Task<float[]> EmbedCoreAsync(IEmbeddingGenerator<string, Embedding<float>> embedder, IReadOnlyList<string> texts, bool query, EmbeddingCounters counters, CancellationToken cancellationToken)
-    {
-        int dim = Dimension;
-        float[] normalized = new float[checked(texts.Count * dim)];
-        for (int start = 0; start < texts.Count; start += EmbedBatch)
-        {
-            int count = Math.Min(EmbedBatch, texts.Count - start);
-            string[] batch = new string[count];
-            for (int i = 0; i < count; i++)
-            {
-                batch[i] = texts[start + i];
-            }
-
-            counters.Called();
-            GeneratedEmbeddings<Embedding<float>> embeddings = await embedder
-                .GenerateAsync(batch, query ? QueryOptions : null, cancellationToken)
-                .ConfigureAwait(false);
-            if (embeddings.Count != count)
-            {
-                throw new LodeDatabaseException($"The embedder '{_identity.Model}' returned {embeddings.Count} embeddings for {count} texts.");
-            }
-
-            for (int i = 0; i < count; i++)
-            {
-                ReadOnlySpan<float> vector = embeddings[i].Vector.Span;
-                if (vector.Length != dim)
-                {
-                    throw new LodeDatabaseException($"The embedder '{_identity.Model}' returned a {vector.Length}-dimensional embedding; this index is pinned to {dim} dimensions. Use the embedder the index was created with.");
-                }
-
-                VectorValidation.CopyNormalized(vector, dim, normalized, start + i, "embedding");
-            }
-        }
-
-        return normalized;
-    }
-
-    /// <summary>The dimension an embedder announces in its metadata, or null.</summary>
-    private static int? MetadataDimension(IEmbeddingGenerator<string, Embedding<float>> embedder) =>
-        embedder.GetService(typeof(EmbeddingGeneratorMetadata)) is EmbeddingGeneratorMetadata { DefaultModelDimensions: int dim } && dim > 0 ? dim : null;
-
-    /// <summary>The dimension to pin at creation: the embedder's metadata, else the length of its first output.</summary>
-    private static int EmbedderDimension(IEmbeddingGenerator<string, Embedding<float>> embedder)
-    {
-        int dim = MetadataDimension(embedder) ?? ProbeDimension(embedder);
-        if (dim < 1 || dim > NativeConstants.MaxDimension)
-        {
-            throw new LodeDatabaseException($"The embedder produces {dim}-dimensional embeddings; an index holds 1 to {NativeConstants.MaxDimension}.");
-        }
-
-        return dim;
-    }
-
-    private static int ProbeDimension(IEmbeddingGenerator<string, Embedding<float>> embedder)
-    {
-        GeneratedEmbeddings<Embedding<float>> probe = embedder.GenerateAsync(["dimension probe"]).GetAwaiter().GetResult();
-        return probe.Count > 0
-            ? probe[0].Vector.Length
-            : throw new LodeDatabaseException("The embedder returned no embedding for a probe text, so the index dimension cannot be determined.");
-    }
-
-    /// <summary>Validates an optional vector caption: needs a lexical source or stored text to mean anything.</summary>
-    private string? CheckCaption(string? text, int row, string argumentName)
-    {
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (!_identity.StoreText && !_identity.IndexText)
-        {
-            throw new ArgumentException($"Caption {row} would be neither stored nor searchable: this index was created with StoreText = false and IndexText = false. Pass null, or create the index with StoreText or IndexText.", argumentName);
-        }
-
-        return StringValidation.WellFormed(text, "caption", row, argumentName);
     }
 }

@@ -341,11 +341,53 @@ public sealed class CollectionSpaceTests
     [Test]
     public void EveryLodeDbOptionsPropertyIsCarriedIntoASpace()
     {
-        // SpaceOptions rebuilds LodeDbOptions field by field; a property it does not know would be
-        // silently dropped for every space.
-        string[] properties = typeof(LodeDbOptions)
-            .GetProperties(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic)
-            .Select(property => property.Name).Order(StringComparer.Ordinal).ToArray();
-        Assert.That(properties, Is.EqualTo(SpaceOptions.Copied.Order(StringComparer.Ordinal).ToArray()));
+        // SpaceOptions derives a space's options with `with`: every property the caller set must
+        // reach the space unchanged (a property added later included, public or internal), except
+        // the handle defaults the collection fills in and the identity it completes from the record.
+        using var root = new TestFolder();
+        using var collection = LodeCollection.Open(root.Path, new LodeCollectionOptions { Durability = Durability.Fsync, LockTimeout = TimeSpan.FromSeconds(7) });
+        // Not a valid combination to open (For validates nothing): every property holds a non-default value.
+        var given = new LodeDbOptions
+        {
+            VectorDim = 24,
+            Model = "minilm",
+            ModelDirectory = "/models",
+            Embedder = new Images.ColourLayoutEmbedder(),
+            ModelName = "colour-layout",
+            MaxChunkChars = 123,
+            StoreText = false,
+            IndexText = true,
+            BitWidth = 2,
+            Seed = 42,
+            CommitMode = CommitMode.Generation,
+            CheckpointEveryRecords = 17,
+            CheckpointEveryBytes = 12345,
+            ImageBatchSize = 3,
+            ImageBatchMaxDecodedBytes = 999,
+            Rescore = RescoreStorage.Int8,
+            RescoreCandidates = 55,
+            SearchThreads = 2,
+        };
+
+        LodeDbOptions space = SpaceOptions.For(collection, given, recorded: null);
+
+        var filled = new Dictionary<string, object?>
+        {
+            [nameof(LodeDbOptions.Durability)] = Durability.Fsync,
+            [nameof(LodeDbOptions.LockTimeout)] = TimeSpan.FromSeconds(7),
+        };
+        var properties = typeof(LodeDbOptions).GetProperties(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic)
+            .Where(property => property.GetIndexParameters().Length == 0 && property.Name != "EqualityContract")
+            .ToArray();
+        Assert.That(properties, Has.Length.GreaterThanOrEqualTo(22));
+        foreach (var property in properties)
+        {
+            object? expected = filled.TryGetValue(property.Name, out object? value) ? value : property.GetValue(given);
+            Assert.That(property.GetValue(space), Is.EqualTo(expected), property.Name);
+        }
+
+        // The caller's own values win over the collection's defaults.
+        LodeDbOptions own = SpaceOptions.For(collection, given with { Durability = Durability.Fast, LockTimeout = TimeSpan.FromSeconds(1), ReadOnly = true }, recorded: null);
+        Assert.That((own.Durability, own.LockTimeout, own.ReadOnly), Is.EqualTo((Durability.Fast, TimeSpan.FromSeconds(1), true)));
     }
 }

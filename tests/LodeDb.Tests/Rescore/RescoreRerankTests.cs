@@ -25,12 +25,12 @@ public sealed class RescoreRerankTests
     {
         float[] scores = [0.5f, -0.25f, 0f, -0f, 1f, -1f, 0.5f, float.Epsilon, -float.Epsilon, 0.49999997f, 0f];
         var entries = scores.Select((s, i) => (Score: s, Slot: (ulong)(100 - i))).ToArray();
-        ulong[] keys = entries.Select(e => LodeDatabase.RankKey(e.Score, e.Slot)).ToArray();
+        ulong[] keys = entries.Select(e => RankOrder.Key(e.Score, e.Slot)).ToArray();
         Array.Sort(keys);
         var expected = entries.ToArray();
         Array.Sort(expected, static (a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : a.Slot.CompareTo(b.Slot));
         Assert.That(keys.Select(k => (ulong)(uint)k), Is.EqualTo(expected.Select(e => e.Slot)));
-        Assert.That(keys.Select(LodeDatabase.KeyScore), Is.EqualTo(expected.Select(e => e.Score)));
+        Assert.That(keys.Select(RankOrder.ScoreOf), Is.EqualTo(expected.Select(e => e.Score)));
     }
 
     [TestCase(RescoreStorage.Int8)]

@@ -4,9 +4,10 @@ using LodeDb.Native;
 namespace LodeDb;
 
 /// <summary>Replaying logs on top of a loaded base: the WAL of the root's generation and the Generation-mode journal.</summary>
-public sealed partial class LodeDatabase
+internal static class LogReplay
 {
-    private readonly record struct WalReplay(long ValidBytes, long FileBytes, long Applied);
+    /// <summary>What a WAL replay found: the bytes up to the first bad frame, the file's bytes, the records applied.</summary>
+    public readonly record struct WalReplay(long ValidBytes, long FileBytes, long Applied);
 
     /// <summary>
     /// Applies the records of the log the root names on top of the loaded generation. A torn
@@ -15,7 +16,7 @@ public sealed partial class LodeDatabase
     /// <see cref="CorruptDatabaseException"/>: nothing is applied past it and nothing on disk is
     /// changed. The caller truncates a torn tail (writers) or just reads (read-only handles).
     /// </summary>
-    private WalReplay ReplayWal(CommitRoot root)
+    public static WalReplay ReplayWal(string folder, CommitRoot root, SlotStore store)
     {
         string name = root.WalFile;
         if (name.Length == 0)
@@ -24,12 +25,12 @@ public sealed partial class LodeDatabase
         }
 
         bool legacy = name == GenerationFiles.LegacyWalFileName;
-        byte[]? data = ReadLogFile(name);
+        byte[]? data = ReadLogFile(folder, name);
         if (data is null)
         {
             // A release's single log was deleted by Generation-mode writers; a generation's own
             // log is created before the root that names it.
-            return legacy ? default : throw MissingFile(name, null);
+            return legacy ? default : throw CommitRootFile.MissingFile(name, null);
         }
 
         (List<WalFrame> frames, WalDamage? damage) = ReadFrames(name, data);
@@ -59,42 +60,42 @@ public sealed partial class LodeDatabase
             }
 
             throw new CorruptDatabaseException(name, 0,
-                $"its Begin record names generation {begin.Generation}, but {RootFileName} is at generation {root.Generation}: the log does not extend this generation, and its {frames.Count - 1} records would be lost");
+                $"its Begin record names generation {begin.Generation}, but {LodeDatabase.RootFileName} is at generation {root.Generation}: the log does not extend this generation, and its {frames.Count - 1} records would be lost");
         }
 
         for (int i = 1; i < frames.Count; i++)
         {
-            ApplyLogRecord(DecodeLogRecord(data, frames[i], name), name, frames[i].Offset);
+            ApplyLogRecord(store, DecodeLogRecord(data, frames[i], name), name, frames[i].Offset);
         }
 
         return new WalReplay(validBytes, data.Length, frames.Count - 1);
     }
 
     /// <summary>
-    /// Applies the committed prefix of a Generation-mode journal. Unlike the WAL's tail, every
-    /// byte of that prefix was committed by a root rename, so a frame that does not decode
-    /// there is damage, never a torn append.
+    /// Applies the committed prefix of a Generation-mode journal and returns the log counters
+    /// (records, bytes). Unlike the WAL's tail, every byte of that prefix was committed by a root
+    /// rename, so a frame that does not decode there is damage, never a torn append. A repair
+    /// (<paramref name="salvage"/> set) applies what verifies and records the rest instead.
     /// </summary>
-    private void ApplyJournal(string name, long committedLength)
+    public static (long Records, long Bytes) ApplyJournal(string folder, string name, long committedLength, SlotStore store, SalvageLog? salvage)
     {
-        byte[]? read = ReadLogFile(name);
-        if (read is null && _salvage is not null)
+        byte[]? read = ReadLogFile(folder, name);
+        if (read is null && salvage is not null)
         {
-            _salvage.LostRecords(name, -1, "the journal named by the root pointer is missing: whatever it held is lost", 0, []);
-            return;
+            salvage.LostRecords(name, -1, "the journal named by the root pointer is missing: whatever it held is lost", 0, []);
+            return (0, 0);
         }
 
-        byte[] data = read ?? throw MissingFile(name, null);
-        if (_salvage is not null)
+        byte[] data = read ?? throw CommitRootFile.MissingFile(name, null);
+        if (salvage is not null)
         {
             if (data.Length < committedLength)
             {
-                _salvage.LostRecords(name, data.Length, $"it holds {data.Length} bytes, the root pointer committed {committedLength}: the records past the end are lost", 1, []);
+                salvage.LostRecords(name, data.Length, $"it holds {data.Length} bytes, the root pointer committed {committedLength}: the records past the end are lost", 1, []);
             }
 
-            SalvageJournal(name, data.AsSpan(0, (int)Math.Min(data.Length, committedLength)).ToArray());
-            _walBytes = committedLength;
-            return;
+            LogSalvage.SalvageJournal(name, data.AsSpan(0, (int)Math.Min(data.Length, committedLength)).ToArray(), store, salvage);
+            return (0, committedLength);
         }
 
         if (data.Length < committedLength)
@@ -111,19 +112,18 @@ public sealed partial class LodeDatabase
 
         foreach (WalFrame frame in frames)
         {
-            ApplyLogRecord(DecodeLogRecord(data, frame, name), name, frame.Offset);
+            ApplyLogRecord(store, DecodeLogRecord(data, frame, name), name, frame.Offset);
         }
 
-        _walRecords = frames.Count;
-        _walBytes = committedLength;
+        return (frames.Count, committedLength);
     }
 
     /// <summary>The whole log file, or null when it does not exist.</summary>
-    private byte[]? ReadLogFile(string name)
+    public static byte[]? ReadLogFile(string folder, string name)
     {
         try
         {
-            using var stream = new FileStream(System.IO.Path.Combine(_path, name), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var stream = new FileStream(Path.Combine(folder, name), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             byte[] data = new byte[stream.Length];
             stream.ReadExactly(data);
             return data;
@@ -147,7 +147,8 @@ public sealed partial class LodeDatabase
         }
     }
 
-    internal static WalRecord DecodeLogRecord(byte[] data, WalFrame frame, string name)
+    /// <summary>Decodes the record of a frame whose CRC matched: a record that does not decode is damage at the frame's offset.</summary>
+    public static WalRecord DecodeLogRecord(byte[] data, WalFrame frame, string name)
     {
         try
         {
@@ -160,17 +161,18 @@ public sealed partial class LodeDatabase
         }
     }
 
-    private void ApplyLogRecord(WalRecord record, string name, long offset)
+    /// <summary>Applies one replayed record to the store; one that does not fit it is damage at its offset.</summary>
+    public static void ApplyLogRecord(SlotStore store, WalRecord record, string name, long offset)
     {
         try
         {
             switch (record)
             {
                 case UpsertRecord upsert:
-                    ApplyUpsert(upsert.Batch);
+                    store.ApplyUpsert(upsert.Batch);
                     break;
                 case RemoveRecord remove:
-                    ApplyRemove(remove.Id);
+                    store.ApplyRemove(remove.Id);
                     break;
                 default:
                     throw new CorruptDatabaseException(name, offset, "an unexpected Begin record");
@@ -181,16 +183,6 @@ public sealed partial class LodeDatabase
             // The frame's CRC matched but the record does not fit this index (rows, codes, sidecar):
             // damage written as it is, never a raw exception out of Open.
             throw new CorruptDatabaseException(name, offset, $"the record does not apply: {ex.Message}", ex);
-        }
-    }
-
-    /// <summary>Opens the current base's journal for appending, cutting bytes past the committed length.</summary>
-    private void OpenJournal()
-    {
-        _wal = NativeWal.Open(System.IO.Path.Combine(_path, GenerationFiles.Journal(_baseGeneration)));
-        if (_wal.Size != (ulong)_walBytes)
-        {
-            _wal.Truncate((ulong)_walBytes, Sync);
         }
     }
 }

@@ -1,14 +1,12 @@
-using LodeDb.Lexical;
+namespace LodeDb.Lexical;
 
-namespace LodeDb;
-
-/// <summary>The BM25 index's slot keys across loads and compactions.</summary>
-public sealed partial class LodeDatabase
+/// <summary>The BM25 index keyed by slot: built for a loaded base, re-keyed after a compaction.</summary>
+internal static class LexicalSlots
 {
-    /// <summary>The in-memory BM25 index of a loaded base: from stored text, else from persisted terms; null without a lexical source.</summary>
-    private Bm25Index? BuildLexicalIndex(SlotTable rows, IReadOnlyList<string>?[] tokens)
+    /// <summary>The in-memory BM25 index of a loaded base: from persisted terms, else from stored text; null without a lexical source.</summary>
+    public static Bm25Index? Build(StoreIdentity identity, SlotTable rows, IReadOnlyList<string>?[] tokens)
     {
-        if (!_identity.HasLexical)
+        if (!identity.HasLexical)
         {
             return null;
         }
@@ -32,7 +30,7 @@ public sealed partial class LodeDatabase
     }
 
     /// <summary>Re-keys the lexical index after a native compaction (old slot -> new slot or ulong.MaxValue).</summary>
-    private static Bm25Index? RemapLexicalIndex(Bm25Index? old, ReadOnlySpan<ulong> map)
+    public static Bm25Index? Remap(Bm25Index? old, ReadOnlySpan<ulong> map)
     {
         if (old is null)
         {
