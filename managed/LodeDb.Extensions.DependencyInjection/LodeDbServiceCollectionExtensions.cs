@@ -2,6 +2,7 @@ using LodeDb;
 using LodeDb.Extensions.DependencyInjection;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -28,7 +29,7 @@ public static class LodeDbServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(options);
-        services.AddSingleton(sp => LodeDatabase.Open(path, options(sp)));
+        services.AddSingleton(sp => LodeDatabase.Open(path, WithLogging(options(sp), sp)));
         return services;
     }
 
@@ -45,7 +46,7 @@ public static class LodeDbServiceCollectionExtensions
         {
             LodeDbSettings settings = Bind(configuration);
             string path = settings.Path ?? throw new InvalidOperationException("AddLodeDb: the configuration section has no \"Path\" (the database folder).");
-            return LodeDatabase.Open(path, ToOptions(settings, sp));
+            return LodeDatabase.Open(path, WithLogging(ToOptions(settings, sp), sp));
         });
         return services;
     }
@@ -55,9 +56,19 @@ public static class LodeDbServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrWhiteSpace(root);
-        services.AddSingleton(_ => LodeCollection.Open(root, options));
+        services.AddSingleton(sp => LodeCollection.Open(root, new LodeCollectionOptions
+        {
+            ReadOnly = options?.ReadOnly ?? false,
+            Durability = options?.Durability,
+            LockTimeout = options?.LockTimeout,
+            LoggerFactory = options?.LoggerFactory ?? sp.GetService<ILoggerFactory>(),
+        }));
         return services;
     }
+
+    /// <summary>The registered <see cref="ILoggerFactory"/> when the options name none.</summary>
+    private static LodeDbOptions WithLogging(LodeDbOptions options, IServiceProvider sp) =>
+        options.LoggerFactory is not null ? options : options with { LoggerFactory = sp.GetService<ILoggerFactory>() };
 
     /// <summary>Binds <see cref="LodeDbSettings"/> with the source-generated binder; unknown keys throw.</summary>
     internal static LodeDbSettings Bind(IConfiguration configuration)

@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using LodeDb.VectorData;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.VectorData;
 
@@ -37,7 +38,7 @@ public static class LodeDbVectorDataServiceCollectionExtensions
             LodeVectorStoreOptions configured = sp.GetRequiredService<IOptions<LodeVectorStoreOptions>>().Value;
             string folder = path ?? configured.Path
                 ?? throw new InvalidOperationException("AddLodeDbVectorStore needs a folder: pass a path, or set LodeVectorStoreOptions.Path (e.g. the \"Path\" key of the bound configuration section).");
-            return LodeVectorStore.Open(folder, WithGenerator(configured, sp));
+            return LodeVectorStore.Open(folder, WithServices(configured, sp));
         });
         services.AddSingleton<VectorStore>(static sp => sp.GetRequiredService<LodeVectorStore>());
         return services;
@@ -90,23 +91,16 @@ public static class LodeDbVectorDataServiceCollectionExtensions
         return services;
     }
 
-    private static LodeVectorStoreOptions WithGenerator(LodeVectorStoreOptions options, IServiceProvider sp)
+    /// <summary>The options completed from the container: its embedding generator and logger factory where the options set none (a copy; the configured instance is left alone).</summary>
+    private static LodeVectorStoreOptions WithServices(LodeVectorStoreOptions options, IServiceProvider sp) => new()
     {
-        if (options.EmbeddingGenerator is not null)
-        {
-            return options;
-        }
-
-        IEmbeddingGenerator? generator = sp.GetService<IEmbeddingGenerator>() ?? sp.GetService<IEmbeddingGenerator<string, Embedding<float>>>();
-        return generator is null ? options : new LodeVectorStoreOptions
-        {
-            Path = options.Path,
-            EmbeddingGenerator = generator,
-            BitWidth = options.BitWidth,
-            Rescore = options.Rescore,
-            Durability = options.Durability,
-            LockTimeout = options.LockTimeout,
-            ReadOnly = options.ReadOnly,
-        };
-    }
+        Path = options.Path,
+        EmbeddingGenerator = options.EmbeddingGenerator ?? sp.GetService<IEmbeddingGenerator>() ?? sp.GetService<IEmbeddingGenerator<string, Embedding<float>>>(),
+        BitWidth = options.BitWidth,
+        Rescore = options.Rescore,
+        Durability = options.Durability,
+        LockTimeout = options.LockTimeout,
+        ReadOnly = options.ReadOnly,
+        LoggerFactory = options.LoggerFactory ?? sp.GetService<ILoggerFactory>(),
+    };
 }

@@ -47,6 +47,7 @@ public sealed class LodeVectorStore : VectorStore
             ReadOnly = options.ReadOnly,
             Durability = options.Durability,
             LockTimeout = options.LockTimeout,
+            LoggerFactory = options.LoggerFactory,
         });
         return new LodeVectorStore(root, ownsRoot: true, options);
     }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 
 namespace LodeDb.VectorData;
 
@@ -28,4 +29,7 @@ public sealed class LodeVectorStoreOptions
 
     /// <summary>Opens the folder read-only: searches and gets work, every write throws.</summary>
     public bool ReadOnly { get; set; }
+
+    /// <summary>Where the spaces log (see <see cref="LodeDbOptions.LoggerFactory"/>); the DI registration uses the registered <see cref="ILoggerFactory"/>.</summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
 }
