@@ -91,4 +91,69 @@ public sealed class CancellationTests
 
         Assert.That(embedder.CallsWhileArmed, Is.EqualTo(1), "cancelled midway: after the first batch of queries");
     }
+
+    /// <summary>The caller's vectors; reading row <paramref name="cancelAt"/> cancels the source (the database must notice by itself).</summary>
+    private sealed class CancellingRows(float[][] rows, int cancelAt, CancellationTokenSource source) : IReadOnlyList<float[]>
+    {
+        public float[] this[int index]
+        {
+            get
+            {
+                if (index == cancelAt)
+                {
+                    source.Cancel();
+                }
+
+                return rows[index];
+            }
+        }
+
+        public int Count => rows.Length;
+
+        public IEnumerator<float[]> GetEnumerator() => ((IEnumerable<float[]>)rows).GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => rows.GetEnumerator();
+    }
+
+    private static float[][] RandomRows(int count, int dim, int seed)
+    {
+        var random = new Random(seed);
+        return Enumerable.Range(0, count).Select(_ => Vectors.Random(random, dim)).ToArray();
+    }
+
+    [Test]
+    public void A_cancelled_AddVectorsAsync_throws_and_stores_nothing()
+    {
+        using var folder = new TestFolder();
+        using var source = new CancellationTokenSource();
+        using (var db = LodeDatabase.Open(folder.Path, new LodeDbOptions { VectorDim = 16 }))
+        {
+            db.AddVector(Vectors.Random(new Random(7), 16), "kept");
+            var rows = new CancellingRows(RandomRows(20_000, 16, 1), cancelAt: 10_000, source);
+            Assert.CatchAsync<OperationCanceledException>(() => db.AddVectorsAsync(rows, cancellationToken: source.Token));
+            Assert.That(source.IsCancellationRequested, Is.True, "cancelled midway, while row 10,000 was read");
+            Assert.That(db.Count(), Is.EqualTo(1));
+            Assert.That(db.Stats().WalRecords, Is.EqualTo(1), "no log record for the cancelled batch");
+        }
+
+        using var reopened = LodeDatabase.Open(folder.Path);
+        Assert.That(reopened.Count(), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_cancelled_SearchManyByVectorAsync_throws_and_an_uncancelled_one_matches_the_sync_call()
+    {
+        using var folder = new TestFolder();
+        using var db = LodeDatabase.Open(folder.Path, new LodeDbOptions { VectorDim = 16 });
+        db.AddVectors(RandomRows(500, 16, 2));
+        float[][] queries = RandomRows(300, 16, 3);
+
+        using var source = new CancellationTokenSource();
+        Assert.CatchAsync<OperationCanceledException>(() => db.SearchManyByVectorAsync(new CancellingRows(queries, 150, source), 5, cancellationToken: source.Token));
+
+        IReadOnlyList<IReadOnlyList<SearchHit>> expected = db.SearchManyByVector(queries, 5);
+        IReadOnlyList<IReadOnlyList<SearchHit>> got = await db.SearchManyByVectorAsync(queries, 5);
+        Assert.That(got.Select(hits => hits.Select(h => (h.Id, h.Score))), Is.EqualTo(expected.Select(hits => hits.Select(h => (h.Id, h.Score)))),
+            "slicing the batch for cancellation checks changes no result");
+    }
 }
