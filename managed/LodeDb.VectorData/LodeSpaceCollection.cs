@@ -155,19 +155,17 @@ public partial class LodeSpaceCollection<TKey, TRecord> : VectorStoreCollection<
         return Task.CompletedTask;
     }
 
-    /// <summary>Deletes each record by key (one commit per key: LodeDb has no batch remove yet).</summary>
-    public override Task DeleteAsync(IEnumerable<TKey> keys, CancellationToken cancellationToken = default)
+    /// <summary>Deletes the records with these keys in one atomic commit (missing keys are ignored).</summary>
+    public override async Task DeleteAsync(IEnumerable<TKey> keys, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
         string[] ids = keys.Select(key => RecordMapper<TRecord>.IdOf(key)).ToArray();
-        LodeDatabase space = Run("Delete", Space);
-        foreach (string id in ids)
+        if (ids.Length == 0)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            Run("Delete", () => space.Remove(id));
+            return;
         }
 
-        return Task.CompletedTask;
+        await Run("Delete", () => Space().RemoveManyAsync(ids, cancellationToken)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
