@@ -13,8 +13,9 @@
 //                win-x64 (wine64); win-arm64 and osx-* are link-only here
 //   Build        dotnet build LodeDb.Native.sln -c Release (native already built: LodeDbSkipNativeBuild)
 //   Pack         every NuGet package into artifacts/packages: LodeDb.Native.runtime.<rid> (8 RIDs),
-//                LodeDb.Native, LodeDb, LodeDb.Embeddings.Onnx, LodeDb.Cli (+ .snupkg symbols)
-//   Test         all of the above + NUnit; prints `tests: N passed, N failed` (CTest + NUnit)
+//                LodeDb.Native, LodeDb, LodeDb.Embeddings.Onnx, LodeDb.VectorData,
+//                LodeDb.Extensions.DependencyInjection, LodeDb.Cli (+ .snupkg symbols)
+//   Test         all of the above + NUnit + the VectorDataSample app; prints `tests: N passed, N failed`
 //   Default      Test
 //   Bindings     checks Generated/NativeMethods.g.cs against lodedb.h with the libclang generator
 //                (needs python3-clang; the NUnit drift test checks the same without Python)
@@ -300,7 +301,9 @@ Task("Pack")
         });
     }
     foreach (string project in new[] { "bindings/LodeDb.Native/LodeDb.Native.csproj", "managed/LodeDb/LodeDb.csproj",
-                                       "managed/LodeDb.Embeddings.Onnx/LodeDb.Embeddings.Onnx.csproj", "managed/LodeDb.Cli/LodeDb.Cli.csproj" })
+                                       "managed/LodeDb.Embeddings.Onnx/LodeDb.Embeddings.Onnx.csproj", "managed/LodeDb.VectorData/LodeDb.VectorData.csproj",
+                                       "managed/LodeDb.Extensions.DependencyInjection/LodeDb.Extensions.DependencyInjection.csproj",
+                                       "managed/LodeDb.Cli/LodeDb.Cli.csproj" })
     {
         DotNetPack($"{root}/{project}", new DotNetPackSettings
         {
@@ -368,6 +371,10 @@ Task("Test")
         failed = 1; // the run failed without a failing test in the reports (crash, build error)
     }
     Record("nunit", passed, failed, skipped);
+
+    // The MEVD sample app (examples/VectorDataSample): prints its results, exits 1 on a wrong one.
+    int sampleExit = Run("dotnet", $"run --project \"{root}/examples/VectorDataSample/VectorDataSample.csproj\" -c {configuration} --no-build", throwOnError: false);
+    Record("vectordata-sample", sampleExit == 0 ? 1 : 0, sampleExit == 0 ? 0 : 1, 0);
 
     int totalPassed = counts.Values.Sum(v => v.Passed);
     int totalFailed = counts.Values.Sum(v => v.Failed);

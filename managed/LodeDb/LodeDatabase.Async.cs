@@ -3,12 +3,17 @@ namespace LodeDb;
 /// <summary>
 /// Async forms of the operations that embed nothing (vectors, removal, checkpoints). Their work is
 /// a native scan or encode and a log append (an fsync under <see cref="LodeDb.Durability.Fsync"/>),
-/// so the async form checks its arguments on the caller's thread and then runs on the thread pool:
-/// a UI or request thread is never blocked by the scan or the disk. The token cancels a call that
-/// has not started yet; a commit, once started, completes (it is atomic).
+/// so the async form checks its arguments on the caller's thread (watching the token while a
+/// batch is validated) and then runs on the thread pool: a UI or request thread is never blocked
+/// by the scan or the disk. The token cancels a call that has not committed: a cancelled add
+/// stores nothing; a commit, once started, completes (it is atomic). A batched search checks the
+/// token between slices of 64 queries, all under one read lock (every query sees the same rows).
 /// </summary>
 public sealed partial class LodeDatabase
 {
+    /// <summary>Queries ranked per native batch call by <see cref="SearchManyByVectorAsync"/> between cancellation checks.</summary>
+    private const int QueriesPerSlice = 64;
+
     /// <summary>As <see cref="AddVector"/>, off the calling thread.</summary>
     public Task<string> AddVectorAsync(ReadOnlyMemory<float> vector, string? id = null, IReadOnlyDictionary<string, object?>? metadata = null, string? text = null, CancellationToken cancellationToken = default)
     {
@@ -17,7 +22,11 @@ public sealed partial class LodeDatabase
         return Task.Run(() => UpsertRows(rows)[0], cancellationToken);
     }
 
-    /// <summary>As <see cref="AddVectors"/>, off the calling thread.</summary>
+    /// <summary>
+    /// As <see cref="AddVectors"/>, off the calling thread: a batch cancelled while it is
+    /// validated or before its commit starts throws <see cref="OperationCanceledException"/> and
+    /// stores nothing (all rows or none).
+    /// </summary>
     public Task<IReadOnlyList<string>> AddVectorsAsync(
         IReadOnlyList<float[]> vectors,
         IReadOnlyList<string?>? ids = null,
@@ -26,7 +35,7 @@ public sealed partial class LodeDatabase
         CancellationToken cancellationToken = default)
     {
         ThrowIfReadOnly(nameof(AddVectorsAsync));
-        VectorIngest.PendingRows rows = VectorIngest.Prepare(Identity, vectors, ids, metadata, texts);
+        VectorIngest.PendingRows rows = VectorIngest.Prepare(Identity, vectors, ids, metadata, texts, cancellationToken);
         return Task.Run(() => UpsertRows(rows), cancellationToken);
     }
 
@@ -39,13 +48,61 @@ public sealed partial class LodeDatabase
         return Task.Run(() => SearchVectors(normalized, 1, k, filter)[0], cancellationToken);
     }
 
-    /// <summary>As <see cref="SearchManyByVector"/>, off the calling thread.</summary>
+    /// <summary>
+    /// As <see cref="SearchManyByVector"/>, off the calling thread, with the token checked while
+    /// the queries are validated and between slices of 64 queries.
+    /// </summary>
     public Task<IReadOnlyList<IReadOnlyList<SearchHit>>> SearchManyByVectorAsync(IReadOnlyList<float[]> queries, int k = 10, Filter? filter = null, CancellationToken cancellationToken = default)
     {
-        (float[] normalized, int count) = NormalizeQueries(queries, k);
-        return count == 0
+        ArgumentNullException.ThrowIfNull(queries);
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        int dim = Dimension;
+        float[] normalized = new float[checked(queries.Count * dim)];
+        for (int i = 0; i < queries.Count; i++)
+        {
+            if ((i & 1023) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            VectorValidation.CopyNormalized(queries[i] ?? throw new ArgumentException($"Query {i} is null.", nameof(queries)), dim, normalized, i, nameof(queries));
+        }
+
+        return queries.Count == 0
             ? Task.FromResult<IReadOnlyList<IReadOnlyList<SearchHit>>>([])
-            : Task.Run<IReadOnlyList<IReadOnlyList<SearchHit>>>(() => SearchVectors(normalized, count, k, filter), cancellationToken);
+            : Task.Run<IReadOnlyList<IReadOnlyList<SearchHit>>>(() => SearchSlices(normalized, queries.Count, k, filter, cancellationToken), cancellationToken);
+    }
+
+    private IReadOnlyList<SearchHit>[] SearchSlices(float[] normalized, int queryCount, int k, Filter? filter, CancellationToken cancellationToken)
+    {
+        int dim = Dimension;
+        var results = new IReadOnlyList<SearchHit>[queryCount];
+        _gate.EnterReadLock();
+        try
+        {
+            for (int start = 0; start < queryCount; start += QueriesPerSlice)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                ThrowIfUnusable();
+                int count = Math.Min(QueriesPerSlice, queryCount - start);
+                float[] slice = normalized.AsSpan(start * dim, count * dim).ToArray();
+                IReadOnlyList<SearchHit>[] hits = _telemetry.Run("lodedb.search", "Vector search", Diagnostics.LodeDbTelemetry.SearchDuration, activity =>
+                {
+                    activity?.SetTag("lodedb.mode", "vector");
+                    activity?.SetTag("lodedb.queries", count);
+                    activity?.SetTag("lodedb.k", k);
+                    return _ranker.ByVector(Store, slice, count, k, filter);
+                });
+                _telemetry.Searched(count, "vector");
+                hits.CopyTo(results, start);
+            }
+        }
+        finally
+        {
+            _gate.ExitReadLock();
+        }
+
+        return results;
     }
 
     /// <summary>As <see cref="Remove"/>, off the calling thread.</summary>
@@ -56,7 +113,7 @@ public sealed partial class LodeDatabase
         return Task.Run(() => Remove(id), cancellationToken);
     }
 
-    /// <summary>As <see cref="Persist"/>, off the calling thread.</summary>
+    /// <summary>As <see cref="Persist"/>, off the calling thread (a checkpoint, once started, is not interrupted).</summary>
     public Task PersistAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfReadOnly(nameof(PersistAsync));

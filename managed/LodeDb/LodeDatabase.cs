@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using LodeDb.Diagnostics;
 using LodeDb.Native;
 
 namespace LodeDb;
@@ -28,6 +30,7 @@ public sealed partial class LodeDatabase : IDisposable
     private readonly EmbedderHost _embedders;
     private readonly CommitLog _log;
     private readonly Ranker _ranker;
+    private readonly OperationTelemetry _telemetry;
     private SlotStore? _store;
     private WriterLock? _lock;
     private bool _disposed;
@@ -40,6 +43,9 @@ public sealed partial class LodeDatabase : IDisposable
         _log = new CommitLog(path, options.CommitMode ?? EnvironmentDefaults.CommitMode(), options.Durability ?? EnvironmentDefaults.Durability(),
             options.CheckpointEveryRecords, options.CheckpointEveryBytes);
         _ranker = new Ranker(options.RescoreCandidates, options.SearchThreads);
+        _telemetry = new OperationTelemetry(path, options);
+        _log.Telemetry = _telemetry;
+        _embedders.Telemetry = _telemetry;
     }
 
     /// <summary>Largest accepted <see cref="LodeDbOptions.SearchThreads"/>.</summary>
@@ -124,6 +130,7 @@ public sealed partial class LodeDatabase : IDisposable
         }
 
         var database = new LodeDatabase(full, options);
+        long opening = Stopwatch.GetTimestamp();
         try
         {
             if (options.ReadOnly)
@@ -141,9 +148,16 @@ public sealed partial class LodeDatabase : IDisposable
 
                 Directory.CreateDirectory(full);
                 database._lock = WriterLock.Acquire(full, options.LockTimeout ?? EnvironmentDefaults.LockTimeout());
+                if (database._lock.Waited > TimeSpan.Zero)
+                {
+                    LodeDbLog.LockWaited(database._telemetry.Logger, full, database._lock.Waited.TotalMilliseconds);
+                }
+
                 database._store = StoreOpener.OpenForWriting(full, options, database._embedders, database._log);
             }
 
+            LodeDbLog.Opened(database._telemetry.Logger, full, options.ReadOnly ? "read-only" : "writer", database._log.Generation,
+                database._store.Rows.LiveCount, database._log.Records, Stopwatch.GetElapsedTime(opening).TotalMilliseconds);
             return database;
         }
         catch
@@ -209,6 +223,7 @@ public sealed partial class LodeDatabase : IDisposable
             }
 
             _log.Commit(store, WalRecord.EncodeRemove(id), () => store.ApplyRemove(id));
+            LodeDbTelemetry.RowsRemoved.Add(1, _telemetry.PathTag);
             return true;
         }
         finally
@@ -422,13 +437,21 @@ public sealed partial class LodeDatabase : IDisposable
     }
 
     /// <summary>Ranks normalised query vectors under the read lock.</summary>
-    private IReadOnlyList<SearchHit>[] SearchVectors(float[] normalized, int queryCount, int k, Filter? filter)
+    private IReadOnlyList<SearchHit>[] SearchVectors(float[] normalized, int queryCount, int k, Filter? filter, string mode = "vector")
     {
         _gate.EnterReadLock();
         try
         {
             ThrowIfUnusable();
-            return _ranker.ByVector(Store, normalized, queryCount, k, filter);
+            IReadOnlyList<SearchHit>[] hits = _telemetry.Run("lodedb.search", mode == "image" ? "Image search" : "Vector search", LodeDbTelemetry.SearchDuration, activity =>
+            {
+                activity?.SetTag("lodedb.mode", mode);
+                activity?.SetTag("lodedb.queries", queryCount);
+                activity?.SetTag("lodedb.k", k);
+                return _ranker.ByVector(Store, normalized, queryCount, k, filter);
+            });
+            _telemetry.Searched(queryCount, mode);
+            return hits;
         }
         finally
         {
@@ -451,8 +474,14 @@ public sealed partial class LodeDatabase : IDisposable
         {
             ThrowIfUnusable();
             SlotStore store = Store;
-            UpsertBatch batch = store.Encode(normalized, ids, metadata, chunkStarts, texts, tokens);
-            _log.Commit(store, WalRecord.EncodeUpsert(batch), () => store.ApplyUpsert(batch));
+            _telemetry.Run("lodedb.add", "Add", LodeDbTelemetry.AddDuration, activity =>
+            {
+                activity?.SetTag("lodedb.rows", ids.Length);
+                UpsertBatch batch = store.Encode(normalized, ids, metadata, chunkStarts, texts, tokens);
+                _log.Commit(store, WalRecord.EncodeUpsert(batch), () => store.ApplyUpsert(batch));
+                return 0;
+            });
+            LodeDbTelemetry.RowsAdded.Add(ids.Length, _telemetry.PathTag);
             return ids;
         }
         finally

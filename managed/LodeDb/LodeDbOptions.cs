@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 
 namespace LodeDb;
 
@@ -132,4 +133,14 @@ public sealed record LodeDbOptions
 
     /// <summary>WAL mode: checkpoint once the log holds this many bytes (default 64 MiB).</summary>
     public long CheckpointEveryBytes { get; init; } = 64L << 20;
+
+    /// <summary>
+    /// Where the handle logs (category <c>LodeDb</c>): opens, checkpoints, writer-lock waits, slow
+    /// operations, model loads. Paths, counts and times only, never texts, vectors or metadata.
+    /// Default: no logging. A collection's <see cref="LodeCollectionOptions.LoggerFactory"/> is the default of its spaces.
+    /// </summary>
+    public ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>A search, add or checkpoint that takes longer is logged as a warning (default 1 s). Per handle, not recorded.</summary>
+    public TimeSpan? SlowOperationThreshold { get; init; }
 }

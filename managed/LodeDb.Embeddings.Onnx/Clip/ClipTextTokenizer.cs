@@ -62,7 +62,7 @@ internal sealed class ClipTextTokenizer
         try
         {
             using FileStream stream = File.OpenRead(vocabPath);
-            vocab = JsonSerializer.Deserialize<Dictionary<string, int>>(stream)
+            vocab = JsonSerializer.Deserialize(stream, ClipVocabularyJson.Default.DictionaryStringInt32)
                 ?? throw new ModelFormatException(vocabPath, "it holds null, not a token -> id object");
         }
         catch (JsonException e)

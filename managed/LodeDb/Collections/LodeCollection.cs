@@ -22,8 +22,9 @@ public sealed class LodeCollection : IDisposable
     private readonly Dictionary<string, OpenSpace> _open = new(StringComparer.Ordinal);
     private bool _disposed;
 
-    private LodeCollection(string path, bool readOnly, Durability durability, TimeSpan lockTimeout)
+    private LodeCollection(string path, bool readOnly, Durability durability, TimeSpan lockTimeout, Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory)
     {
+        LoggerFactory = loggerFactory;
         Path = path;
         IsReadOnly = readOnly;
         Durability = durability;
@@ -35,6 +36,9 @@ public sealed class LodeCollection : IDisposable
 
     /// <summary>True when this handle was opened read-only.</summary>
     public bool IsReadOnly { get; }
+
+    /// <summary>The default logger factory of the spaces (<see cref="LodeCollectionOptions.LoggerFactory"/>).</summary>
+    internal Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; }
 
     /// <summary>Durability of manifest writes, and the default of the spaces.</summary>
     public Durability Durability { get; }
@@ -94,7 +98,8 @@ public sealed class LodeCollection : IDisposable
             full,
             options.ReadOnly,
             options.Durability ?? EnvironmentDefaults.Durability(),
-            options.LockTimeout ?? EnvironmentDefaults.LockTimeout());
+            options.LockTimeout ?? EnvironmentDefaults.LockTimeout(),
+            options.LoggerFactory);
         if (options.ReadOnly)
         {
             if (CollectionManifestFile.Read(full) is null)

@@ -23,4 +23,7 @@ public sealed class LodeCollectionOptions
     /// <c>LODEDB_PERSIST_LOCK_TIMEOUT</c> environment variable (seconds), else 30 s.
     /// </summary>
     public TimeSpan? LockTimeout { get; init; }
+
+    /// <summary>The default <see cref="LodeDbOptions.LoggerFactory"/> of the spaces (a space's own wins).</summary>
+    public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; init; }
 }

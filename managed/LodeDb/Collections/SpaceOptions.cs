@@ -14,5 +14,6 @@ internal static class SpaceOptions
         ReadOnly = options.ReadOnly || collection.IsReadOnly,
         Durability = options.Durability ?? collection.Durability,
         LockTimeout = options.LockTimeout ?? collection.LockTimeout,
+        LoggerFactory = options.LoggerFactory ?? collection.LoggerFactory,
     };
 }

@@ -49,6 +49,9 @@ internal sealed class CommitLog : IDisposable
     /// <summary>Why the handle stopped (memory may be ahead of the disk), or null.</summary>
     public string? Fault { get; private set; }
 
+    /// <summary>The owning handle's metrics and logger (set by the handle after construction).</summary>
+    public Diagnostics.OperationTelemetry? Telemetry { get; set; }
+
     /// <summary>Takes the generation counters of a loaded root (before any log is replayed).</summary>
     public void Adopt(CommitRoot root)
     {
@@ -148,6 +151,7 @@ internal sealed class CommitLog : IDisposable
 
             Records++;
             Bytes += walPayload.Length + NativeConstants.WalRecordOverhead;
+            CountWalBytes(walPayload.Length + NativeConstants.WalRecordOverhead);
             try
             {
                 apply();
@@ -185,6 +189,7 @@ internal sealed class CommitLog : IDisposable
             _wal!.Append(walPayload, Sync);
             Records++;
             Bytes += walPayload.Length + NativeConstants.WalRecordOverhead;
+            CountWalBytes(walPayload.Length + NativeConstants.WalRecordOverhead);
             PublishRoot(store, Generation + 1);
             Generation++;
         }
@@ -222,6 +227,34 @@ internal sealed class CommitLog : IDisposable
     /// always replay N's log.
     /// </summary>
     public void Checkpoint(SlotStore store)
+    {
+        if (Telemetry is not { } telemetry)
+        {
+            CheckpointCore(store);
+            return;
+        }
+
+        long folded = Records;
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        telemetry.Run("lodedb.checkpoint", "Checkpoint", Diagnostics.LodeDbTelemetry.CheckpointDuration, activity =>
+        {
+            activity?.SetTag("lodedb.wal.records", folded);
+            CheckpointCore(store);
+            return 0;
+        });
+        Diagnostics.LodeDbLog.Checkpointed(telemetry.Logger, _folder, Generation, store.Rows.LiveCount, folded,
+            System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    private void CountWalBytes(long bytes)
+    {
+        if (Telemetry is { } telemetry)
+        {
+            Diagnostics.LodeDbTelemetry.WalBytes.Add(bytes, telemetry.PathTag);
+        }
+    }
+
+    private void CheckpointCore(SlotStore store)
     {
         long next = Generation + 1;
         store.CompactIfWorthIt();

@@ -24,6 +24,9 @@ internal sealed class EmbedderHost(IEmbeddingGenerator<string, Embedding<float>>
 
     public EmbeddingCounters QueryImages { get; } = new();
 
+    /// <summary>The owning handle's metrics and logger (set by the handle after construction).</summary>
+    public Diagnostics.OperationTelemetry? Telemetry { get; set; }
+
     /// <summary>
     /// Loads the embedder of <paramref name="presetName"/> (once per handle) and returns the
     /// preset used. The provider's errors pass through (a missing model folder names the
@@ -44,8 +47,16 @@ internal sealed class EmbedderHost(IEmbeddingGenerator<string, Embedding<float>>
 
         if (Embedder is null)
         {
+            long started = System.Diagnostics.Stopwatch.GetTimestamp();
             Embedder = provider.CreateEmbedder(preset, options.ModelDirectory);
             _owns = true;
+            TimeSpan elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            if (Telemetry is { } telemetry)
+            {
+                Diagnostics.LodeDbTelemetry.ModelLoads.Add(1, telemetry.PathTag, new KeyValuePair<string, object?>("lodedb.model", presetName));
+                Diagnostics.LodeDbTelemetry.ModelLoadDuration.Record(elapsed.TotalSeconds, telemetry.PathTag, new KeyValuePair<string, object?>("lodedb.model", presetName));
+                Diagnostics.LodeDbLog.ModelLoaded(telemetry.Logger, presetName, telemetry.Path, elapsed.TotalMilliseconds);
+            }
         }
 
         return preset;

@@ -109,5 +109,10 @@ internal static class OptionsValidation
         {
             throw new ArgumentOutOfRangeException(nameof(options), timeout, "LockTimeout must not be negative.");
         }
+
+        if (options.SlowOperationThreshold is TimeSpan slow && slow <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), slow, "SlowOperationThreshold must be positive.");
+        }
     }
 }

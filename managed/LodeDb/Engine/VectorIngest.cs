@@ -8,13 +8,14 @@ internal static class VectorIngest
     /// <summary>Validated rows waiting for their commit: row-major normalised vectors, ids, metadata and captions.</summary>
     public sealed record PendingRows(float[] Normalized, string[] Ids, IReadOnlyDictionary<string, object?>[] Metadata, string?[] Captions);
 
-    /// <summary>Checks a batch of vectors with their ids, metadata and captions, and normalises the vectors.</summary>
+    /// <summary>Checks a batch of vectors with their ids, metadata and captions, and normalises the vectors (checking <paramref name="cancellationToken"/> every 1,024 rows).</summary>
     public static PendingRows Prepare(
         StoreIdentity identity,
         IReadOnlyList<float[]> vectors,
         IReadOnlyList<string?>? ids,
         IReadOnlyList<IReadOnlyDictionary<string, object?>?>? metadata,
-        IReadOnlyList<string?>? texts)
+        IReadOnlyList<string?>? texts,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(vectors);
         if (vectors.Count == 0)
@@ -44,6 +45,11 @@ internal static class VectorIngest
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < vectors.Count; i++)
         {
+            if ((i & 1023) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
             float[] vector = vectors[i] ?? throw new ArgumentException($"Vector {i} is null.", nameof(vectors));
             VectorValidation.CopyNormalized(vector, dim, normalized, i, nameof(vectors));
             finalIds[i] = WriteValidation.IdOrNew(ids?[i], nameof(ids), i);

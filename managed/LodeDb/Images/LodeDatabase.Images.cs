@@ -167,7 +167,7 @@ public sealed partial class LodeDatabase
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         IEmbeddingGenerator<DataContent, Embedding<float>> embedder = RequireImageEmbedder(nameof(SearchByImage));
         float[] normalized = await ImageIngest.EmbedOneAsync(embedder, image, query: true, nameof(SearchByImage), _embedders.QueryImages, Identity, cancellationToken).ConfigureAwait(false);
-        return SearchVectors(normalized, 1, k, filter)[0];
+        return SearchVectors(normalized, 1, k, filter, "image")[0];
     }
 
     private IEmbeddingGenerator<DataContent, Embedding<float>> RequireImageEmbedder(string operation)

@@ -83,7 +83,7 @@ internal sealed class SalvageLog(string prefix)
             return WalRecord.Decode(payload) switch
             {
                 UpsertRecord upsert => upsert.Batch.Ids,
-                RemoveRecord remove => [remove.Id],
+                RemoveRecord remove => remove.Ids,
                 _ => [],
             };
         }

@@ -172,7 +172,11 @@ internal static class LogReplay
                     store.ApplyUpsert(upsert.Batch);
                     break;
                 case RemoveRecord remove:
-                    store.ApplyRemove(remove.Id);
+                    foreach (string id in remove.Ids)
+                    {
+                        store.ApplyRemove(id);
+                    }
+
                     break;
                 default:
                     throw new CorruptDatabaseException(name, offset, "an unexpected Begin record");

@@ -13,6 +13,8 @@ namespace LodeDb;
 /// so replay imports them and never re-encodes. One record per AddVectors call: a batch is all
 /// or nothing.</item>
 /// <item>3 Remove: id (u32 + UTF-8): the document and all its chunks.</item>
+/// <item>5 RemoveMany: id count u32 (at least 1), then each id (u32 + UTF-8): the documents and
+/// all their chunks, in one record, so a batch remove is all or nothing.</item>
 /// <item>4 ChunkedUpsert: document count u32, code bytes per row u32, then per document id
 /// (u32 + UTF-8), metadata (u32 + UTF-8 JSON), chunk count u32 (at least 1), and per chunk:
 /// scale f32, codes, flags u8 (bit 0: text, bit 1: terms), the chunk text (u32 + UTF-8) when
@@ -32,6 +34,7 @@ internal abstract class WalRecord
     public const byte UpsertOp = 2;
     public const byte RemoveOp = 3;
     public const byte ChunkedUpsertOp = 4;
+    public const byte RemoveManyOp = 5;
 
     /// <summary>Op bit: a re-score block follows the upsert.</summary>
     public const byte RescoreFlag = 0x80;
@@ -104,6 +107,19 @@ internal abstract class WalRecord
         return writer.Written.ToArray();
     }
 
+    public static byte[] EncodeRemoveMany(IReadOnlyList<string> ids)
+    {
+        var writer = new ByteWriter(8 + ids.Sum(id => 4 + id.Length * 3));
+        writer.U8(RemoveManyOp);
+        writer.U32(ids.Count);
+        foreach (string id in ids)
+        {
+            writer.String(id);
+        }
+
+        return writer.Written.ToArray();
+    }
+
     public static byte[] EncodeRemove(string id)
     {
         var writer = new ByteWriter(8 + id.Length * 3);
@@ -160,8 +176,27 @@ internal abstract class WalRecord
                 }
 
             case RemoveOp:
-                record = new RemoveRecord(reader.String());
+                record = new RemoveRecord([reader.String()]);
                 break;
+            case RemoveManyOp:
+                {
+                    int count = reader.Count("id count");
+                    if (count <= 0 || (long)count * 4 > reader.Remaining)
+                    {
+                        // Checked before the ids array is allocated: each id takes at least its 4-byte length.
+                        throw new FormatException($"remove record with {count} ids and {reader.Remaining} bytes left");
+                    }
+
+                    var ids = new string[count];
+                    for (int i = 0; i < count; i++)
+                    {
+                        ids[i] = reader.String();
+                    }
+
+                    record = new RemoveRecord(ids);
+                    break;
+                }
+
             case ChunkedUpsertOp:
                 record = new UpsertRecord(DecodeChunked(reader));
                 break;
@@ -329,9 +364,10 @@ internal sealed class UpsertRecord(UpsertBatch batch) : WalRecord
     public UpsertBatch Batch { get; } = batch;
 }
 
-internal sealed class RemoveRecord(string id) : WalRecord
+/// <summary>A Remove (one id) or RemoveMany record.</summary>
+internal sealed class RemoveRecord(string[] ids) : WalRecord
 {
-    public string Id { get; } = id;
+    public IReadOnlyList<string> Ids { get; } = ids;
 }
 
 /// <summary>

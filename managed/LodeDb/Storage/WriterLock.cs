@@ -13,21 +13,30 @@ internal sealed class WriterLock : IDisposable
 
     private readonly FileStream _stream;
 
-    private WriterLock(FileStream stream) => _stream = stream;
+    private WriterLock(FileStream stream, TimeSpan waited)
+    {
+        _stream = stream;
+        Waited = waited;
+    }
+
+    /// <summary>How long another holder made <see cref="Acquire"/> wait (zero when the lock was free).</summary>
+    public TimeSpan Waited { get; }
 
     public static WriterLock Acquire(string folder, TimeSpan timeout)
     {
         string path = Path.Combine(folder, FileName);
         var clock = Stopwatch.StartNew();
+        bool waited = false;
         while (true)
         {
             try
             {
                 var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
-                return new WriterLock(stream);
+                return new WriterLock(stream, waited ? clock.Elapsed : TimeSpan.Zero);
             }
             catch (IOException) when (clock.Elapsed < timeout)
             {
+                waited = true;
                 Thread.Sleep(TimeSpan.FromMilliseconds(Math.Min(50, Math.Max(1, (timeout - clock.Elapsed).TotalMilliseconds))));
             }
             catch (IOException)

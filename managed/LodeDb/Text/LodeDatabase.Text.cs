@@ -210,11 +210,26 @@ public sealed partial class LodeDatabase
         try
         {
             ThrowIfUnusable();
-            return _ranker.ByText(Store, queries, vectors, k, mode, filter);
+            IReadOnlyList<IReadOnlyList<SearchHit>> hits = _telemetry.Run("lodedb.search", $"{mode} search", Diagnostics.LodeDbTelemetry.SearchDuration, activity =>
+            {
+                activity?.SetTag("lodedb.queries", queries.Count);
+                activity?.SetTag("lodedb.k", k);
+                activity?.SetTag("lodedb.mode", ModeTag(mode));
+                return _ranker.ByText(Store, queries, vectors, k, mode, filter);
+            });
+            _telemetry.Searched(queries.Count, ModeTag(mode));
+            return hits;
         }
         finally
         {
             _gate.ExitReadLock();
         }
     }
+
+    private static string ModeTag(SearchMode mode) => mode switch
+    {
+        SearchMode.Lexical => "lexical",
+        SearchMode.Hybrid => "hybrid",
+        _ => "vector",
+    };
 }

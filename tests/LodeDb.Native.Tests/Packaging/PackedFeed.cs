@@ -14,7 +14,7 @@ internal static partial class PackedFeed
     public static readonly string[] ShippedRids =
         ["linux-x64", "linux-arm64", "linux-musl-x64", "linux-musl-arm64", "win-x64", "win-arm64", "osx-x64", "osx-arm64"];
 
-    public static readonly string[] ManagedPackages = ["LodeDb.Native", "LodeDb", "LodeDb.Embeddings.Onnx", "LodeDb.Cli"];
+    public static readonly string[] ManagedPackages = ["LodeDb.Native", "LodeDb", "LodeDb.Embeddings.Onnx", "LodeDb.VectorData", "LodeDb.Extensions.DependencyInjection", "LodeDb.Cli"];
 
     public static string Folder => RepositoryPaths.Packages;
 

@@ -70,9 +70,9 @@ public sealed class VectorAsyncTests
         using LodeDatabase db = LodeDatabase.Open(folder.Path, new LodeDbOptions { VectorDim = 8 });
         using var cancelled = new CancellationTokenSource();
         cancelled.Cancel();
-        Assert.ThrowsAsync<TaskCanceledException>(() => db.AddVectorAsync(Vector(1), "one", cancellationToken: cancelled.Token));
-        Assert.ThrowsAsync<TaskCanceledException>(() => db.AddVectorsAsync([Vector(2)], ["two"], cancellationToken: cancelled.Token));
-        Assert.ThrowsAsync<TaskCanceledException>(() => db.SearchByVectorAsync(Vector(3), cancellationToken: cancelled.Token));
+        Assert.CatchAsync<OperationCanceledException>(() => db.AddVectorAsync(Vector(1), "one", cancellationToken: cancelled.Token));
+        Assert.CatchAsync<OperationCanceledException>(() => db.AddVectorsAsync([Vector(2)], ["two"], cancellationToken: cancelled.Token));
+        Assert.CatchAsync<OperationCanceledException>(() => db.SearchByVectorAsync(Vector(3), cancellationToken: cancelled.Token));
         Assert.That(db.Count(), Is.Zero);
         Assert.That(db.Stats().WalRecords, Is.Zero);
     }

@@ -16,6 +16,7 @@ public sealed class WalRecordFuzzTests
     private static readonly Gen<byte[]> Payloads = Gen.Frequency(
         (6, Batches.Select(WalRecord.EncodeUpsert)),
         (1, FuzzData.NonEmptyText.Select(WalRecord.EncodeRemove)),
+        (1, FuzzData.NonEmptyText.Array[1, 5].Select(ids => WalRecord.EncodeRemoveMany(ids))),
         (1, Gen.Long.Select(WalRecord.EncodeBegin)));
 
     private static UpsertBatch Build(IReadOnlyDictionary<string, object?>[] metadata, int bytesPerRow, int seed, int shape)

@@ -1,0 +1,178 @@
+using System.Collections;
+using System.Linq.Expressions;
+using Microsoft.Extensions.VectorData.ProviderServices;
+using Microsoft.Extensions.VectorData.ProviderServices.Filter;
+
+namespace LodeDb.VectorData;
+
+/// <summary>
+/// Translates a LINQ filter over records into a LodeDb <see cref="Filter"/> on metadata:
+/// <c>==</c> <c>!=</c> <c>&lt;</c> <c>&lt;=</c> <c>&gt;</c> <c>&gt;=</c> <c>&amp;&amp;</c> <c>||</c> <c>!</c>,
+/// a bool property alone, <c>array.Contains(r.Prop)</c> (to <c>$in</c>), <c>r.Tags.Contains(x)</c>
+/// on a list property (any element equals), and null checks. Anything else is a
+/// <see cref="NotSupportedException"/> naming the expression, before anything is searched.
+/// </summary>
+internal sealed class LodeFilterTranslator : FilterTranslatorBase
+{
+    /// <summary>The LodeDb filter for <paramref name="filter"/>; null when it is the constant <c>true</c> (every row).</summary>
+    public static Filter? Translate(LambdaExpression filter, CollectionModel model)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        var translator = new LodeFilterTranslator();
+        // Without parameterization, captured variables are evaluated into constants here.
+        Expression body = translator.PreprocessFilter(filter, model, new FilterPreprocessingOptions { SupportsParameterization = false });
+        if (body is ConstantExpression { Value: true })
+        {
+            return null;
+        }
+
+        return translator.Node(body);
+    }
+
+    private Filter Node(Expression node) => node switch
+    {
+        BinaryExpression { NodeType: ExpressionType.AndAlso } b => Filter.And(Node(b.Left), Node(b.Right)),
+        BinaryExpression { NodeType: ExpressionType.OrElse } b => Filter.Or(Node(b.Left), Node(b.Right)),
+        BinaryExpression b => Comparison(b),
+        UnaryExpression { NodeType: ExpressionType.Not } u => Negate(u.Operand),
+        UnaryExpression { NodeType: ExpressionType.Convert } u when u.Type == typeof(bool) || u.Type == typeof(bool?) => Node(u.Operand),
+        MethodCallExpression call => Call(call),
+        // A bool property on its own: r => r.IsActive.
+        _ when Bind(node) is PropertyModel property && MetadataValues.Underlying(property.Type) == typeof(bool) =>
+            Filter.Eq(property.StorageName, true),
+        _ => throw Unsupported(node),
+    };
+
+    private Filter Negate(Expression operand) => operand switch
+    {
+        // !(a == b) and !(a != b) flip the comparison, so null handling stays that of ==/!=.
+        BinaryExpression { NodeType: ExpressionType.Equal } b => Comparison(Expression.NotEqual(b.Left, b.Right)),
+        BinaryExpression { NodeType: ExpressionType.NotEqual } b => Comparison(Expression.Equal(b.Left, b.Right)),
+        // !r.IsActive: the stored value is false (a missing or null value is not false).
+        _ when Bind(operand) is PropertyModel property && MetadataValues.Underlying(property.Type) == typeof(bool) =>
+            Filter.Eq(property.StorageName, false),
+        _ => Filter.Not(Node(operand)),
+    };
+
+    private Filter Comparison(BinaryExpression binary)
+    {
+        ExpressionType op = binary.NodeType;
+        PropertyModel? property = Bind(binary.Left);
+        Expression other = binary.Right;
+        if (property is null && Bind(binary.Right) is PropertyModel reversed)
+        {
+            // 8 < r.Int is r.Int > 8.
+            property = reversed;
+            other = binary.Left;
+            op = op switch
+            {
+                ExpressionType.LessThan => ExpressionType.GreaterThan,
+                ExpressionType.LessThanOrEqual => ExpressionType.GreaterThanOrEqual,
+                ExpressionType.GreaterThan => ExpressionType.LessThan,
+                ExpressionType.GreaterThanOrEqual => ExpressionType.LessThanOrEqual,
+                _ => op,
+            };
+        }
+
+        if (property is null)
+        {
+            throw new NotSupportedException($"The filter comparison '{binary}' compares no record property; LodeDb filters compare a data property with a value.");
+        }
+
+        object? value = MetadataValues.ToStored(Constant(other, binary));
+        string key = property.StorageName;
+        return op switch
+        {
+            ExpressionType.Equal => Filter.Eq(key, value),
+            ExpressionType.NotEqual => Filter.Ne(key, value),
+            ExpressionType.GreaterThan => Filter.Gt(key, NotNull(value, binary)),
+            ExpressionType.GreaterThanOrEqual => Filter.Gte(key, NotNull(value, binary)),
+            ExpressionType.LessThan => Filter.Lt(key, NotNull(value, binary)),
+            ExpressionType.LessThanOrEqual => Filter.Lte(key, NotNull(value, binary)),
+            _ => throw Unsupported(binary),
+        };
+    }
+
+    private Filter Call(MethodCallExpression call)
+    {
+        if (TryMatchContains(call, out Expression? source, out Expression? item))
+        {
+            // r.Tags.Contains("x"): a list property holding the value (LodeDb's equality on a list is "any element equals").
+            if (Bind(source) is PropertyModel list)
+            {
+                if (MetadataValues.Underlying(list.Type) == typeof(string))
+                {
+                    throw new NotSupportedException($"The filter '{call}' is a substring test; LodeDb filters compare whole values (use ==, or hybrid search for words).");
+                }
+
+                return Filter.Eq(list.StorageName, MetadataValues.ToStored(Constant(item, call)));
+            }
+
+            // new[] { "a", "b" }.Contains(r.Prop) or a captured array/list: $in.
+            if (Bind(item) is PropertyModel property)
+            {
+                IEnumerable values = source switch
+                {
+                    NewArrayExpression array => array.Expressions.Select(e => Constant(e, call)).ToArray(),
+                    _ => Constant(source, call) as IEnumerable ?? throw Unsupported(call),
+                };
+                object?[] stored = values.Cast<object?>().Select(MetadataValues.ToStored).ToArray();
+                if (stored.Length == 0)
+                {
+                    throw new NotSupportedException($"The filter '{call}' tests membership in an empty list, which matches no record; drop the condition or give at least one value.");
+                }
+
+                return Filter.In(property.StorageName, stored);
+            }
+        }
+
+        throw Unsupported(call);
+    }
+
+    /// <summary>The bound data property of an expression (a member access or a dictionary lookup of the record), or null.</summary>
+    private PropertyModel? Bind(Expression expression)
+    {
+        while (expression is UnaryExpression { NodeType: ExpressionType.Convert or ExpressionType.ConvertChecked } convert)
+        {
+            expression = convert.Operand;
+        }
+
+        if (!TryBindProperty(expression, out PropertyModel? property))
+        {
+            return null;
+        }
+
+        if (property is KeyPropertyModel)
+        {
+            throw new NotSupportedException($"The filter uses the key property '{property.ModelName}'; LodeDb filters metadata, not row ids. Get records by key with GetAsync(key) or GetAsync(keys).");
+        }
+
+        if (property is VectorPropertyModel)
+        {
+            throw new NotSupportedException($"The filter uses the vector property '{property.ModelName}'; only data properties can be filtered.");
+        }
+
+        return property;
+    }
+
+    private static object? Constant(Expression expression, Expression whole)
+    {
+        while (expression is UnaryExpression { NodeType: ExpressionType.Convert or ExpressionType.ConvertChecked } convert)
+        {
+            expression = convert.Operand;
+        }
+
+        return expression switch
+        {
+            ConstantExpression constant => constant.Value,
+            QueryParameterExpression parameter => parameter.Value,
+            _ => throw new NotSupportedException($"The filter '{whole}' compares with '{expression}', which is not a value; LodeDb filters compare a data property with a constant or a captured variable."),
+        };
+    }
+
+    private static object NotNull(object? value, Expression whole) =>
+        value ?? throw new NotSupportedException($"The filter '{whole}' orders against null; use == null or != null.");
+
+    private static NotSupportedException Unsupported(Expression node) =>
+        new($"The filter expression '{node}' ({node.NodeType}) is not supported by LodeDb. Supported: ==, !=, <, <=, >, >=, &&, ||, !, a bool property, array.Contains(r.Property), r.ListProperty.Contains(value), == null and != null.");
+}

@@ -1,0 +1,105 @@
+using LodeDb.Diagnostics;
+
+namespace LodeDb;
+
+/// <summary>Batch removal: by ids or by filter, in one commit (one RemoveMany log record), all or nothing.</summary>
+public sealed partial class LodeDatabase
+{
+    /// <summary>
+    /// Removes every document whose id is in <paramref name="ids"/> (with all its chunks) in one
+    /// atomic commit; ids that do not exist are ignored. Returns how many documents were removed.
+    /// </summary>
+    public int RemoveMany(IEnumerable<string> ids) => RemoveManyCore(ids, CancellationToken.None);
+
+    /// <summary>As <see cref="RemoveMany"/>, with cancellation (checked before the commit; a cancelled call removes nothing).</summary>
+    public Task<int> RemoveManyAsync(IEnumerable<string> ids, CancellationToken cancellationToken = default) =>
+        Task.FromResult(RemoveManyCore(ids, cancellationToken));
+
+    /// <summary>
+    /// Removes every document matching <paramref name="filter"/> in one atomic commit, chosen and
+    /// removed under one write lock (no concurrent write slips between). Returns how many were removed.
+    /// </summary>
+    public int RemoveWhere(Filter filter) => RemoveWhereCore(filter, CancellationToken.None);
+
+    /// <summary>As <see cref="RemoveWhere"/>, with cancellation (checked while matching and before the commit).</summary>
+    public Task<int> RemoveWhereAsync(Filter filter, CancellationToken cancellationToken = default) =>
+        Task.FromResult(RemoveWhereCore(filter, cancellationToken));
+
+    private int RemoveManyCore(IEnumerable<string> ids, CancellationToken cancellationToken)
+    {
+        ThrowIfReadOnly(nameof(RemoveMany));
+        ArgumentNullException.ThrowIfNull(ids);
+        var wanted = new List<string>();
+        foreach (string id in ids)
+        {
+            wanted.Add(id ?? throw new ArgumentException($"Id {wanted.Count} is null.", nameof(ids)));
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        _gate.EnterWriteLock();
+        try
+        {
+            ThrowIfUnusable();
+            SlotTable rows = Store.Rows;
+            string[] present = wanted.Distinct(StringComparer.Ordinal).Where(id => rows.TryGetSlot(id, out _)).ToArray();
+            return CommitRemoval(present, cancellationToken);
+        }
+        finally
+        {
+            _gate.ExitWriteLock();
+        }
+    }
+
+    private int RemoveWhereCore(Filter filter, CancellationToken cancellationToken)
+    {
+        ThrowIfReadOnly(nameof(RemoveWhere));
+        ArgumentNullException.ThrowIfNull(filter);
+        _gate.EnterWriteLock();
+        try
+        {
+            ThrowIfUnusable();
+            SlotTable rows = Store.Rows;
+            var matching = new List<string>();
+            for (int slot = 0; slot < rows.SlotCount; slot++)
+            {
+                if ((slot & 4095) == 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+
+                // A document's metadata lives on each chunk; its first chunk stands for it.
+                if (rows.IdAt(slot) is string id && rows.ChunkIndexAt(slot) == 0 && filter.Matches(rows.MetadataAt(slot)))
+                {
+                    matching.Add(id);
+                }
+            }
+
+            return CommitRemoval(matching.ToArray(), cancellationToken);
+        }
+        finally
+        {
+            _gate.ExitWriteLock();
+        }
+    }
+
+    /// <summary>One RemoveMany record for ids that exist (nothing is written for none). Call under the write lock.</summary>
+    private int CommitRemoval(string[] ids, CancellationToken cancellationToken)
+    {
+        if (ids.Length == 0)
+        {
+            return 0;
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        SlotStore store = Store;
+        _log.Commit(store, WalRecord.EncodeRemoveMany(ids), () =>
+        {
+            foreach (string id in ids)
+            {
+                store.ApplyRemove(id);
+            }
+        });
+        LodeDbTelemetry.RowsRemoved.Add(ids.Length, _telemetry.PathTag);
+        return ids.Length;
+    }
+}
