@@ -83,6 +83,7 @@ public static class CliApp
             VerifyCommand.Create(context),
             RepairCommand.Create(context),
             BenchCommand.Create(context),
+            Commands.Mcp.McpCommand.Create(context),
         };
 
         // The help of every command ends with the exit codes and the environment variables.

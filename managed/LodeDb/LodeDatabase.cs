@@ -555,6 +555,11 @@ public sealed partial class LodeDatabase : IDisposable
             throw new ArgumentOutOfRangeException(nameof(options), bits, "BitWidth must be 2 or 4.");
         }
 
+        if (options.WithoutEmbedder && (!options.ReadOnly || options.Embedder is not null || options.Model is not null))
+        {
+            throw new ArgumentException("WithoutEmbedder opens an existing database read-only with no model: set ReadOnly and neither Embedder nor Model.", nameof(options));
+        }
+
         if (options.Model is string model)
         {
             if (!ModelPresets.Names.Contains(model))
@@ -639,7 +644,7 @@ public sealed partial class LodeDatabase : IDisposable
 
             CheckImageTask(path, stored, options.Embedder);
         }
-        else if (stored.Kind == StoreIdentity.CustomKind && options.VectorDim is null && options.Model is null)
+        else if (stored.Kind == StoreIdentity.CustomKind && options.VectorDim is null && options.Model is null && !options.WithoutEmbedder)
         {
             throw new LodeDatabaseException($"The database at '{path}' is a custom-embedder index (ModelName = {stored.Model}, {stored.Dim} dimensions); open it with the same Embedder and ModelName in the options.");
         }

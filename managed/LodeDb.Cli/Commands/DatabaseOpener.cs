@@ -15,15 +15,15 @@ internal static class DatabaseOpener
             throw new CliUsageException($"'{full}' is a file; a LodeDb database is a folder.");
         }
 
-        embedder = models.LoadEmbedder(parsed);
+        embedder = models.LoadEmbedder(parsed, full);
         try
         {
             return Open(full, new LodeDbOptions
             {
                 ReadOnly = true,
                 Embedder = embedder,
-                ModelName = embedder is null ? null : parsed.GetValue(models.ModelName),
-                ModelDirectory = parsed.GetValue(models.ModelsDir),
+                ModelName = EmbedderName(embedder),
+                ModelDirectory = embedder is null ? parsed.GetValue(models.ModelsDir) : null,
             });
         }
         catch
@@ -33,6 +33,22 @@ internal static class DatabaseOpener
             throw;
         }
     }
+
+    /// <summary>Opens an existing database read-only without loading any model (stats, get, list).</summary>
+    public static LodeDatabase OpenWithoutModel(string path)
+    {
+        string full = Path.GetFullPath(path);
+        if (File.Exists(full))
+        {
+            throw new CliUsageException($"'{full}' is a file; a LodeDb database is a folder.");
+        }
+
+        return Open(full, new LodeDbOptions { ReadOnly = true, WithoutEmbedder = true });
+    }
+
+    /// <summary>The model name an ONNX embedder was created with (its ModelId), null for none.</summary>
+    public static string? EmbedderName(IEmbeddingGenerator<string, Embedding<float>>? embedder) =>
+        embedder?.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId;
 
     /// <summary>The full path of an existing database folder or collection root (verify, repair); a missing one exits 3.</summary>
     public static string RequireFolder(string path)

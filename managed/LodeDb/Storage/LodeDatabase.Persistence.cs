@@ -149,7 +149,11 @@ public sealed partial class LodeDatabase
                 CommitRoot root = ParseRoot(rootText);
                 pins = GenerationFiles.TryPin(_path, ReferencedGenerations(root));
                 CheckIdentity(_path, root.Identity, options);
-                OpenRecordedPresetEmbedder(root.Identity, options);
+                if (!options.WithoutEmbedder)
+                {
+                    OpenRecordedPresetEmbedder(root.Identity, options);
+                }
+
                 LoadGeneration(root);
                 WalReplay replay = ReplayWal(root);
                 // Without a pin (or with a release's single index.wal, which a checkpoint resets
