@@ -84,6 +84,7 @@ public static class CliApp
             RepairCommand.Create(context),
             BenchCommand.Create(context),
             Commands.Mcp.McpCommand.Create(context),
+            Commands.Serve.ServeCommand.Create(context),
         };
 
         // The help of every command ends with the exit codes and the environment variables.
