@@ -85,6 +85,8 @@ public static class CliApp
             BenchCommand.Create(context),
             Commands.Mcp.McpCommand.Create(context),
             Commands.Serve.ServeCommand.Create(context),
+            Commands.Export.ExportCommand.Create(context),
+            Commands.Export.ImportCommand.Create(context),
         };
 
         // The help of every command ends with the exit codes and the environment variables.
