@@ -34,6 +34,32 @@ internal static class DatabaseOpener
         }
     }
 
+    /// <summary>Opens an existing database for writing (remove), with its model: the command line's, or the remembered one.</summary>
+    public static LodeDatabase OpenForWriting(string full, ModelOptions models, System.CommandLine.ParseResult parsed, out IEmbeddingGenerator<string, Embedding<float>>? embedder)
+    {
+        embedder = models.LoadEmbedder(parsed, full);
+        try
+        {
+            if (!File.Exists(Path.Combine(full, LodeDatabase.RootFileName)))
+            {
+                throw new CliNotFoundException($"no LodeDb database at '{full}'. Check the path.");
+            }
+
+            return Open(full, new LodeDbOptions
+            {
+                Embedder = embedder,
+                ModelName = EmbedderName(embedder),
+                ModelDirectory = embedder is null ? parsed.GetValue(models.ModelsDir) : null,
+            });
+        }
+        catch
+        {
+            embedder?.Dispose();
+            embedder = null;
+            throw;
+        }
+    }
+
     /// <summary>Opens an existing database read-only without loading any model (stats, get, list).</summary>
     public static LodeDatabase OpenWithoutModel(string path)
     {

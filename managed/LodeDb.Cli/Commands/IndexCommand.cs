@@ -33,6 +33,7 @@ internal static class IndexCommand
             Description = "Files or folders to index.",
             Arity = ArgumentArity.OneOrMore,
         };
+        OptionLikeValues.Refuse(paths);
         var recursive = new Option<bool>("--recursive", "-r") { Description = "Walk sub-folders of the given folders too." };
         var models = new ModelOptions(allowPreset: true);
         var storeText = new Option<bool?>("--store-text")
