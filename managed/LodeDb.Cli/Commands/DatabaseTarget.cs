@@ -120,21 +120,19 @@ internal sealed class DatabaseTarget : IDisposable
 
     private LodeDatabase OpenSpace(string space)
     {
+        LodeSpaceInfo info = _collection!.Describe(space);
+        if (info.Kind != LodeSpaceKind.Custom)
         {
-            LodeSpaceInfo info = _collection!.Describe(space);
-            if (info.Kind != LodeSpaceKind.Custom)
-            {
-                return _collection.Space(space, info.Kind == LodeSpaceKind.Preset && _modelsDir is not null
-                    ? new LodeDbOptions { ReadOnly = ReadOnly, ModelDirectory = _modelsDir }
-                    : null);
-            }
-
-            string folder = System.IO.Path.Combine(Path, LodeCollection.SpacesFolderName, space);
-            IEmbeddingGenerator<string, Embedding<float>> embedder = ModelOptions.LoadRemembered(folder)
-                ?? throw new CliUsageException($"the space '{space}' uses the custom model {info.Model}, and no model folder is recorded for it ({ModelSource.FileName} in {folder}).");
-            _embedders.Add(embedder);
-            return _collection.Space(space, new LodeDbOptions { ReadOnly = ReadOnly, Embedder = embedder, ModelName = DatabaseOpener.EmbedderName(embedder) });
+            return _collection.Space(space, info.Kind == LodeSpaceKind.Preset && _modelsDir is not null
+                ? new LodeDbOptions { ReadOnly = ReadOnly, ModelDirectory = _modelsDir }
+                : null);
         }
+
+        string folder = System.IO.Path.Combine(Path, LodeCollection.SpacesFolderName, space);
+        IEmbeddingGenerator<string, Embedding<float>> embedder = ModelOptions.LoadRemembered(folder)
+            ?? throw new CliUsageException($"the space '{space}' uses the custom model {info.Model}, and no model folder is recorded for it ({ModelSource.FileName} in {folder}).");
+        _embedders.Add(embedder);
+        return _collection.Space(space, new LodeDbOptions { ReadOnly = ReadOnly, Embedder = embedder, ModelName = DatabaseOpener.EmbedderName(embedder) });
     }
 
     public void Dispose()

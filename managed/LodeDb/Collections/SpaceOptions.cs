@@ -20,12 +20,13 @@ internal static class SpaceOptions
         nameof(LodeDbOptions.CheckpointEveryRecords), nameof(LodeDbOptions.CheckpointEveryBytes),
         nameof(LodeDbOptions.ImageBatchSize), nameof(LodeDbOptions.ImageBatchMaxDecodedBytes),
         nameof(LodeDbOptions.Rescore), nameof(LodeDbOptions.RescoreCandidates), nameof(LodeDbOptions.SearchThreads),
+        nameof(LodeDbOptions.WithoutEmbedder),
     ];
 
     public static LodeDbOptions For(LodeCollection collection, LodeDbOptions options, LodeSpaceInfo? recorded) => new()
     {
         VectorDim = options.VectorDim ?? (recorded?.Kind == LodeSpaceKind.Vector && options.Embedder is null && options.Model is null ? recorded.Dimension : null),
-        Model = options.Model ?? (recorded?.Kind == LodeSpaceKind.Preset ? recorded.Model : null),
+        Model = options.Model ?? (recorded?.Kind == LodeSpaceKind.Preset && !options.WithoutEmbedder ? recorded.Model : null),
         ModelDirectory = options.ModelDirectory,
         PresetOverride = options.PresetOverride,
         Embedder = options.Embedder,
@@ -46,5 +47,6 @@ internal static class SpaceOptions
         Rescore = options.Rescore,
         RescoreCandidates = options.RescoreCandidates,
         SearchThreads = options.SearchThreads,
+        WithoutEmbedder = options.WithoutEmbedder,
     };
 }

@@ -133,4 +133,31 @@ public sealed class McpServerTests
         Assert.That(found, Does.Not.Contain("payment"));
         Assert.That(CliRun.Of("stats", db, "--json").Out, Does.Contain("\"documents\":1"), "nothing was added");
     }
+
+    [Test, Order(7)]
+    public async Task A_collection_root_takes_a_space_argument_and_an_error_lists_the_spaces()
+    {
+        using var folder = new TempFolder();
+        string root = folder.Combine("collection");
+        using (var embedder = new LodeDb.Embeddings.Onnx.OnnxTextEmbedder(RepositoryPaths.TextBert, new LodeDb.Embeddings.Onnx.OnnxTextEmbedderOptions { ModelId = "text-bert" }))
+        using (var collection = LodeCollection.Open(root))
+        {
+            LodeDatabase notes = collection.Space("notes", new LodeDbOptions { Embedder = embedder, ModelName = "text-bert" });
+            notes.Add("The payment failed with error E1234 at the bank.", "error");
+            notes.Add("My dog loves puppy food.", "dog");
+        }
+
+        new LodeDb.Cli.Commands.ModelSource(RepositoryPaths.TextBert, "text-bert").Write(Path.Combine(root, LodeCollection.SpacesFolderName, "notes"));
+        await using McpServerProcess server = await McpServerProcess.StartAsync(root);
+
+        (string missing, bool missingError) = await server.CallAsync("lodedb_search", new() { ["query"] = "E1234" });
+        (string found, bool foundError) = await server.CallAsync("lodedb_search", new() { ["query"] = "E1234", ["space"] = "notes", ["k"] = 1 });
+        (string stats, _) = await server.CallAsync("lodedb_stats", new());
+
+        Assert.That(missingError, Is.True);
+        Assert.That(missing, Does.Contain("name a space").And.Contain("notes"));
+        Assert.That(foundError, Is.False, found);
+        Assert.That(Json(found).GetProperty("hits")[0].GetProperty("id").GetString(), Is.EqualTo("error"));
+        Assert.That(Json(stats).GetProperty("spaces")[0].GetString(), Is.EqualTo("notes"));
+    }
 }
