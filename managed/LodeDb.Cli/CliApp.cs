@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using LodeDb.Cli.Commands;
+using LodeDb.Cli.Output;
 using LodeDb.Embeddings.Onnx;
 using LodeDb.Native;
 
@@ -39,6 +40,7 @@ public static class CliApp
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
+        OnnxRuntimeLog.Install();
         var context = new CliContext(stdout, stderr);
         RootCommand root = BuildRoot(context);
         ParseResult parsed = root.Parse(args);
@@ -79,9 +81,16 @@ public static class CliApp
             ModelsCommand.Create(context),
             IndexCommand.Create(context),
             QueryCommand.Create(context),
+            Commands.Documents.GetCommand.Create(context),
+            Commands.Documents.ListCommand.Create(context),
+            Commands.Documents.RemoveCommand.Create(context),
             StatsCommand.Create(context),
             VerifyCommand.Create(context),
             RepairCommand.Create(context),
+            Commands.Export.ExportCommand.Create(context),
+            Commands.Export.ImportCommand.Create(context),
+            Commands.Mcp.McpCommand.Create(context),
+            Commands.Serve.ServeCommand.Create(context),
             BenchCommand.Create(context),
         };
 

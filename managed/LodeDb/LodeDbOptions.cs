@@ -116,6 +116,14 @@ public sealed record LodeDbOptions
     /// <summary>Open without the writer lock; every mutating call throws <see cref="ReadOnlyException"/>.</summary>
     public bool ReadOnly { get; init; }
 
+    /// <summary>
+    /// With <see cref="ReadOnly"/>: open without any embedder, neither a preset's model nor a
+    /// custom one (a custom-embedder index opens without its Embedder). Counters, Get, List and
+    /// vector search work; text search and image search throw. For tools that must not load a
+    /// model (<c>lodedb stats</c>).
+    /// </summary>
+    public bool WithoutEmbedder { get; init; }
+
     /// <summary>Default: the <c>LODEDB_COMMIT_MODE</c> environment variable (wal|generation), else <see cref="LodeDb.CommitMode.Wal"/>.</summary>
     public CommitMode? CommitMode { get; init; }
 

@@ -101,7 +101,7 @@ public sealed class ErrorTests
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Ok), run.ToString);
         Assert.Multiple(() =>
         {
-            foreach (string command in new[] { "doctor", "models", "index", "query", "stats", "bench" })
+            foreach (string command in new[] { "doctor", "models", "index", "query", "get", "list", "remove", "stats", "verify", "repair", "export", "import", "mcp", "serve", "bench" })
             {
                 Assert.That(run.OutLines, Has.Some.StartsWith(command + " "), command);
             }
@@ -109,5 +109,32 @@ public sealed class ErrorTests
             Assert.That(run.Out, Does.Contain("Exit codes:").And.Contain("3  database or model not found"));
         });
         Assert.That(CliRun.Of("query", "--help").Out, Does.Contain("--filter").And.Contain("Exit codes:"));
+    }
+
+    [TestCase("doctor")]
+    [TestCase("models", "list")]
+    [TestCase("index", "db", "file")]
+    [TestCase("query", "db", "text")]
+    [TestCase("get", "db", "id")]
+    [TestCase("list", "db")]
+    [TestCase("remove", "db", "id")]
+    [TestCase("stats", "db")]
+    [TestCase("verify", "db")]
+    [TestCase("repair", "db")]
+    [TestCase("export", "db", "f.jsonl")]
+    [TestCase("import", "db", "f.jsonl")]
+    [TestCase("mcp", "db")]
+    [TestCase("mcp", "install", "codex", "db")]
+    [TestCase("mcp", "uninstall", "codex")]
+    [TestCase("serve", "db")]
+    [TestCase("bench")]
+    public void An_unknown_option_on_every_command_exits_2_with_one_error_and_the_help_hint(params string[] command)
+    {
+        CliRun run = CliRun.Of([.. command, "--no-such-option"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Usage), run.ToString);
+        Assert.That(run.ErrorLines[0], Does.StartWith("lodedb: error: ").And.Contain("--no-such-option"));
+        Assert.That(run.ErrorLines[^1], Does.StartWith("Run 'lodedb").And.EndWith("--help' for usage."));
+        Assert.That(run.Out, Is.Empty);
     }
 }

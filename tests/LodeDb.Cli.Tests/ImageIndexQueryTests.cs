@@ -42,7 +42,9 @@ public sealed class ImageIndexQueryTests
     {
         Assert.That(_index.ExitCode, Is.EqualTo(ExitCodes.Ok), _index.ToString);
         Assert.That(_index.Out, Does.Contain("Indexed 1 text file and 4 images of 6 files"));
-        Assert.That(_index.Out, Does.Contain("broken.png: The image"));
+        Assert.That(_index.Out, Does.Contain("Skipped 1: invalid image (1)."));
+        CliRun verbose = CliRun.Of(["index", _db, Path.Combine(_folder.Path, "photos", "broken.png"), "--verbose", .. Model]);
+        Assert.That(verbose.Out, Does.Contain("broken.png: invalid image (").And.Contain("The image"));
     }
 
     [Test]

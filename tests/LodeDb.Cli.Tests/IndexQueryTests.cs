@@ -46,10 +46,8 @@ public sealed class IndexQueryTests
         Assert.Multiple(() =>
         {
             Assert.That(_index.Out, Does.Contain("Indexed 3 text files and 0 images of 6 files"));
-            Assert.That(_index.Out, Does.Contain("Skipped 3:"));
-            Assert.That(_index.Out, Does.Contain($"skipped {Path.Combine(_docs, "photo.png")}: this database has no image embedder"));
-            Assert.That(_index.Out, Does.Contain($"skipped {Path.Combine(_docs, "empty.txt")}: empty"));
-            Assert.That(_index.Out, Does.Contain($"skipped {Path.Combine(_docs, "data.bin")}: unsupported file type"));
+            Assert.That(_index.Out, Does.Contain("Skipped 3: unsupported file type (1); empty (no text to embed) (1); this database has no image embedder (create it with --model clip) (1). (--verbose lists the files)"));
+            Assert.That(_index.Out, Does.Not.Contain(_docs), "paths only with --verbose");
             Assert.That(_index.Out, Does.Contain("The database holds 3 documents."));
         });
     }
@@ -115,7 +113,8 @@ public sealed class IndexQueryTests
     [Test]
     public void Stats_json_reports_the_database()
     {
-        CliRun run = CliRun.Of(["stats", _db, "--json", .. Model]);
+        // No model flags: stats never loads a model.
+        CliRun run = CliRun.Of("stats", _db, "--json");
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Ok), run.ToString);
         using JsonDocument json = JsonDocument.Parse(run.Out);
@@ -148,11 +147,44 @@ public sealed class IndexQueryTests
     }
 
     [Test]
-    public void A_custom_database_opened_without_its_model_says_which_options_to_pass()
+    public void Query_needs_no_model_flags_the_database_remembers_its_model()
     {
-        CliRun run = CliRun.Of("stats", _db);
+        CliRun run = CliRun.Of("query", _db, "automobile repair", "--json", "--k", "1");
+
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Ok), run.ToString);
+        Assert.That(JsonLines(run)[0].GetProperty("id").GetString(), Is.EqualTo("car.txt"));
+    }
+
+    [Test]
+    public void A_custom_database_without_its_remembered_model_says_which_options_to_pass()
+    {
+        using var folder = new TempFolder();
+        string db = folder.Combine("db");
+        Assert.That(CliRun.Of(["index", db, folder.Write("a.txt", "The car mechanic fixed the engine."), .. Model]).ExitCode, Is.EqualTo(ExitCodes.Ok));
+        File.Delete(Path.Combine(db, "lodedb-cli-model.json"));
+
+        CliRun run = CliRun.Of("query", db, "car");
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Usage), run.ToString);
         Assert.That(run.ErrorLines.Single(), Does.StartWith("lodedb: error: ").And.Contain("ModelName = text-bert").And.Contain("--onnx-model FOLDER --model-name NAME"));
+        Assert.That(CliRun.Of("stats", db).ExitCode, Is.EqualTo(ExitCodes.Ok), "stats loads no model");
+    }
+
+    [Test]
+    public void Verbose_index_lists_each_skipped_file_and_an_empty_input_fails_with_a_message()
+    {
+        using var folder = new TempFolder();
+        string db = folder.Combine("db");
+        folder.Write("docs/a.txt", "The car mechanic fixed the engine.");
+        folder.Write("docs/b.bin", "binary");
+        Directory.CreateDirectory(folder.Combine("empty"));
+
+        CliRun verbose = CliRun.Of(["index", db, folder.Combine("docs"), "--verbose", .. Model]);
+        CliRun empty = CliRun.Of(["index", db, folder.Combine("empty"), .. Model]);
+
+        Assert.That(verbose.ExitCode, Is.EqualTo(ExitCodes.Ok), verbose.ToString);
+        Assert.That(verbose.Out, Does.Contain($"skipped {folder.Combine("docs", "b.bin")}: unsupported file type"));
+        Assert.That(empty.ExitCode, Is.EqualTo(ExitCodes.Usage), empty.ToString);
+        Assert.That(empty.ErrorLines.Single(), Does.Contain("nothing to index"));
     }
 }

@@ -25,22 +25,24 @@ internal static class BenchCommand
         Option<int> bits = WholeNumberOption.Create("--bits", null, "Bits per coordinate: 2 or 4 (default 4).", 4, 2, 4, only: [2, 4]);
         Option<int> queries = WholeNumberOption.Create("--queries", null, "Queries to time (default 200).", 200, 1);
         Option<int> k = WholeNumberOption.Create("--k", "-k", "Results per query; recall is measured at k (default 10).", 10, 1);
+        var json = new Option<bool>("--json") { Description = "Print one JSON object (machine, data, ingest, query latency, recall, disk)." };
         var command = new Command("bench", "Quick local benchmark on clustered random vectors: ingest rate, query latency, recall, disk size.")
         {
-            count, dim, bits, queries, k,
+            count, dim, bits, queries, k, json,
         };
-        command.SetAction(parsed => Run(context, parsed.GetValue(count), parsed.GetValue(dim), parsed.GetValue(bits), parsed.GetValue(queries), parsed.GetValue(k)));
+        command.SetAction(parsed => Run(context, parsed.GetValue(count), parsed.GetValue(dim), parsed.GetValue(bits), parsed.GetValue(queries), parsed.GetValue(k), parsed.GetValue(json)));
         return command;
     }
 
-    private static int Run(CliContext context, int count, int dim, int bits, int queryCount, int k)
+    private static int Run(CliContext context, int count, int dim, int bits, int queryCount, int k, bool json)
     {
         if (dim > 65_536)
         {
             throw new CliUsageException("--dim must be at most 65536.");
         }
 
-        TextWriter output = context.Out;
+        // With --json the human lines are not printed; one object comes at the end.
+        TextWriter output = json ? TextWriter.Null : context.Out;
         output.WriteLine($"Machine: {MachineDescription.CpuModel()}, {Environment.ProcessorCount} logical cores, SIMD {NativeLibraryInfo.SimdName(NativeLibraryInfo.SimdLevel)}");
         output.WriteLine($"         {MachineDescription.Os()}");
         output.WriteLine($"Data:    {count:N0} clustered unit vectors, {dim} dimensions, {bits}-bit codes; {queryCount} queries, k = {k}");
@@ -101,6 +103,30 @@ internal static class BenchCommand
             output.WriteLine($"Query:   mean {latencies.Average():0.000} ms, p95 {Percentile(latencies, 0.95):0.000} ms (k = {k}, one query at a time)");
             output.WriteLine($"Recall@{k}: {recallSum / queryCount:0.000} against an exact float scan");
             output.WriteLine($"Disk:    {stats.DiskBytes:N0} bytes ({Units.Bytes(stats.DiskBytes)}, {stats.DiskBytes / (double)count:0.0} bytes per vector)");
+            if (json)
+            {
+                context.Out.WriteLine(JsonLine.Build(writer =>
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("cpu", MachineDescription.CpuModel());
+                    writer.WriteNumber("logicalCores", Environment.ProcessorCount);
+                    writer.WriteString("simd", NativeLibraryInfo.SimdName(NativeLibraryInfo.SimdLevel));
+                    writer.WriteString("os", MachineDescription.Os());
+                    writer.WriteNumber("count", count);
+                    writer.WriteNumber("dimension", dim);
+                    writer.WriteNumber("bits", bits);
+                    writer.WriteNumber("queries", queryCount);
+                    writer.WriteNumber("k", k);
+                    writer.WriteNumber("ingestVectorsPerSecond", Math.Round(rate, 1));
+                    writer.WriteNumber("ingestSeconds", Math.Round(ingest.Elapsed.TotalSeconds, 4));
+                    writer.WriteNumber("queryMeanMs", Math.Round(latencies.Average(), 4));
+                    writer.WriteNumber("queryP95Ms", Math.Round(Percentile(latencies, 0.95), 4));
+                    writer.WriteNumber("recall", Math.Round(recallSum / queryCount, 4));
+                    writer.WriteNumber("diskBytes", stats.DiskBytes);
+                    writer.WriteEndObject();
+                }));
+            }
+
             return ExitCodes.Ok;
         }
         finally

@@ -15,15 +15,15 @@ internal static class DatabaseOpener
             throw new CliUsageException($"'{full}' is a file; a LodeDb database is a folder.");
         }
 
-        embedder = models.LoadEmbedder(parsed);
+        embedder = models.LoadEmbedder(parsed, full);
         try
         {
             return Open(full, new LodeDbOptions
             {
                 ReadOnly = true,
                 Embedder = embedder,
-                ModelName = embedder is null ? null : parsed.GetValue(models.ModelName),
-                ModelDirectory = parsed.GetValue(models.ModelsDir),
+                ModelName = EmbedderName(embedder),
+                ModelDirectory = embedder is null ? parsed.GetValue(models.ModelsDir) : null,
             });
         }
         catch
@@ -33,6 +33,48 @@ internal static class DatabaseOpener
             throw;
         }
     }
+
+    /// <summary>Opens an existing database for writing (remove), with its model: the command line's, or the remembered one.</summary>
+    public static LodeDatabase OpenForWriting(string full, ModelOptions models, System.CommandLine.ParseResult parsed, out IEmbeddingGenerator<string, Embedding<float>>? embedder)
+    {
+        embedder = models.LoadEmbedder(parsed, full);
+        try
+        {
+            if (!File.Exists(Path.Combine(full, LodeDatabase.RootFileName)))
+            {
+                throw new CliNotFoundException($"no LodeDb database at '{full}'. Check the path.");
+            }
+
+            return Open(full, new LodeDbOptions
+            {
+                Embedder = embedder,
+                ModelName = EmbedderName(embedder),
+                ModelDirectory = embedder is null ? parsed.GetValue(models.ModelsDir) : null,
+            });
+        }
+        catch
+        {
+            embedder?.Dispose();
+            embedder = null;
+            throw;
+        }
+    }
+
+    /// <summary>Opens an existing database read-only without loading any model (stats, get, list).</summary>
+    public static LodeDatabase OpenWithoutModel(string path)
+    {
+        string full = Path.GetFullPath(path);
+        if (File.Exists(full))
+        {
+            throw new CliUsageException($"'{full}' is a file; a LodeDb database is a folder.");
+        }
+
+        return Open(full, new LodeDbOptions { ReadOnly = true, WithoutEmbedder = true });
+    }
+
+    /// <summary>The model name an ONNX embedder was created with (its ModelId), null for none.</summary>
+    public static string? EmbedderName(IEmbeddingGenerator<string, Embedding<float>>? embedder) =>
+        embedder?.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId;
 
     /// <summary>The full path of an existing database folder or collection root (verify, repair); a missing one exits 3.</summary>
     public static string RequireFolder(string path)

@@ -33,6 +33,7 @@ internal static class IndexCommand
             Description = "Files or folders to index.",
             Arity = ArgumentArity.OneOrMore,
         };
+        OptionLikeValues.Refuse(paths);
         var recursive = new Option<bool>("--recursive", "-r") { Description = "Walk sub-folders of the given folders too." };
         var models = new ModelOptions(allowPreset: true);
         var storeText = new Option<bool?>("--store-text")
@@ -50,21 +51,33 @@ internal static class IndexCommand
             Description = "key=value added to every file's metadata (repeatable); numbers and true/false are stored typed.",
             HelpName = "key=value",
         };
+        var rescore = new Option<string>("--rescore")
+        {
+            Description = "Keep the original vectors in a re-score sidecar (exact scores; `export` writes them): int8 or float16 (fixed when the database is created; default none).",
+            HelpName = "none|int8|float16",
+        };
+        rescore.AcceptOnlyFromAmong("none", "int8", "float16");
+        var verbose = new Option<bool>("--verbose", "-v") { Description = "List every skipped file with its reason (by default only the counts per reason)." };
         var command = new Command("index", $"Add text files ({string.Join(" ", FileClassifier.TextExtensions)}) as documents; images ({string.Join(" ", FileClassifier.ImageExtensions)}) with an image model.")
         {
-            database, paths, recursive, storeText, indexText, metadata,
+            database, paths, recursive, storeText, indexText, metadata, rescore, verbose,
         };
         models.AddTo(command);
         command.SetAction(parsed => Run(context, parsed, parsed.GetValue(database)!, parsed.GetValue(paths)!, parsed.GetValue(recursive), models,
-            parsed.GetValue(storeText), parsed.GetValue(indexText), parsed.GetValue(metadata) ?? []));
+            parsed.GetValue(storeText), parsed.GetValue(indexText), parsed.GetValue(metadata) ?? [], RescoreOf(parsed.GetValue(rescore)), parsed.GetValue(verbose)));
         return command;
     }
 
     private static int Run(CliContext context, ParseResult parsed, string databasePath, string[] paths, bool recursive, ModelOptions models,
-        bool? storeText, bool? indexText, string[] metadataPairs)
+        bool? storeText, bool? indexText, string[] metadataPairs, RescoreStorage? rescore, bool verbose)
     {
         Dictionary<string, object?> extra = MetadataArguments.Parse(metadataPairs);
         List<InputFile> files = InputCollector.Collect(paths, recursive);
+        if (files.Count == 0)
+        {
+            throw new CliUsageException($"nothing to index: {string.Join(", ", paths.Select(Path.GetFullPath))} holds no files" + (recursive ? "." : " (add --recursive to walk sub-folders)."));
+        }
+
         string full = Path.GetFullPath(databasePath);
         if (File.Exists(full))
         {
@@ -79,7 +92,7 @@ internal static class IndexCommand
         }
 
         var stopwatch = Stopwatch.StartNew();
-        IEmbeddingGenerator<string, Embedding<float>>? embedder = models.LoadEmbedder(parsed);
+        IEmbeddingGenerator<string, Embedding<float>>? embedder = models.LoadEmbedder(parsed, exists && preset is null ? full : null);
         if (embedder is OnnxTextEmbedder { HasTokenizerConfig: false } defaults)
         {
             // Said once per run: the folder has no tokenizer_config.json, so the BERT defaults apply.
@@ -92,11 +105,18 @@ internal static class IndexCommand
             {
                 Model = preset,
                 Embedder = embedder,
-                ModelName = embedder is null ? null : parsed.GetValue(models.ModelName),
-                ModelDirectory = parsed.GetValue(models.ModelsDir),
+                ModelName = DatabaseOpener.EmbedderName(embedder),
+                ModelDirectory = embedder is null ? parsed.GetValue(models.ModelsDir) : null,
                 StoreText = storeText,
                 IndexText = indexText,
+                Rescore = rescore,
             });
+            if (parsed.GetValue(models.OnnxModel) is string modelFolder)
+            {
+                // Remembered so query, stats, mcp, serve and export need no model flags.
+                new ModelSource(Path.GetFullPath(modelFolder), parsed.GetValue(models.ModelName)!).Write(full);
+            }
+
             var summary = new IndexSummary();
             var seen = new Dictionary<string, string>(StringComparer.Ordinal);
             var batch = new List<(InputFile File, string Text, IReadOnlyDictionary<string, object?> Metadata)>();
@@ -109,7 +129,7 @@ internal static class IndexCommand
                     {
                         if (!seen.TryAdd(file.Id, file.FullPath))
                         {
-                            summary.Skip(file, $"duplicate id '{file.Id}' (also {seen[file.Id]})");
+                            summary.Skip(file, "duplicate id", $"id '{file.Id}' also {seen[file.Id]}");
                         }
                         else if (file.Kind == FileKind.Unsupported)
                         {
@@ -117,9 +137,9 @@ internal static class IndexCommand
                         }
                         else if (file.Kind == FileKind.Image)
                         {
-                            if (AddImage(db, file, FileMetadata(file, extra)) is string reason)
+                            if (AddImage(db, file, FileMetadata(file, extra)) is { } skipped)
                             {
-                                summary.Skip(file, reason);
+                                summary.Skip(file, skipped.Reason, skipped.Detail);
                             }
                             else
                             {
@@ -151,7 +171,7 @@ internal static class IndexCommand
                 throw;
             }
 
-            PrintSummary(context.Out, full, files.Count, summary, db.Count(), stopwatch.Elapsed);
+            PrintSummary(context.Out, full, files.Count, summary, db.Count(), stopwatch.Elapsed, verbose);
             return ExitCodes.Ok;
         }
         finally
@@ -165,11 +185,11 @@ internal static class IndexCommand
     /// image-capable custom embedder); returns null when it was added, else why it was skipped.
     /// A bad image (corrupt, unsupported, over the pixel limit) is skipped, not fatal.
     /// </summary>
-    private static string? AddImage(LodeDatabase db, InputFile file, IReadOnlyDictionary<string, object?> metadata)
+    private static (string Reason, string? Detail)? AddImage(LodeDatabase db, InputFile file, IReadOnlyDictionary<string, object?> metadata)
     {
         if (!db.SupportsImages)
         {
-            return "this database has no image embedder (create it with --model clip)";
+            return ("this database has no image embedder (create it with --model clip)", null);
         }
 
         try
@@ -179,7 +199,7 @@ internal static class IndexCommand
         }
         catch (LodeDb.Images.InvalidImageException e)
         {
-            return e.Message;
+            return ("invalid image", e.Message);
         }
     }
 
@@ -190,7 +210,7 @@ internal static class IndexCommand
         long length = new FileInfo(file.FullPath).Length;
         if (length > MaxTextBytes)
         {
-            return $"larger than {Units.Bytes(MaxTextBytes)} ({Units.Bytes(length)})";
+            return $"larger than {Units.Bytes(MaxTextBytes)}";
         }
 
         text = File.ReadAllText(file.FullPath);
@@ -222,22 +242,29 @@ internal static class IndexCommand
         return metadata;
     }
 
-    private static void PrintSummary(TextWriter output, string database, int found, IndexSummary summary, long documents, TimeSpan elapsed)
+    private static RescoreStorage? RescoreOf(string? name) => name switch
+    {
+        "int8" => RescoreStorage.Int8,
+        "float16" => RescoreStorage.Float16,
+        "none" => RescoreStorage.None,
+        _ => null,
+    };
+
+    private static void PrintSummary(TextWriter output, string database, int found, IndexSummary summary, long documents, TimeSpan elapsed, bool verbose)
     {
         output.WriteLine($"Indexed {summary.Texts} text file{Plural(summary.Texts)} and {summary.Images} image{Plural(summary.Images)} of {found} file{Plural(found)} into {database} in {Units.Seconds(elapsed)}.");
         if (summary.Skipped.Count > 0)
         {
+            // Grouped by reason (no paths in a reason), so a thousand skipped images make one line.
             output.WriteLine($"Skipped {summary.Skipped.Count}: "
-                + string.Join("; ", summary.Skipped.GroupBy(s => s.Reason).Select(g => $"{g.Key} ({g.Count()})")) + ".");
-            const int Listed = 20;
-            foreach ((string path, string reason) in summary.Skipped.Take(Listed))
+                + string.Join("; ", summary.Skipped.GroupBy(s => s.Reason).Select(g => $"{g.Key} ({g.Count()})")) + "."
+                + (verbose ? "" : " (--verbose lists the files)"));
+            if (verbose)
             {
-                output.WriteLine($"  skipped {path}: {reason}");
-            }
-
-            if (summary.Skipped.Count > Listed)
-            {
-                output.WriteLine($"  ... and {summary.Skipped.Count - Listed} more");
+                foreach ((string path, string reason, string? detail) in summary.Skipped)
+                {
+                    output.WriteLine($"  skipped {path}: {reason}" + (detail is null ? "" : $" ({detail})"));
+                }
             }
         }
 
@@ -252,8 +279,8 @@ internal static class IndexCommand
 
         public int Images { get; set; }
 
-        public List<(string Path, string Reason)> Skipped { get; } = [];
+        public List<(string Path, string Reason, string? Detail)> Skipped { get; } = [];
 
-        public void Skip(InputFile file, string reason) => Skipped.Add((file.FullPath, reason));
+        public void Skip(InputFile file, string reason, string? detail = null) => Skipped.Add((file.FullPath, reason, detail));
     }
 }

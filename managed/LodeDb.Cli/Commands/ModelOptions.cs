@@ -64,7 +64,12 @@ internal sealed class ModelOptions
     /// Checks the combination and loads the custom embedder when one is asked for (the caller
     /// disposes it after the database). Returns null for no custom embedder.
     /// </summary>
-    public IEmbeddingGenerator<string, Embedding<float>>? LoadEmbedder(ParseResult parsed)
+    /// <remarks>
+    /// Without model flags, the source remembered in <paramref name="databaseFolder"/> (written by
+    /// <c>index</c>, <see cref="ModelSource"/>) is loaded, so a custom-model database needs the
+    /// flags only once.
+    /// </remarks>
+    public IEmbeddingGenerator<string, Embedding<float>>? LoadEmbedder(ParseResult parsed, string? databaseFolder = null)
     {
         string? preset = Preset(parsed);
         string? folder = parsed.GetValue(OnnxModel);
@@ -76,7 +81,12 @@ internal sealed class ModelOptions
 
         if (folder is null)
         {
-            return name is null ? null : throw new CliUsageException("--model-name names the model of --onnx-model; give --onnx-model FOLDER too.");
+            if (name is not null)
+            {
+                throw new CliUsageException("--model-name names the model of --onnx-model; give --onnx-model FOLDER too.");
+            }
+
+            return preset is null && databaseFolder is not null ? LoadRemembered(databaseFolder) : null;
         }
 
         if (string.IsNullOrWhiteSpace(name))
@@ -89,6 +99,28 @@ internal sealed class ModelOptions
             throw new CliNotFoundException($"the model folder '{Path.GetFullPath(folder)}' of --onnx-model does not exist.");
         }
 
+        return Create(folder, name);
+    }
+
+    /// <summary>The embedder of the source remembered in <paramref name="databaseFolder"/>, or null when none is.</summary>
+    public static IEmbeddingGenerator<string, Embedding<float>>? LoadRemembered(string databaseFolder)
+    {
+        if (ModelSource.Read(databaseFolder) is not ModelSource source)
+        {
+            return null;
+        }
+
+        if (!Directory.Exists(source.Folder))
+        {
+            throw new CliNotFoundException($"the model folder '{source.Folder}' this database was indexed with (recorded in {ModelSource.FileName}) does not exist. Pass --onnx-model FOLDER --model-name {source.Name}.");
+        }
+
+        return Create(source.Folder, source.Name);
+    }
+
+    /// <summary>The ONNX embedder of a model folder: CLIP (image+text) when it has a vision tower, else BERT-style text.</summary>
+    public static IEmbeddingGenerator<string, Embedding<float>> Create(string folder, string name)
+    {
         // A CLIP export (a vision tower next to the text tower) is an image+text embedder.
         bool clip = File.Exists(Path.Combine(folder, "onnx", "vision_model.onnx")) || File.Exists(Path.Combine(folder, "vision_model.onnx"));
         return clip

@@ -1,8 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using LodeDb.Cli.Output;
-using LodeDb.Embeddings.Onnx;
-using Microsoft.Extensions.AI;
 using Spectre.Console;
 
 namespace LodeDb.Cli.Commands;
@@ -14,34 +12,12 @@ internal static class StatsCommand
     {
         var database = new Argument<string>("db") { Description = "Database folder." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
-        var models = new ModelOptions(allowPreset: false);
-        var command = new Command("stats", "Show a database's size, identity and counters.") { database, json };
-        models.AddTo(command);
+        var command = new Command("stats", "Show a database's size, identity and counters (loads no model).") { database, json };
         command.SetAction(parsed =>
         {
-            using LodeDatabase db = DatabaseOpener.OpenExisting(parsed.GetValue(database)!, models, parsed, out IEmbeddingGenerator<string, Embedding<float>>? embedder);
-            using (embedder)
+            using LodeDatabase db = DatabaseOpener.OpenWithoutModel(parsed.GetValue(database)!);
             {
-                LodeStats stats = db.Stats();
-                (string Key, object Value)[] rows =
-                [
-                    ("path", db.Path),
-                    ("documents", stats.Count),
-                    ("slots", stats.SlotCount),
-                    ("model", db.ModelName),
-                    ("dimension", stats.Dimension),
-                    ("bitWidth", stats.BitWidth),
-                    ("storesText", db.StoresText),
-                    ("lexicalIndex", db.HasLexicalIndex),
-                    ("generation", stats.Generation),
-                    ("walRecords", stats.WalRecords),
-                    ("walBytes", stats.WalBytes),
-                    ("diskBytes", stats.DiskBytes),
-                    ("indexMemoryBytes", stats.IndexMemoryBytes),
-                    ("simdLevel", stats.SimdLevel),
-                    ("commitMode", stats.CommitMode.ToString().ToLowerInvariant()),
-                    ("durability", stats.Durability.ToString().ToLowerInvariant()),
-                ];
+                (string Key, object Value)[] rows = Rows(db);
                 if (parsed.GetValue(json))
                 {
                     context.Out.WriteLine(JsonLine.Build(writer =>
@@ -74,5 +50,31 @@ internal static class StatsCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>The counters shown by <c>stats</c> (also the answer of MCP lodedb_stats and HTTP GET /stats).</summary>
+    internal static (string Key, object Value)[] Rows(LodeDatabase db)
+    {
+        LodeStats stats = db.Stats();
+        return
+        [
+            ("path", db.Path),
+            ("documents", stats.Count),
+            ("slots", stats.SlotCount),
+            ("model", db.ModelName),
+            ("dimension", stats.Dimension),
+            ("bitWidth", stats.BitWidth),
+            ("storesText", db.StoresText),
+            ("lexicalIndex", db.HasLexicalIndex),
+            ("generation", stats.Generation),
+            ("walRecords", stats.WalRecords),
+            ("walBytes", stats.WalBytes),
+            ("diskBytes", stats.DiskBytes),
+            ("indexMemoryBytes", stats.IndexMemoryBytes),
+            ("simdLevel", stats.SimdLevel),
+            ("commitMode", stats.CommitMode.ToString().ToLowerInvariant()),
+            ("durability", stats.Durability.ToString().ToLowerInvariant()),
+            ("rescore", db.Rescore.ToString().ToLowerInvariant()),
+        ];
     }
 }

@@ -48,8 +48,13 @@ internal static class JsonLine
                 writer.WriteNumberValue(i);
                 break;
             case double d when double.IsFinite(d):
-                writer.WriteNumberValue(d);
-                break;
+                {
+                    // Always with a fraction or an exponent, so a stored double reads back as a double (3.0, not the integer 3).
+                    string text = d.ToString("R", CultureInfo.InvariantCulture);
+                    writer.WriteRawValue(text.AsSpan().IndexOfAny('.', 'E') < 0 ? text + ".0" : text);
+                    break;
+                }
+
             case float f when float.IsFinite(f):
                 writer.WriteNumberValue(f);
                 break;

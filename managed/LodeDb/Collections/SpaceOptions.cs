@@ -10,7 +10,7 @@ internal static class SpaceOptions
     public static LodeDbOptions For(LodeCollection collection, LodeDbOptions options, LodeSpaceInfo? recorded) => options with
     {
         VectorDim = options.VectorDim ?? (recorded?.Kind == LodeSpaceKind.Vector && options.Embedder is null && options.Model is null ? recorded.Dimension : null),
-        Model = options.Model ?? (recorded?.Kind == LodeSpaceKind.Preset ? recorded.Model : null),
+        Model = options.Model ?? (recorded?.Kind == LodeSpaceKind.Preset && !options.WithoutEmbedder ? recorded.Model : null),
         ReadOnly = options.ReadOnly || collection.IsReadOnly,
         Durability = options.Durability ?? collection.Durability,
         LockTimeout = options.LockTimeout ?? collection.LockTimeout,

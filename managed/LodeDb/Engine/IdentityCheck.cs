@@ -50,7 +50,7 @@ internal static class IdentityCheck
 
             CheckImageTask(path, stored, options.Embedder);
         }
-        else if (stored.Kind == StoreIdentity.CustomKind && options.VectorDim is null && options.Model is null)
+        else if (stored.Kind == StoreIdentity.CustomKind && options.VectorDim is null && options.Model is null && !options.WithoutEmbedder)
         {
             throw new LodeDatabaseException($"The database at '{path}' is a custom-embedder index (ModelName = {stored.Model}, {stored.Dim} dimensions); open it with the same Embedder and ModelName in the options.");
         }

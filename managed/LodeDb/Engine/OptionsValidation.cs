@@ -67,6 +67,11 @@ internal static class OptionsValidation
             throw new ArgumentOutOfRangeException(nameof(options), bits, "BitWidth must be 2 or 4.");
         }
 
+        if (options.WithoutEmbedder && (!options.ReadOnly || options.Embedder is not null || options.Model is not null))
+        {
+            throw new ArgumentException("WithoutEmbedder opens an existing database read-only with no model: set ReadOnly and neither Embedder nor Model.", nameof(options));
+        }
+
         if (options.Model is string model)
         {
             if (!ModelPresetRegistry.TryGet(model, out ModelPreset? known, out _) || known.Name != model)

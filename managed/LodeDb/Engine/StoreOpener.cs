@@ -22,7 +22,11 @@ internal static class StoreOpener
 
         CommitRoot root = CommitRootFile.Read(folder);
         IdentityCheck.Check(folder, root.Identity, options);
-        embedders.OpenRecordedPreset(folder, root.Identity, options);
+        if (!options.WithoutEmbedder)
+        {
+            embedders.OpenRecordedPreset(folder, root.Identity, options);
+        }
+
         SlotStore store = LoadGeneration(folder, root, log, salvage: null);
         try
         {
@@ -120,7 +124,11 @@ internal static class StoreOpener
                 CommitRoot root = CommitRootFile.Parse(rootText);
                 pins = GenerationFiles.TryPin(folder, ReferencedGenerations(root));
                 IdentityCheck.Check(folder, root.Identity, options);
-                embedders.OpenRecordedPreset(folder, root.Identity, options);
+                if (!options.WithoutEmbedder)
+                {
+                    embedders.OpenRecordedPreset(folder, root.Identity, options);
+                }
+
                 store = LoadGeneration(folder, root, log, salvage: null);
                 LogReplay.WalReplay replay = LogReplay.ReplayWal(folder, root, store);
                 // Without a pin (or with a release's single index.wal, which a checkpoint resets

@@ -1,0 +1,194 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace LodeDb.Cli.Commands.Serve;
+
+/// <summary>The routes of <c>lodedb serve</c> (docs/http.md). Every handler answers JSON; errors are thrown and mapped by <see cref="HttpErrors"/>.</summary>
+internal static class HttpEndpoints
+{
+    public static void Map(WebApplication app, DatabaseTarget target, HttpApiOptions options)
+    {
+        bool withText = !options.ExcludeText;
+
+        app.MapGet("/health", () => Json("""{"status":"ok"}"""))
+            .WithSummary("Liveness: 200 while the server runs (no token needed).");
+
+        app.MapGet("/stats", (string? space) => Json(target.IsCollection && string.IsNullOrEmpty(space)
+                ? HttpAnswers.Spaces(target.Path, target.SpaceNames)
+                : HttpAnswers.Stats(target.Resolve(space), target.ReadOnly, options.ExcludeText)))
+            .WithSummary("Counters of the database (of a collection root: its spaces, or one space with ?space=).");
+
+        app.MapPost("/documents", (AddDocumentsRequest request) =>
+            {
+                RefuseIfReadOnly(target);
+                if ((request.Text is null) == (request.Texts is null))
+                {
+                    throw new CliUsageException("give either text or texts (exactly one).");
+                }
+
+                string[] texts = request.Texts ?? [request.Text!];
+                string?[]? ids = request.Ids ?? (request.Id is null ? null : [request.Id]);
+                IReadOnlyDictionary<string, object?>? metadata = Metadata(request.Metadata);
+                LodeDatabase db = target.Resolve(request.Space);
+                IReadOnlyList<string> added = db.AddMany(texts, ids, metadata is null ? null : [.. texts.Select(_ => metadata)]);
+                return Json(HttpAnswers.Ids(added, db.Count()), StatusCodes.Status201Created);
+            })
+            .WithSummary("Add text documents (embedded by the database's model); an existing id is replaced. All or none are stored.");
+
+        app.MapPost("/vectors", (AddVectorsRequest request) =>
+            {
+                RefuseIfReadOnly(target);
+                if (request.Vectors is null || request.Vectors.Length == 0)
+                {
+                    throw new CliUsageException("vectors must hold at least one vector.");
+                }
+
+                LodeDatabase db = target.Resolve(request.Space);
+                IReadOnlyList<string> added = db.AddVectors(
+                    request.Vectors,
+                    request.Ids,
+                    request.Metadata?.Select(one => Metadata(one)).ToArray(),
+                    request.Texts);
+                return Json(HttpAnswers.Ids(added, db.Count()), StatusCodes.Status201Created);
+            })
+            .WithSummary("Add vectors of the index's dimension (ids, metadata and captions optional, one per vector). All or none are stored.");
+
+        app.MapPost("/search", (SearchRequest request) =>
+            {
+                if (request.K < 1 || request.K > QueryCommand.MaxK)
+                {
+                    throw new CliUsageException($"k must be between 1 and {QueryCommand.MaxK}, not {request.K}.");
+                }
+
+                LodeDatabase db = target.Resolve(request.Space);
+                Filter? filter = FilterOf(request.Filter);
+                if ((request.Query is null) == (request.Vector is null))
+                {
+                    throw new CliUsageException("give either query (text) or vector (exactly one).");
+                }
+
+                if (request.Vector is not null)
+                {
+                    return Json(HttpAnswers.Hits(db.SearchByVector(request.Vector, request.K, filter), null, withText && request.IncludeText));
+                }
+
+                SearchMode mode = ModeOf(request.Mode, db);
+                return Json(HttpAnswers.Hits(db.Search(request.Query!, request.K, mode, filter), mode, withText && request.IncludeText));
+            })
+            .WithSummary("Search by text (mode vector | lexical | hybrid; default hybrid when the index has a lexical source) or by vector.");
+
+        app.MapPost("/search/image", async (HttpRequest http, int? k, string? space, string? filter) =>
+            {
+                IFormCollection form = await http.ReadFormAsync();
+                IFormFile image = form.Files.GetFile("image") ?? throw new CliUsageException("send the image as the multipart form field 'image'.");
+                int count = k ?? 10;
+                if (count < 1 || count > QueryCommand.MaxK)
+                {
+                    throw new CliUsageException($"k must be between 1 and {QueryCommand.MaxK}, not {count}.");
+                }
+
+                using var buffer = new MemoryStream();
+                await image.CopyToAsync(buffer);
+                LodeDatabase db = target.Resolve(space);
+                if (!db.SupportsImages)
+                {
+                    throw new CliUsageException("this database has no image embedder: image search needs an image+text database (--model clip).");
+                }
+
+                // The same decoder and pixel guard (LODEDB_MAX_IMAGE_PIXELS) as every image path.
+                IReadOnlyList<SearchHit> hits = db.SearchByImage(buffer.ToArray(), count, filter is null ? null : Filter.Parse(filter));
+                return Json(HttpAnswers.Hits(hits, null, withText));
+            })
+            .DisableAntiforgery()
+            .WithSummary("Search an image+text database by an uploaded image (multipart field 'image'; ?k=&filter=&space=).");
+
+        app.MapGet("/documents/{id}", (string id, string? space) =>
+            {
+                LodeDatabase db = target.Resolve(space);
+                LodeRecord record = db.Get(id) ?? throw new CliNotFoundException($"no document '{id}'.");
+                return Json(HttpAnswers.Document(record, withText && db.StoresText ? db.GetText(id) : null));
+            })
+            .WithSummary("One document: metadata and stored text (unless the server runs with --exclude-text).");
+
+        app.MapGet("/documents", (string? filter, string? cursor, int? limit, string? space) =>
+            {
+                int take = limit ?? 100;
+                if (take < 1 || take > HttpApiOptions.MaxPage)
+                {
+                    throw new CliUsageException($"limit must be between 1 and {HttpApiOptions.MaxPage}, not {take}.");
+                }
+
+                int skip = CursorOf(cursor);
+                LodeDatabase db = target.Resolve(space);
+                IReadOnlyList<LodeRecord> page = db.List(filter is null ? null : Filter.Parse(filter), skip, take + 1);
+                string? next = page.Count > take ? (skip + take).ToString(CultureInfo.InvariantCulture) : null;
+                return Json(HttpAnswers.Page([.. page.Take(take)], next));
+            })
+            .WithSummary("Documents in insertion order, a page at a time: ?limit= (1..1000, default 100), ?cursor= from the previous page's nextCursor, ?filter= JSON.");
+
+        app.MapDelete("/documents/{id}", (string id, string? space) =>
+            {
+                RefuseIfReadOnly(target);
+                LodeDatabase db = target.Resolve(space);
+                return db.Remove(id)
+                    ? Json(HttpAnswers.Removed([id], [], db.Count()))
+                    : throw new CliNotFoundException($"no document '{id}'.");
+            })
+            .WithSummary("Remove one document.");
+
+        app.MapPost("/documents/remove", (RemoveRequest request) =>
+            {
+                RefuseIfReadOnly(target);
+                LodeDatabase db = target.Resolve(request.Space);
+                var removed = new List<string>();
+                var missing = new List<string>();
+                foreach (string id in request.Ids ?? [])
+                {
+                    (db.Remove(id) ? removed : missing).Add(id);
+                }
+
+                return Json(HttpAnswers.Removed(removed, missing, db.Count()));
+            })
+            .WithSummary("Remove several documents by id; says which existed.");
+    }
+
+    private static IResult Json(string body, int status = StatusCodes.Status200OK) =>
+        Results.Text(body, "application/json", Encoding.UTF8, status);
+
+    private static void RefuseIfReadOnly(DatabaseTarget target)
+    {
+        if (target.ReadOnly)
+        {
+            throw new ReadOnlyRefusedException("this server is read-only (started with --read-only): writes are refused.");
+        }
+    }
+
+    private static SearchMode ModeOf(string? mode, LodeDatabase db) => mode switch
+    {
+        null or "" => db.HasLexicalIndex ? SearchMode.Hybrid : SearchMode.Vector,
+        "vector" => SearchMode.Vector,
+        "lexical" => SearchMode.Lexical,
+        "hybrid" => SearchMode.Hybrid,
+        _ => throw new CliUsageException($"mode must be vector, lexical or hybrid, not '{mode}'."),
+    };
+
+    private static Filter? FilterOf(JsonElement? filter) => filter switch
+    {
+        null => null,
+        { ValueKind: JsonValueKind.Null or JsonValueKind.Undefined } => null,
+        { ValueKind: JsonValueKind.String } text => Filter.Parse(text.GetString()!),
+        JsonElement value => Filter.Parse(value.GetRawText()),
+    };
+
+    private static int CursorOf(string? cursor) =>
+        cursor is null ? 0
+        : int.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out int offset) ? offset
+        : throw new CliUsageException($"cursor '{cursor}' is not one this server gave (use nextCursor of the previous page).");
+
+    /// <summary>JSON metadata as the database types it (integers as long, other numbers as double, nested objects and lists kept).</summary>
+    private static Dictionary<string, object?>? Metadata(Dictionary<string, JsonElement>? metadata) =>
+        metadata?.ToDictionary(pair => pair.Key, pair => (object?)pair.Value, StringComparer.Ordinal);
+}
