@@ -19,6 +19,12 @@ internal static class AtomicFile
                 stream.Flush(flushToDisk: true);
             }
 
+            if (!OperatingSystem.IsWindows() && File.Exists(full))
+            {
+                // A config the user made private (0600) stays private.
+                File.SetUnixFileMode(temp, File.GetUnixFileMode(full));
+            }
+
             File.Move(temp, full, overwrite: true);
         }
         finally

@@ -144,9 +144,9 @@ internal sealed class LodeMcpTools(DatabaseTarget target, bool excludeText)
         {
             json.WriteStartObject();
             json.WriteStartArray("ids");
-            foreach (string added1 in added)
+            foreach (string one in added)
             {
-                json.WriteStringValue(added1);
+                json.WriteStringValue(one);
             }
 
             json.WriteEndArray();
