@@ -8,12 +8,11 @@ namespace LodeDb.Native;
 /// pointers without lengths) is checked here first. Const calls (search, score, export, info,
 /// save) may run on many threads at once; mutating calls need exclusive access, which is the
 /// managed database's job (this class takes no locks). Disposing while another thread searches
-/// is safe: the free runs when the search returns.
+/// is safe: every call holds a reference on the SafeHandle (the generated marshalling does), so
+/// the free runs when the search returns, and a call after Dispose throws ObjectDisposedException.
 /// </summary>
-public sealed unsafe class NativeIndex : IDisposable
+public sealed unsafe partial class NativeIndex : IDisposable
 {
-    private static readonly ulong[] EmptyMask = new ulong[1];
-
     private readonly IndexHandle _handle;
 
     private NativeIndex(IndexHandle handle)
@@ -26,9 +25,6 @@ public sealed unsafe class NativeIndex : IDisposable
         CodeBytesPerRow = checked((int)info.CodeBytesPerRow);
         Seed = info.Seed;
     }
-
-    /// <summary>The owned handle (for callers that go to <see cref="NativeMethods"/> directly).</summary>
-    public IndexHandle Handle => _handle;
 
     public int Dimension { get; }
 
@@ -48,9 +44,8 @@ public sealed unsafe class NativeIndex : IDisposable
     {
         get
         {
-            using var lease = Lease();
             LodeDbIndexInfo info;
-            NativeStatus.Check(NativeMethods.IndexGetInfo(lease.Pointer, &info));
+            NativeStatus.Check(NativeMethods.IndexGetInfo(_handle, &info));
             return info;
         }
     }
@@ -60,6 +55,17 @@ public sealed unsafe class NativeIndex : IDisposable
 
     public ulong LiveCount => Info.LiveCount;
 
+    /// <summary>The bit widths the native core supports (from <see cref="NativeConstants.SupportedBitsMask"/>), ascending: 2 and 4.</summary>
+    public static IReadOnlyList<int> SupportedBitWidths { get; } =
+        Enumerable.Range(0, 32).Where(b => ((NativeConstants.SupportedBitsMask >> b) & 1u) != 0).ToArray();
+
+    /// <summary>True when <paramref name="bits"/> is a bit width the native core supports
+    /// (<see cref="NativeConstants.SupportedBitsMask"/>): validate with this, not a copy of the list.</summary>
+    public static bool IsSupportedBitWidth(int bits) => bits is >= 0 and < 32 && ((NativeConstants.SupportedBitsMask >> bits) & 1u) != 0;
+
+    /// <summary>True when <paramref name="dimension"/> is in 1..<see cref="NativeConstants.MaxDimension"/>.</summary>
+    public static bool IsSupportedDimension(int dimension) => dimension is >= 1 and <= NativeConstants.MaxDimension;
+
     /// <summary>An empty index. bits is 2 or 4, dimension 1..<see cref="NativeConstants.MaxDimension"/>;
     /// the seed fixes the rotation.</summary>
     public static NativeIndex Create(int dimension, int bits, ulong seed)
@@ -67,9 +73,7 @@ public sealed unsafe class NativeIndex : IDisposable
         AbiCheck.Ensure();
         ArgumentOutOfRangeException.ThrowIfNegative(dimension);
         ArgumentOutOfRangeException.ThrowIfNegative(bits);
-        nint raw;
-        NativeStatus.Check(NativeMethods.IndexCreate((uint)dimension, (uint)bits, seed, &raw));
-        return Wrap(raw);
+        return Wrap(NativeMethods.IndexCreate((uint)dimension, (uint)bits, seed, out IndexHandle handle), handle);
     }
 
     /// <summary>Encodes vectors (count * Dimension floats, row-major) into new slots, all or
@@ -77,11 +81,10 @@ public sealed unsafe class NativeIndex : IDisposable
     public ulong Add(ReadOnlySpan<float> vectors)
     {
         ulong count = RowCount(vectors, nameof(vectors));
-        using var lease = Lease();
         ulong first;
         fixed (float* v = vectors)
         {
-            NativeStatus.Check(NativeMethods.IndexAdd(lease.Pointer, v, count, &first));
+            NativeStatus.Check(NativeMethods.IndexAdd(_handle, v, count, &first));
         }
         return first;
     }
@@ -90,25 +93,22 @@ public sealed unsafe class NativeIndex : IDisposable
     public void Replace(ulong slot, ReadOnlySpan<float> vector)
     {
         RequireLength(vector.Length, Dimension, nameof(vector));
-        using var lease = Lease();
         fixed (float* v = vector)
         {
-            NativeStatus.Check(NativeMethods.IndexReplace(lease.Pointer, slot, v));
+            NativeStatus.Check(NativeMethods.IndexReplace(_handle, slot, v));
         }
     }
 
     /// <summary>Marks a slot removed. Removing a removed slot throws <see cref="SlotOutOfRangeException"/>.</summary>
     public void Remove(ulong slot)
     {
-        using var lease = Lease();
-        NativeStatus.Check(NativeMethods.IndexRemove(lease.Pointer, slot));
+        NativeStatus.Check(NativeMethods.IndexRemove(_handle, slot));
     }
 
     public bool IsLive(ulong slot)
     {
-        using var lease = Lease();
         int live;
-        NativeStatus.Check(NativeMethods.IndexIsLive(lease.Pointer, slot, &live));
+        NativeStatus.Check(NativeMethods.IndexIsLive(_handle, slot, &live));
         return live != 0;
     }
 
@@ -123,10 +123,9 @@ public sealed unsafe class NativeIndex : IDisposable
     /// <summary>Drops removed slots; <paramref name="oldToNew"/> must hold exactly SlotCount entries.</summary>
     public void Compact(Span<ulong> oldToNew)
     {
-        using var lease = Lease();
         fixed (ulong* map = oldToNew)
         {
-            NativeStatus.Check(NativeMethods.IndexCompact(lease.Pointer, map, (ulong)oldToNew.Length));
+            NativeStatus.Check(NativeMethods.IndexCompact(_handle, map, (ulong)oldToNew.Length));
         }
     }
 
@@ -135,12 +134,11 @@ public sealed unsafe class NativeIndex : IDisposable
     public void Encode(ReadOnlySpan<float> vectors, Span<byte> codes, Span<float> scales)
     {
         ulong count = RowCount(vectors, nameof(vectors));
-        using var lease = Lease();
         fixed (float* v = vectors)
         fixed (byte* c = codes)
         fixed (float* s = scales)
         {
-            NativeStatus.Check(NativeMethods.Encode(lease.Pointer, v, count, c, (nuint)codes.Length, s, (nuint)scales.Length));
+            NativeStatus.Check(NativeMethods.Encode(_handle, v, count, c, (nuint)codes.Length, s, (nuint)scales.Length));
         }
     }
 
@@ -148,11 +146,10 @@ public sealed unsafe class NativeIndex : IDisposable
     /// ones included); codes holds scales.Length * CodeBytesPerRow bytes.</summary>
     public void ExportRows(ulong firstSlot, Span<byte> codes, Span<float> scales)
     {
-        using var lease = Lease();
         fixed (byte* c = codes)
         fixed (float* s = scales)
         {
-            NativeStatus.Check(NativeMethods.IndexExportRows(lease.Pointer, firstSlot, (ulong)scales.Length,
+            NativeStatus.Check(NativeMethods.IndexExportRows(_handle, firstSlot, (ulong)scales.Length,
                 c, (nuint)codes.Length, s, (nuint)scales.Length));
         }
     }
@@ -160,12 +157,11 @@ public sealed unsafe class NativeIndex : IDisposable
     /// <summary>Appends canonical rows (one per scale) as new live slots; returns the first.</summary>
     public ulong ImportRows(ReadOnlySpan<byte> codes, ReadOnlySpan<float> scales)
     {
-        using var lease = Lease();
         ulong first;
         fixed (byte* c = codes)
         fixed (float* s = scales)
         {
-            NativeStatus.Check(NativeMethods.IndexImportRows(lease.Pointer, c, (nuint)codes.Length, s,
+            NativeStatus.Check(NativeMethods.IndexImportRows(_handle, c, (nuint)codes.Length, s,
                 (nuint)scales.Length, (ulong)scales.Length, &first));
         }
         return first;
@@ -174,123 +170,9 @@ public sealed unsafe class NativeIndex : IDisposable
     /// <summary>Overwrites one slot with a canonical row (a removed slot becomes live again).</summary>
     public void ReplaceRow(ulong slot, ReadOnlySpan<byte> code, float scale)
     {
-        using var lease = Lease();
         fixed (byte* c = code)
         {
-            NativeStatus.Check(NativeMethods.IndexReplaceRow(lease.Pointer, slot, c, (nuint)code.Length, scale));
-        }
-    }
-
-    /// <summary>
-    /// Top-k search over every live slot, without allocation. queries holds
-    /// queryCount * Dimension floats; slots and scores receive queryCount * k entries (query q
-    /// at [q*k, q*k + counts[q]), best first, unused entries NoSlot and 0) and counts queryCount.
-    /// threads: 0 or 1 scans on this thread, more splits the scan across that many threads.
-    /// </summary>
-    public void Search(ReadOnlySpan<float> queries, int k, int threads,
-        Span<ulong> slots, Span<float> scores, Span<uint> counts) =>
-        SearchCore(queries, k, null, 0, threads, slots, scores, counts);
-
-    /// <summary>
-    /// Filtered top-k search, without allocation: as the overload without a mask, but only
-    /// slots whose bit is set in allowMask can be returned (bit s % 64 of word s / 64 allows
-    /// slot s; slots beyond allowMask.Length * 64 are not allowed). An empty mask allows
-    /// nothing: to search everything use the overload without a mask.
-    /// </summary>
-    public void Search(ReadOnlySpan<float> queries, int k, ReadOnlySpan<ulong> allowMask, int threads,
-        Span<ulong> slots, Span<float> scores, Span<uint> counts)
-    {
-        // An empty span pins to NULL, which the C side reads as "no filter": an empty filter
-        // result must not widen to every slot, so pass a real (zero-word) mask instead.
-        fixed (ulong* mask = allowMask.IsEmpty ? EmptyMask : allowMask)
-        {
-            SearchCore(queries, k, mask, (ulong)allowMask.Length, threads, slots, scores, counts);
-        }
-    }
-
-    /// <summary>Top-k search over every live slot, returning each query's hits best first.</summary>
-    public SlotHit[][] Search(ReadOnlySpan<float> queries, int k, int threads = 0) =>
-        SearchToArrays(queries, k, null, 0, threads);
-
-    /// <summary>Filtered top-k search (see the span overload for the mask), returning each
-    /// query's hits best first.</summary>
-    public SlotHit[][] Search(ReadOnlySpan<float> queries, int k, ReadOnlySpan<ulong> allowMask, int threads = 0)
-    {
-        fixed (ulong* mask = allowMask.IsEmpty ? EmptyMask : allowMask)
-        {
-            return SearchToArrays(queries, k, mask, (ulong)allowMask.Length, threads);
-        }
-    }
-
-    /// <summary>
-    /// The scan's best <paramref name="count"/> candidates per query without the exact
-    /// re-rank <see cref="Search(ReadOnlySpan{float}, int, int, Span{ulong}, Span{float}, Span{uint})"/>
-    /// applies: scores are the 8-bit scan's approximate estimates, best first (ties by lower
-    /// slot), for callers that re-score the candidates from vectors kept elsewhere. Layout,
-    /// threads and allocation as for that overload, with k = count.
-    /// </summary>
-    public void SearchCandidates(ReadOnlySpan<float> queries, int count, int threads,
-        Span<ulong> slots, Span<float> scores, Span<uint> counts) =>
-        SearchCore(queries, count, null, 0, threads, slots, scores, counts, candidatesOnly: true);
-
-    /// <summary>
-    /// Filtered <see cref="SearchCandidates(ReadOnlySpan{float}, int, int, Span{ulong}, Span{float}, Span{uint})"/>:
-    /// only slots allowed by <paramref name="allowMask"/> (as for the filtered
-    /// <see cref="Search(ReadOnlySpan{float}, int, ReadOnlySpan{ulong}, int, Span{ulong}, Span{float}, Span{uint})"/>;
-    /// an empty mask allows nothing).
-    /// </summary>
-    public void SearchCandidates(ReadOnlySpan<float> queries, int count, ReadOnlySpan<ulong> allowMask, int threads,
-        Span<ulong> slots, Span<float> scores, Span<uint> counts)
-    {
-        fixed (ulong* mask = allowMask.IsEmpty ? EmptyMask : allowMask)
-        {
-            SearchCore(queries, count, mask, (ulong)allowMask.Length, threads, slots, scores, counts, candidatesOnly: true);
-        }
-    }
-
-    private SlotHit[][] SearchToArrays(ReadOnlySpan<float> queries, int k, ulong* mask, ulong maskWords, int threads)
-    {
-        int queryCount = checked((int)RowCount(queries, nameof(queries)));
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(k);
-        var slots = new ulong[checked(queryCount * k)];
-        var scores = new float[slots.Length];
-        var counts = new uint[queryCount];
-        SearchCore(queries, k, mask, maskWords, threads, slots, scores, counts);
-        var results = new SlotHit[queryCount][];
-        for (int q = 0; q < queryCount; q++)
-        {
-            var hits = new SlotHit[counts[q]];
-            for (int i = 0; i < hits.Length; i++)
-            {
-                hits[i] = new SlotHit(slots[q * k + i], scores[q * k + i]);
-            }
-            results[q] = hits;
-        }
-        return results;
-    }
-
-    private void SearchCore(ReadOnlySpan<float> queries, int k, ulong* mask, ulong maskWords, int threads,
-        Span<ulong> slots, Span<float> scores, Span<uint> counts, bool candidatesOnly = false)
-    {
-        ulong queryCount = RowCount(queries, nameof(queries));
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(k);
-        ArgumentOutOfRangeException.ThrowIfNegative(threads);
-        // The C side gets no lengths for the outputs: a short span here would be a heap overrun there.
-        ulong entries = queryCount * (ulong)k;
-        RequireAtLeast(slots.Length, entries, nameof(slots));
-        RequireAtLeast(scores.Length, entries, nameof(scores));
-        RequireAtLeast(counts.Length, queryCount, nameof(counts));
-        using var lease = Lease();
-        fixed (float* q = queries)
-        fixed (ulong* outSlots = slots)
-        fixed (float* outScores = scores)
-        fixed (uint* outCounts = counts)
-        {
-            NativeStatus.Check(candidatesOnly
-                ? NativeMethods.IndexSearchCandidates(lease.Pointer, q, queryCount, (uint)k, mask, maskWords,
-                    (uint)threads, outSlots, outScores, outCounts)
-                : NativeMethods.IndexSearch(lease.Pointer, q, queryCount, (uint)k, mask, maskWords,
-                    (uint)threads, outSlots, outScores, outCounts));
+            NativeStatus.Check(NativeMethods.IndexReplaceRow(_handle, slot, c, (nuint)code.Length, scale));
         }
     }
 
@@ -299,12 +181,11 @@ public sealed unsafe class NativeIndex : IDisposable
     {
         RequireLength(query.Length, Dimension, nameof(query));
         RequireAtLeast(scores.Length, (ulong)slots.Length, nameof(scores));
-        using var lease = Lease();
         fixed (float* q = query)
         fixed (ulong* s = slots)
         fixed (float* outScores = scores)
         {
-            NativeStatus.Check(NativeMethods.IndexScoreSlots(lease.Pointer, q, s, (ulong)slots.Length, outScores));
+            NativeStatus.Check(NativeMethods.IndexScoreSlots(_handle, q, s, (ulong)slots.Length, outScores));
         }
     }
 
@@ -320,9 +201,8 @@ public sealed unsafe class NativeIndex : IDisposable
     {
         get
         {
-            using var lease = Lease();
             nuint length;
-            NativeStatus.Check(NativeMethods.IndexSerialize(lease.Pointer, null, 0, &length));
+            NativeStatus.Check(NativeMethods.IndexSerialize(_handle, null, 0, &length));
             return checked((long)length);
         }
     }
@@ -330,11 +210,10 @@ public sealed unsafe class NativeIndex : IDisposable
     /// <summary>Serialises the index into destination; returns the bytes written.</summary>
     public int Serialize(Span<byte> destination)
     {
-        using var lease = Lease();
         nuint length;
         fixed (byte* d = destination)
         {
-            NativeStatus.Check(NativeMethods.IndexSerialize(lease.Pointer, d, (nuint)destination.Length, &length));
+            NativeStatus.Check(NativeMethods.IndexSerialize(_handle, d, (nuint)destination.Length, &length));
         }
         return checked((int)length);
     }
@@ -350,12 +229,10 @@ public sealed unsafe class NativeIndex : IDisposable
     public static NativeIndex Deserialize(ReadOnlySpan<byte> data)
     {
         AbiCheck.Ensure();
-        nint raw;
         fixed (byte* d = data)
         {
-            NativeStatus.Check(NativeMethods.IndexDeserialize(d, (nuint)data.Length, &raw));
+            return Wrap(NativeMethods.IndexDeserialize(d, (nuint)data.Length, out IndexHandle handle), handle);
         }
-        return Wrap(raw);
     }
 
     /// <summary>Parses and validates only the snapshot header of serialised bytes.</summary>
@@ -375,10 +252,9 @@ public sealed unsafe class NativeIndex : IDisposable
     public void Save(string path, bool sync = false)
     {
         byte[] pathUtf8 = NativeUtf8.ToNullTerminated(path, nameof(path));
-        using var lease = Lease();
         fixed (byte* p = pathUtf8)
         {
-            NativeStatus.Check(NativeMethods.IndexSave(lease.Pointer, p, sync ? (uint)NativeConstants.FlagSync : 0u));
+            NativeStatus.Check(NativeMethods.IndexSave(_handle, p, sync ? (uint)NativeConstants.FlagSync : 0u));
         }
     }
 
@@ -386,21 +262,20 @@ public sealed unsafe class NativeIndex : IDisposable
     {
         AbiCheck.Ensure();
         byte[] pathUtf8 = NativeUtf8.ToNullTerminated(path, nameof(path));
-        nint raw;
         fixed (byte* p = pathUtf8)
         {
-            NativeStatus.Check(NativeMethods.IndexLoad(p, &raw));
+            return Wrap(NativeMethods.IndexLoad(p, out IndexHandle handle), handle);
         }
-        return Wrap(raw);
     }
 
     public void Dispose() => _handle.Dispose();
 
-    private static NativeIndex Wrap(nint raw)
+    /// <summary>Owns the handle a create/load call made, or throws its status (the handle is then invalid).</summary>
+    private static NativeIndex Wrap(LodeDbStatus status, IndexHandle handle)
     {
-        var handle = new IndexHandle(raw);
         try
         {
+            NativeStatus.Check(status);
             return new NativeIndex(handle);
         }
         catch
@@ -409,8 +284,6 @@ public sealed unsafe class NativeIndex : IDisposable
             throw;
         }
     }
-
-    private HandleLease Lease() => new(_handle, nameof(NativeIndex));
 
     private ulong RowCount(ReadOnlySpan<float> vectors, string paramName)
     {

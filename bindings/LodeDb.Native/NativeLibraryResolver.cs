@@ -9,10 +9,10 @@ namespace LodeDb.Native;
 /// Finds liblodedb for the [LibraryImport("lodedb")] declarations of this assembly. Probes, in order:
 /// the LODEDB_NATIVE_LIBRARY environment variable (an explicit file path), where NuGet's
 /// LodeDb.Native.runtime.&lt;rid&gt; packages put it (the app's runtimes/&lt;rid&gt;/native/, the app
-/// folder after a RID-specific publish, then the runtime's default probing, which reads the
-/// deps.json native assets and the system library path), and last, for development only, the
-/// repository's CMake build (the folder above the app holding native/CMakeLists.txt, then
-/// artifacts/native/&lt;rid&gt;/).
+/// folder, where the packages' native asset lands after a RID-specific publish and where the
+/// repository's build copies the CMake output in development, see LodeDb.Native.targets), then
+/// the runtime's default probing (the deps.json native assets and the system library path).
+/// Nothing here knows about the repository: a shipped app never probes a build folder.
 /// </summary>
 public static class NativeLibraryResolver
 {
@@ -97,7 +97,7 @@ public static class NativeLibraryResolver
         }
     }
 
-    /// <summary>Which probe found the library: "environment", "runtimes", "app", "default" or "cmake-build".</summary>
+    /// <summary>Which probe found the library: "environment", "runtimes", "app" or "default".</summary>
     public static string? LoadedBy
     {
         get
@@ -116,7 +116,7 @@ public static class NativeLibraryResolver
         NativeLibrary.SetDllImportResolver(typeof(NativeLibraryResolver).Assembly, Resolve);
 
     /// <summary>The explicit file candidates in probing order; the runtime's default probing comes
-    /// between the package locations ("runtimes", "app") and the development "cmake-build".</summary>
+    /// after them.</summary>
     public static IReadOnlyList<(string Probe, string Path)> CandidatePaths()
     {
         var candidates = new List<(string, string)>();
@@ -130,25 +130,7 @@ public static class NativeLibraryResolver
         string rid = RuntimeIdentifier;
         candidates.Add(("runtimes", Path.Combine(baseDir, "runtimes", rid, "native", FileName)));
         candidates.Add(("app", Path.Combine(baseDir, FileName)));
-        string? repoRoot = FindRepositoryRoot(baseDir);
-        if (repoRoot is not null)
-        {
-            candidates.Add(("cmake-build", Path.Combine(repoRoot, "artifacts", "native", rid, FileName)));
-        }
         return candidates;
-    }
-
-    /// <summary>Walks up from <paramref name="start"/> to the folder holding native/CMakeLists.txt.</summary>
-    public static string? FindRepositoryRoot(string start)
-    {
-        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "native", "CMakeLists.txt")))
-            {
-                return dir.FullName;
-            }
-        }
-        return null;
     }
 
     private static nint Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath)
@@ -164,7 +146,6 @@ public static class NativeLibraryResolver
                 return s_handle;
             }
             var tried = new List<string>();
-            bool defaultProbed = false;
             foreach (var (probe, path) in CandidatePaths())
             {
                 if (probe == "environment")
@@ -177,22 +158,13 @@ public static class NativeLibraryResolver
                     }
                     return Remember(explicitHandle, path, probe);
                 }
-                if (probe == "cmake-build" && !defaultProbed)
-                {
-                    // Packages first: a repository build is the development fallback only.
-                    defaultProbed = true;
-                    if (TryDefaultProbing(libraryName, assembly, searchPath, out nint packaged))
-                    {
-                        return Remember(packaged, null, "default");
-                    }
-                }
                 tried.Add(path);
                 if (File.Exists(path) && NativeLibrary.TryLoad(path, out nint handle))
                 {
                     return Remember(handle, path, probe);
                 }
             }
-            if (!defaultProbed && TryDefaultProbing(libraryName, assembly, searchPath, out nint fallback))
+            if (TryDefaultProbing(libraryName, assembly, searchPath, out nint fallback))
             {
                 return Remember(fallback, null, "default");
             }

@@ -3,7 +3,7 @@ using LodeDb.Native.Interop;
 namespace LodeDb.Native;
 
 /// <summary>The one place where a native status becomes an exception.</summary>
-public static unsafe class NativeStatus
+internal static unsafe class NativeStatus
 {
     /// <summary>Returns when <paramref name="status"/> is OK; otherwise throws its typed exception
     /// with lodedb_last_error_message(). Call it right after the native call, on the same thread,

@@ -4,7 +4,7 @@ using System.Text;
 namespace LodeDb.Native.Interop;
 
 /// <summary>UTF-8 conversions for the <c>const char*</c> returns and parameters of the C ABI.</summary>
-public static unsafe class NativeUtf8
+internal static unsafe class NativeUtf8
 {
     /// <summary>Reads a NUL-terminated UTF-8 string owned by the library (not freed).</summary>
     public static string Read(byte* value) =>

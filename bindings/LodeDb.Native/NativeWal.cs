@@ -26,8 +26,6 @@ public sealed unsafe class NativeWal : IDisposable
 
     private NativeWal(WalHandle handle) => _handle = handle;
 
-    public WalHandle Handle => _handle;
-
     public bool IsDisposed => _handle.IsClosed;
 
     /// <summary>Opens (creating if missing) a WAL for appending at its end. Replay it first and
@@ -36,35 +34,39 @@ public sealed unsafe class NativeWal : IDisposable
     {
         AbiCheck.Ensure();
         byte[] pathUtf8 = NativeUtf8.ToNullTerminated(path, nameof(path));
-        nint raw;
+        LodeDbStatus status;
+        WalHandle handle;
         fixed (byte* p = pathUtf8)
         {
-            NativeStatus.Check(NativeMethods.WalOpen(p, &raw));
+            status = NativeMethods.WalOpen(p, out handle);
         }
-        return new NativeWal(new WalHandle(raw));
+        if (status != LodeDbStatus.Ok)
+        {
+            LodeDbException error = NativeStatus.ToException(status); // reads this thread's native message
+            handle.Dispose(); // invalid: nothing to close
+            throw error;
+        }
+        return new NativeWal(handle);
     }
 
     /// <summary>Appends one framed record in a single write; sync: fdatasync before returning.</summary>
     public void Append(ReadOnlySpan<byte> payload, bool sync = false)
     {
-        using var lease = Lease();
         fixed (byte* p = NonEmpty(payload))
         {
-            NativeStatus.Check(NativeMethods.WalAppend(lease.Pointer, p, (nuint)payload.Length, Flags(sync)));
+            NativeStatus.Check(NativeMethods.WalAppend(_handle, p, (nuint)payload.Length, Flags(sync)));
         }
     }
 
     public void Sync()
     {
-        using var lease = Lease();
-        NativeStatus.Check(NativeMethods.WalSync(lease.Pointer));
+        NativeStatus.Check(NativeMethods.WalSync(_handle));
     }
 
     /// <summary>Cuts the file to length bytes (0 after a checkpoint, the valid prefix after replay).</summary>
     public void Truncate(ulong length, bool sync = false)
     {
-        using var lease = Lease();
-        NativeStatus.Check(NativeMethods.WalTruncate(lease.Pointer, length, Flags(sync)));
+        NativeStatus.Check(NativeMethods.WalTruncate(_handle, length, Flags(sync)));
     }
 
     /// <summary>The file's size in bytes.</summary>
@@ -72,9 +74,8 @@ public sealed unsafe class NativeWal : IDisposable
     {
         get
         {
-            using var lease = Lease();
             ulong size;
-            NativeStatus.Check(NativeMethods.WalSize(lease.Pointer, &size));
+            NativeStatus.Check(NativeMethods.WalSize(_handle, &size));
             return size;
         }
     }
@@ -157,8 +158,6 @@ public sealed unsafe class NativeWal : IDisposable
     }
 
     public void Dispose() => _handle.Dispose();
-
-    private HandleLease Lease() => new(_handle, nameof(NativeWal));
 
     private static uint Flags(bool sync) => sync ? (uint)NativeConstants.FlagSync : 0u;
 

@@ -9,7 +9,10 @@ Output rules (see docs of the binding): blittable signatures only, for [LibraryI
 source-generated marshalling and [assembly: DisableRuntimeMarshalling]:
   fixed-width integers -> the C# integer of the same width, size_t -> nuint,
   any data pointer -> a typed pointer (byte*, float*, ulong*, ...), const char* -> byte*,
-  opaque handles (pointers to incomplete structs) -> nint, out handles -> nint*,
+  opaque handles (pointers to incomplete structs) -> their SafeHandle class (HANDLE_TYPES), so
+  the source-generated marshalling holds a reference on the handle for the call (a concurrent
+  Dispose frees it only after the call returns); out handles -> `out` of that class; the
+  functions that free a handle (RELEASE_FUNCTIONS, called from ReleaseHandle) take the raw nint,
   enums -> C# enums over int, plain structs -> [StructLayout(Sequential)] structs,
   function-pointer typedefs -> delegate* unmanaged[Cdecl]<...>,
   #define LODEDB_* numeric constants -> C# constants.
@@ -38,6 +41,17 @@ OUTPUT_REL = "bindings/LodeDb.Native/Generated/NativeMethods.g.cs"
 GENERATOR_REL = "bindings/generator/generate_bindings.py"
 NAMESPACE = "LodeDb.Native.Interop"
 LIBRARY_NAME = "lodedb"
+
+# Each opaque handle type of the header and the SafeHandle class that owns it. An opaque type
+# missing here fails the run.
+HANDLE_TYPES = {
+    "lodedb_index": "global::LodeDb.Native.IndexHandle",
+    "lodedb_wal": "global::LodeDb.Native.WalHandle",
+}
+
+# The functions that free a handle: called from the SafeHandle's ReleaseHandle with the raw
+# pointer (a SafeHandle parameter there would take a reference on a handle being released).
+RELEASE_FUNCTIONS = {"lodedb_index_free", "lodedb_wal_close"}
 
 # Macros of the header that are plumbing, not API.
 SKIPPED_MACROS = {"LODEDB_API", "LODEDB_LODEDB_H", "LODEDB_BUILDING_LIBRARY"}
@@ -308,9 +322,10 @@ class Generator:
     def add_function(self, c):
         where = c.spelling
         params = []
+        raw_handles = c.spelling in RELEASE_FUNCTIONS
         for p in c.get_arguments():
             params.append({"name": camel(p.spelling),
-                           "type": self.cs_type(p.type, f"{where}({p.spelling})")})
+                           "type": self.cs_type(p.type, f"{where}({p.spelling})", raw_handles)})
         self.functions.append({
             "c_name": c.spelling, "name": function_name(c.spelling),
             "result": self.cs_type(c.result_type, f"{where} result"), "params": params,
@@ -325,7 +340,25 @@ class Generator:
 
     # ---- types -----------------------------------------------------------------------------
 
-    def cs_type(self, t, where: str) -> str:
+    def handle_type(self, name: str, where: str, raw: bool) -> str:
+        if name not in HANDLE_TYPES:
+            raise GeneratorError(f"{where}: opaque handle {name} has no SafeHandle in HANDLE_TYPES")
+        return "nint" if raw else HANDLE_TYPES[name]
+
+    def opaque_name(self, t):
+        """The struct name when t (a pointee) is an opaque struct or a typedef of one, else None."""
+        if t.kind == ci.TypeKind.ELABORATED:
+            t = t.get_named_type()
+        if t.kind == ci.TypeKind.TYPEDEF and t.get_declaration().spelling not in TYPEDEF_NAMES:
+            inner = t.get_declaration().underlying_typedef_type
+            if inner.kind == ci.TypeKind.ELABORATED:
+                inner = inner.get_named_type()
+            t = inner
+        if t.kind == ci.TypeKind.RECORD and t.get_declaration().spelling in self.opaque:
+            return t.get_declaration().spelling
+        return None
+
+    def cs_type(self, t, where: str, raw_handles: bool = False) -> str:
         if t.kind == ci.TypeKind.ELABORATED:
             t = t.get_named_type()
         if t.kind == ci.TypeKind.TYPEDEF:
@@ -349,16 +382,16 @@ class Generator:
             base = pointee
             if base.kind == ci.TypeKind.ELABORATED:
                 base = base.get_named_type()
-            if base.kind == ci.TypeKind.TYPEDEF and base.get_declaration().spelling not in TYPEDEF_NAMES:
-                inner = base.get_declaration().underlying_typedef_type
-                if inner.kind == ci.TypeKind.ELABORATED:
-                    inner = inner.get_named_type()
-                if inner.kind == ci.TypeKind.RECORD and inner.get_declaration().spelling in self.opaque:
-                    return "nint"  # lodedb_index* / lodedb_wal*: an opaque handle
-            if base.kind == ci.TypeKind.RECORD and base.get_declaration().spelling in self.opaque:
-                return "nint"
+            handle = self.opaque_name(base)
+            if handle is not None:
+                return self.handle_type(handle, where, raw_handles)  # lodedb_index*
             if base.kind == ci.TypeKind.POINTER:
-                # lodedb_index **out_index: pointer to a handle.
+                inner = self.opaque_name(base.get_pointee())
+                if inner is not None:
+                    # lodedb_index **out_index: the call creates a handle.
+                    if raw_handles:
+                        raise GeneratorError(f"{where}: a release function creating a handle")
+                    return "out " + self.handle_type(inner, where, False)
                 return self.cs_type(base, where) + "*"
             if base.kind == ci.TypeKind.VOID:
                 return "void*"
@@ -422,9 +455,11 @@ class Generator:
         out += [
             "/// <summary>",
             "/// Every exported function of liblodedb, one [LibraryImport] each. Blittable signatures only:",
-            "/// callers pin spans with <c>fixed</c> and pass NUL-terminated UTF-8 for <c>const char*</c>.",
+            "/// callers pin spans with <c>fixed</c> and pass NUL-terminated UTF-8 for <c>const char*</c>;",
+            "/// handles are SafeHandles, referenced for the length of each call. Internal: the public",
+            "/// surface is NativeIndex, NativeWal and NativeLibraryInfo (docs/low-level.md).",
             "/// </summary>",
-            "public static unsafe partial class NativeMethods",
+            "internal static unsafe partial class NativeMethods",
             "{",
             f"    public const string LibraryName = \"{LIBRARY_NAME}\";",
         ]

@@ -1,26 +1,31 @@
 namespace LodeDb;
 
 /// <summary>
-/// Task-returning forms of the vector operations, with cancellation. The work is CPU-bound (SIMD
-/// scans, encoding) and runs on the calling thread; the token is checked while a batch is
-/// validated and between slices of a batched search, and a cancelled add stores nothing (its
-/// one commit never starts). Offload with <c>Task.Run</c> to keep a UI thread free.
+/// Async forms of the operations that embed nothing (vectors, removal, checkpoints). Their work is
+/// a native scan or encode and a log append (an fsync under <see cref="LodeDb.Durability.Fsync"/>),
+/// so the async form checks its arguments on the caller's thread (watching the token while a
+/// batch is validated) and then runs on the thread pool: a UI or request thread is never blocked
+/// by the scan or the disk. The token cancels a call that has not committed: a cancelled add
+/// stores nothing; a commit, once started, completes (it is atomic). A batched search checks the
+/// token between slices of 64 queries, all under one read lock (every query sees the same rows).
 /// </summary>
 public sealed partial class LodeDatabase
 {
     /// <summary>Queries ranked per native batch call by <see cref="SearchManyByVectorAsync"/> between cancellation checks.</summary>
     private const int QueriesPerSlice = 64;
 
-    /// <summary>As <see cref="AddVector"/>, with cancellation.</summary>
+    /// <summary>As <see cref="AddVector"/>, off the calling thread.</summary>
     public Task<string> AddVectorAsync(ReadOnlyMemory<float> vector, string? id = null, IReadOnlyDictionary<string, object?>? metadata = null, string? text = null, CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(AddVector(vector.Span, id, metadata, text));
+        ThrowIfReadOnly(nameof(AddVectorAsync));
+        VectorIngest.PendingRows rows = PrepareVector(vector.Span, id, metadata, text);
+        return Task.Run(() => UpsertRows(rows)[0], cancellationToken);
     }
 
     /// <summary>
-    /// As <see cref="AddVectors"/>, with cancellation: a batch cancelled while it is validated
-    /// throws <see cref="OperationCanceledException"/> and stores nothing (all rows or none).
+    /// As <see cref="AddVectors"/>, off the calling thread: a batch cancelled while it is
+    /// validated or before its commit starts throws <see cref="OperationCanceledException"/> and
+    /// stores nothing (all rows or none).
     /// </summary>
     public Task<IReadOnlyList<string>> AddVectorsAsync(
         IReadOnlyList<float[]> vectors,
@@ -31,21 +36,21 @@ public sealed partial class LodeDatabase
     {
         ThrowIfReadOnly(nameof(AddVectorsAsync));
         VectorIngest.PendingRows rows = VectorIngest.Prepare(Identity, vectors, ids, metadata, texts, cancellationToken);
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(UpsertRows(rows));
+        return Task.Run(() => UpsertRows(rows), cancellationToken);
     }
 
-    /// <summary>As <see cref="SearchByVector"/>, with cancellation.</summary>
+    /// <summary>As <see cref="SearchByVector"/>, off the calling thread.</summary>
     public Task<IReadOnlyList<SearchHit>> SearchByVectorAsync(ReadOnlyMemory<float> query, int k = 10, Filter? filter = null, CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(SearchByVector(query.Span, k, filter));
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        float[] normalized = new float[Dimension];
+        VectorValidation.CopyNormalized(query.Span, Dimension, normalized, 0, nameof(query));
+        return Task.Run(() => SearchVectors(normalized, 1, k, filter)[0], cancellationToken);
     }
 
     /// <summary>
-    /// As <see cref="SearchManyByVector"/>, with cancellation checked while the queries are
-    /// validated and between slices of 64 queries (one read lock for the whole call, so every
-    /// query sees the same rows).
+    /// As <see cref="SearchManyByVector"/>, off the calling thread, with the token checked while
+    /// the queries are validated and between slices of 64 queries.
     /// </summary>
     public Task<IReadOnlyList<IReadOnlyList<SearchHit>>> SearchManyByVectorAsync(IReadOnlyList<float[]> queries, int k = 10, Filter? filter = null, CancellationToken cancellationToken = default)
     {
@@ -63,15 +68,23 @@ public sealed partial class LodeDatabase
             VectorValidation.CopyNormalized(queries[i] ?? throw new ArgumentException($"Query {i} is null.", nameof(queries)), dim, normalized, i, nameof(queries));
         }
 
-        var results = new IReadOnlyList<SearchHit>[queries.Count];
+        return queries.Count == 0
+            ? Task.FromResult<IReadOnlyList<IReadOnlyList<SearchHit>>>([])
+            : Task.Run<IReadOnlyList<IReadOnlyList<SearchHit>>>(() => SearchSlices(normalized, queries.Count, k, filter, cancellationToken), cancellationToken);
+    }
+
+    private IReadOnlyList<SearchHit>[] SearchSlices(float[] normalized, int queryCount, int k, Filter? filter, CancellationToken cancellationToken)
+    {
+        int dim = Dimension;
+        var results = new IReadOnlyList<SearchHit>[queryCount];
         _gate.EnterReadLock();
         try
         {
-            for (int start = 0; start < queries.Count; start += QueriesPerSlice)
+            for (int start = 0; start < queryCount; start += QueriesPerSlice)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 ThrowIfUnusable();
-                int count = Math.Min(QueriesPerSlice, queries.Count - start);
+                int count = Math.Min(QueriesPerSlice, queryCount - start);
                 float[] slice = normalized.AsSpan(start * dim, count * dim).ToArray();
                 IReadOnlyList<SearchHit>[] hits = _telemetry.Run("lodedb.search", "Vector search", Diagnostics.LodeDbTelemetry.SearchDuration, activity =>
                 {
@@ -89,21 +102,21 @@ public sealed partial class LodeDatabase
             _gate.ExitReadLock();
         }
 
-        return Task.FromResult<IReadOnlyList<IReadOnlyList<SearchHit>>>(results);
+        return results;
     }
 
-    /// <summary>As <see cref="Remove"/>, with cancellation (checked before the commit).</summary>
+    /// <summary>As <see cref="Remove"/>, off the calling thread.</summary>
     public Task<bool> RemoveAsync(string id, CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(Remove(id));
+        ThrowIfReadOnly(nameof(RemoveAsync));
+        ArgumentNullException.ThrowIfNull(id);
+        return Task.Run(() => Remove(id), cancellationToken);
     }
 
-    /// <summary>As <see cref="Persist"/>, with cancellation (checked before the checkpoint starts; a checkpoint is not interrupted).</summary>
+    /// <summary>As <see cref="Persist"/>, off the calling thread (a checkpoint, once started, is not interrupted).</summary>
     public Task PersistAsync(CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        Persist();
-        return Task.CompletedTask;
+        ThrowIfReadOnly(nameof(PersistAsync));
+        return Task.Run(Persist, cancellationToken);
     }
 }

@@ -87,6 +87,9 @@ public sealed partial class LodeDatabase : IDisposable
     /// <summary>True once <see cref="Dispose"/> ran (a collection reopens a space its caller disposed).</summary>
     internal bool IsDisposed => Volatile.Read(ref _disposed);
 
+    /// <summary>Native scan calls this handle made (tests: a chunked search is one call).</summary>
+    internal long NativeScanCount => _ranker.NativeScans;
+
     /// <summary>The slots of an open handle (kept after Dispose for the identity; its native parts are released).</summary>
     private SlotStore Store => _store ?? throw new ObjectDisposedException(nameof(LodeDatabase));
 
@@ -175,12 +178,18 @@ public sealed partial class LodeDatabase : IDisposable
     public string AddVector(ReadOnlySpan<float> vector, string? id = null, IReadOnlyDictionary<string, object?>? metadata = null, string? text = null)
     {
         ThrowIfReadOnly(nameof(AddVector));
+        return UpsertRows(PrepareVector(vector, id, metadata, text))[0];
+    }
+
+    /// <summary>Checks one vector row and normalises the vector.</summary>
+    private VectorIngest.PendingRows PrepareVector(ReadOnlySpan<float> vector, string? id, IReadOnlyDictionary<string, object?>? metadata, string? text)
+    {
         float[] normalized = new float[vector.Length];
         VectorValidation.CopyNormalized(vector, Dimension, normalized, 0, "vector");
         string finalId = WriteValidation.IdOrNew(id, "id", 0);
         var batchMetadata = new[] { MetadataCodec.Normalize(metadata, nameof(metadata)) };
         string?[] captions = [WriteValidation.CheckCaption(Identity, text, 0, nameof(text))];
-        return UpsertRows(new VectorIngest.PendingRows(normalized, [finalId], batchMetadata, captions))[0];
+        return new VectorIngest.PendingRows(normalized, [finalId], batchMetadata, captions);
     }
 
     /// <summary>
@@ -333,20 +342,22 @@ public sealed partial class LodeDatabase : IDisposable
     /// <summary>Batched <see cref="SearchByVector"/>: one result list per query, in order.</summary>
     public IReadOnlyList<IReadOnlyList<SearchHit>> SearchManyByVector(IReadOnlyList<float[]> queries, int k = 10, Filter? filter = null)
     {
+        (float[] normalized, int count) = NormalizeQueries(queries, k);
+        return count == 0 ? [] : SearchVectors(normalized, count, k, filter);
+    }
+
+    /// <summary>Checks a batch of query vectors and normalises them, row-major.</summary>
+    private (float[] Normalized, int Count) NormalizeQueries(IReadOnlyList<float[]> queries, int k)
+    {
         ArgumentNullException.ThrowIfNull(queries);
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
-        if (queries.Count == 0)
-        {
-            return [];
-        }
-
         float[] normalized = new float[checked(queries.Count * Dimension)];
         for (int i = 0; i < queries.Count; i++)
         {
             VectorValidation.CopyNormalized(queries[i] ?? throw new ArgumentException($"Query {i} is null.", nameof(queries)), Dimension, normalized, i, nameof(queries));
         }
 
-        return SearchVectors(normalized, queries.Count, k, filter);
+        return (normalized, queries.Count);
     }
 
     /// <summary>Counters of the handle and the folder.</summary>

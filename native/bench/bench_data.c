@@ -196,7 +196,7 @@ __attribute__((target("avx2,fma"))) static float dot_avx2(const float *a, const 
 #endif
 
 void exact_topk(const float *base, size_t count, const float *queries, size_t query_count,
-                       uint32_t dim, int64_t *out_ids) {
+                uint32_t dim, int64_t *out_ids) {
     float *scores = checked_malloc(sizeof(float) * K * query_count);
     for (size_t i = 0; i < K * query_count; i++) {
         scores[i] = -INFINITY;

@@ -9,8 +9,8 @@
 
 extern volatile uint64_t sink; /* keeps timed results alive */
 
-uint64_t next_u64(void);       /* SplitMix64, one stream for the whole run */
-double next_unit(void);        /* in (0, 1) */
+uint64_t next_u64(void); /* SplitMix64, one stream for the whole run */
+double next_unit(void);  /* in (0, 1) */
 /* count random unit vectors (normalised Gaussians). */
 void random_unit_vectors(float *out, size_t count, uint32_t dim);
 void cpu_model(char *out, size_t size);

@@ -18,7 +18,7 @@ namespace {
 double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
-}  // namespace
+} // namespace
 
 extern "C" const char *bench_faiss_version(void) {
     static char text[64];

@@ -45,9 +45,9 @@ double bench_batch_ms(const lodedb_index *index, const float *queries, size_t co
     double best = 1e30;
     for (int pass = 0; pass < passes; pass++) {
         double t = now_seconds();
-        require(lodedb_index_search(index, queries, count, K, NULL, 0, threads, slots, scores,
-                                    counts),
-                "lodedb_index_search (threads)");
+        require(
+            lodedb_index_search(index, queries, count, K, NULL, 0, threads, slots, scores, counts),
+            "lodedb_index_search (threads)");
         t = now_seconds() - t;
         best = t < best ? t : best;
     }
@@ -63,9 +63,9 @@ void bench_codes_only(const lodedb_index *index, const float *queries, size_t co
     uint64_t *slots = checked_malloc(sizeof(uint64_t) * K * count);
     float *scores = checked_malloc(sizeof(float) * K * count);
     uint32_t *counts = checked_malloc(sizeof(uint32_t) * count);
-    require(lodedb_index_search_candidates(index, queries, count, K, NULL, 0, 1, slots, scores,
-                                           counts),
-            "lodedb_index_search_candidates");
+    require(
+        lodedb_index_search_candidates(index, queries, count, K, NULL, 0, 1, slots, scores, counts),
+        "lodedb_index_search_candidates");
     for (size_t i = 0; i < K * count; i++) {
         found[i] = slots[i] == LODEDB_NO_SLOT ? -1 : (int64_t)slots[i];
     }
@@ -79,9 +79,9 @@ const char *bench_kernel_name(void) {
 }
 
 /* Kernel-only timing on synthetic blocks of the same size: the scan without top-k. */
-void bench_time_kernels(uint32_t groups, uint32_t terms, size_t n, size_t batch,
-                        int with_scalar, double *single_ms, double *batch_ms,
-                        double *cached_single_ns, double *cached_batch_ns, double *scalar_ms) {
+void bench_time_kernels(uint32_t groups, uint32_t terms, size_t n, size_t batch, int with_scalar,
+                        double *single_ms, double *batch_ms, double *cached_single_ns,
+                        double *cached_batch_ns, double *scalar_ms) {
     size_t blocks = (n + LODEDB_BLOCK_SIZE - 1) / LODEDB_BLOCK_SIZE;
     size_t block_bytes = (size_t)groups * 16;
     size_t weight_bytes = (size_t)groups * terms;

@@ -33,8 +33,8 @@ const char *bench_kernel_name(void);
  * and `batch` queries in calls of KERNEL_CHUNK, 5 alternating passes each, best pass, in ms
  * per query; the same on 32 blocks held in L2 (compute alone), in ns per block and query; and
  * the scalar kernel, one query, once (0 unless with_scalar). */
-void bench_time_kernels(uint32_t groups, uint32_t terms, size_t n, size_t batch,
-                        int with_scalar, double *single_ms, double *batch_ms,
-                        double *cached_single_ns, double *cached_batch_ns, double *scalar_ms);
+void bench_time_kernels(uint32_t groups, uint32_t terms, size_t n, size_t batch, int with_scalar,
+                        double *single_ms, double *batch_ms, double *cached_single_ns,
+                        double *cached_batch_ns, double *scalar_ms);
 
 #endif

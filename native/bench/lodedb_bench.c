@@ -80,9 +80,18 @@ static void usage(void) {
 }
 
 static int parse_options(int argc, char **argv, options *o) {
-    *o = (options){.quick = 0, .faiss = 1, .n = 100000, .single_queries = 100, .batch = 64,
-                   .faiss_single = 5, .faiss_batch = 16, .dims = {1536, 512}, .dim_count = 2,
-                   .bits = {4, 2}, .bit_count = 2, .small_n = 1500};
+    *o = (options){.quick = 0,
+                   .faiss = 1,
+                   .n = 100000,
+                   .single_queries = 100,
+                   .batch = 64,
+                   .faiss_single = 5,
+                   .faiss_batch = 16,
+                   .dims = {1536, 512},
+                   .dim_count = 2,
+                   .bits = {4, 2},
+                   .bit_count = 2,
+                   .small_n = 1500};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -136,22 +145,22 @@ static int parse_options(int argc, char **argv, options *o) {
 /* ---- LodeDb runs --------------------------------------------------------------------------- */
 
 typedef struct lode_result {
-    double add_us;       /* per vector */
-    double single_ms;    /* per query, one query per call */
-    double batch_ms;     /* per query, `batch` queries per call */
-    double recall;       /* recall@10 of the batch results */
-    double codes_recall; /* recall@10 of the scan's own top 10 (no re-rank) */
-    double threads_ms[3]; /* batch ms/query with 1, 2 and all CPUs' threads */
+    double add_us;               /* per vector */
+    double single_ms;            /* per query, one query per call */
+    double batch_ms;             /* per query, `batch` queries per call */
+    double recall;               /* recall@10 of the batch results */
+    double codes_recall;         /* recall@10 of the scan's own top 10 (no re-rank) */
+    double threads_ms[3];        /* batch ms/query with 1, 2 and all CPUs' threads */
     double recall_faiss_queries; /* recall@10 over the queries FAISS's batch uses */
-    int single_matches;  /* single-query results identical to the batch's */
-    double code_bytes;   /* bytes of codes scanned per query */
-    double kernel_single_ms; /* kernel only, synthetic blocks, no top-k */
+    int single_matches;          /* single-query results identical to the batch's */
+    double code_bytes;           /* bytes of codes scanned per query */
+    double kernel_single_ms;     /* kernel only, synthetic blocks, no top-k */
     double kernel_batch_ms;
     double cached_single_ns; /* kernel only, 32 blocks in L2, per block and query */
     double cached_batch_ns;
     double scalar_single_ms;
-    double dram_gbs;     /* read bandwidth of a 256 MiB buffer, measured just before */
-    double same_gbs;     /* read bandwidth of a buffer the size of the codes, likewise */
+    double dram_gbs; /* read bandwidth of a 256 MiB buffer, measured just before */
+    double same_gbs; /* read bandwidth of a buffer the size of the codes, likewise */
 } lode_result;
 
 static void check(lodedb_status status, const char *what) {
@@ -288,7 +297,8 @@ int main(int argc, char **argv) {
            bandwidth, bw_how);
     printf("- data: %zu random unit vectors per dimension (normalised Gaussians), queries "
            "likewise; "
-           "k = %d; recall@10 against exact float inner-product search\n", o.n, K);
+           "k = %d; recall@10 against exact float inner-product search\n",
+           o.n, K);
     printf("- LodeDb: lodedb_index_search, threads = 1; single = one query per call, best of 3 "
            "passes over %zu queries; batch = %zu queries per call, best of 3 calls (the two "
            "alternate)\n",
@@ -338,8 +348,8 @@ int main(int argc, char **argv) {
             run_lodedb(&o, dim, o.bits[b], base, queries, query_count, truth, &results[d][b]);
 #if defined(LODEDB_BENCH_WITH_FAISS)
             if (o.faiss) {
-                fprintf(stderr, "[%5.1fs] FAISS PQFastScan d=%u bits=%u\n",
-                        now_seconds() - started, dim, o.bits[b]);
+                fprintf(stderr, "[%5.1fs] FAISS PQFastScan d=%u bits=%u\n", now_seconds() - started,
+                        dim, o.bits[b]);
                 run_faiss((int)o.bits[b], dim, o.n, base, queries, o.faiss_single, o.faiss_batch,
                           truth, &faiss_pq[d][b]);
             }
@@ -375,8 +385,8 @@ int main(int argc, char **argv) {
         exact_topk(base, so.n, queries, truth_count, 512, truth);
         small_truth_us = (thread_cpu_seconds() - t) * 1e6 / (double)truth_count;
         for (size_t b = 0; b < o.bit_count; b++) {
-            fprintf(stderr, "[%5.1fs] LodeDb small n=%zu d=512 bits=%u\n",
-                    now_seconds() - started, so.n, o.bits[b]);
+            fprintf(stderr, "[%5.1fs] LodeDb small n=%zu d=512 bits=%u\n", now_seconds() - started,
+                    so.n, o.bits[b]);
             run_lodedb(&so, 512, o.bits[b], base, queries, small_queries, truth, &small[b]);
         }
         free(base);
@@ -397,13 +407,11 @@ int main(int argc, char **argv) {
             double limit_ms = r->code_bytes / (r->dram_gbs * 1e9) * 1e3;
             printf("| %zu x %u | %u | %.3f | %.3f | %.2fx | %.1fM | %.1f | %.1f / %.1f | %.3f | "
                    "%.2fx | %.3f%s | %.3f | %.1f |\n",
-                   o.n, o.dims[d], o.bits[b], r->single_ms, r->batch_ms,
-                   r->single_ms / r->batch_ms, (double)o.n / r->single_ms * 1e3 / 1e6,
-                   r->code_bytes / (r->single_ms * 1e-3) / 1e9, r->dram_gbs, r->same_gbs,
-                   limit_ms,
+                   o.n, o.dims[d], o.bits[b], r->single_ms, r->batch_ms, r->single_ms / r->batch_ms,
+                   (double)o.n / r->single_ms * 1e3 / 1e6,
+                   r->code_bytes / (r->single_ms * 1e-3) / 1e9, r->dram_gbs, r->same_gbs, limit_ms,
                    r->single_ms / limit_ms, r->recall,
-                   r->single_matches ? "" : " (single != batch!)", r->codes_recall,
-                   r->add_us);
+                   r->single_matches ? "" : " (single != batch!)", r->codes_recall, r->add_us);
         }
     }
     uint32_t cpus = bench_cpu_count();
@@ -422,22 +430,23 @@ int main(int argc, char **argv) {
                 snprintf(all, sizeof all, "%.3f", m[2]);
                 snprintf(all_speed, sizeof all_speed, "%.2fx", m[0] / m[2]);
             }
-            printf("| %zu x %u | %u | %.3f | %.3f | %s | %.2fx | %s |\n", o.n, o.dims[d],
-                   o.bits[b], m[0], m[1], all, m[0] / m[1], all_speed);
+            printf("| %zu x %u | %u | %.3f | %.3f | %s | %.2fx | %s |\n", o.n, o.dims[d], o.bits[b],
+                   m[0], m[1], all, m[0] / m[1], all_speed);
         }
     }
     if (so.n >= 64) {
         printf("\n## Small index (%zu x 512, 1 thread; single = best of 3 passes over %zu "
-               "queries)\n\n", so.n, so.single_queries);
+               "queries)\n\n",
+               so.n, so.single_queries);
         printf("| n x d | bits | single us/query | batch-%zu us/query | recall@10 | codes-only "
-               "recall@10 | exact float scan us/query (this bench's loop) |\n", so.batch);
+               "recall@10 | exact float scan us/query (this bench's loop) |\n",
+               so.batch);
         printf("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (size_t b = 0; b < o.bit_count; b++) {
             const lode_result *r = &small[b];
             printf("| %zu x 512 | %u | %.1f | %.1f | %.3f%s | %.3f | %.1f |\n", so.n, o.bits[b],
                    r->single_ms * 1e3, r->batch_ms * 1e3, r->recall,
-                   r->single_matches ? "" : " (single != batch!)", r->codes_recall,
-                   small_truth_us);
+                   r->single_matches ? "" : " (single != batch!)", r->codes_recall, small_truth_us);
         }
     }
     printf("\n## Scan kernels alone (%s; synthetic blocks of the same size, no top-k)\n\n",
@@ -480,8 +489,7 @@ int main(int argc, char **argv) {
                        "%.3f | %.1f | %.1f | %.1fx | %.1fx |\n",
                        o.n, o.dims[d], o.bits[b] == 2 ? o.dims[d] / 2 : o.dims[d], o.bits[b],
                        f->single_ms, f->batch_ms, f->recall, results[d][b].recall_faiss_queries,
-                       f->train_s, f->add_s,
-                       f->single_ms / results[d][b].single_ms,
+                       f->train_s, f->add_s, f->single_ms / results[d][b].single_ms,
                        f->batch_ms / results[d][b].batch_ms);
             }
             const faiss_row *f = &faiss_flat[d];

@@ -237,7 +237,7 @@ static double tune_recall(const run_data *d, store *s) {
 static void measure(const run_data *d, store *s, row *r) {
     r->ef = 0;
     if (s->set_ef != NULL) {
-        static const int efs[] = {10,  16,  24,  32,  48,  64,   96,   128,  192,
+        static const int efs[] = {10,  16,  24,  32,  48,   64,   96,   128,  192,
                                   256, 384, 512, 768, 1024, 1536, 2048, 3072, 4096};
         for (size_t i = 0; i < sizeof efs / sizeof efs[0]; i++) {
             r->ef = efs[i];
@@ -354,15 +354,15 @@ static int run_faiss(const run_data *d, int kind, int param, row *r) {
         snprintf(r->name, sizeof r->name, "FAISS IndexHNSWFlat M=%d efC=%d", param,
                  HNSW_EF_CONSTRUCTION);
     } else {
-        snprintf(r->name, sizeof r->name, "FAISS IndexPQFastScan M=%d x 4-bit (%d B/vector)",
-                 param, param / 2);
+        snprintf(r->name, sizeof r->name, "FAISS IndexPQFastScan M=%d x 4-bit (%d B/vector)", param,
+                 param / 2);
     }
     char error[256] = "";
     int64_t heap0 = heap_in_use(), rss0 = resident_bytes();
     double t0 = now_seconds();
-    storage_peer *peer = storage_faiss_build(kind, (int)d->dim, (int64_t)d->n, d->base, param,
-                                             HNSW_EF_CONSTRUCTION, &r->train_s, error,
-                                             sizeof error);
+    storage_peer *peer =
+        storage_faiss_build(kind, (int)d->dim, (int64_t)d->n, d->base, param, HNSW_EF_CONSTRUCTION,
+                            &r->train_s, error, sizeof error);
     if (peer == NULL) {
         fprintf(stderr, "%s: %s\n", r->name, error);
         return -1;
@@ -473,7 +473,8 @@ static int run(const run_options *o) {
         return 1;
     }
     if (qdim != dim || tq != q || k != STORAGE_K) {
-        fprintf(stderr, "%s: queries (%u-d, %llu) and truth (%llu x %u) do not match the base (%u-d)\n",
+        fprintf(stderr,
+                "%s: queries (%u-d, %llu) and truth (%llu x %u) do not match the base (%u-d)\n",
                 o->data, qdim, (unsigned long long)q, (unsigned long long)tq, k, dim);
         return 1;
     }
@@ -486,13 +487,16 @@ static int run(const run_options *o) {
     join(work, sizeof work, o->data, "work");
     make_folder(work);
 
-    run_data d = {dim, n, base, queries, truth, o->queries, q - o->tune, o->tune, o->budget, o->target_recall, work};
+    run_data d = {dim,         n,       base,      queries,          truth, o->queries,
+                  q - o->tune, o->tune, o->budget, o->target_recall, work};
     if (d.timed > d.tune_at) {
         d.timed = d.tune_at;
     }
 
-    printf("lodedb-storage-bench run --data %s --queries %llu --tune %llu --budget %g --target-recall %g\n", o->data,
-           (unsigned long long)o->queries, (unsigned long long)o->tune, o->budget, o->target_recall);
+    printf("lodedb-storage-bench run --data %s --queries %llu --tune %llu --budget %g "
+           "--target-recall %g\n",
+           o->data, (unsigned long long)o->queries, (unsigned long long)o->tune, o->budget,
+           o->target_recall);
     printf("- data: %llu x %u base vectors, %llu queries (timed: the first %llu; HNSW efSearch "
            "tuned on the last %llu), k = %d\n",
            (unsigned long long)n, dim, (unsigned long long)q, (unsigned long long)d.timed,
@@ -507,7 +511,8 @@ static int run(const run_options *o) {
 #endif
     printf("\n| store | ingest s | on disk MB | disk B/vector | resident MB | RSS delta MB | "
            "mean ms | p50 ms | p95 ms | recall@10 | queries | efSearch |\n");
-    printf("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+    printf(
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
     fflush(stdout);
 
     double started = now_seconds();
@@ -566,14 +571,17 @@ static int run(const run_options *o) {
 /* ---- options ------------------------------------------------------------------------------ */
 
 static void usage(void) {
-    printf("usage: lodedb-storage-bench gen --out DIR --n N [--queries 600] [--seed S] [--dim 512]\n"
-           "       lodedb-storage-bench run --data DIR [--queries 500] [--tune 100] [--budget 5]\n"
-           "                                [--target-recall 0.95] [--no-faiss] [--no-hnswlib] [--no-lodedb]\n"
-           "  gen        writes DIR/base.fvecs, DIR/queries.fvecs, DIR/truth.ivecs (exact top-10)\n"
-           "  --queries  gen: held-out queries; run: queries timed per store (first of the file)\n"
-           "  --tune     run: last queries of the file used to pick HNSW efSearch (never timed)\n"
-           "  --budget   run: seconds of timed queries per store at most (at least 20 queries)\n"
-           "  --target-recall  run: HNSW efSearch = the smallest (10..4096) reaching this recall@10\n");
+    printf(
+        "usage: lodedb-storage-bench gen --out DIR --n N [--queries 600] [--seed S] [--dim 512]\n"
+        "       lodedb-storage-bench run --data DIR [--queries 500] [--tune 100] [--budget 5]\n"
+        "                                [--target-recall 0.95] [--no-faiss] [--no-hnswlib] "
+        "[--no-lodedb]\n"
+        "  gen        writes DIR/base.fvecs, DIR/queries.fvecs, DIR/truth.ivecs (exact top-10)\n"
+        "  --queries  gen: held-out queries; run: queries timed per store (first of the file)\n"
+        "  --tune     run: last queries of the file used to pick HNSW efSearch (never timed)\n"
+        "  --budget   run: seconds of timed queries per store at most (at least 20 queries)\n"
+        "  --target-recall  run: HNSW efSearch = the smallest (10..4096) reaching this "
+        "recall@10\n");
 }
 
 static int parse_u64(const char *text, uint64_t *out) {
@@ -647,8 +655,9 @@ int main(int argc, char **argv) {
     }
     if (gen) {
         if (n < STORAGE_K || queries == 0 || dim == 0 || dim > 65536 || n > INT32_MAX) {
-            fprintf(stderr, "gen needs --n of at least %d (and below 2^31), --queries > 0 and "
-                            "--dim in 1..65536\n",
+            fprintf(stderr,
+                    "gen needs --n of at least %d (and below 2^31), --queries > 0 and "
+                    "--dim in 1..65536\n",
                     STORAGE_K);
             return 2;
         }

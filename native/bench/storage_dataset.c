@@ -218,8 +218,7 @@ static int write_rows(const char *path, const void *rows, uint64_t count, uint32
     int32_t header = (int32_t)width;
     const unsigned char *bytes = rows;
     for (uint64_t i = 0; i < count; i++) {
-        if (fwrite(&header, 4, 1, f) != 1 ||
-            fwrite(bytes + i * width * 4u, 4, width, f) != width) {
+        if (fwrite(&header, 4, 1, f) != 1 || fwrite(bytes + i * width * 4u, 4, width, f) != width) {
             fclose(f);
             fprintf(stderr, "write failed: %s\n", path);
             return -1;

@@ -11,10 +11,10 @@
 #define STORAGE_K 10
 
 typedef struct storage_dataset_params {
-    uint32_t dim;        /* 512 */
-    uint64_t count;      /* stored vectors */
-    uint64_t queries;    /* held-out queries */
-    uint64_t seed;       /* everything follows from it */
+    uint32_t dim;     /* 512 */
+    uint64_t count;   /* stored vectors */
+    uint64_t queries; /* held-out queries */
+    uint64_t seed;    /* everything follows from it */
 } storage_dataset_params;
 
 /* Generates base (count * dim) and queries (queries * dim) as described in storage_dataset.c. */
@@ -27,7 +27,8 @@ void storage_exact_topk(const float *base, uint64_t count, const float *queries,
 /* .fvecs: per vector an int32 dimension then dim float32, little-endian. Returns 0 on success. */
 int storage_write_fvecs(const char *path, const float *vectors, uint64_t count, uint32_t dim);
 
-/* Reads a whole .fvecs file; *out is malloc'd (free it). Returns 0 on success and prints why not. */
+/* Reads a whole .fvecs file; *out is malloc'd (free it). Returns 0 on success and prints why not.
+ */
 int storage_read_fvecs(const char *path, float **out, uint64_t *out_count, uint32_t *out_dim);
 
 /* .ivecs: per row an int32 k then k int32 ids. */

@@ -27,7 +27,7 @@ struct faiss_peer {
 };
 
 faiss_peer *unwrap(storage_peer *peer) { return reinterpret_cast<faiss_peer *>(peer); }
-}  // namespace
+} // namespace
 
 extern "C" const char *storage_faiss_version(void) {
     static char text[64];
@@ -58,7 +58,8 @@ extern "C" storage_peer *storage_faiss_build(int kind, int dim, int64_t count, c
             peer->index.reset(pq);
             auto start = std::chrono::steady_clock::now();
             peer->index->train(std::min<int64_t>(count, 20000), base);
-            *train_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            *train_s =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         }
         peer->index->add(count, base);
         return reinterpret_cast<storage_peer *>(peer.release());

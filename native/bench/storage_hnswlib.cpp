@@ -20,7 +20,7 @@ struct hnswlib_peer {
 };
 
 hnswlib_peer *unwrap(storage_peer *peer) { return reinterpret_cast<hnswlib_peer *>(peer); }
-}  // namespace
+} // namespace
 
 extern "C" const char *storage_hnswlib_simd(void) {
 #if defined(__AVX512F__)
@@ -40,8 +40,8 @@ extern "C" storage_peer *storage_hnswlib_build(int dim, int64_t count, const flo
     try {
         std::unique_ptr<hnswlib_peer> peer(new hnswlib_peer());
         peer->space.reset(new hnswlib::InnerProductSpace((size_t)dim));
-        peer->index.reset(new hnswlib::HierarchicalNSW<float>(
-            peer->space.get(), (size_t)count, (size_t)m, (size_t)ef_construction));
+        peer->index.reset(new hnswlib::HierarchicalNSW<float>(peer->space.get(), (size_t)count,
+                                                              (size_t)m, (size_t)ef_construction));
         for (int64_t i = 0; i < count; i++) {
             peer->index->addPoint(base + (size_t)i * (size_t)dim, (hnswlib::labeltype)i);
         }

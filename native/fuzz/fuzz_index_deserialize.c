@@ -115,8 +115,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     lodedb_index *index = NULL;
     lodedb_status status = lodedb_index_deserialize(length == 0 ? NULL : image, length, &index);
     if (status != LODEDB_OK) {
-        if (index != NULL || (status != LODEDB_ERR_CORRUPT && status != LODEDB_ERR_UNSUPPORTED &&
-                              status != LODEDB_ERR_OUT_OF_MEMORY) ||
+        if (index != NULL ||
+            (status != LODEDB_ERR_CORRUPT && status != LODEDB_ERR_UNSUPPORTED &&
+             status != LODEDB_ERR_OUT_OF_MEMORY) ||
             lodedb_last_error_message()[0] == '\0') {
             abort();
         }
@@ -131,8 +132,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         abort();
     }
     uint8_t *again = malloc(again_length);
-    if (again == NULL || lodedb_index_serialize(index, again, again_length, &again_length) !=
-                             LODEDB_OK) {
+    if (again == NULL ||
+        lodedb_index_serialize(index, again, again_length, &again_length) != LODEDB_OK) {
         abort();
     }
     if (memcmp(again, image, 60) != 0) {

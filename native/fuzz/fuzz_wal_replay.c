@@ -92,9 +92,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
     uint64_t valid = 0, replayed = 0;
     uint32_t replay_hash = 0;
-    lodedb_status status = lodedb_wal_replay_file_chunked(path, LODEDB_WAL_RECORD_OVERHEAD + mode,
-                                                          hash_payload, &replay_hash, &valid,
-                                                          &replayed);
+    lodedb_status status = lodedb_wal_replay_file_chunked(
+        path, LODEDB_WAL_RECORD_OVERHEAD + mode, hash_payload, &replay_hash, &valid, &replayed);
     if (status != expected || valid != offset || replayed != records || replay_hash != hash) {
         abort();
     }

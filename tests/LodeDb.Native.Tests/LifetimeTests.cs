@@ -66,25 +66,31 @@ public sealed class LifetimeTests
             var index = NativeIndex.Create(Dim, 4, seed: (ulong)round);
             float[] vectors = TestVectors.Normalised(4000, Dim, seed: round);
             index.Add(vectors);
-            using var started = new CountdownEvent(2);
+            // Each searcher signals after its first completed search and goes on searching, so
+            // Dispose lands while both loop (no sleep: the wait is on the searches themselves).
+            using var searched = new CountdownEvent(2);
             int completed = 0;
             var searchers = Enumerable.Range(0, 2).Select(t => Task.Run(() =>
             {
-                started.Signal();
+                bool signalled = false;
                 try
                 {
                     while (true)
                     {
                         index.Search(vectors.AsSpan(t * Dim, Dim), 10);
                         Interlocked.Increment(ref completed);
+                        if (!signalled)
+                        {
+                            signalled = true;
+                            searched.Signal();
+                        }
                     }
                 }
                 catch (ObjectDisposedException)
                 {
                 }
             })).ToArray();
-            started.Wait();
-            Thread.Sleep(20);
+            Assert.That(searched.Wait(TimeSpan.FromSeconds(30)), Is.True, "both searchers completed a search");
             index.Dispose();
             Assert.That(Task.WaitAll(searchers, TimeSpan.FromSeconds(30)), Is.True);
             Assert.That(completed, Is.GreaterThan(0));

@@ -41,10 +41,11 @@ public sealed class NativeLibraryInfoTests
         Assert.That(path, Is.Not.Null);
         Assert.That(File.Exists(path), Is.True);
         Assert.That(Path.GetFileName(path), Is.EqualTo(NativeLibraryResolver.FileName));
-        Assert.That(NativeLibraryResolver.LoadedBy, Is.AnyOf("environment", "runtimes", "app", "cmake-build", "default"));
+        Assert.That(NativeLibraryResolver.LoadedBy, Is.AnyOf("environment", "runtimes", "app", "default"));
     }
 
     [Test]
+    [NonParallelizable] // sets LODEDB_NATIVE_LIBRARY for the whole process
     public void ResolverProbesInTheDocumentedOrder()
     {
         string? saved = Environment.GetEnvironmentVariable(NativeLibraryResolver.EnvironmentVariable);
@@ -52,10 +53,11 @@ public sealed class NativeLibraryInfoTests
         {
             Environment.SetEnvironmentVariable(NativeLibraryResolver.EnvironmentVariable, null);
             var probes = NativeLibraryResolver.CandidatePaths();
-            Assert.That(probes.Select(p => p.Probe), Is.EqualTo(new[] { "runtimes", "app", "cmake-build" }));
+            // The shipped resolver knows only the package locations: never the repository's build.
+            Assert.That(probes.Select(p => p.Probe), Is.EqualTo(new[] { "runtimes", "app" }));
             string rid = NativeLibraryResolver.RuntimeIdentifier;
             Assert.That(probes[0].Path, Is.EqualTo(Path.Combine(AppContext.BaseDirectory, "runtimes", rid, "native", NativeLibraryResolver.FileName)));
-            Assert.That(probes[2].Path, Is.EqualTo(Path.Combine(RepositoryPaths.Root, "artifacts", "native", rid, NativeLibraryResolver.FileName)));
+            Assert.That(probes[1].Path, Is.EqualTo(Path.Combine(AppContext.BaseDirectory, NativeLibraryResolver.FileName)));
 
             Environment.SetEnvironmentVariable(NativeLibraryResolver.EnvironmentVariable, "/opt/custom/liblodedb.so");
             Assert.That(NativeLibraryResolver.CandidatePaths(), Is.EqualTo(new[] { ("environment", "/opt/custom/liblodedb.so") }),
@@ -140,17 +142,5 @@ public sealed class NativeLibraryInfoTests
         Assert.That(r1, Is.Not.EqualTo(r3));
         Assert.That(r1.Sum(x => (double)x * x), Is.EqualTo(1.0).Within(1e-3));
         Assert.Throws(Is.InstanceOf<LodeDbException>(), () => NativeLibraryInfo.Rotate(v, 11, new float[20]));
-    }
-
-    [Test]
-    public void RawImportsAreUsableDirectly()
-    {
-        // Low-level callers may use NativeMethods with pinned buffers.
-        unsafe
-        {
-            byte* name = NativeMethods.SimdName(LodeDbSimd.Scalar);
-            Assert.That(NativeUtf8.Read(name), Is.EqualTo("scalar"));
-            Assert.That(Marshal.PtrToStringUTF8((nint)NativeMethods.Version()), Is.EqualTo(NativeLibraryInfo.Version));
-        }
     }
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using LodeDb.Native;
-using LodeDb.Native.Interop;
 
 namespace LodeDb;
 
@@ -171,12 +170,12 @@ internal static class CollectionManifestFile
             return "no task";
         }
 
-        if (record.Dimension < 1 || record.Dimension > NativeConstants.MaxDimension)
+        if (!StoreLimits.IsDimension(record.Dimension))
         {
             return string.Create(CultureInfo.InvariantCulture, $"dimension {record.Dimension} is out of range");
         }
 
-        return record.BitWidth is 2 or 4 ? null : string.Create(CultureInfo.InvariantCulture, $"bit width {record.BitWidth} is neither 2 nor 4");
+        return StoreLimits.IsBitWidth(record.BitWidth) ? null : string.Create(CultureInfo.InvariantCulture, $"bit width {record.BitWidth} is neither 2 nor 4");
     }
 
     private static void TryDelete(string path)

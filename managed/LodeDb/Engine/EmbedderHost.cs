@@ -1,5 +1,4 @@
 using System.Globalization;
-using LodeDb.Native.Interop;
 using LodeDb.Presets;
 using Microsoft.Extensions.AI;
 
@@ -117,9 +116,9 @@ internal sealed class EmbedderHost(IEmbeddingGenerator<string, Embedding<float>>
     public static int Dimension(IEmbeddingGenerator<string, Embedding<float>> embedder)
     {
         int dim = MetadataDimension(embedder) ?? ProbeDimension(embedder);
-        if (dim < 1 || dim > NativeConstants.MaxDimension)
+        if (!StoreLimits.IsDimension(dim))
         {
-            throw new LodeDatabaseException($"The embedder produces {dim}-dimensional embeddings; an index holds 1 to {NativeConstants.MaxDimension}.");
+            throw new LodeDatabaseException($"The embedder produces {dim}-dimensional embeddings; an index holds 1 to {StoreLimits.MaxDimension}.");
         }
 
         return dim;
@@ -127,7 +126,7 @@ internal sealed class EmbedderHost(IEmbeddingGenerator<string, Embedding<float>>
 
     private static int ProbeDimension(IEmbeddingGenerator<string, Embedding<float>> embedder)
     {
-        GeneratedEmbeddings<Embedding<float>> probe = embedder.GenerateAsync(["dimension probe"]).GetAwaiter().GetResult();
+        GeneratedEmbeddings<Embedding<float>> probe = SyncBridge.Run(() => embedder.GenerateAsync(["dimension probe"]));
         return probe.Count > 0
             ? probe[0].Vector.Length
             : throw new LodeDatabaseException("The embedder returned no embedding for a probe text, so the index dimension cannot be determined.");

@@ -1,4 +1,3 @@
-using LodeDb.Native.Interop;
 using LodeDb.Presets;
 
 namespace LodeDb;
@@ -58,12 +57,12 @@ internal static class OptionsValidation
             throw new ArgumentException($"Model = \"{options.Model}\" and VectorDim = {options.VectorDim} are mutually exclusive: a preset fixes its dimension. Set one of them.", nameof(options));
         }
 
-        if (options.VectorDim is int dim && (dim < 1 || dim > NativeConstants.MaxDimension))
+        if (options.VectorDim is int dim && !StoreLimits.IsDimension(dim))
         {
-            throw new ArgumentOutOfRangeException(nameof(options), dim, $"VectorDim must be between 1 and {NativeConstants.MaxDimension}.");
+            throw new ArgumentOutOfRangeException(nameof(options), dim, $"VectorDim must be between 1 and {StoreLimits.MaxDimension}.");
         }
 
-        if (options.BitWidth is int bits && bits is not (2 or 4))
+        if (options.BitWidth is int bits && !StoreLimits.IsBitWidth(bits))
         {
             throw new ArgumentOutOfRangeException(nameof(options), bits, "BitWidth must be 2 or 4.");
         }

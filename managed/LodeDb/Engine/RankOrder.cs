@@ -28,4 +28,11 @@ internal static class RankOrder
 
     /// <summary>The slot a <see cref="Key"/> was made from.</summary>
     public static ulong SlotOf(ulong key) => (uint)key;
+
+    /// <summary>The rule as a comparison of (score, slot) entries: negative when the first ranks before the second.</summary>
+    public static int Compare(double firstScore, ulong firstSlot, double secondScore, ulong secondSlot)
+    {
+        int byScore = secondScore.CompareTo(firstScore);
+        return byScore != 0 ? byScore : firstSlot.CompareTo(secondSlot);
+    }
 }

@@ -12,6 +12,11 @@ namespace LodeDb;
 /// </summary>
 internal sealed class Ranker(int rescoreCandidates, int? searchThreads)
 {
+    private long _nativeScans;
+
+    /// <summary>Native scan calls made by this ranker (tests count them: one per vector query).</summary>
+    public long NativeScans => Interlocked.Read(ref _nativeScans);
+
     /// <summary>
     /// The best <paramref name="k"/> rows for each of <paramref name="queryCount"/> normalised
     /// queries (row-major in <paramref name="queries"/>) among those matching <paramref name="filter"/>.
@@ -100,52 +105,37 @@ internal sealed class Ranker(int rescoreCandidates, int? searchThreads)
 
     /// <summary>
     /// The best <paramref name="documents"/> documents for one normalised query, each at its best
-    /// chunk (slot), best first. Asks the native scan for more chunks until that many documents
-    /// survive collapsing, or every allowed chunk was ranked.
+    /// chunk (slot), best first, from ONE native scan: with chunks, the scan is given the slot ->
+    /// document map (<see cref="SlotTable.DocumentMap"/>) and keeps one slot per document in its
+    /// heap, so chunks of one document never crowd others out of the top-k. With a sidecar, each
+    /// document's best chunk by the scan is then re-scored exactly.
     /// </summary>
     private List<(int Slot, float Score)> VectorDocuments(SlotStore store, ReadOnlySpan<float> query, int documents, ulong[]? mask, int allowedSlots)
     {
         SlotTable rows = store.Rows;
         var hits = new List<(int Slot, float Score)>();
-        bool chunked = rows.LiveSlotCount > rows.LiveCount;
-        int kk = ScanDepth(store, chunked ? (int)Math.Min(int.MaxValue, documents * 2L + 8) : documents, allowedSlots);
+        int kk = ScanDepth(store, documents, allowedSlots);
         if (kk <= 0)
         {
             return hits;
         }
 
-        int threads = Threads(store);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        while (true)
+        var slots = new ulong[kk];
+        var scores = new float[kk];
+        var counts = new uint[1];
+        bool chunked = rows.LiveSlotCount > rows.LiveCount;
+        ScanCodes(store, query, kk, mask, Threads(store), slots, scores, counts, chunked ? rows.DocumentMap : default);
+        if (store.Rescore is not null)
         {
-            var slots = new ulong[kk];
-            var scores = new float[kk];
-            var counts = new uint[1];
-            ScanCodes(store, query, kk, mask, threads, slots, scores, counts);
-
-            if (store.Rescore is not null)
-            {
-                Rerank(store, query, slots.AsSpan(0, (int)counts[0]), scores.AsSpan(0, (int)counts[0]));
-            }
-
-            hits.Clear();
-            seen.Clear();
-            for (int i = 0; i < counts[0] && hits.Count < documents; i++)
-            {
-                int slot = checked((int)slots[i]);
-                if (seen.Add(rows.IdAt(slot)!))
-                {
-                    hits.Add((slot, scores[i]));
-                }
-            }
-
-            if (hits.Count >= documents || kk >= allowedSlots)
-            {
-                return hits;
-            }
-
-            kk = (int)Math.Min(allowedSlots, (long)kk * 4);
+            Rerank(store, query, slots.AsSpan(0, (int)counts[0]), scores.AsSpan(0, (int)counts[0]));
         }
+
+        for (int i = 0; i < counts[0] && hits.Count < documents; i++)
+        {
+            hits.Add((checked((int)slots[i]), scores[i]));
+        }
+
+        return hits;
     }
 
     /// <summary>The best <paramref name="documents"/> documents by BM25, each at its best chunk.</summary>
@@ -223,37 +213,42 @@ internal sealed class Ranker(int rescoreCandidates, int? searchThreads)
     private int ScanDepth(SlotStore store, int wanted, int allowedSlots) =>
         store.Rescore is null ? Math.Min(wanted, allowedSlots) : Math.Min(allowedSlots, Math.Max(wanted, rescoreCandidates));
 
-    // Automatic: the native scan splits blocks across threads only when the index is large
-    // enough for the split to pay for itself; small scans stay on the calling thread.
-    private int Threads(SlotStore store) => searchThreads ?? (store.Rows.SlotCount >= 65_536 ? Math.Min(Environment.ProcessorCount, 8) : 1);
+    // The native library owns the thread policy (lodedb_index_search_threads): automatic unless
+    // the caller capped it with SearchThreads.
+    private int Threads(SlotStore store) => searchThreads ?? LodeDb.Native.NativeIndex.AutoThreads;
 
     /// <summary>
-    /// The code scan for <paramref name="kk"/> slots per query. Without a sidecar: the native
-    /// search (its exact TurboQuant re-rank included). With one: the scan's candidates by their
-    /// approximate scores only, since <see cref="Rerank"/> replaces every score anyway and the
-    /// native re-rank would cost more than the whole scan at the default 100 candidates.
+    /// The code scan for <paramref name="kk"/> slots per query (documents, when
+    /// <paramref name="documentMap"/> is given: one slot per document). Without a sidecar: the
+    /// native search (its exact TurboQuant re-rank included). With one: the scan's candidates by
+    /// their approximate scores only, since <see cref="Rerank"/> replaces every score anyway and
+    /// the native re-rank would cost more than the whole scan at the default 100 candidates.
     /// </summary>
-    private static void ScanCodes(SlotStore store, ReadOnlySpan<float> queries, int kk, ulong[]? mask, int threads, Span<ulong> slots, Span<float> scores, Span<uint> counts)
+    private void ScanCodes(SlotStore store, ReadOnlySpan<float> queries, int kk, ulong[]? mask, int threads, Span<ulong> slots, Span<float> scores, Span<uint> counts,
+        ReadOnlySpan<uint> documentMap = default)
     {
+        Interlocked.Increment(ref _nativeScans);
         var index = store.Index;
-        if (store.Rescore is null)
+        bool exact = store.Rescore is null;
+        if (!documentMap.IsEmpty)
         {
-            if (mask is null)
+            switch (exact, mask)
             {
-                index.Search(queries, kk, threads, slots, scores, counts);
+                case (true, null): index.SearchDocuments(queries, kk, documentMap, threads, slots, scores, counts); break;
+                case (true, _): index.SearchDocuments(queries, kk, documentMap, mask, threads, slots, scores, counts); break;
+                case (false, null): index.SearchDocumentCandidates(queries, kk, documentMap, threads, slots, scores, counts); break;
+                default: index.SearchDocumentCandidates(queries, kk, documentMap, mask, threads, slots, scores, counts); break;
             }
-            else
-            {
-                index.Search(queries, kk, mask, threads, slots, scores, counts);
-            }
-        }
-        else if (mask is null)
-        {
-            index.SearchCandidates(queries, kk, threads, slots, scores, counts);
         }
         else
         {
-            index.SearchCandidates(queries, kk, mask, threads, slots, scores, counts);
+            switch (exact, mask)
+            {
+                case (true, null): index.Search(queries, kk, threads, slots, scores, counts); break;
+                case (true, _): index.Search(queries, kk, mask, threads, slots, scores, counts); break;
+                case (false, null): index.SearchCandidates(queries, kk, threads, slots, scores, counts); break;
+                default: index.SearchCandidates(queries, kk, mask, threads, slots, scores, counts); break;
+            }
         }
     }
 

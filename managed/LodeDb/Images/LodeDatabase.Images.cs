@@ -53,8 +53,21 @@ public sealed partial class LodeDatabase
     /// <exception cref="NotSupportedException">The index is vector-only or text-only (see <see cref="SupportsImages"/>).</exception>
     /// <exception cref="InvalidOperationException">An image+text index opened with an embedder without an image side.</exception>
     /// <exception cref="ReadOnlyException">The handle is read-only.</exception>
+    /// <remarks>Blocks until the embedder answers; prefer the Async form. Safe under a <see cref="SynchronizationContext"/>: the embedder then runs on the thread pool, so its awaits cannot deadlock on the blocked caller.</remarks>
     public string AddImage(ImageSource image, string? id = null, IReadOnlyDictionary<string, object?>? metadata = null, string? text = null, CancellationToken cancellationToken = default) =>
-        AddImageCoreAsync(image, id, metadata, text, cancellationToken).GetAwaiter().GetResult();
+        SyncBridge.Run(() => AddImageCoreAsync(image, id, metadata, text, cancellationToken));
+
+    /// <summary>As <see cref="AddImage(string, string?, IReadOnlyDictionary{string, object?}?, string?, CancellationToken)"/>, awaiting the embedder instead of blocking on it.</summary>
+    public Task<string> AddImageAsync(string path, string? id = null, IReadOnlyDictionary<string, object?>? metadata = null, string? text = null, CancellationToken cancellationToken = default) =>
+        AddImageAsync(ImageSource.FromFile(path), id, metadata, text, cancellationToken);
+
+    /// <summary>As <see cref="AddImage(ReadOnlyMemory{byte}, string?, IReadOnlyDictionary{string, object?}?, string?, CancellationToken)"/>, awaiting the embedder instead of blocking on it.</summary>
+    public Task<string> AddImageAsync(ReadOnlyMemory<byte> encoded, string? id = null, IReadOnlyDictionary<string, object?>? metadata = null, string? text = null, CancellationToken cancellationToken = default) =>
+        AddImageAsync(ImageSource.FromBytes(encoded), id, metadata, text, cancellationToken);
+
+    /// <summary>As <see cref="AddImage(Stream, string?, IReadOnlyDictionary{string, object?}?, string?, CancellationToken)"/>, awaiting the embedder instead of blocking on it.</summary>
+    public Task<string> AddImageAsync(Stream stream, string? id = null, IReadOnlyDictionary<string, object?>? metadata = null, string? text = null, CancellationToken cancellationToken = default) =>
+        AddImageAsync(ImageSource.FromStream(stream), id, metadata, text, cancellationToken);
 
     /// <summary>As <see cref="AddImage(ImageSource, string?, IReadOnlyDictionary{string, object?}?, string?, CancellationToken)"/>, awaiting the embedder instead of blocking on it.</summary>
     public Task<string> AddImageAsync(ImageSource image, string? id = null, IReadOnlyDictionary<string, object?>? metadata = null, string? text = null, CancellationToken cancellationToken = default) =>
@@ -89,8 +102,9 @@ public sealed partial class LodeDatabase
     /// <exception cref="InvalidImageException">An item's image cannot be used (its message names the item).</exception>
     /// <exception cref="NotSupportedException">The index is vector-only or text-only.</exception>
     /// <exception cref="ReadOnlyException">The handle is read-only.</exception>
+    /// <remarks>Blocks until the embedder answers; prefer the Async form. Safe under a <see cref="SynchronizationContext"/>: the embedder then runs on the thread pool, so its awaits cannot deadlock on the blocked caller.</remarks>
     public IReadOnlyList<string> AddImages(IEnumerable<ImageItem> items, IProgress<ImageIngestProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        AddImagesCoreAsync(items, progress, cancellationToken).GetAwaiter().GetResult();
+        SyncBridge.Run(() => AddImagesCoreAsync(items, progress, cancellationToken));
 
     /// <summary>As <see cref="AddImages"/>, awaiting the embedder instead of blocking on it.</summary>
     public Task<IReadOnlyList<string>> AddImagesAsync(IEnumerable<ImageItem> items, IProgress<ImageIngestProgress>? progress = null, CancellationToken cancellationToken = default) =>
@@ -127,8 +141,21 @@ public sealed partial class LodeDatabase
     /// </summary>
     /// <exception cref="InvalidImageException">The query image cannot be used.</exception>
     /// <exception cref="NotSupportedException">The index is vector-only or text-only.</exception>
+    /// <remarks>Blocks until the embedder answers; prefer the Async form. Safe under a <see cref="SynchronizationContext"/>: the embedder then runs on the thread pool, so its awaits cannot deadlock on the blocked caller.</remarks>
     public IReadOnlyList<SearchHit> SearchByImage(ImageSource image, int k = 10, Filter? filter = null, CancellationToken cancellationToken = default) =>
-        SearchByImageCoreAsync(image, k, filter, cancellationToken).GetAwaiter().GetResult();
+        SyncBridge.Run(() => SearchByImageCoreAsync(image, k, filter, cancellationToken));
+
+    /// <summary>As <see cref="SearchByImage(string, int, Filter?, CancellationToken)"/>, awaiting the embedder instead of blocking on it.</summary>
+    public Task<IReadOnlyList<SearchHit>> SearchByImageAsync(string path, int k = 10, Filter? filter = null, CancellationToken cancellationToken = default) =>
+        SearchByImageAsync(ImageSource.FromFile(path), k, filter, cancellationToken);
+
+    /// <summary>As <see cref="SearchByImage(ReadOnlyMemory{byte}, int, Filter?, CancellationToken)"/>, awaiting the embedder instead of blocking on it.</summary>
+    public Task<IReadOnlyList<SearchHit>> SearchByImageAsync(ReadOnlyMemory<byte> encoded, int k = 10, Filter? filter = null, CancellationToken cancellationToken = default) =>
+        SearchByImageAsync(ImageSource.FromBytes(encoded), k, filter, cancellationToken);
+
+    /// <summary>As <see cref="SearchByImage(Stream, int, Filter?, CancellationToken)"/>, awaiting the embedder instead of blocking on it.</summary>
+    public Task<IReadOnlyList<SearchHit>> SearchByImageAsync(Stream stream, int k = 10, Filter? filter = null, CancellationToken cancellationToken = default) =>
+        SearchByImageAsync(ImageSource.FromStream(stream), k, filter, cancellationToken);
 
     /// <summary>As <see cref="SearchByImage(ImageSource, int, Filter?, CancellationToken)"/>, awaiting the embedder instead of blocking on it.</summary>
     public Task<IReadOnlyList<SearchHit>> SearchByImageAsync(ImageSource image, int k = 10, Filter? filter = null, CancellationToken cancellationToken = default) =>

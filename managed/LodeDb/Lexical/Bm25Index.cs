@@ -438,16 +438,12 @@ internal sealed class Bm25Index
         public bool Allows(ulong key) => allow(key);
     }
 
-    /// <summary>Orders hits worst first: lower score, then higher key.</summary>
+    /// <summary>Orders hits worst first: the reverse of <see cref="RankOrder"/> (lower score, then higher key).</summary>
     private sealed class WorstFirst : IComparer<LexicalHit>
     {
         public static readonly WorstFirst Instance = new();
 
-        public int Compare(LexicalHit x, LexicalHit y)
-        {
-            int byScore = x.Score.CompareTo(y.Score);
-            return byScore != 0 ? byScore : y.Key.CompareTo(x.Key);
-        }
+        public int Compare(LexicalHit x, LexicalHit y) => RankOrder.Compare(y.Score, y.Key, x.Score, x.Key);
     }
 
     /// <summary>One chunk; <see cref="TermIds"/> is null for a removed (dead) ordinal.</summary>

@@ -61,8 +61,12 @@ internal static class CommitRootFile
             throw new CorruptDatabaseException(LodeDatabase.RootFileName, ex.Message, ex);
         }
 
+        // JSON null is a value for every string field: one the code reads later must be refused
+        // here (a null storage profile once escaped Open as a NullReferenceException).
         if (root is null || root.Generation < 1 || root.Identity is null || root.Identity.Dim < 1 ||
-            root.Identity.BitWidth is not (2 or 4) || root.BaseGeneration < 1 || root.BaseGeneration > root.Generation ||
+            root.Identity.StorageProfile is null || root.Identity.Kind is null || root.Identity.Task is null || root.Identity.Model is null ||
+            root.CodesFile is null || root.RowsFile is null || root.RescoreFile is null || root.JournalFile is null ||
+            !StoreLimits.IsBitWidth(root.Identity.BitWidth) || root.BaseGeneration < 1 || root.BaseGeneration > root.Generation ||
             root.CodesFile != GenerationFiles.Codes(root.BaseGeneration) || root.RowsFile != GenerationFiles.Rows(root.BaseGeneration) ||
             root.JournalLength < 0 || (root.JournalLength > 0 && root.JournalFile != GenerationFiles.Journal(root.BaseGeneration)) ||
             root.WalFile is null || (root.WalFile.Length > 0 && root.WalFile != GenerationFiles.LegacyWalFileName && root.WalFile != GenerationFiles.Wal(root.Generation)) ||

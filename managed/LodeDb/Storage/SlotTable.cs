@@ -9,6 +9,11 @@ namespace LodeDb;
 /// </summary>
 internal sealed class SlotTable
 {
+    // Per slot, the number of its document (any uint, equal for the chunks of one document): the
+    // map the native document-aware scan keeps one slot per document by. Renumbered at Compact.
+    private readonly List<uint> _documentOf = [];
+    private readonly Dictionary<string, uint> _documentNumbers = new(StringComparer.Ordinal);
+    private uint _nextDocumentNumber;
     private readonly List<string?> _ids = [];
     private readonly List<IReadOnlyDictionary<string, object?>> _metadata = [];
     private readonly List<string?> _texts = [];
@@ -25,6 +30,9 @@ internal sealed class SlotTable
     public int LiveSlotCount => _liveSlots;
 
     public string? IdAt(int slot) => _ids[slot];
+
+    /// <summary>Slot -> document number, <see cref="SlotCount"/> entries (dead slots: any value; the native tombstone hides them).</summary>
+    public ReadOnlySpan<uint> DocumentMap => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_documentOf);
 
     public IReadOnlyDictionary<string, object?> MetadataAt(int slot) => _metadata[slot];
 
@@ -55,6 +63,7 @@ internal sealed class SlotTable
         _metadata.Add(MetadataCodec.Empty);
         _texts.Add(null);
         _chunkIndex.Add(-1);
+        _documentOf.Add(uint.MaxValue);
     }
 
     /// <summary>Appends a live slot as the next chunk of <paramref name="id"/> (a new document when absent).</summary>
@@ -64,8 +73,10 @@ internal sealed class SlotTable
         {
             slots = new List<int>(1);
             _documents.Add(id, slots);
+            _documentNumbers[id] = checked(_nextDocumentNumber++);
         }
 
+        _documentOf.Add(_documentNumbers[id]);
         slots.Add(_ids.Count);
         _ids.Add(id);
         _metadata.Add(metadata);
@@ -99,6 +110,7 @@ internal sealed class SlotTable
         if (slots.Count == 0)
         {
             _documents.Remove(id);
+            _documentNumbers.Remove(id);
         }
         else
         {
@@ -143,6 +155,9 @@ internal sealed class SlotTable
         _texts.Clear();
         _chunkIndex.Clear();
         _documents.Clear();
+        _documentOf.Clear();
+        _documentNumbers.Clear();
+        _nextDocumentNumber = 0;
         _liveSlots = 0;
         for (int slot = 0; slot < ids.Count; slot++)
         {

@@ -26,6 +26,7 @@ public sealed partial class LodeDatabase
     /// the same id is replaced with all its chunks. Returns the id (generated when null).
     /// </summary>
     /// <exception cref="InvalidOperationException">The index has no embedder (vector-only).</exception>
+    /// <remarks>Blocks until the embedder answers; prefer the Async form. Safe under a <see cref="SynchronizationContext"/>: the embedder then runs on the thread pool, so its awaits cannot deadlock on the blocked caller.</remarks>
     public string Add(string text, string? id = null, IReadOnlyDictionary<string, object?>? metadata = null, CancellationToken cancellationToken = default) =>
         AddMany([text], [id], [metadata], cancellationToken)[0];
 
@@ -50,6 +51,7 @@ public sealed partial class LodeDatabase
     /// batches and all are stored, or none. Ids, metadata and texts are validated before any
     /// embedder call. Returns the ids in order.
     /// </summary>
+    /// <remarks>Blocks until the embedder answers; prefer the Async form. Safe under a <see cref="SynchronizationContext"/>: the embedder then runs on the thread pool, so its awaits cannot deadlock on the blocked caller.</remarks>
     public IReadOnlyList<string> AddMany(
         IReadOnlyList<string> texts,
         IReadOnlyList<string?>? ids = null,
@@ -57,7 +59,7 @@ public sealed partial class LodeDatabase
         CancellationToken cancellationToken = default)
     {
         TextIngest.PendingText pending = PrepareAdd(texts, ids, metadata);
-        float[] normalized = TextIngest.EmbedAsync(pending.Embedder, pending.Chunks, query: false, _embedders.IngestText, Identity, cancellationToken).GetAwaiter().GetResult();
+        float[] normalized = SyncBridge.Run(() => TextIngest.EmbedAsync(pending.Embedder, pending.Chunks, query: false, _embedders.IngestText, Identity, cancellationToken));
         return CommitText(pending, normalized);
     }
 
@@ -134,6 +136,7 @@ public sealed partial class LodeDatabase
     /// ranks by BM25, <see cref="SearchMode.Hybrid"/> fuses both by Reciprocal Rank Fusion.
     /// </summary>
     /// <exception cref="InvalidOperationException">Vector or hybrid search without an embedder, or lexical or hybrid search without a lexical source (neither StoreText nor IndexText).</exception>
+    /// <remarks>Blocks until the embedder answers; prefer the Async form. Safe under a <see cref="SynchronizationContext"/>: the embedder then runs on the thread pool, so its awaits cannot deadlock on the blocked caller.</remarks>
     public IReadOnlyList<SearchHit> Search(string query, int k = 10, SearchMode mode = SearchMode.Vector, Filter? filter = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -141,12 +144,13 @@ public sealed partial class LodeDatabase
     }
 
     /// <summary>Batched <see cref="Search"/>: the queries are embedded together; one result list per query, in order.</summary>
+    /// <remarks>Blocks until the embedder answers; prefer the Async form. Safe under a <see cref="SynchronizationContext"/>: the embedder then runs on the thread pool, so its awaits cannot deadlock on the blocked caller.</remarks>
     public IReadOnlyList<IReadOnlyList<SearchHit>> SearchMany(IReadOnlyList<string> queries, int k = 10, SearchMode mode = SearchMode.Vector, Filter? filter = null, CancellationToken cancellationToken = default)
     {
         CheckSearch(queries, k, mode);
         float[]? vectors = mode == SearchMode.Lexical || queries.Count == 0
             ? null
-            : TextIngest.EmbedAsync(_embedders.RequireText($"{mode} search by text"), queries, query: true, _embedders.QueryText, Identity, cancellationToken).GetAwaiter().GetResult();
+            : SyncBridge.Run(() => TextIngest.EmbedAsync(_embedders.RequireText($"{mode} search by text"), queries, query: true, _embedders.QueryText, Identity, cancellationToken));
         return RankText(queries, vectors, k, mode, filter);
     }
 

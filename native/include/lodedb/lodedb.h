@@ -48,8 +48,20 @@ extern "C" {
 /* Bytes of framing around every WAL payload (see lodedb_wal_encode). */
 #define LODEDB_WAL_RECORD_OVERHEAD 20
 
-/* Largest supported vector dimension. */
+/* Largest supported vector dimension (the smallest is 1). The managed layer validates with
+ * this value rather than a copy of it. */
 #define LODEDB_MAX_DIMENSION 65536
+
+/* The supported bit widths (bits per coordinate) as a mask: bit b set when b is supported, so
+ * 2 and 4 today. The managed layer validates with this value rather than a copy of it. */
+#define LODEDB_SUPPORTED_BITS_MASK 20u
+
+/* The threads argument of a search that lets the library choose how many threads to use (see
+ * lodedb_index_search and lodedb_index_search_threads). */
+#define LODEDB_THREADS_AUTO UINT32_MAX
+
+/* Most threads one search uses: a larger threads argument counts as this many. */
+#define LODEDB_MAX_THREADS 64
 
 typedef enum lodedb_status {
     LODEDB_OK = 0,
@@ -160,13 +172,13 @@ typedef struct lodedb_index_info {
     uint32_t dim;
     uint32_t padded_dim;
     uint32_t bits;
-    uint32_t block_size;           /* vectors per SIMD block */
+    uint32_t block_size; /* vectors per SIMD block */
     uint64_t seed;
     uint64_t codebook_fingerprint;
-    uint64_t slot_count;           /* live + removed */
+    uint64_t slot_count; /* live + removed */
     uint64_t live_count;
-    uint64_t code_bytes_per_row;   /* padded_dim * bits / 8 */
-    uint64_t memory_bytes;         /* heap bytes held by the index */
+    uint64_t code_bytes_per_row; /* padded_dim * bits / 8 */
+    uint64_t memory_bytes;       /* heap bytes held by the index */
 } lodedb_index_info;
 
 /* bits is 2 or 4; dim in 1..LODEDB_MAX_DIMENSION; seed fixes the rotation. */
@@ -182,8 +194,8 @@ LODEDB_API lodedb_status lodedb_index_get_info(const lodedb_index *index,
 /* Encodes count vectors (count * dim floats, row-major) and appends them as new slots.
  * All or nothing: an invalid vector adds none and the message names its row and coordinate.
  * *out_first_slot receives the slot of the first vector; the rest follow consecutively. */
-LODEDB_API lodedb_status lodedb_index_add(lodedb_index *index, const float *vectors,
-                                          uint64_t count, uint64_t *out_first_slot);
+LODEDB_API lodedb_status lodedb_index_add(lodedb_index *index, const float *vectors, uint64_t count,
+                                          uint64_t *out_first_slot);
 
 /* Encodes one vector into an existing slot (a removed slot becomes live again). */
 LODEDB_API lodedb_status lodedb_index_replace(lodedb_index *index, uint64_t slot,
@@ -235,17 +247,19 @@ LODEDB_API lodedb_status lodedb_index_replace_row(lodedb_index *index, uint64_t 
  * LODEDB_NO_SLOT and score 0.
  * allow_mask: NULL allows every live slot; else bit (s % 64) of word s / 64 allows slot s and
  * slots beyond allow_mask_words * 64 are not allowed. Removed slots are never returned.
- * threads: 0 or 1 scans on the calling thread; more splits the blocks across that many
- * threads (the caller decides: with 0 or 1 no other thread is used; the first call asking for
- * more starts worker threads, at most 64, that the library keeps for later calls).
+ * threads: 0 or 1 scans on the calling thread (no other thread is used); n > 1 allows up to
+ * min(n, LODEDB_MAX_THREADS) threads, and LODEDB_THREADS_AUTO lets the library choose; in both
+ * cases the library uses fewer for small indexes, where handing work to a thread costs more
+ * than it saves (lodedb_index_search_threads says how many a search would use). The first call
+ * that uses more than one starts worker threads that the library keeps for later calls.
+ * Results never depend on the thread count.
  * out_slots and out_scores hold query_count * k entries, out_counts query_count.
  */
 LODEDB_API lodedb_status lodedb_index_search(const lodedb_index *index, const float *queries,
                                              uint64_t query_count, uint32_t k,
-                                             const uint64_t *allow_mask,
-                                             uint64_t allow_mask_words, uint32_t threads,
-                                             uint64_t *out_slots, float *out_scores,
-                                             uint32_t *out_counts);
+                                             const uint64_t *allow_mask, uint64_t allow_mask_words,
+                                             uint32_t threads, uint64_t *out_slots,
+                                             float *out_scores, uint32_t *out_counts);
 
 /*
  * The scan half of lodedb_index_search without its exact re-rank: the best count slots per
@@ -259,10 +273,55 @@ LODEDB_API lodedb_status lodedb_index_search(const lodedb_index *index, const fl
  * The set holds the slots whose approximate score is highest; it differs from the top count
  * by the exact estimate only where the two scores disagree on order.
  */
-LODEDB_API lodedb_status lodedb_index_search_candidates(
+LODEDB_API lodedb_status lodedb_index_search_candidates(const lodedb_index *index,
+                                                        const float *queries, uint64_t query_count,
+                                                        uint32_t count, const uint64_t *allow_mask,
+                                                        uint64_t allow_mask_words, uint32_t threads,
+                                                        uint64_t *out_slots, float *out_scores,
+                                                        uint32_t *out_counts);
+
+/*
+ * Document-aware top-k: lodedb_index_search where several slots belong to one document
+ * (chunks of a text) and results are documents. slot_documents holds one document number per
+ * slot (slot_document_count must equal the index's slot_count; numbers are any uint32 values,
+ * only equality matters). The scan keeps at most one slot per document in its heap, so
+ * out_counts[q] = min(k, documents with an allowed live slot) from one call, however many
+ * chunks of one document score above every other document.
+ * Each document is represented by its best slot by the scan's score (ties: lower slot), and
+ * the candidates are the best k + max(k, 16) documents by that score; those slots get the
+ * exact re-rank of lodedb_index_search and the best k are returned, best first, ties broken
+ * by lower slot. So a returned slot is the document's best chunk by the scan, its score that
+ * chunk's exact estimate. Filters, threads, the output layout and determinism (no dependence
+ * on SIMD level, threads or batching) are those of lodedb_index_search. slot_documents NULL
+ * (with slot_document_count 0) is lodedb_index_search itself.
+ */
+LODEDB_API lodedb_status lodedb_index_search_documents(
+    const lodedb_index *index, const float *queries, uint64_t query_count, uint32_t k,
+    const uint64_t *allow_mask, uint64_t allow_mask_words, const uint32_t *slot_documents,
+    uint64_t slot_document_count, uint32_t threads, uint64_t *out_slots, float *out_scores,
+    uint32_t *out_counts);
+
+/*
+ * lodedb_index_search_candidates over documents: the best count documents per query, each at
+ * its best slot by the scan's approximate score (ties: lower slot), with that score, best
+ * first. slot_documents as for lodedb_index_search_documents; NULL (with count 0) is
+ * lodedb_index_search_candidates itself. A caller re-scoring the candidates elsewhere gets
+ * one slot per document: the document's best chunk by the scan.
+ */
+LODEDB_API lodedb_status lodedb_index_search_document_candidates(
     const lodedb_index *index, const float *queries, uint64_t query_count, uint32_t count,
-    const uint64_t *allow_mask, uint64_t allow_mask_words, uint32_t threads, uint64_t *out_slots,
-    float *out_scores, uint32_t *out_counts);
+    const uint64_t *allow_mask, uint64_t allow_mask_words, const uint32_t *slot_documents,
+    uint64_t slot_document_count, uint32_t threads, uint64_t *out_slots, float *out_scores,
+    uint32_t *out_counts);
+
+/*
+ * How many threads a search of this index would use now for a threads argument (see
+ * lodedb_index_search): 1 for 0 or 1; for n > 1 at most min(n, LODEDB_MAX_THREADS); for
+ * LODEDB_THREADS_AUTO at most min(online CPUs this process may run on, 8) and only when the
+ * index holds 65,536 slots or more; and never more than one per 16 blocks of 32 slots. 1 for a
+ * NULL index.
+ */
+LODEDB_API uint32_t lodedb_index_search_threads(const lodedb_index *index, uint32_t threads);
 
 /* The estimated score of one query against the given slots, for re-ranking. */
 LODEDB_API lodedb_status lodedb_index_score_slots(const lodedb_index *index, const float *query,
@@ -345,8 +404,7 @@ LODEDB_API lodedb_status lodedb_wal_size(const lodedb_wal *wal, uint64_t *out_si
 
 /* Frames a payload into out (payload_length + LODEDB_WAL_RECORD_OVERHEAD bytes). */
 LODEDB_API lodedb_status lodedb_wal_encode(const uint8_t *payload, size_t payload_length,
-                                           uint8_t *out, size_t out_length,
-                                           size_t *out_written);
+                                           uint8_t *out, size_t out_length, size_t *out_written);
 
 /* Decodes the record starting at offset of data. LODEDB_OK: *out_record is filled.
  * LODEDB_DONE: offset == length (clean end). LODEDB_ERR_CORRUPT: a torn or corrupt record

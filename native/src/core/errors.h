@@ -7,7 +7,8 @@
 #if defined(__MINGW32__) && !defined(__clang__)
 /* mingw's printf attribute means msvcrt's dialect; the library formats with mingw's own
  * C99 printf, so check against the GNU dialect (%zu, %llu). */
-#define LODEDB_PRINTF(fmt_index, args_index) __attribute__((format(gnu_printf, fmt_index, args_index)))
+#define LODEDB_PRINTF(fmt_index, args_index)                                                       \
+    __attribute__((format(gnu_printf, fmt_index, args_index)))
 #elif defined(__GNUC__)
 #define LODEDB_PRINTF(fmt_index, args_index) __attribute__((format(printf, fmt_index, args_index)))
 #else

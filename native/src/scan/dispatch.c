@@ -122,8 +122,7 @@ static int cpu_has_dotprod(void) { return 0; }
 
 LODEDB_API int32_t lodedb_simd_supported(lodedb_simd level) {
     switch (level) {
-    case LODEDB_SIMD_SCALAR:
-        return 1;
+    case LODEDB_SIMD_SCALAR: return 1;
     case LODEDB_SIMD_AVX2:
 #if defined(LODEDB_SCAN_HAVE_AVX2)
         return (x86_features() & CPU_AVX2) != 0;
@@ -312,7 +311,7 @@ const lodedb_scan_kernels *lodedb_scan_kernels_for(lodedb_simd level) {
     /* Best first within each level. */
     static const lodedb_scan_variant order[] = {
         LODEDB_SCAN_AVX512VNNI_VBMI, LODEDB_SCAN_AVX512BW, LODEDB_SCAN_AVX2,
-        LODEDB_SCAN_NEON_DOTPROD, LODEDB_SCAN_NEON, LODEDB_SCAN_SCALAR};
+        LODEDB_SCAN_NEON_DOTPROD,    LODEDB_SCAN_NEON,     LODEDB_SCAN_SCALAR};
     for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
         const lodedb_scan_kernels *k = lodedb_scan_variant_kernels(order[i], NULL);
         if (k != NULL && k->level == level) {

@@ -96,17 +96,15 @@ LODEDB_INLINE void avx2_tile(const uint8_t *block, const lodedb_scan_levels *lev
     }
 }
 
-#define AVX2_INSTANCE(qt, terms)                                                            \
-    LODEDB_NOINLINE void avx2_tile_##qt##_##terms(const uint8_t *block,                    \
-                                                 const lodedb_scan_levels *levels,         \
-                                                 const int8_t *weights, size_t stride,     \
-                                                 uint32_t steps, int32_t *acc,             \
-                                                 int prefetch) {                           \
-        if (prefetch) {                                                                    \
-            avx2_tile(block, levels, weights, stride, steps, acc, qt, terms, 1);          \
-        } else {                                                                           \
-            avx2_tile(block, levels, weights, stride, steps, acc, qt, terms, 0);          \
-        }                                                                                  \
+#define AVX2_INSTANCE(qt, terms)                                                                   \
+    LODEDB_NOINLINE void avx2_tile_##qt##_##terms(                                                 \
+        const uint8_t *block, const lodedb_scan_levels *levels, const int8_t *weights,             \
+        size_t stride, uint32_t steps, int32_t *acc, int prefetch) {                               \
+        if (prefetch) {                                                                            \
+            avx2_tile(block, levels, weights, stride, steps, acc, qt, terms, 1);                   \
+        } else {                                                                                   \
+            avx2_tile(block, levels, weights, stride, steps, acc, qt, terms, 0);                   \
+        }                                                                                          \
     }
 AVX2_INSTANCE(1, 1)
 AVX2_INSTANCE(2, 1)

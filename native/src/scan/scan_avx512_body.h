@@ -62,10 +62,10 @@ LODEDB_INLINE __m512i avx512_weight(const int8_t *p) {
 }
 
 /* One step for qt queries into lo_acc[q], hi_acc[q]. */
-LODEDB_INLINE void avx512_step(const uint8_t *block, __m512i table0, __m512i table1,
-                               __m512i mask, const int8_t *weights, size_t stride, uint32_t s,
-                               __m512i *lo_acc, __m512i *hi_acc, const int qt,
-                               const uint32_t terms, const int prefetch) {
+LODEDB_INLINE void avx512_step(const uint8_t *block, __m512i table0, __m512i table1, __m512i mask,
+                               const int8_t *weights, size_t stride, uint32_t s, __m512i *lo_acc,
+                               __m512i *hi_acc, const int qt, const uint32_t terms,
+                               const int prefetch) {
     if (prefetch) {
         _mm_prefetch(LODEDB_SCAN_AHEAD(block, (size_t)s * 64), _MM_HINT_T0);
     }
@@ -100,9 +100,8 @@ LODEDB_INLINE void avx512_step(const uint8_t *block, __m512i table0, __m512i tab
  * (4 for one query, 2 for two) into separate accumulators, added up at the end (integer
  * sums, so the split changes no result). */
 LODEDB_INLINE void avx512_tile(const uint8_t *block, const lodedb_scan_levels *levels,
-                               const int8_t *weights, size_t stride, uint32_t steps,
-                               int32_t *acc, const int qt, const uint32_t terms,
-                               const int prefetch) {
+                               const int8_t *weights, size_t stride, uint32_t steps, int32_t *acc,
+                               const int qt, const uint32_t terms, const int prefetch) {
     const int split = qt == 1 ? 4 : qt == 2 ? 2 : 1;
     const __m512i mask = _mm512_set1_epi8(0x0f);
     const __m512i table0 =
@@ -140,17 +139,15 @@ LODEDB_INLINE void avx512_tile(const uint8_t *block, const lodedb_scan_levels *l
 }
 
 /* Out-of-line instances per (tile width, terms), so each keeps its accumulators in registers. */
-#define AVX512_INSTANCE(qt, terms)                                                          \
-    LODEDB_NOINLINE void avx512_tile_##qt##_##terms(const uint8_t *block,                  \
-                                                   const lodedb_scan_levels *levels,       \
-                                                   const int8_t *weights, size_t stride,   \
-                                                   uint32_t steps, int32_t *acc,           \
-                                                   int prefetch) {                         \
-        if (prefetch) {                                                                    \
-            avx512_tile(block, levels, weights, stride, steps, acc, qt, terms, 1);        \
-        } else {                                                                           \
-            avx512_tile(block, levels, weights, stride, steps, acc, qt, terms, 0);        \
-        }                                                                                  \
+#define AVX512_INSTANCE(qt, terms)                                                                 \
+    LODEDB_NOINLINE void avx512_tile_##qt##_##terms(                                               \
+        const uint8_t *block, const lodedb_scan_levels *levels, const int8_t *weights,             \
+        size_t stride, uint32_t steps, int32_t *acc, int prefetch) {                               \
+        if (prefetch) {                                                                            \
+            avx512_tile(block, levels, weights, stride, steps, acc, qt, terms, 1);                 \
+        } else {                                                                                   \
+            avx512_tile(block, levels, weights, stride, steps, acc, qt, terms, 0);                 \
+        }                                                                                          \
     }
 AVX512_INSTANCE(1, 1)
 AVX512_INSTANCE(2, 1)
@@ -161,8 +158,8 @@ AVX512_INSTANCE(2, 2)
 AVX512_INSTANCE(4, 2)
 AVX512_INSTANCE(8, 2)
 
-typedef void (*avx512_tile_fn)(const uint8_t *, const lodedb_scan_levels *, const int8_t *,
-                               size_t, uint32_t, int32_t *, int);
+typedef void (*avx512_tile_fn)(const uint8_t *, const lodedb_scan_levels *, const int8_t *, size_t,
+                               uint32_t, int32_t *, int);
 
 /* Tiles of eight queries, then four, two, one; the first tile streams the codes from memory
  * (software prefetch), the later ones find them in L1/L2. */
@@ -213,8 +210,8 @@ LODEDB_INLINE __m512d avx512_round_2bit(const uint8_t *bytes, uint32_t shift, ui
 /* exact_dot (scan_kernels.h): two 8-wide accumulators hold the 16 running sums, even and odd
  * rounds of 8 coordinates (two add chains, in registers: the loop is unrolled by two rounds).
  * Separate multiply and add: the same roundings as the portable definition. */
-static double avx512_exact_dot(const uint8_t *block, uint32_t lane, uint32_t groups,
-                               uint32_t bits, const double *q_rot, const double *centroids) {
+static double avx512_exact_dot(const uint8_t *block, uint32_t lane, uint32_t groups, uint32_t bits,
+                               const double *q_rot, const double *centroids) {
     const uint8_t *bytes = block + (size_t)(lane & 15u) * 4u;
     const uint32_t shift = lane < 16u ? 0u : 4u;
     const __m512d c_lo = _mm512_loadu_pd(centroids);

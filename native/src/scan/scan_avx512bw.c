@@ -2,5 +2,5 @@
  * -mavx512bw): the dot product is `vpmaddubsw` + `vpmaddwd`. See scan_avx512_body.h. */
 #include "scan/scan_avx512_body.h"
 
-const lodedb_scan_kernels lodedb_scan_kernels_avx512bw = {
-    LODEDB_SIMD_AVX512, LODEDB_SCAN_AVX512BW, avx512_accumulate, avx512_exact_dot};
+const lodedb_scan_kernels lodedb_scan_kernels_avx512bw = {LODEDB_SIMD_AVX512, LODEDB_SCAN_AVX512BW,
+                                                          avx512_accumulate, avx512_exact_dot};

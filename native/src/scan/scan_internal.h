@@ -15,13 +15,12 @@
 
 /* The address `offset` bytes past p plus the prefetch distance, formed as an integer: it may
  * lie past the end of the codes, where pointer arithmetic would be undefined. */
-#define LODEDB_SCAN_AHEAD(p, offset)                                                       \
+#define LODEDB_SCAN_AHEAD(p, offset)                                                               \
     ((const char *)((uintptr_t)(p) + (uintptr_t)(offset) + LODEDB_SCAN_PREFETCH_BYTES))
 
 /* The portable exact_dot (scan_scalar.c): the definition, also used by NEON. */
 double lodedb_scan_exact_dot_portable(const uint8_t *block, uint32_t lane, uint32_t groups,
-                                      uint32_t bits, const double *q_rot,
-                                      const double *centroids);
+                                      uint32_t bits, const double *q_rot, const double *centroids);
 
 /* The 16 running sums of exact_dot folded and added up in its fixed tree (scan_kernels.h). */
 static inline double lodedb_scan_sum_parts(const double *part) {

@@ -56,10 +56,10 @@ typedef struct lodedb_scan_levels {
 typedef enum lodedb_scan_variant {
     LODEDB_SCAN_SCALAR = 0,
     LODEDB_SCAN_AVX2,
-    LODEDB_SCAN_AVX512BW,   /* vpmaddubsw + vpmaddwd */
+    LODEDB_SCAN_AVX512BW,        /* vpmaddubsw + vpmaddwd */
     LODEDB_SCAN_AVX512VNNI_VBMI, /* vpermb + vpdpbusd */
-    LODEDB_SCAN_NEON,       /* smull + sadalp */
-    LODEDB_SCAN_NEON_DOTPROD, /* sdot */
+    LODEDB_SCAN_NEON,            /* smull + sadalp */
+    LODEDB_SCAN_NEON_DOTPROD,    /* sdot */
     LODEDB_SCAN_VARIANT_COUNT
 } lodedb_scan_variant;
 
@@ -70,8 +70,7 @@ typedef struct lodedb_scan_kernels {
      * weights start at weights + q * groups * levels->terms, its sums go to acc[q*32 .. q*32+31].
      */
     void (*accumulate)(const uint8_t *block, const lodedb_scan_levels *levels,
-                       const int8_t *weights, uint32_t query_count, uint32_t groups,
-                       int32_t *acc);
+                       const int8_t *weights, uint32_t query_count, uint32_t groups, int32_t *acc);
     /* The re-rank's dot product of block lane `lane` (0..31) with q_rot (padded_dim doubles):
      * sum over coordinates j of q_rot[j] * centroids[code of j], where 4-bit coordinate g is
      * group g and 2-bit coordinates 2g, 2g + 1 are code & 3, code >> 2 of group g; in double,

@@ -2,6 +2,5 @@
  * `smull` + `sadalp`. See scan_neon_body.h. */
 #include "scan/scan_neon_body.h"
 
-const lodedb_scan_kernels lodedb_scan_kernels_neon = {LODEDB_SIMD_NEON, LODEDB_SCAN_NEON,
-                                                      neon_accumulate,
-    lodedb_scan_exact_dot_portable};
+const lodedb_scan_kernels lodedb_scan_kernels_neon = {
+    LODEDB_SIMD_NEON, LODEDB_SCAN_NEON, neon_accumulate, lodedb_scan_exact_dot_portable};

@@ -32,8 +32,7 @@ static void scalar_accumulate(const uint8_t *block, const lodedb_scan_levels *le
 }
 
 double lodedb_scan_exact_dot_portable(const uint8_t *block, uint32_t lane, uint32_t groups,
-                                      uint32_t bits, const double *q_rot,
-                                      const double *centroids) {
+                                      uint32_t bits, const double *q_rot, const double *centroids) {
     const uint8_t *bytes = block + (size_t)(lane & 15u) * 4u;
     uint32_t shift = lane < 16u ? 0u : 4u;
     double part[16] = {0.0};

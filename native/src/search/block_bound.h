@@ -26,8 +26,8 @@
  * result adds back (exactly, in double). */
 static inline double lodedb_block_max_sum(const int32_t *sums) {
     const __m128i *v = (const __m128i *)sums;
-    __m128 a = _mm_max_ps(_mm_cvtepi32_ps(_mm_loadu_si128(v)),
-                          _mm_cvtepi32_ps(_mm_loadu_si128(v + 1)));
+    __m128 a =
+        _mm_max_ps(_mm_cvtepi32_ps(_mm_loadu_si128(v)), _mm_cvtepi32_ps(_mm_loadu_si128(v + 1)));
     __m128 b = _mm_max_ps(_mm_cvtepi32_ps(_mm_loadu_si128(v + 2)),
                           _mm_cvtepi32_ps(_mm_loadu_si128(v + 3)));
     __m128 c = _mm_max_ps(_mm_cvtepi32_ps(_mm_loadu_si128(v + 4)),

@@ -44,8 +44,8 @@ static struct {
     lodedb_task_fn fn;
     void *context;
     size_t count;
-    size_t next;         /* next task to hand out */
-    size_t finished;     /* tasks done */
+    size_t next;     /* next task to hand out */
+    size_t finished; /* tasks done */
 } pool = {POOL_MUTEX_INIT, POOL_COND_INIT, POOL_COND_INIT, 0, 0, 0, 0, NULL, NULL, 0, 0, 0};
 
 /* Runs tasks of job `generation` until none are left; called and returns with the lock held. */

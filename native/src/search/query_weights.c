@@ -96,15 +96,14 @@ void lodedb_query_weights(const struct lodedb_index *index, double level_min, do
     *bias = step * level_min * (double)weight_sum;
 }
 
-float lodedb_query_exact_score(const struct lodedb_index *index,
-                               const lodedb_scan_kernels *kernels, const double *q_rot,
-                               uint64_t slot) {
+float lodedb_query_exact_score(const struct lodedb_index *index, const lodedb_scan_kernels *kernels,
+                               const double *q_rot, uint64_t slot) {
     double centroids[16] = {0.0};
     for (uint32_t i = 0; i < index->codebook.count; i++) {
         centroids[i] = (double)index->codebook.centroids[i];
     }
-    const uint8_t *block = index->blocks + (size_t)(slot / LODEDB_BLOCK_SIZE) *
-                                               lodedb_index_block_bytes(index);
+    const uint8_t *block =
+        index->blocks + (size_t)(slot / LODEDB_BLOCK_SIZE) * lodedb_index_block_bytes(index);
     double dot = kernels->exact_dot(block, (uint32_t)(slot % LODEDB_BLOCK_SIZE), index->groups,
                                     index->bits, q_rot, centroids);
     return (float)((double)index->scales[slot] * dot);

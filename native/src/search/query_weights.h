@@ -35,8 +35,7 @@ void lodedb_query_weights(const struct lodedb_index *index, double level_min, do
 /* The exact estimate of one slot: scale * sum_j q_rot[j] * centroid[code_j], in double, by
  * the kernels' exact_dot (16 running sums in a fixed tree, scan_kernels.h), so it is the same
  * on every platform and SIMD level. */
-float lodedb_query_exact_score(const struct lodedb_index *index,
-                               const lodedb_scan_kernels *kernels, const double *q_rot,
-                               uint64_t slot);
+float lodedb_query_exact_score(const struct lodedb_index *index, const lodedb_scan_kernels *kernels,
+                               const double *q_rot, uint64_t slot);
 
 #endif

@@ -1,5 +1,7 @@
 /*
- * lodedb_index_search, lodedb_index_search_candidates and lodedb_index_score_slots.
+ * lodedb_index_search, lodedb_index_search_candidates, their document-aware forms
+ * (lodedb_index_search_documents, lodedb_index_search_document_candidates) and
+ * lodedb_index_score_slots.
  *
  * Two passes per query:
  * 1. Scan: the permute-dot kernels (int8 levels x int8 query weights, scan/scan_kernels.h)
@@ -15,6 +17,8 @@
  *    on the SIMD level, and the ranking is that of an ideal TurboQuant up to the candidate cut.
  *    lodedb_index_search_candidates skips this pass: its heaps hold exactly `count` entries
  *    and it returns them with the scan's scores (also SIMD-independent, see below).
+ * With a slot -> document map the heaps keep each document's best slot (doc_topk.h) and the
+ * parts' heaps are merged by document, so the candidates are documents; the rest is the same.
  *
  * Determinism: the integer sums are identical across kernels (scan_kernels.h contract), the
  * approximate score is a fixed double expression of them, and the (score, slot) order is
@@ -27,15 +31,16 @@
 #include "core/errors.h"
 #include "scan/scan_kernels.h"
 #include "search/block_bound.h"
+#include "search/doc_topk.h"
 #include "search/parallel.h"
 #include "search/query_weights.h"
+#include "search/search_buffers.h"
+#include "search/thread_policy.h"
 #include "search/topk.h"
 #include "turbovec/index.h"
 
-
-/* Queries scanned together: a block's codes (24 KiB at d = 1536 4-bit) stay in L1/L2 while
- * they are reused for each of them; their weights are groups * terms bytes each. */
-#define QUERY_CHUNK 16
+/* Candidate counts above this scan one query per pass (k in the tens of thousands). */
+#define LARGE_CANDIDATES 65536
 
 /* Candidates re-ranked per query: k + max(k, LODEDB_RERANK_EXTRA). Measured with
  * tests/search/test_recall.c (20,000 x 512, k = 10): recall@10 was identical to four digits
@@ -44,12 +49,6 @@
  * rounding error is small next to the quantization error (measured first with the 8-bit LUT
  * scan, again with the int8 permute-dot scan, same margins). The re-rank costs one pass over a
  * candidate's codes, so the margin is kept small. */
-/* See the thread split in lodedb_index_search. */
-#define MIN_BLOCKS_PER_THREAD 16
-
-/* Candidate counts above this scan one query per pass (k in the tens of thousands). */
-#define LARGE_CANDIDATES 65536
-
 #ifndef LODEDB_RERANK_EXTRA
 #define LODEDB_RERANK_EXTRA 16
 #endif
@@ -64,6 +63,7 @@ typedef struct scan_context {
     uint32_t query_count;
     const uint64_t *allow_mask;
     uint64_t allow_mask_words;
+    const uint32_t *slot_doc; /* NULL: a plain search; else at most one hit per document */
     uint64_t block_count;
     size_t parts;
     lodedb_topk *heaps; /* parts * QUERY_CHUNK, part-major */
@@ -96,7 +96,6 @@ static uint32_t lowest_bit(uint32_t x) {
     return n;
 #endif
 }
-
 
 static void scan_part(void *context, size_t part) {
     const scan_context *ctx = context;
@@ -150,7 +149,7 @@ static void scan_part(void *context, size_t part) {
                 float minimum = heap->items[0].score;
                 uint32_t passing = 0;
                 for (uint32_t j = 0; j < LODEDB_BLOCK_SIZE; j++) {
-                    passing |= (uint32_t)!(approx[j] < minimum) << j;
+                    passing |= (uint32_t) !(approx[j] < minimum) << j;
                 }
                 lanes &= passing;
             }
@@ -159,74 +158,15 @@ static void scan_part(void *context, size_t part) {
                 if (heap->size == heap->capacity && approx[j] < heap->items[0].score) {
                     continue;
                 }
-                lodedb_topk_push(heap, approx[j], block * LODEDB_BLOCK_SIZE + j);
+                uint64_t slot = block * LODEDB_BLOCK_SIZE + j;
+                if (ctx->slot_doc == NULL) {
+                    lodedb_topk_push(heap, approx[j], slot);
+                } else {
+                    lodedb_topk_push_doc(heap, approx[j], slot, ctx->slot_doc[slot]);
+                }
             }
         }
     }
-}
-
-/* The search's working memory, carved from one allocation (a search used to make nine, a
- * measurable part of a query on a small index). */
-typedef struct search_buffers {
-    void *memory;
-    lodedb_hit *heap_items; /* parts * chunk_limit * candidates */
-    lodedb_topk *heaps;     /* parts * QUERY_CHUNK */
-    int32_t *acc;           /* parts * QUERY_CHUNK * 32 */
-    int8_t *weights;        /* chunk_limit * padded_dim (groups * terms) */
-    double *q_rot;          /* chunk_limit * padded_dim */
-    double *scratch;        /* padded_dim */
-    double *delta;          /* QUERY_CHUNK */
-    double *bias;           /* QUERY_CHUNK */
-    lodedb_hit *merged;     /* parts * candidates */
-} search_buffers;
-
-static void free_buffers(search_buffers *b) { free(b->memory); }
-
-/* Reserves count * size bytes at a 64-byte aligned offset of *total; 0 on overflow. */
-static int reserve(size_t *total, size_t count, size_t size, size_t *offset) {
-    size_t start = (*total + 63u) & ~(size_t)63u;
-    if (start < *total || (size != 0 && count > (SIZE_MAX - start) / size)) {
-        return 0;
-    }
-    *offset = start;
-    *total = start + count * size;
-    return 1;
-}
-
-static int alloc_buffers(search_buffers *b, const struct lodedb_index *index, size_t parts,
-                         size_t candidates, uint32_t chunk_limit) {
-    memset(b, 0, sizeof *b);
-    size_t n = index->padded_dim;
-    size_t heap_count = parts * QUERY_CHUNK;
-    size_t total = 0, o[9];
-    if (candidates > SIZE_MAX / (parts * chunk_limit) ||
-        !reserve(&total, parts * chunk_limit * candidates, sizeof(lodedb_hit), &o[0]) ||
-        !reserve(&total, heap_count, sizeof(lodedb_topk), &o[1]) ||
-        !reserve(&total, heap_count * LODEDB_BLOCK_SIZE, sizeof(int32_t), &o[2]) ||
-        !reserve(&total, (size_t)chunk_limit * n, 1, &o[3]) ||
-        !reserve(&total, (size_t)chunk_limit * n, sizeof(double), &o[4]) ||
-        !reserve(&total, n, sizeof(double), &o[5]) ||
-        !reserve(&total, QUERY_CHUNK, sizeof(double), &o[6]) ||
-        !reserve(&total, QUERY_CHUNK, sizeof(double), &o[7]) ||
-        !reserve(&total, parts * candidates, sizeof(lodedb_hit), &o[8])) {
-        return 0;
-    }
-    char *m = total <= SIZE_MAX - 63u ? malloc(total + 63u) : NULL;
-    if (m == NULL) {
-        return 0;
-    }
-    b->memory = m;
-    char *base = m + (64u - (uintptr_t)m % 64u) % 64u;
-    b->heap_items = (lodedb_hit *)(void *)(base + o[0]);
-    b->heaps = (lodedb_topk *)(void *)(base + o[1]);
-    b->acc = (int32_t *)(void *)(base + o[2]);
-    b->weights = (int8_t *)(base + o[3]);
-    b->q_rot = (double *)(void *)(base + o[4]);
-    b->scratch = (double *)(void *)(base + o[5]);
-    b->delta = (double *)(void *)(base + o[6]);
-    b->bias = (double *)(void *)(base + o[7]);
-    b->merged = (lodedb_hit *)(void *)(base + o[8]);
-    return 1;
 }
 
 static void reset_outputs(uint64_t *out_slots, float *out_scores, uint32_t *out_counts,
@@ -248,12 +188,30 @@ static void reset_outputs(uint64_t *out_slots, float *out_scores, uint32_t *out_
     }
 }
 
+/* The merged hits of the parts of one query, sorted, with each document's later (worse) hits
+ * dropped: every part kept its best documents (doc_topk.h), so the first `candidates`
+ * distinct documents are those of a single scan. Returns how many hits are left. */
+static size_t merge_documents(lodedb_hit *merged, size_t count, size_t candidates,
+                              lodedb_doc_entry *seen, uint32_t bits) {
+    lodedb_doc_table_clear(seen, bits);
+    size_t kept = 0;
+    for (size_t i = 0; i < count && kept < candidates; i++) {
+        if (lodedb_doc_set_add(seen, bits, merged[i].doc)) {
+            merged[kept++] = merged[i];
+        }
+    }
+    return kept;
+}
+
 /* rerank: 1 scans k + max(k, LODEDB_RERANK_EXTRA) candidates and returns the best k by the
  * exact estimate (lodedb_index_search); 0 returns the scan's best k by the permute-dot score
- * itself (lodedb_index_search_candidates, for callers that re-score elsewhere). */
+ * itself (lodedb_index_search_candidates, for callers that re-score elsewhere).
+ * slot_doc: NULL, or slot_doc_count (= slot_count) document numbers: candidates are then
+ * documents, each at its best slot by the scan's score (doc_topk.h). */
 static lodedb_status search_impl(const lodedb_index *index, const float *queries,
                                  uint64_t query_count, uint32_t k, const uint64_t *allow_mask,
-                                 uint64_t allow_mask_words, uint32_t threads, uint64_t *out_slots,
+                                 uint64_t allow_mask_words, const uint32_t *slot_doc,
+                                 uint64_t slot_doc_count, uint32_t threads, uint64_t *out_slots,
                                  float *out_scores, uint32_t *out_counts, int rerank) {
     lodedb_clear_error();
     if (k > 0 && query_count > SIZE_MAX / sizeof(uint64_t) / k) {
@@ -276,6 +234,17 @@ static lodedb_status search_impl(const lodedb_index *index, const float *queries
         return lodedb_fail(LODEDB_ERR_INVALID_ARGUMENT,
                            "queries, out_slots, out_scores and out_counts must not be NULL");
     }
+    if (slot_doc == NULL && slot_doc_count != 0) {
+        return lodedb_fail(LODEDB_ERR_INVALID_ARGUMENT,
+                           "slot_documents is NULL but slot_document_count is %llu",
+                           (unsigned long long)slot_doc_count);
+    }
+    if (slot_doc != NULL && slot_doc_count != index->slot_count) {
+        return lodedb_fail(LODEDB_ERR_DIMENSION_MISMATCH,
+                           "slot_document_count %llu differs from the index's %llu slots",
+                           (unsigned long long)slot_doc_count,
+                           (unsigned long long)index->slot_count);
+    }
     if (query_count > SIZE_MAX / sizeof(float) / index->dim) {
         return lodedb_fail(LODEDB_ERR_INVALID_ARGUMENT, "query_count %llu is too large",
                            (unsigned long long)query_count);
@@ -291,15 +260,14 @@ static lodedb_status search_impl(const lodedb_index *index, const float *queries
     uint64_t extra = k > LODEDB_RERANK_EXTRA ? k : LODEDB_RERANK_EXTRA;
     uint64_t wanted = rerank ? (uint64_t)k + extra : (uint64_t)k;
     size_t candidates = (size_t)(wanted < index->live_count ? wanted : index->live_count);
-    uint64_t block_count = (index->slot_count + LODEDB_BLOCK_SIZE - 1) / LODEDB_BLOCK_SIZE;
-    /* Results do not depend on the split, so tiny scans use fewer threads than asked: handing
-     * a task to a pool worker (a wake-up, parallel.c) costs microseconds, about what a few
-     * blocks take to scan, and the first call that asks for more threads starts them. */
-    uint64_t max_parts = (block_count + MIN_BLOCKS_PER_THREAD - 1) / MIN_BLOCKS_PER_THREAD;
-    size_t parts = threads > 1 ? threads : 1;
-    if (parts > max_parts) {
-        parts = (size_t)max_parts;
+    if (slot_doc != NULL && candidates > LODEDB_DOC_EMPTY) {
+        return lodedb_fail(LODEDB_ERR_INVALID_ARGUMENT, "k %u is too large for a document search",
+                           k);
     }
+    uint32_t doc_bits = slot_doc != NULL ? lodedb_doc_table_bits(candidates) : 0u;
+    uint64_t block_count = (index->slot_count + LODEDB_BLOCK_SIZE - 1) / LODEDB_BLOCK_SIZE;
+    /* Results do not depend on the split (thread_policy.h owns the rule). */
+    size_t parts = lodedb_search_parts(threads, index->slot_count, block_count);
     /* Very large k: one query at a time keeps the heaps' memory at parts * candidates. */
     uint32_t chunk_limit = candidates > LARGE_CANDIDATES ? 1u : QUERY_CHUNK;
     /* Buffers sized for the queries actually asked: a single query at d = 1536 would otherwise
@@ -309,8 +277,8 @@ static lodedb_status search_impl(const lodedb_index *index, const float *queries
         chunk_limit = (uint32_t)query_count;
     }
     search_buffers buf;
-    if (!alloc_buffers(&buf, index, parts, candidates, chunk_limit)) {
-        free_buffers(&buf);
+    if (!lodedb_search_buffers_alloc(&buf, index, parts, candidates, chunk_limit, doc_bits)) {
+        lodedb_search_buffers_free(&buf);
         return lodedb_fail(LODEDB_ERR_OUT_OF_MEMORY, "out of memory for the search buffers");
     }
     scan_context ctx = {
@@ -321,6 +289,7 @@ static lodedb_status search_impl(const lodedb_index *index, const float *queries
         .bias = buf.bias,
         .allow_mask = allow_mask,
         .allow_mask_words = allow_mask_words,
+        .slot_doc = slot_doc,
         .block_count = block_count,
         .parts = parts,
         .heaps = buf.heaps,
@@ -330,8 +299,8 @@ static lodedb_status search_impl(const lodedb_index *index, const float *queries
     lodedb_query_levels(index, &ctx.levels, &level_min, &level_step);
     size_t weight_bytes = (size_t)index->padded_dim; /* groups * terms */
     for (uint64_t first = 0; first < query_count; first += chunk_limit) {
-        uint32_t chunk = (uint32_t)(query_count - first < chunk_limit ? query_count - first
-                                                                      : chunk_limit);
+        uint32_t chunk =
+            (uint32_t)(query_count - first < chunk_limit ? query_count - first : chunk_limit);
         for (uint32_t q = 0; q < chunk; q++) {
             double *q_rot = buf.q_rot + (size_t)q * index->padded_dim;
             lodedb_query_rotate(index, queries + (first + q) * index->dim, q_rot, buf.scratch);
@@ -344,6 +313,11 @@ static lodedb_status search_impl(const lodedb_index *index, const float *queries
                 heap->items = buf.heap_items + (part * chunk_limit + q) * candidates;
                 heap->size = 0;
                 heap->capacity = candidates;
+                if (slot_doc != NULL) {
+                    heap->docs = buf.docs + ((part * chunk_limit + q) << doc_bits);
+                    heap->doc_bits = doc_bits;
+                    lodedb_doc_table_clear(heap->docs, doc_bits);
+                }
             }
         }
         ctx.query_count = chunk;
@@ -357,6 +331,10 @@ static lodedb_status search_impl(const lodedb_index *index, const float *queries
                 merged += heap->size;
             }
             lodedb_hits_sort(buf.merged, merged);
+            if (slot_doc != NULL && parts > 1) {
+                merged = merge_documents(buf.merged, merged, candidates,
+                                         buf.docs + ((parts * chunk_limit) << doc_bits), doc_bits);
+            }
             if (merged > candidates) {
                 merged = candidates;
             }
@@ -377,26 +355,46 @@ static lodedb_status search_impl(const lodedb_index *index, const float *queries
             out_counts[first + q] = (uint32_t)returned;
         }
     }
-    free_buffers(&buf);
+    lodedb_search_buffers_free(&buf);
     return LODEDB_OK;
 }
 
 LODEDB_API lodedb_status lodedb_index_search(const lodedb_index *index, const float *queries,
                                              uint64_t query_count, uint32_t k,
-                                             const uint64_t *allow_mask,
-                                             uint64_t allow_mask_words, uint32_t threads,
-                                             uint64_t *out_slots, float *out_scores,
-                                             uint32_t *out_counts) {
-    return search_impl(index, queries, query_count, k, allow_mask, allow_mask_words, threads,
-                       out_slots, out_scores, out_counts, 1);
+                                             const uint64_t *allow_mask, uint64_t allow_mask_words,
+                                             uint32_t threads, uint64_t *out_slots,
+                                             float *out_scores, uint32_t *out_counts) {
+    return search_impl(index, queries, query_count, k, allow_mask, allow_mask_words, NULL, 0,
+                       threads, out_slots, out_scores, out_counts, 1);
 }
 
-LODEDB_API lodedb_status lodedb_index_search_candidates(
+LODEDB_API lodedb_status lodedb_index_search_candidates(const lodedb_index *index,
+                                                        const float *queries, uint64_t query_count,
+                                                        uint32_t count, const uint64_t *allow_mask,
+                                                        uint64_t allow_mask_words, uint32_t threads,
+                                                        uint64_t *out_slots, float *out_scores,
+                                                        uint32_t *out_counts) {
+    return search_impl(index, queries, query_count, count, allow_mask, allow_mask_words, NULL, 0,
+                       threads, out_slots, out_scores, out_counts, 0);
+}
+
+LODEDB_API lodedb_status lodedb_index_search_documents(
+    const lodedb_index *index, const float *queries, uint64_t query_count, uint32_t k,
+    const uint64_t *allow_mask, uint64_t allow_mask_words, const uint32_t *slot_documents,
+    uint64_t slot_document_count, uint32_t threads, uint64_t *out_slots, float *out_scores,
+    uint32_t *out_counts) {
+    return search_impl(index, queries, query_count, k, allow_mask, allow_mask_words, slot_documents,
+                       slot_document_count, threads, out_slots, out_scores, out_counts, 1);
+}
+
+LODEDB_API lodedb_status lodedb_index_search_document_candidates(
     const lodedb_index *index, const float *queries, uint64_t query_count, uint32_t count,
-    const uint64_t *allow_mask, uint64_t allow_mask_words, uint32_t threads, uint64_t *out_slots,
-    float *out_scores, uint32_t *out_counts) {
-    return search_impl(index, queries, query_count, count, allow_mask, allow_mask_words, threads,
-                       out_slots, out_scores, out_counts, 0);
+    const uint64_t *allow_mask, uint64_t allow_mask_words, const uint32_t *slot_documents,
+    uint64_t slot_document_count, uint32_t threads, uint64_t *out_slots, float *out_scores,
+    uint32_t *out_counts) {
+    return search_impl(index, queries, query_count, count, allow_mask, allow_mask_words,
+                       slot_documents, slot_document_count, threads, out_slots, out_scores,
+                       out_counts, 0);
 }
 
 LODEDB_API lodedb_status lodedb_index_score_slots(const lodedb_index *index, const float *query,

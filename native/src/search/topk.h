@@ -12,13 +12,23 @@
 
 typedef struct lodedb_hit {
     float score;
+    uint32_t doc; /* the slot's document in a document search (doc_topk.h), else unused */
     uint64_t slot;
 } lodedb_hit;
+
+/* One entry of a document heap's table (doc_topk.h): a document and its heap position. */
+typedef struct lodedb_doc_entry {
+    uint32_t doc;
+    uint32_t pos; /* LODEDB_DOC_EMPTY: a free entry */
+} lodedb_doc_entry;
 
 typedef struct lodedb_topk {
     lodedb_hit *items;
     size_t size;
     size_t capacity;
+    /* Only for a document heap (doc_topk.h): 2^doc_bits entries, where each kept document is. */
+    lodedb_doc_entry *docs;
+    uint32_t doc_bits;
 } lodedb_topk;
 
 /* 1 when a ranks before b. */
@@ -48,7 +58,7 @@ static inline void lodedb_topk_sift_down(lodedb_topk *heap, size_t i) {
 }
 
 static inline void lodedb_topk_push(lodedb_topk *heap, float score, uint64_t slot) {
-    lodedb_hit hit = {score, slot};
+    lodedb_hit hit = {.score = score, .slot = slot};
     if (heap->size < heap->capacity) {
         size_t i = heap->size++;
         while (i > 0) {

@@ -25,10 +25,10 @@ static uint64_t rows_per_chunk(uint64_t code_bytes_per_row) {
 /* ---- Writing: one routine, two sinks (a caller buffer or a file) ------------------------- */
 
 typedef struct snapshot_sink {
-    uint8_t *buffer;   /* memory sink: the caller's buffer; file sink: a staging buffer */
+    uint8_t *buffer; /* memory sink: the caller's buffer; file sink: a staging buffer */
     size_t capacity;
     size_t used;
-    int fd;            /* -1 for the memory sink */
+    int fd; /* -1 for the memory sink */
     const char *path;
     uint32_t body_crc;
     int in_body;
@@ -90,22 +90,23 @@ static lodedb_status write_snapshot(const lodedb_index *index, const lodedb_inde
     float *scales = malloc((size_t)chunk * sizeof *scales);
     lodedb_status status = LODEDB_OK;
     if (tail == NULL || codes == NULL || scales == NULL) {
-        status = lodedb_fail(LODEDB_ERR_OUT_OF_MEMORY,
-                             "cannot allocate buffers to serialise %llu rows",
-                             (unsigned long long)rows);
+        status =
+            lodedb_fail(LODEDB_ERR_OUT_OF_MEMORY, "cannot allocate buffers to serialise %llu rows",
+                        (unsigned long long)rows);
         goto done;
     }
     uint8_t header[LODEDB_SNAPSHOT_HEADER_BYTES];
-    lodedb_snapshot_header h = {LODEDB_SNAPSHOT_VERSION, info->dim, info->padded_dim, info->bits,
-                                info->seed, info->codebook_fingerprint, rows};
+    lodedb_snapshot_header h = {
+        LODEDB_SNAPSHOT_VERSION,    info->dim, info->padded_dim, info->bits, info->seed,
+        info->codebook_fingerprint, rows};
     lodedb_snapshot_write_header(header, &h, cbpr);
     status = sink_write(sink, header, sizeof header);
     sink->in_body = 1;
     uint8_t *removed = tail + scales_bytes;
     for (uint64_t first = 0; status == LODEDB_OK && first < rows; first += chunk) {
         uint64_t n = rows - first < chunk ? rows - first : chunk;
-        status = lodedb_index_export_rows(index, first, n, codes, (size_t)(n * cbpr), scales,
-                                          (size_t)n);
+        status =
+            lodedb_index_export_rows(index, first, n, codes, (size_t)(n * cbpr), scales, (size_t)n);
         for (uint64_t i = 0; status == LODEDB_OK && i < n; i++) {
             uint64_t slot = first + i;
             int32_t live = 0;
@@ -262,10 +263,9 @@ LODEDB_API lodedb_status lodedb_index_deserialize(const uint8_t *data, size_t le
     for (uint64_t s = 0; s < rows; s++) {
         float scale = lodedb_load_le_f32(scale_bytes + s * 4u);
         if (!isfinite(scale)) {
-            return lodedb_fail(LODEDB_ERR_CORRUPT,
-                               "snapshot scale of row %llu (offset %llu) is not finite",
-                               (unsigned long long)s,
-                               (unsigned long long)(layout.scales_offset + s * 4u));
+            return lodedb_fail(
+                LODEDB_ERR_CORRUPT, "snapshot scale of row %llu (offset %llu) is not finite",
+                (unsigned long long)s, (unsigned long long)(layout.scales_offset + s * 4u));
         }
     }
     const uint8_t *removed = data + layout.removed_offset;
@@ -295,12 +295,12 @@ LODEDB_API lodedb_status lodedb_index_deserialize(const uint8_t *data, size_t le
     if (status == LODEDB_OK &&
         (info.padded_dim != h.padded_dim || info.code_bytes_per_row != layout.code_bytes_per_row ||
          info.codebook_fingerprint != h.codebook_fingerprint)) {
-        status = lodedb_fail(LODEDB_ERR_INTERNAL,
-                             "a new index of dim %u at %u bits disagrees with its own snapshot "
-                             "header (padded_dim %u, %llu bytes a row, fingerprint 0x%016llx)",
-                             h.dim, h.bits, info.padded_dim,
-                             (unsigned long long)info.code_bytes_per_row,
-                             (unsigned long long)info.codebook_fingerprint);
+        status =
+            lodedb_fail(LODEDB_ERR_INTERNAL,
+                        "a new index of dim %u at %u bits disagrees with its own snapshot "
+                        "header (padded_dim %u, %llu bytes a row, fingerprint 0x%016llx)",
+                        h.dim, h.bits, info.padded_dim, (unsigned long long)info.code_bytes_per_row,
+                        (unsigned long long)info.codebook_fingerprint);
     }
     uint64_t cbpr = layout.code_bytes_per_row;
     uint64_t chunk = rows_per_chunk(cbpr);

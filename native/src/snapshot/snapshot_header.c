@@ -4,6 +4,7 @@
 
 #include "core/errors.h"
 #include "snapshot/snapshot_format.h"
+#include "turbovec/codebook.h"
 #include "wal/little_endian.h"
 
 /* a * b + c style sums over the header's 64-bit fields, refusing to wrap. */
@@ -71,8 +72,7 @@ lodedb_status lodedb_snapshot_parse_header(const uint8_t *data, size_t length,
         return lodedb_fail(LODEDB_ERR_CORRUPT,
                            "not a LodeDb snapshot: bytes 0..7 are %02x %02x %02x %02x %02x %02x "
                            "%02x %02x, expected \"LODESNAP\"",
-                           data[0], data[1], data[2], data[3], data[4], data[5], data[6],
-                           data[7]);
+                           data[0], data[1], data[2], data[3], data[4], data[5], data[6], data[7]);
     }
     lodedb_snapshot_header h;
     h.format_version = lodedb_load_le32(data + 8);
@@ -105,16 +105,15 @@ lodedb_status lodedb_snapshot_parse_header(const uint8_t *data, size_t length,
     h.row_count = lodedb_load_le64(data + 40);
     uint64_t code_bytes_per_row = lodedb_load_le64(data + 48);
     if (h.dim == 0 || h.dim > LODEDB_MAX_DIMENSION) {
-        return lodedb_fail(LODEDB_ERR_CORRUPT,
-                           "snapshot dim %u (offset 12) is outside 1..%u", h.dim,
-                           LODEDB_MAX_DIMENSION);
+        return lodedb_fail(LODEDB_ERR_CORRUPT, "snapshot dim %u (offset 12) is outside 1..%u",
+                           h.dim, LODEDB_MAX_DIMENSION);
     }
     if (h.padded_dim != lodedb_padded_dim(h.dim)) {
         return lodedb_fail(LODEDB_ERR_CORRUPT,
-                           "snapshot padded_dim (offset 16) is %u, dim %u pads to %u",
-                           h.padded_dim, h.dim, lodedb_padded_dim(h.dim));
+                           "snapshot padded_dim (offset 16) is %u, dim %u pads to %u", h.padded_dim,
+                           h.dim, lodedb_padded_dim(h.dim));
     }
-    if (h.bits != 2 && h.bits != 4) {
+    if (!lodedb_bits_supported(h.bits)) {
         return lodedb_fail(LODEDB_ERR_CORRUPT, "snapshot bits (offset 20) is %u, expected 2 or 4",
                            h.bits);
     }
@@ -131,8 +130,7 @@ lodedb_status lodedb_snapshot_parse_header(const uint8_t *data, size_t length,
         return lodedb_fail(LODEDB_ERR_CORRUPT,
                            "snapshot row_count (offset 40) of %llu rows of %llu bytes overflows "
                            "a 64-bit length",
-                           (unsigned long long)h.row_count,
-                           (unsigned long long)code_bytes_per_row);
+                           (unsigned long long)h.row_count, (unsigned long long)code_bytes_per_row);
     }
     if (out_header != NULL) {
         *out_header = h;

@@ -33,11 +33,11 @@
 #define GRID_INTERVALS 8192
 
 typedef struct marginal {
-    double exponent;     /* n - 2 */
+    double exponent; /* n - 2 */
     double t_max;
     double step;
-    double *m0;          /* GRID_INTERVALS + 1 cumulative masses */
-    double *m1;          /* GRID_INTERVALS + 1 cumulative first moments */
+    double *m0; /* GRID_INTERVALS + 1 cumulative masses */
+    double *m1; /* GRID_INTERVALS + 1 cumulative first moments */
 } marginal;
 
 static double weight(const marginal *m, double t) {
@@ -239,7 +239,7 @@ lodedb_status lodedb_codebook_table_build(uint32_t dim, uint32_t bits,
         return lodedb_fail(LODEDB_ERR_INVALID_ARGUMENT, "dimension %u is outside 1..%u", dim,
                            (unsigned)LODEDB_MAX_DIMENSION);
     }
-    if (bits != 2 && bits != 4) {
+    if (!lodedb_bits_supported(bits)) {
         return lodedb_fail(LODEDB_ERR_INVALID_ARGUMENT, "bit width %u is not supported (2 or 4)",
                            bits);
     }

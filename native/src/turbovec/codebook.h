@@ -16,11 +16,16 @@
 
 #define LODEDB_MAX_CENTROIDS 16
 
+/* 1 when bits is a supported bit width (LODEDB_SUPPORTED_BITS_MASK, the one list of them). */
+static inline int lodedb_bits_supported(uint32_t bits) {
+    return bits < 32u && ((LODEDB_SUPPORTED_BITS_MASK >> bits) & 1u) != 0;
+}
+
 typedef struct lodedb_codebook_table {
     uint32_t bits;
-    uint32_t count;                                 /* 1 << bits */
-    float centroids[LODEDB_MAX_CENTROIDS];          /* ascending, symmetric */
-    float boundaries[LODEDB_MAX_CENTROIDS - 1];     /* float midpoints of the centroids */
+    uint32_t count;                             /* 1 << bits */
+    float centroids[LODEDB_MAX_CENTROIDS];      /* ascending, symmetric */
+    float boundaries[LODEDB_MAX_CENTROIDS - 1]; /* float midpoints of the centroids */
     uint64_t fingerprint;
 } lodedb_codebook_table;
 

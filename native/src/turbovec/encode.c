@@ -23,25 +23,25 @@ lodedb_status lodedb_validate_vectors(const float *vectors, uint64_t count, uint
         for (uint32_t j = 0; j < dim; j++) {
             float x = v[j];
             if (isnan(x)) {
-                return lodedb_fail(LODEDB_ERR_INVALID_VECTOR, "%s %llu, coordinate %u is NaN",
-                                   what, (unsigned long long)(row), j);
+                return lodedb_fail(LODEDB_ERR_INVALID_VECTOR, "%s %llu, coordinate %u is NaN", what,
+                                   (unsigned long long)(row), j);
             }
             if (isinf(x)) {
-                return lodedb_fail(LODEDB_ERR_INVALID_VECTOR, "%s %llu, coordinate %u is %s",
-                                   what, (unsigned long long)(row), j,
-                                   x > 0 ? "+Inf" : "-Inf");
+                return lodedb_fail(LODEDB_ERR_INVALID_VECTOR, "%s %llu, coordinate %u is %s", what,
+                                   (unsigned long long)(row), j, x > 0 ? "+Inf" : "-Inf");
             }
             if (fabsf(x) > LODEDB_MAX_COORDINATE) {
-                return lodedb_fail(LODEDB_ERR_INVALID_VECTOR,
-                                   "%s %llu, coordinate %u is %g, beyond the supported magnitude 1e20",
-                                   what, (unsigned long long)(row), j, (double)x);
+                return lodedb_fail(
+                    LODEDB_ERR_INVALID_VECTOR,
+                    "%s %llu, coordinate %u is %g, beyond the supported magnitude 1e20", what,
+                    (unsigned long long)(row), j, (double)x);
             }
             sum += (double)x * (double)x;
         }
         if (reject_zero && sum == 0.0) {
             return lodedb_fail(LODEDB_ERR_INVALID_VECTOR,
-                               "%s %llu is a zero vector: it has no direction to encode",
-                               what, (unsigned long long)(row));
+                               "%s %llu is a zero vector: it has no direction to encode", what,
+                               (unsigned long long)(row));
         }
     }
     return LODEDB_OK;
@@ -92,7 +92,8 @@ LODEDB_API lodedb_status lodedb_encode(const lodedb_index *index, const float *v
         return LODEDB_OK;
     }
     if (vectors == NULL || codes == NULL || scales == NULL) {
-        return lodedb_fail(LODEDB_ERR_INVALID_ARGUMENT, "vectors, codes and scales must not be NULL");
+        return lodedb_fail(LODEDB_ERR_INVALID_ARGUMENT,
+                           "vectors, codes and scales must not be NULL");
     }
     uint64_t row_bytes = index->code_bytes_per_row;
     if (count > SIZE_MAX / row_bytes || count > SIZE_MAX / sizeof(float) / index->dim) {
@@ -103,15 +104,14 @@ LODEDB_API lodedb_status lodedb_encode(const lodedb_index *index, const float *v
         return lodedb_fail(codes_length < count * row_bytes ? LODEDB_ERR_BUFFER_TOO_SMALL
                                                             : LODEDB_ERR_INVALID_ARGUMENT,
                            "codes_length is %llu; %llu rows need %llu bytes",
-                           (unsigned long long)codes_length,
-                           (unsigned long long)count, (unsigned long long)(count * row_bytes));
+                           (unsigned long long)codes_length, (unsigned long long)count,
+                           (unsigned long long)(count * row_bytes));
     }
     if (scales_length != count) {
-        return lodedb_fail(scales_length < count ? LODEDB_ERR_BUFFER_TOO_SMALL
-                                                 : LODEDB_ERR_INVALID_ARGUMENT,
-                           "scales_length is %llu; %llu rows need %llu scales",
-                           (unsigned long long)scales_length,
-                           (unsigned long long)count, (unsigned long long)count);
+        return lodedb_fail(
+            scales_length < count ? LODEDB_ERR_BUFFER_TOO_SMALL : LODEDB_ERR_INVALID_ARGUMENT,
+            "scales_length is %llu; %llu rows need %llu scales", (unsigned long long)scales_length,
+            (unsigned long long)count, (unsigned long long)count);
     }
     lodedb_status status = lodedb_validate_vectors(vectors, count, index->dim, "vector", 1);
     if (status != LODEDB_OK) {
@@ -122,8 +122,7 @@ LODEDB_API lodedb_status lodedb_encode(const lodedb_index *index, const float *v
         return lodedb_fail(LODEDB_ERR_OUT_OF_MEMORY, "out of memory for the encode buffers");
     }
     for (uint64_t i = 0; i < count; i++) {
-        lodedb_encode_one(index, vectors + i * index->dim, work, codes + i * row_bytes,
-                          &scales[i]);
+        lodedb_encode_one(index, vectors + i * index->dim, work, codes + i * row_bytes, &scales[i]);
     }
     free(work);
     return LODEDB_OK;

@@ -17,7 +17,8 @@ static lodedb_status resize_storage(struct lodedb_index *index, uint64_t new_cap
     size_t block_bytes = lodedb_index_block_bytes(index);
     if (new_capacity > SIZE_MAX / block_bytes ||
         new_capacity > SIZE_MAX / (LODEDB_BLOCK_SIZE * sizeof(float))) {
-        return lodedb_fail(LODEDB_ERR_OUT_OF_MEMORY, "an index of %llu blocks does not fit in memory",
+        return lodedb_fail(LODEDB_ERR_OUT_OF_MEMORY,
+                           "an index of %llu blocks does not fit in memory",
                            (unsigned long long)new_capacity);
     }
     size_t words = live_words_for(new_capacity);
@@ -28,7 +29,8 @@ static lodedb_status resize_storage(struct lodedb_index *index, uint64_t new_cap
         free(blocks);
         free(scales);
         free(live);
-        return lodedb_fail(LODEDB_ERR_OUT_OF_MEMORY, "out of memory growing the index to %llu slots",
+        return lodedb_fail(LODEDB_ERR_OUT_OF_MEMORY,
+                           "out of memory growing the index to %llu slots",
                            (unsigned long long)(new_capacity * LODEDB_BLOCK_SIZE));
     }
     uint64_t keep = index->block_capacity < new_capacity ? index->block_capacity : new_capacity;
@@ -196,14 +198,15 @@ LODEDB_API lodedb_status lodedb_index_get_info(const lodedb_index *index,
     return LODEDB_OK;
 }
 
-LODEDB_API lodedb_status lodedb_index_add(lodedb_index *index, const float *vectors,
-                                          uint64_t count, uint64_t *out_first_slot) {
+LODEDB_API lodedb_status lodedb_index_add(lodedb_index *index, const float *vectors, uint64_t count,
+                                          uint64_t *out_first_slot) {
     lodedb_clear_error();
     if (out_first_slot != NULL) {
         *out_first_slot = LODEDB_NO_SLOT;
     }
     if (index == NULL || out_first_slot == NULL) {
-        return lodedb_fail(LODEDB_ERR_INVALID_ARGUMENT, "index and out_first_slot must not be NULL");
+        return lodedb_fail(LODEDB_ERR_INVALID_ARGUMENT,
+                           "index and out_first_slot must not be NULL");
     }
     if (count == 0) {
         *out_first_slot = index->slot_count;
@@ -254,8 +257,7 @@ static lodedb_status check_slot(const lodedb_index *index, uint64_t slot) {
     return LODEDB_OK;
 }
 
-static void store_row(struct lodedb_index *index, uint64_t slot, const uint8_t *row,
-                      float scale) {
+static void store_row(struct lodedb_index *index, uint64_t slot, const uint8_t *row, float scale) {
     write_row(index, slot, row);
     index->scales[slot] = scale;
     if (!lodedb_index_slot_live(index, slot)) {
@@ -334,10 +336,9 @@ LODEDB_API lodedb_status lodedb_index_compact(lodedb_index *index, uint64_t *old
         return lodedb_fail(LODEDB_ERR_INVALID_ARGUMENT, "index must not be NULL");
     }
     if (old_slot_count != index->slot_count) {
-        return lodedb_fail(LODEDB_ERR_INVALID_ARGUMENT,
-                           "old_slot_count is %llu but the index has %llu slots",
-                           (unsigned long long)old_slot_count,
-                           (unsigned long long)index->slot_count);
+        return lodedb_fail(
+            LODEDB_ERR_INVALID_ARGUMENT, "old_slot_count is %llu but the index has %llu slots",
+            (unsigned long long)old_slot_count, (unsigned long long)index->slot_count);
     }
     if (old_to_new == NULL && old_slot_count > 0) {
         return lodedb_fail(LODEDB_ERR_INVALID_ARGUMENT, "old_to_new must not be NULL");
@@ -401,21 +402,21 @@ static lodedb_status check_row_buffers(const lodedb_index *index, uint64_t count
                            (unsigned long long)count);
     }
     if (codes_length != count * row_bytes) {
-        return lodedb_fail(mismatch != LODEDB_ERR_DIMENSION_MISMATCH && codes_length < count * row_bytes
+        return lodedb_fail(mismatch != LODEDB_ERR_DIMENSION_MISMATCH &&
+                                   codes_length < count * row_bytes
                                ? LODEDB_ERR_BUFFER_TOO_SMALL
                                : mismatch,
                            "codes_length is %llu; %llu rows of %llu bytes need %llu",
-                           (unsigned long long)codes_length,
-                           (unsigned long long)count, (unsigned long long)row_bytes,
-                           (unsigned long long)(count * row_bytes));
+                           (unsigned long long)codes_length, (unsigned long long)count,
+                           (unsigned long long)row_bytes, (unsigned long long)(count * row_bytes));
     }
     if (scales_length != count) {
         return lodedb_fail(mismatch != LODEDB_ERR_DIMENSION_MISMATCH && scales_length < count
                                ? LODEDB_ERR_BUFFER_TOO_SMALL
                                : mismatch,
                            "scales_length is %llu; %llu rows need %llu scales",
-                           (unsigned long long)scales_length,
-                           (unsigned long long)count, (unsigned long long)count);
+                           (unsigned long long)scales_length, (unsigned long long)count,
+                           (unsigned long long)count);
     }
     return LODEDB_OK;
 }
@@ -471,7 +472,8 @@ LODEDB_API lodedb_status lodedb_index_import_rows(lodedb_index *index, const uin
         *out_first_slot = LODEDB_NO_SLOT;
     }
     if (index == NULL || out_first_slot == NULL) {
-        return lodedb_fail(LODEDB_ERR_INVALID_ARGUMENT, "index and out_first_slot must not be NULL");
+        return lodedb_fail(LODEDB_ERR_INVALID_ARGUMENT,
+                           "index and out_first_slot must not be NULL");
     }
     if (count == 0) {
         *out_first_slot = index->slot_count;
@@ -480,8 +482,8 @@ LODEDB_API lodedb_status lodedb_index_import_rows(lodedb_index *index, const uin
     if (codes == NULL || scales == NULL) {
         return lodedb_fail(LODEDB_ERR_INVALID_ARGUMENT, "codes and scales must not be NULL");
     }
-    lodedb_status status = check_row_buffers(index, count, codes_length, scales_length,
-                                             LODEDB_ERR_DIMENSION_MISMATCH);
+    lodedb_status status =
+        check_row_buffers(index, count, codes_length, scales_length, LODEDB_ERR_DIMENSION_MISMATCH);
     if (status == LODEDB_OK) {
         status = check_scales(scales, count);
     }

@@ -27,17 +27,17 @@ struct lodedb_index {
     uint32_t dim;
     uint32_t padded_dim;
     uint32_t bits;
-    uint32_t groups;             /* group codes per vector (= code bytes per row * 2) */
+    uint32_t groups; /* group codes per vector (= code bytes per row * 2) */
     uint64_t seed;
     uint64_t code_bytes_per_row; /* padded_dim * bits / 8 */
     lodedb_rotation rotation;
     lodedb_codebook_table codebook;
     uint64_t slot_count;
     uint64_t live_count;
-    uint64_t block_capacity;     /* blocks allocated */
-    uint8_t *blocks;             /* block_capacity * groups * 16 bytes */
-    float *scales;               /* block_capacity * 32 */
-    uint64_t *live;              /* block_capacity / 2 rounded up words; bit set = live */
+    uint64_t block_capacity; /* blocks allocated */
+    uint8_t *blocks;         /* block_capacity * groups * 16 bytes */
+    float *scales;           /* block_capacity * 32 */
+    uint64_t *live;          /* block_capacity / 2 rounded up words; bit set = live */
 };
 
 static inline size_t lodedb_index_block_bytes(const struct lodedb_index *index) {
@@ -51,8 +51,8 @@ static inline int lodedb_index_slot_live(const struct lodedb_index *index, uint6
 /* Group code g of a slot, read from the block layout. */
 static inline uint32_t lodedb_index_group_code(const struct lodedb_index *index, uint64_t slot,
                                                uint32_t group) {
-    const uint8_t *block = index->blocks + (size_t)(slot / LODEDB_BLOCK_SIZE) *
-                                               lodedb_index_block_bytes(index);
+    const uint8_t *block =
+        index->blocks + (size_t)(slot / LODEDB_BLOCK_SIZE) * lodedb_index_block_bytes(index);
     uint32_t lane = (uint32_t)(slot % LODEDB_BLOCK_SIZE);
     uint8_t byte = block[lodedb_block_byte(group, lane)];
     return lane < 16u ? (uint32_t)(byte & 0x0Fu) : (uint32_t)(byte >> 4);

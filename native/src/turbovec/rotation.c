@@ -20,16 +20,15 @@ LODEDB_API uint32_t lodedb_padded_dim(uint32_t dim) {
     return (dim + 7u) & ~7u;
 }
 
-lodedb_status lodedb_rotation_init(lodedb_rotation *rotation, uint32_t padded_dim,
-                                   uint64_t seed) {
+lodedb_status lodedb_rotation_init(lodedb_rotation *rotation, uint32_t padded_dim, uint64_t seed) {
     rotation->padded_dim = padded_dim;
     rotation->block = padded_dim & (~padded_dim + 1u); /* lowest set bit */
     rotation->perm = malloc(sizeof(uint32_t) * 2u * padded_dim);
     rotation->sign = malloc(sizeof(double) * 2u * padded_dim);
     if (rotation->perm == NULL || rotation->sign == NULL) {
         lodedb_rotation_destroy(rotation);
-        return lodedb_fail(LODEDB_ERR_OUT_OF_MEMORY, "out of memory for the rotation of dimension %u",
-                           padded_dim);
+        return lodedb_fail(LODEDB_ERR_OUT_OF_MEMORY,
+                           "out of memory for the rotation of dimension %u", padded_dim);
     }
     lodedb_splitmix64 rng = {seed};
     for (uint32_t round = 0; round < 2; round++) {
@@ -70,7 +69,7 @@ size_t lodedb_rotation_memory_bytes(const lodedb_rotation *rotation) {
  * same IEEE additions and subtractions element by element, so the same bits (x86 with
  * GCC/Clang only, used at the AVX2 and AVX-512 levels; the query rotation is a fixed cost of
  * every search). */
-#if (defined(__x86_64__) || defined(_M_X64)) && (defined(__GNUC__) || defined(__clang__)) && \
+#if (defined(__x86_64__) || defined(_M_X64)) && (defined(__GNUC__) || defined(__clang__)) &&       \
     !defined(_WIN32) /* Win64 GCC cannot align the stack for AVX spills */
 #define ROTATION_AVX2 1
 #include <immintrin.h>
@@ -180,8 +179,8 @@ LODEDB_API lodedb_status lodedb_rotate(uint32_t dim, uint64_t seed, const float 
         if (status == LODEDB_OK) {
             lodedb_rotation_destroy(&rotation);
         }
-        return lodedb_fail(LODEDB_ERR_OUT_OF_MEMORY, "out of memory rotating a vector of dimension %u",
-                           dim);
+        return lodedb_fail(LODEDB_ERR_OUT_OF_MEMORY,
+                           "out of memory rotating a vector of dimension %u", dim);
     }
     for (uint32_t i = 0; i < padded; i++) {
         work[i] = i < dim ? (double)input[i] : 0.0;

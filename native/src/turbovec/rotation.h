@@ -24,15 +24,14 @@
 
 typedef struct lodedb_rotation {
     uint32_t padded_dim;
-    uint32_t block;     /* WHT block length B */
-    uint32_t *perm;     /* 2 * padded_dim entries: round 0 then round 1 */
-    double *sign;       /* 2 * padded_dim entries of +1.0 / -1.0 */
+    uint32_t block; /* WHT block length B */
+    uint32_t *perm; /* 2 * padded_dim entries: round 0 then round 1 */
+    double *sign;   /* 2 * padded_dim entries of +1.0 / -1.0 */
 } lodedb_rotation;
 
 /* Derives the rotation of (padded_dim, seed). padded_dim must be a positive multiple of 8.
  * Reports LODEDB_ERR_OUT_OF_MEMORY through lodedb_fail. */
-lodedb_status lodedb_rotation_init(lodedb_rotation *rotation, uint32_t padded_dim,
-                                   uint64_t seed);
+lodedb_status lodedb_rotation_init(lodedb_rotation *rotation, uint32_t padded_dim, uint64_t seed);
 
 void lodedb_rotation_destroy(lodedb_rotation *rotation);
 

@@ -25,8 +25,7 @@
 /* Reads 4 bytes as a little-endian integer whatever the host order or the pointer alignment
  * (memcpy instead of a cast: the WAL hands us payloads at any offset). */
 static uint32_t load_le32(const uint8_t *p) {
-    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
-           ((uint32_t)p[3] << 24);
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
 }
 
 uint32_t lodedb_crc32c_portable(uint32_t crc, const uint8_t *data, size_t length) {
@@ -35,9 +34,8 @@ uint32_t lodedb_crc32c_portable(uint32_t crc, const uint8_t *data, size_t length
     while (length >= 8) {
         uint32_t lo = load_le32(data) ^ crc;
         uint32_t hi = load_le32(data + 4);
-        crc = t[7][lo & 0xFF] ^ t[6][(lo >> 8) & 0xFF] ^ t[5][(lo >> 16) & 0xFF] ^
-              t[4][lo >> 24] ^ t[3][hi & 0xFF] ^ t[2][(hi >> 8) & 0xFF] ^
-              t[1][(hi >> 16) & 0xFF] ^ t[0][hi >> 24];
+        crc = t[7][lo & 0xFF] ^ t[6][(lo >> 8) & 0xFF] ^ t[5][(lo >> 16) & 0xFF] ^ t[4][lo >> 24] ^
+              t[3][hi & 0xFF] ^ t[2][(hi >> 8) & 0xFF] ^ t[1][(hi >> 16) & 0xFF] ^ t[0][hi >> 24];
         data += 8;
         length -= 8;
     }
@@ -59,9 +57,8 @@ uint32_t lodedb_crc32c_portable(uint32_t crc, const uint8_t *data, size_t length
 #define LODEDB_CRC32C_TARGET __attribute__((target("sse4.2")))
 #endif
 
-LODEDB_CRC32C_TARGET uint32_t lodedb_crc32c_hardware(uint32_t crc,
-                                                                   const uint8_t *data,
-                                                                   size_t length) {
+LODEDB_CRC32C_TARGET uint32_t lodedb_crc32c_hardware(uint32_t crc, const uint8_t *data,
+                                                     size_t length) {
     uint64_t c = (uint32_t)~crc;
     while (length >= 8) {
         uint64_t word;
@@ -88,8 +85,7 @@ static int detect_hardware(void) {
 
 #elif defined(LODEDB_CRC32C_ARM)
 
-__attribute__((target("+crc"))) uint32_t lodedb_crc32c_hardware(uint32_t crc,
-                                                                const uint8_t *data,
+__attribute__((target("+crc"))) uint32_t lodedb_crc32c_hardware(uint32_t crc, const uint8_t *data,
                                                                 size_t length) {
     crc = ~crc;
     while (length >= 8) {

@@ -7,6 +7,8 @@
 
 #include <stdint.h>
 
+/* Generated data: clang-format leaves the layout as generated. */
+/* clang-format off */
 static const uint32_t lodedb_crc32c_table[8][256] = {
     {
         0x00000000u, 0xf26b8303u, 0xe13b70f7u, 0x1350f3f4u, 0xc79a971fu, 0x35f1141cu,
@@ -369,5 +371,6 @@ static const uint32_t lodedb_crc32c_table[8][256] = {
         0xc451b7ccu, 0x8d6dcaebu, 0x56294d82u, 0x1f1530a5u,
     },
 };
+/* clang-format on */
 
 #endif

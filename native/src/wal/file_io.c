@@ -42,8 +42,7 @@ static const char *error_text(int err, char *buffer, size_t capacity) {
 static lodedb_status fail_errno(int err, const char *what, const char *path_utf8) {
     char text[256];
     return lodedb_fail(LODEDB_ERR_IO, "%s '%s' failed: %s (errno %d)", what,
-                       path_utf8 != NULL ? path_utf8 : "", error_text(err, text, sizeof text),
-                       err);
+                       path_utf8 != NULL ? path_utf8 : "", error_text(err, text, sizeof text), err);
 }
 
 #if defined(_WIN32)
@@ -52,19 +51,16 @@ static lodedb_status fail_errno(int err, const char *what, const char *path_utf8
 static lodedb_status widen_path(const char *path_utf8, wchar_t **out_wide) {
     int needed = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, path_utf8, -1, NULL, 0);
     if (needed <= 0) {
-        return lodedb_fail(LODEDB_ERR_INVALID_ARGUMENT, "path '%s' is not valid UTF-8",
-                           path_utf8);
+        return lodedb_fail(LODEDB_ERR_INVALID_ARGUMENT, "path '%s' is not valid UTF-8", path_utf8);
     }
     wchar_t *wide = malloc((size_t)needed * sizeof *wide);
     if (wide == NULL) {
         return lodedb_fail(LODEDB_ERR_OUT_OF_MEMORY, "cannot allocate %d UTF-16 units for a path",
                            needed);
     }
-    if (MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, path_utf8, -1, wide, needed) !=
-        needed) {
+    if (MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, path_utf8, -1, wide, needed) != needed) {
         free(wide);
-        return lodedb_fail(LODEDB_ERR_INVALID_ARGUMENT, "path '%s' is not valid UTF-8",
-                           path_utf8);
+        return lodedb_fail(LODEDB_ERR_INVALID_ARGUMENT, "path '%s' is not valid UTF-8", path_utf8);
     }
     *out_wide = wide;
     return LODEDB_OK;
@@ -110,7 +106,8 @@ lodedb_status lodedb_file_open(const char *path_utf8, lodedb_file_mode mode, int
 lodedb_status lodedb_file_write_all(int fd, const uint8_t *data, size_t length,
                                     const char *path_utf8) {
     while (length > 0) {
-        unsigned int chunk = length > (size_t)INT_MAX ? (unsigned int)INT_MAX : (unsigned int)length;
+        unsigned int chunk =
+            length > (size_t)INT_MAX ? (unsigned int)INT_MAX : (unsigned int)length;
         int written = _write(fd, data, chunk);
         if (written < 0) {
             if (errno == EINTR) {

@@ -10,9 +10,9 @@
 #include "lodedb/lodedb.h"
 
 typedef enum lodedb_file_mode {
-    LODEDB_FILE_READ = 0,           /* existing file, read only */
-    LODEDB_FILE_APPEND = 1,         /* created if missing, every write lands at the end */
-    LODEDB_FILE_WRITE_TRUNCATE = 2  /* created or truncated, write only */
+    LODEDB_FILE_READ = 0,          /* existing file, read only */
+    LODEDB_FILE_APPEND = 1,        /* created if missing, every write lands at the end */
+    LODEDB_FILE_WRITE_TRUNCATE = 2 /* created or truncated, write only */
 } lodedb_file_mode;
 
 /* Opens path; *out_created is set to 1 when the call created the file (may be NULL). */

@@ -122,8 +122,8 @@ LODEDB_API lodedb_status lodedb_wal_append(lodedb_wal *wal, const uint8_t *paylo
                            payload_length, LODEDB_WAL_MAX_PAYLOAD);
     }
     if ((flags & ~(uint32_t)LODEDB_FLAG_SYNC) != 0) {
-        return lodedb_fail(LODEDB_ERR_INVALID_ARGUMENT,
-                           "lodedb_wal_append: unknown flags 0x%08x", flags);
+        return lodedb_fail(LODEDB_ERR_INVALID_ARGUMENT, "lodedb_wal_append: unknown flags 0x%08x",
+                           flags);
     }
     lodedb_status status = refuse_if_broken(wal);
     if (status != LODEDB_OK) {
@@ -205,8 +205,8 @@ LODEDB_API lodedb_status lodedb_wal_truncate(lodedb_wal *wal, uint64_t length, u
         return lodedb_fail(LODEDB_ERR_INVALID_ARGUMENT, "lodedb_wal_truncate: wal is NULL");
     }
     if ((flags & ~(uint32_t)LODEDB_FLAG_SYNC) != 0) {
-        return lodedb_fail(LODEDB_ERR_INVALID_ARGUMENT,
-                           "lodedb_wal_truncate: unknown flags 0x%08x", flags);
+        return lodedb_fail(LODEDB_ERR_INVALID_ARGUMENT, "lodedb_wal_truncate: unknown flags 0x%08x",
+                           flags);
     }
     uint64_t size = 0;
     lodedb_status status = lodedb_file_size(wal->fd, &size, wal->path);
@@ -250,9 +250,9 @@ LODEDB_API lodedb_status lodedb_wal_size(const lodedb_wal *wal, uint64_t *out_si
 typedef struct replay_buffer {
     uint8_t *data;
     size_t capacity;
-    size_t start;   /* first unconsumed byte */
-    size_t end;     /* one past the last byte read */
-    uint64_t base;  /* file offset of data[0] */
+    size_t start;  /* first unconsumed byte */
+    size_t end;    /* one past the last byte read */
+    uint64_t base; /* file offset of data[0] */
     int eof;
 } replay_buffer;
 
@@ -322,14 +322,14 @@ static lodedb_status classify_bad_frame(const replay_buffer *b, int fd, const ch
 }
 
 static lodedb_status replay_fd(int fd, const char *path, uint64_t file_size, size_t chunk,
-                               lodedb_wal_record_fn fn, void *context,
-                               uint64_t *valid_bytes, uint64_t *record_count) {
+                               lodedb_wal_record_fn fn, void *context, uint64_t *valid_bytes,
+                               uint64_t *record_count) {
     replay_buffer b = {0};
     /* At least one record header fits, so a refill always has room to make progress. */
     b.capacity = chunk < LODEDB_WAL_RECORD_OVERHEAD ? LODEDB_WAL_RECORD_OVERHEAD : chunk;
     if (file_size < (uint64_t)b.capacity) {
         b.capacity = (size_t)file_size < LODEDB_WAL_RECORD_OVERHEAD ? LODEDB_WAL_RECORD_OVERHEAD
-                                                                     : (size_t)file_size;
+                                                                    : (size_t)file_size;
     }
     b.data = malloc(b.capacity);
     if (b.data == NULL) {
@@ -425,8 +425,8 @@ static lodedb_status replay_fd(int fd, const char *path, uint64_t file_size, siz
 LODEDB_API lodedb_status lodedb_wal_replay_file(const char *path_utf8, lodedb_wal_record_fn fn,
                                                 void *context, uint64_t *out_valid_bytes,
                                                 uint64_t *out_record_count) {
-    return lodedb_wal_replay_file_chunked(path_utf8, WAL_REPLAY_CHUNK, fn, context,
-                                          out_valid_bytes, out_record_count);
+    return lodedb_wal_replay_file_chunked(path_utf8, WAL_REPLAY_CHUNK, fn, context, out_valid_bytes,
+                                          out_record_count);
 }
 
 lodedb_status lodedb_wal_replay_file_chunked(const char *path_utf8, size_t chunk,
@@ -454,8 +454,8 @@ lodedb_status lodedb_wal_replay_file_chunked(const char *path_utf8, size_t chunk
     uint64_t file_size = 0;
     status = lodedb_file_size(fd, &file_size, path_utf8);
     if (status == LODEDB_OK) {
-        status = replay_fd(fd, path_utf8, file_size, chunk, fn, context, &valid_bytes,
-                           &record_count);
+        status =
+            replay_fd(fd, path_utf8, file_size, chunk, fn, context, &valid_bytes, &record_count);
     }
     lodedb_file_close(fd, path_utf8);
     if (out_valid_bytes != NULL) {

@@ -9,8 +9,7 @@
 #include "wal/wal_frame.h"
 
 LODEDB_API lodedb_status lodedb_wal_encode(const uint8_t *payload, size_t payload_length,
-                                           uint8_t *out, size_t out_length,
-                                           size_t *out_written) {
+                                           uint8_t *out, size_t out_length, size_t *out_written) {
     lodedb_clear_error();
     if (payload == NULL && payload_length > 0) {
         return lodedb_fail(LODEDB_ERR_INVALID_ARGUMENT,

@@ -11,7 +11,6 @@
 /* chunk: initial buffer bytes (raised to LODEDB_WAL_RECORD_OVERHEAD when smaller). */
 lodedb_status lodedb_wal_replay_file_chunked(const char *path_utf8, size_t chunk,
                                              lodedb_wal_record_fn fn, void *context,
-                                             uint64_t *out_valid_bytes,
-                                             uint64_t *out_record_count);
+                                             uint64_t *out_valid_bytes, uint64_t *out_record_count);
 
 #endif

@@ -8,8 +8,8 @@
 #include "scan/scan_kernels.h"
 #include "test_support.h"
 
-static const lodedb_simd all_levels[] = {LODEDB_SIMD_SCALAR, LODEDB_SIMD_AVX2,
-                                         LODEDB_SIMD_AVX512, LODEDB_SIMD_NEON};
+static const lodedb_simd all_levels[] = {LODEDB_SIMD_SCALAR, LODEDB_SIMD_AVX2, LODEDB_SIMD_AVX512,
+                                         LODEDB_SIMD_NEON};
 #define LEVEL_COUNT (sizeof all_levels / sizeof all_levels[0])
 
 static lodedb_simd expected_best(void) {
@@ -120,7 +120,7 @@ static void supported_levels_have_kernels(void) {
 static void levels_pick_their_best_variant(void) {
     static const lodedb_scan_variant best_first[] = {
         LODEDB_SCAN_AVX512VNNI_VBMI, LODEDB_SCAN_AVX512BW, LODEDB_SCAN_AVX2,
-        LODEDB_SCAN_NEON_DOTPROD, LODEDB_SCAN_NEON, LODEDB_SCAN_SCALAR};
+        LODEDB_SCAN_NEON_DOTPROD,    LODEDB_SCAN_NEON,     LODEDB_SCAN_SCALAR};
     for (size_t i = 0; i < LEVEL_COUNT; i++) {
         const lodedb_scan_kernels *k = lodedb_scan_kernels_for(all_levels[i]);
         if (k == NULL) {

@@ -79,8 +79,9 @@ static void pack_block(const uint8_t *codes, uint32_t groups, uint8_t *block) {
 
 static void fill_codes(uint8_t *codes, uint32_t groups, enum code_kind kind) {
     for (size_t i = 0; i < (size_t)groups * LODEDB_BLOCK_SIZE; i++) {
-        codes[i] = kind == CODES_RANDOM ? (uint8_t)(next_random() & 15)
-                   : kind == CODES_ALL_15 ? 15 : 0;
+        codes[i] = kind == CODES_RANDOM   ? (uint8_t)(next_random() & 15)
+                   : kind == CODES_ALL_15 ? 15
+                                          : 0;
     }
 }
 
@@ -105,14 +106,15 @@ static const lodedb_scan_kernels *kernel;
 static const lodedb_scan_kernels *scalar;
 static long comparisons = 0;
 
-static void report_mismatch(const char *what, uint32_t groups, uint32_t terms,
-                            enum value_kind kind, uint32_t queries, const int32_t *want,
-                            const int32_t *got, size_t n) {
+static void report_mismatch(const char *what, uint32_t groups, uint32_t terms, enum value_kind kind,
+                            uint32_t queries, const int32_t *want, const int32_t *got, size_t n) {
     for (size_t i = 0; i < n; i++) {
         if (want[i] != got[i]) {
-            fprintf(stderr, "%s %s groups=%u terms=%u values=%s queries=%u: entry %zu is %d, "
-                    "expected %d\n", lodedb_scan_variant_name(kernel->variant), what, groups,
-                    terms, value_kind_name(kind), queries, i, got[i], want[i]);
+            fprintf(stderr,
+                    "%s %s groups=%u terms=%u values=%s queries=%u: entry %zu is %d, "
+                    "expected %d\n",
+                    lodedb_scan_variant_name(kernel->variant), what, groups, terms,
+                    value_kind_name(kind), queries, i, got[i], want[i]);
             return;
         }
     }
@@ -224,9 +226,10 @@ static void exact_dot_matches_definition(void) {
                 double want = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
                 double got = kernel->exact_dot(block, lane, groups, bits, q, centroids);
                 if (memcmp(&want, &got, sizeof want) != 0) {
-                    fprintf(stderr, "%s exact_dot bits=%u coordinates=%u lane=%u: %.17g, expected "
-                            "%.17g\n", lodedb_scan_variant_name(kernel->variant), bits, n, lane,
-                            got, want);
+                    fprintf(stderr,
+                            "%s exact_dot bits=%u coordinates=%u lane=%u: %.17g, expected "
+                            "%.17g\n",
+                            lodedb_scan_variant_name(kernel->variant), bits, n, lane, got, want);
                     CHECK(0);
                 }
                 comparisons++;
@@ -239,7 +242,7 @@ static void exact_dot_matches_definition(void) {
 }
 
 static void random_codes_and_values(void) {
-    static const uint32_t groups[] = {4,   8,   12,  32,   192,  256,  384, 500,
+    static const uint32_t groups[] = {4,   8,   12,   32,  192,  256,  384, 500,
                                       512, 768, 1536, 516, 1020, 1028, 2052};
     static const uint32_t queries[] = {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 64};
     for (uint32_t terms = 1; terms <= 2; terms++) {
@@ -252,8 +255,8 @@ static void random_codes_and_values(void) {
 }
 
 static void extremes_do_not_overflow(void) {
-    static const uint32_t groups[] = {4, 12, 256, 500, 512, 516, 768, 1024, 1028, 1536, 2048, 2052,
-                                      4100};
+    static const uint32_t groups[] = {4,    12,   256,  500,  512,  516, 768,
+                                      1024, 1028, 1536, 2048, 2052, 4100};
     static const uint32_t queries[] = {1, 2, 3, 7, 9, 64};
     for (uint32_t terms = 1; terms <= 2; terms++) {
         for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++) {

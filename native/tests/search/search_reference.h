@@ -33,8 +33,7 @@ static inline void results_free(results *r) {
     free(r->counts);
 }
 
-static inline int results_equal(const results *a, const results *b, uint64_t queries,
-                                uint32_t k) {
+static inline int results_equal(const results *a, const results *b, uint64_t queries, uint32_t k) {
     return memcmp(a->slots, b->slots, sizeof(uint64_t) * queries * k) == 0 &&
            memcmp(a->scores, b->scores, sizeof(float) * queries * k) == 0 &&
            memcmp(a->counts, b->counts, sizeof(uint32_t) * queries) == 0;
@@ -104,8 +103,8 @@ static inline void random_mask_with_a_hole(test_rng *rng, uint64_t *mask, int wo
  * (score, lower slot) into hits (slot_count + 1 entries); returns how many. q_rot (2 *
  * padded_dim doubles) receives the rotated query, for exact estimates afterwards. */
 static inline size_t reference_approximate_hits(const lodedb_index *index, const float *query,
-                                                const uint64_t *mask, uint64_t words,
-                                                double *q_rot, lodedb_hit *hits) {
+                                                const uint64_t *mask, uint64_t words, double *q_rot,
+                                                lodedb_hit *hits) {
     const lodedb_scan_kernels *scalar = lodedb_scan_kernels_for(LODEDB_SIMD_SCALAR);
     int8_t *weights = malloc(index->padded_dim);
     lodedb_scan_levels levels;
@@ -117,8 +116,8 @@ static inline size_t reference_approximate_hits(const lodedb_index *index, const
     size_t block_bytes = lodedb_index_block_bytes(index);
     for (uint64_t block = 0; block * LODEDB_BLOCK_SIZE < index->slot_count; block++) {
         int32_t sums[LODEDB_BLOCK_SIZE];
-        scalar->accumulate(index->blocks + block * block_bytes, &levels, weights, 1,
-                           index->groups, sums);
+        scalar->accumulate(index->blocks + block * block_bytes, &levels, weights, 1, index->groups,
+                           sums);
         for (uint32_t j = 0; j < LODEDB_BLOCK_SIZE; j++) {
             uint64_t slot = block * LODEDB_BLOCK_SIZE + j;
             int32_t live = 0;

@@ -41,7 +41,8 @@ static void exact_top_k(const float *data, const float *query, uint64_t *out) {
                 acc[l] += v[j + l] * query[j + l];
             }
         }
-        float score = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+        float score =
+            ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
         if (score <= best[K - 1]) {
             continue;
         }
@@ -75,8 +76,8 @@ static void clustered(test_rng *rng, const float *centres, float *out, uint64_t 
     }
 }
 
-static double measure(const float *data, const float *queries, const uint64_t *truth,
-                      uint32_t bits, const char *label) {
+static double measure(const float *data, const float *queries, const uint64_t *truth, uint32_t bits,
+                      const char *label) {
     lodedb_index *index = NULL;
     if (lodedb_index_create(DIM, bits, 0x10DEDB, &index) != LODEDB_OK) {
         return 0.0;
@@ -122,8 +123,8 @@ static double measure(const float *data, const float *queries, const uint64_t *t
     free(all_scores);
     printf("%-9s %u-bit: recall@10 = %.4f, ideal top-10 kept for %llu/%d queries "
            "(add %.1f us/vector; search %.3f ms/query batched)\n",
-           label, bits, recall, (unsigned long long)agree, IDEAL_QUERIES,
-           1e6 * (t1 - t0) / N, 1e3 * (t2 - t1) / QUERIES);
+           label, bits, recall, (unsigned long long)agree, IDEAL_QUERIES, 1e6 * (t1 - t0) / N,
+           1e3 * (t2 - t1) / QUERIES);
     free(slots);
     free(scores);
     free(counts);

@@ -76,8 +76,8 @@ static void check_against_reference(const lodedb_index *index, const float *quer
  * LODEDB_RERANK_EXTRA's default), their exact estimates, the best k. Every shortcut of the
  * scan (per-block bounds, skipped lanes) must return exactly these bytes. */
 static void reference_search(const lodedb_index *index, const float *query, uint32_t k,
-                             const uint64_t *mask, uint64_t words, uint64_t *slots,
-                             float *scores, uint32_t *count) {
+                             const uint64_t *mask, uint64_t words, uint64_t *slots, float *scores,
+                             uint32_t *count) {
     double *q_rot = malloc(sizeof(double) * 2u * index->padded_dim);
     lodedb_hit *hits = malloc(sizeof(lodedb_hit) * (index->slot_count + 1));
     size_t n = reference_approximate_hits(index, query, mask, words, q_rot, hits);
@@ -86,8 +86,8 @@ static void reference_search(const lodedb_index *index, const float *query, uint
         n = candidates;
     }
     for (size_t i = 0; i < n; i++) {
-        hits[i].score = lodedb_query_exact_score(
-            index, lodedb_scan_kernels_for(LODEDB_SIMD_SCALAR), q_rot, hits[i].slot);
+        hits[i].score = lodedb_query_exact_score(index, lodedb_scan_kernels_for(LODEDB_SIMD_SCALAR),
+                                                 q_rot, hits[i].slot);
     }
     lodedb_hits_sort(hits, n);
     *count = (uint32_t)(n < k ? n : k);
@@ -100,9 +100,8 @@ static void reference_search(const lodedb_index *index, const float *query, uint
 }
 
 /* Search (batched, single, 1 and 3 threads) == reference_search, byte for byte. */
-static void check_matches_reference(const lodedb_index *index, const float *queries,
-                                    uint64_t qn, uint32_t k, const uint64_t *mask,
-                                    uint64_t words) {
+static void check_matches_reference(const lodedb_index *index, const float *queries, uint64_t qn,
+                                    uint32_t k, const uint64_t *mask, uint64_t words) {
     lodedb_index_info info;
     lodedb_index_get_info(index, &info);
     results ref = results_new(qn, k);
@@ -118,8 +117,8 @@ static void check_matches_reference(const lodedb_index *index, const float *quer
         CHECK(results_equal(&ref, &got, qn, k));
         for (uint64_t q = 0; q < qn; q++) {
             CHECK_OK(lodedb_index_search(index, queries + q * info.dim, 1, k, mask, words,
-                                         thread_counts[t], got.slots + q * k,
-                                         got.scores + q * k, got.counts + q));
+                                         thread_counts[t], got.slots + q * k, got.scores + q * k,
+                                         got.counts + q));
         }
         CHECK(results_equal(&ref, &got, qn, k));
     }
@@ -163,8 +162,8 @@ static void test_block_bound_matches_full_scan(void) {
         lodedb_index_get_info(index, &info);
         uint8_t *codes = malloc(info.code_bytes_per_row * n);
         float *scales = malloc(sizeof(float) * n);
-        CHECK_OK(lodedb_index_export_rows(index, 0, n, codes, info.code_bytes_per_row * n,
-                                          scales, n));
+        CHECK_OK(
+            lodedb_index_export_rows(index, 0, n, codes, info.code_bytes_per_row * n, scales, n));
         for (uint64_t i = 0; i < n; i++) {
             uint64_t block = i / LODEDB_BLOCK_SIZE;
             if (block % 3 == 0) {
@@ -181,8 +180,8 @@ static void test_block_bound_matches_full_scan(void) {
         CHECK_OK(lodedb_index_create(dim, bits, 90 + bits, &imported));
         REQUIRE(imported != NULL);
         uint64_t first = 0;
-        CHECK_OK(lodedb_index_import_rows(imported, codes, info.code_bytes_per_row * n, scales,
-                                          n, n, &first));
+        CHECK_OK(lodedb_index_import_rows(imported, codes, info.code_bytes_per_row * n, scales, n,
+                                          n, &first));
         for (size_t i = 0; i < 3; i++) {
             check_matches_reference(imported, queries, qn, ks[i], NULL, 0);
         }
@@ -224,8 +223,8 @@ static void test_block_bound_matches_full_scan(void) {
         lodedb_index *negative = NULL;
         CHECK_OK(lodedb_index_create(dim, bits, 90 + bits, &negative));
         REQUIRE(negative != NULL);
-        CHECK_OK(lodedb_index_import_rows(negative, codes, info.code_bytes_per_row * n, scales,
-                                          n, n, &first));
+        CHECK_OK(lodedb_index_import_rows(negative, codes, info.code_bytes_per_row * n, scales, n,
+                                          n, &first));
         check_matches_reference(negative, queries, qn, 10, NULL, 0);
         lodedb_index_free(negative);
         lodedb_index_free(imported);
@@ -265,8 +264,8 @@ static void test_block_bound_matches_full_scan(void) {
             }
         }
         results neg = results_new(1, 10);
-        CHECK_OK(lodedb_index_search(clustered, queries, 1, 10, NULL, 0, 1, neg.slots,
-                                     neg.scores, neg.counts));
+        CHECK_OK(lodedb_index_search(clustered, queries, 1, 10, NULL, 0, 1, neg.slots, neg.scores,
+                                     neg.counts));
         CHECK(neg.counts[0] == 10 && neg.scores[0] < 0.0f);
         results_free(&neg);
         for (size_t i = 0; i < 3; i++) {
@@ -365,10 +364,12 @@ static void test_weight_rounding(void) {
                     for (uint32_t j = 0; j < n; j++) {
                         uint32_t code = lodedb_index_group_code(index, slot, j / terms);
                         uint32_t level_code = bits == 4 ? code : (j % 2u ? code >> 2 : code & 3u);
-                        double w_hat = wstep * (double)w[(j / terms / 4u * terms + j % terms) * 4u +
-                                                         (j / terms) % 4u];
+                        double w_hat =
+                            wstep *
+                            (double)w[(j / terms / 4u * terms + j % terms) * 4u + (j / terms) % 4u];
                         exact += q_rot[j] * (double)c[level_code];
-                        bound += fabs(w_hat) * level_step / 2 + fabs((double)c[level_code]) * wstep / 2;
+                        bound +=
+                            fabs(w_hat) * level_step / 2 + fabs((double)c[level_code]) * wstep / 2;
                     }
                     double approx = delta * (double)acc[slot] + bias;
                     outside += fabs(approx - exact) > bound;
@@ -397,13 +398,15 @@ static void test_dimensions(void) {
             float *queries = malloc(sizeof(float) * dim * 3);
             test_rng rng = test_rng_make(dim * 7u);
             test_unit_vectors(&rng, queries, 3, dim);
-            CHECK_OK(lodedb_index_search(index, queries, 3, 13, NULL, 0, 1, r.slots, r.scores, r.counts));
+            CHECK_OK(lodedb_index_search(index, queries, 3, 13, NULL, 0, 1, r.slots, r.scores,
+                                         r.counts));
             for (int q = 0; q < 3; q++) {
                 check_against_reference(index, queries + q * dim, 13, NULL, 0, r.slots + q * 13,
                                         r.scores + q * 13, r.counts[q], 1);
             }
             /* A stored vector finds itself first with a score near its cosine of 1. */
-            CHECK_OK(lodedb_index_search(index, v + 40 * dim, 1, 1, NULL, 0, 1, r.slots, r.scores, r.counts));
+            CHECK_OK(lodedb_index_search(index, v + 40 * dim, 1, 1, NULL, 0, 1, r.slots, r.scores,
+                                         r.counts));
             if (dim >= 64) {
                 CHECK(r.slots[0] == 40);
                 CHECK(fabsf(r.scores[0] - 1.0f) < (bits == 4 ? 0.05f : 0.15f));
@@ -573,16 +576,14 @@ static void test_batch_threads_levels_agree(void) {
             }
             CHECK(results_equal(&batch, &single, qn, k));
             for (uint64_t q = 0; q < qn; q++) {
-                check_against_reference(index, queries + q * dim, k, m, words,
-                                        batch.slots + q * k, batch.scores + q * k,
-                                        batch.counts[q], 0);
+                check_against_reference(index, queries + q * dim, k, m, words, batch.slots + q * k,
+                                        batch.scores + q * k, batch.counts[q], 0);
             }
             static const uint32_t thread_counts[] = {0, 2, 3, 8, 1000};
             for (size_t t = 0; t < 5; t++) {
                 results threaded = results_new(qn, k);
-                CHECK_OK(lodedb_index_search(index, queries, qn, k, m, words,
-                                             thread_counts[t], threaded.slots, threaded.scores,
-                                             threaded.counts));
+                CHECK_OK(lodedb_index_search(index, queries, qn, k, m, words, thread_counts[t],
+                                             threaded.slots, threaded.scores, threaded.counts));
                 CHECK(results_equal(&batch, &threaded, qn, k));
                 results_free(&threaded);
             }
@@ -640,9 +641,9 @@ static void test_errors_leave_outputs_defined(void) {
     q[24 + 2] = 0.0f;
     CHECK_STATUS(LODEDB_ERR_INVALID_ARGUMENT,
                  lodedb_index_search(index, q, 2, 0, NULL, 0, 1, r.slots, r.scores, r.counts));
-    CHECK_STATUS(LODEDB_ERR_INVALID_ARGUMENT,
-                 lodedb_index_search(index, q, UINT64_MAX / 2, 5, NULL, 0, 1, r.slots, r.scores,
-                                     r.counts));
+    CHECK_STATUS(
+        LODEDB_ERR_INVALID_ARGUMENT,
+        lodedb_index_search(index, q, UINT64_MAX / 2, 5, NULL, 0, 1, r.slots, r.scores, r.counts));
     CHECK_STATUS(LODEDB_ERR_INVALID_ARGUMENT,
                  lodedb_index_search(NULL, q, 2, 5, NULL, 0, 1, r.slots, r.scores, r.counts));
     CHECK_STATUS(LODEDB_ERR_INVALID_ARGUMENT,
@@ -655,7 +656,8 @@ static void test_errors_leave_outputs_defined(void) {
     uint64_t slots[2] = {1, 2};
     float scores[2];
     q[24 + 2] = NAN;
-    CHECK_STATUS(LODEDB_ERR_INVALID_VECTOR, lodedb_index_score_slots(index, q + 24, slots, 2, scores));
+    CHECK_STATUS(LODEDB_ERR_INVALID_VECTOR,
+                 lodedb_index_score_slots(index, q + 24, slots, 2, scores));
     CHECK(scores[0] == 0.0f && scores[1] == 0.0f);
     results_free(&r);
     lodedb_index_free(index);
@@ -674,7 +676,8 @@ static void test_large_k(void) {
     test_unit_vectors(&rng, q, 2, dim);
     results batch = results_new(2, k);
     results single = results_new(2, k);
-    CHECK_OK(lodedb_index_search(index, q, 2, k, NULL, 0, 3, batch.slots, batch.scores, batch.counts));
+    CHECK_OK(
+        lodedb_index_search(index, q, 2, k, NULL, 0, 3, batch.slots, batch.scores, batch.counts));
     for (int i = 0; i < 2; i++) {
         CHECK_OK(lodedb_index_search(index, q + i * dim, 1, k, NULL, 0, 1, single.slots + i * k,
                                      single.scores + i * k, single.counts + i));

@@ -62,12 +62,11 @@ static void test_candidates(void) {
             results top = results_new(qn, k);
             CHECK_OK(lodedb_index_search_candidates(index, queries, qn, count, m, words, 1,
                                                     got.slots, got.scores, got.counts));
-            CHECK_OK(lodedb_index_search(index, queries, qn, k, m, words, 1, top.slots,
-                                         top.scores, top.counts));
+            CHECK_OK(lodedb_index_search(index, queries, qn, k, m, words, 1, top.slots, top.scores,
+                                         top.counts));
             for (uint64_t q = 0; q < qn; q++) {
                 reference_candidates(index, queries + q * dim, count, m, words,
-                                     ref.slots + q * count, ref.scores + q * count,
-                                     ref.counts + q);
+                                     ref.slots + q * count, ref.scores + q * count, ref.counts + q);
                 CHECK(got.counts[q] == (live_allowed < count ? live_allowed : count));
                 const uint64_t *cand = got.slots + q * count;
                 for (uint32_t i = 0; i < top.counts[q]; i++) {
@@ -113,8 +112,7 @@ static void test_candidates(void) {
                 }
                 results other = results_new(qn, count);
                 CHECK_OK(lodedb_index_search_candidates(index, queries, qn, count, m, words, 2,
-                                                        other.slots, other.scores,
-                                                        other.counts));
+                                                        other.slots, other.scores, other.counts));
                 if (!results_equal(&got, &other, qn, count)) {
                     fprintf(stderr, "level %s differs\n", lodedb_simd_name((lodedb_simd)level));
                     CHECK(0);
@@ -142,19 +140,19 @@ static void test_few_allowed(void) {
     results r = results_new(1, 300);
     results ref = results_new(1, 300);
     uint64_t none[4] = {0, 0, 0, 0};
-    CHECK_OK(lodedb_index_search_candidates(index, q, 1, 10, none, 4, 1, r.slots, r.scores,
-                                            r.counts));
+    CHECK_OK(
+        lodedb_index_search_candidates(index, q, 1, 10, none, 4, 1, r.slots, r.scores, r.counts));
     CHECK(r.counts[0] == 0 && r.slots[0] == LODEDB_NO_SLOT && r.scores[0] == 0.0f);
     uint64_t few[1] = {UINT64_C(0x8000000000000101)};
-    CHECK_OK(lodedb_index_search_candidates(index, q, 1, 10, few, 1, 3, r.slots, r.scores,
-                                            r.counts));
+    CHECK_OK(
+        lodedb_index_search_candidates(index, q, 1, 10, few, 1, 3, r.slots, r.scores, r.counts));
     CHECK(r.counts[0] == 3);
     reference_candidates(index, q, 10, few, 1, ref.slots, ref.scores, ref.counts);
     CHECK(results_equal(&r, &ref, 1, 10));
     CHECK(r.slots[3] == LODEDB_NO_SLOT);
     CHECK_OK(lodedb_index_remove(index, 5));
-    CHECK_OK(lodedb_index_search_candidates(index, q, 1, 300, NULL, 0, 2, r.slots, r.scores,
-                                            r.counts));
+    CHECK_OK(
+        lodedb_index_search_candidates(index, q, 1, 300, NULL, 0, 2, r.slots, r.scores, r.counts));
     CHECK(r.counts[0] == 199);
     reference_candidates(index, q, 300, NULL, 0, ref.slots, ref.scores, ref.counts);
     CHECK(results_equal(&r, &ref, 1, 300));
@@ -183,16 +181,13 @@ static void test_errors(void) {
     float scores[4] = {1, 1, 1, 1};
     uint32_t counts[1] = {7};
     CHECK_STATUS(LODEDB_ERR_INVALID_ARGUMENT,
-                 lodedb_index_search_candidates(index, q, 1, 0, NULL, 0, 1, slots, scores,
-                                                counts));
+                 lodedb_index_search_candidates(index, q, 1, 0, NULL, 0, 1, slots, scores, counts));
     CHECK(counts[0] == 0);
     CHECK_STATUS(LODEDB_ERR_INVALID_ARGUMENT,
-                 lodedb_index_search_candidates(NULL, q, 1, 4, NULL, 0, 1, slots, scores,
-                                                counts));
+                 lodedb_index_search_candidates(NULL, q, 1, 4, NULL, 0, 1, slots, scores, counts));
     CHECK(slots[0] == LODEDB_NO_SLOT && scores[0] == 0.0f && counts[0] == 0);
     CHECK_STATUS(LODEDB_ERR_INVALID_ARGUMENT,
-                 lodedb_index_search_candidates(index, q, 1, 4, NULL, 0, 1, NULL, scores,
-                                                counts));
+                 lodedb_index_search_candidates(index, q, 1, 4, NULL, 0, 1, NULL, scores, counts));
     q[3] = NAN;
     CHECK(lodedb_index_search_candidates(index, q, 1, 4, NULL, 0, 1, slots, scores, counts) !=
           LODEDB_OK);

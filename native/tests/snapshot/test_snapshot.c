@@ -46,7 +46,8 @@ static void fix_body_crc(uint8_t *data, size_t length) {
 }
 
 /* An index of `count` vectors with every `remove_every`-th slot removed (0: none). */
-static lodedb_index *make_index(uint32_t dim, uint32_t bits, uint64_t count, uint64_t remove_every) {
+static lodedb_index *make_index(uint32_t dim, uint32_t bits, uint64_t count,
+                                uint64_t remove_every) {
     lodedb_index *index = NULL;
     if (lodedb_index_create(dim, bits, 1234567u + dim, &index) != LODEDB_OK) {
         fprintf(stderr, "create: %s\n", lodedb_last_error_message());
@@ -130,9 +131,7 @@ static void check_same_index(const lodedb_index *a, const lodedb_index *b) {
 static void round_trip_keeps_search_results(void) {
     /* Both bit widths, a dim that needs padding, the smallest dim, a large one. Each case
      * costs codebook builds, which are slow under qemu: keep the list short. */
-    const struct {
-        uint32_t dim, bits;
-    } cases[] = {{100, 4}, {100, 2}, {8, 2}, {768, 4}};
+    const struct { uint32_t dim, bits; } cases[] = {{100, 4}, {100, 2}, {8, 2}, {768, 4}};
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         const uint32_t dim = cases[c].dim, bits = cases[c].bits;
         lodedb_index *index = make_index(dim, bits, 301, 7);
@@ -397,16 +396,16 @@ static void bad_header_fields_are_rejected(void) {
     } cases[] = {
         {12, 4, 0, "dim"},
         {12, 4, 65537, "dim"},
-        {12, 4, 21, "padded_dim"},     /* 21 pads to 24 like 20: caught by the fingerprint */
+        {12, 4, 21, "padded_dim"}, /* 21 pads to 24 like 20: caught by the fingerprint */
         {16, 4, 32, "padded_dim"},
         {20, 4, 3, "bits"},
         {20, 4, 8, "bits"},
         {48, 8, 11, "code_bytes_per_row"},
-        {40, 8, 5, "long"},                          /* one row more than the bytes hold */
+        {40, 8, 5, "long"}, /* one row more than the bytes hold */
         {40, 8, UINT64_MAX, "overflow"},
-        {40, 8, UINT64_MAX / 12 + 1, "overflow"},     /* rows * 12 wraps */
-        {40, 8, UINT64_MAX / 16, "overflow"},         /* codes fit, + scales wraps */
-        {40, 8, (uint64_t)1 << 40, "long"},           /* fits 64 bits, not the buffer */
+        {40, 8, UINT64_MAX / 12 + 1, "overflow"}, /* rows * 12 wraps */
+        {40, 8, UINT64_MAX / 16, "overflow"},     /* codes fit, + scales wraps */
+        {40, 8, (uint64_t)1 << 40, "long"},       /* fits 64 bits, not the buffer */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         memcpy(bad, data, length);
@@ -417,8 +416,7 @@ static void bad_header_fields_are_rejected(void) {
         }
         fix_header_crc(bad);
         lodedb_status status = lodedb_index_deserialize(bad, length, &copy);
-        int ok = (status == LODEDB_ERR_CORRUPT || status == LODEDB_ERR_UNSUPPORTED) &&
-                 copy == NULL;
+        int ok = (status == LODEDB_ERR_CORRUPT || status == LODEDB_ERR_UNSUPPORTED) && copy == NULL;
         if (cases[i].offset == 12 && cases[i].value == 21) {
             ok = ok && strstr(lodedb_last_error_message(), "fingerprint") != NULL;
         } else {

@@ -73,7 +73,8 @@ static void test_add_rejects_bad_vectors(void) {
 
     uint8_t codes[4 * 12];
     float scales[4];
-    CHECK_STATUS(LODEDB_ERR_INVALID_VECTOR, lodedb_encode(index, v, 4, codes, sizeof codes, scales, 4));
+    CHECK_STATUS(LODEDB_ERR_INVALID_VECTOR,
+                 lodedb_encode(index, v, 4, codes, sizeof codes, scales, 4));
     CHECK_STATUS(LODEDB_ERR_INVALID_ARGUMENT, lodedb_index_add(index, NULL, 1, &first));
     CHECK_STATUS(LODEDB_ERR_INVALID_ARGUMENT, lodedb_index_add(index, v, 1, NULL));
     CHECK_OK(lodedb_index_add(index, v, 0, &first));
@@ -179,23 +180,28 @@ static void test_encode_matches_add_and_round_trip(void) {
         CHECK_OK(lodedb_index_export_rows(a, 0, n, exported, row_bytes * n, exported_scales, n));
         CHECK(memcmp(codes, exported, row_bytes * n) == 0);
         CHECK(memcmp(scales, exported_scales, sizeof(float) * n) == 0);
-        CHECK_STATUS(LODEDB_ERR_OUT_OF_RANGE,
-                     lodedb_index_export_rows(a, 1, n, exported, row_bytes * n, exported_scales, n));
-        CHECK_STATUS(LODEDB_ERR_BUFFER_TOO_SMALL,
-                     lodedb_index_export_rows(a, 0, n, exported, row_bytes * n - 1, exported_scales, n));
+        CHECK_STATUS(
+            LODEDB_ERR_OUT_OF_RANGE,
+            lodedb_index_export_rows(a, 1, n, exported, row_bytes * n, exported_scales, n));
+        CHECK_STATUS(
+            LODEDB_ERR_BUFFER_TOO_SMALL,
+            lodedb_index_export_rows(a, 0, n, exported, row_bytes * n - 1, exported_scales, n));
         CHECK_STATUS(LODEDB_ERR_BUFFER_TOO_SMALL,
                      lodedb_encode(a, v, n, codes, row_bytes * n, scales, n - 1));
 
         /* Import into a second index: identical rows and identical search results. */
         CHECK_STATUS(LODEDB_ERR_DIMENSION_MISMATCH,
-                     lodedb_index_import_rows(b, exported, row_bytes * n - 1, exported_scales, n, n, &first));
+                     lodedb_index_import_rows(b, exported, row_bytes * n - 1, exported_scales, n, n,
+                                              &first));
         CHECK(first == LODEDB_NO_SLOT);
         exported_scales[3] = NAN;
-        CHECK_STATUS(LODEDB_ERR_INVALID_ARGUMENT,
-                     lodedb_index_import_rows(b, exported, row_bytes * n, exported_scales, n, n, &first));
+        CHECK_STATUS(
+            LODEDB_ERR_INVALID_ARGUMENT,
+            lodedb_index_import_rows(b, exported, row_bytes * n, exported_scales, n, n, &first));
         CHECK(info_of(b).slot_count == 0);
         exported_scales[3] = scales[3];
-        CHECK_OK(lodedb_index_import_rows(b, exported, row_bytes * n, exported_scales, n, n, &first));
+        CHECK_OK(
+            lodedb_index_import_rows(b, exported, row_bytes * n, exported_scales, n, n, &first));
         CHECK(first == 0);
         CHECK_OK(lodedb_index_remove(a, 10));
         CHECK_OK(lodedb_index_remove(b, 10));
@@ -206,8 +212,10 @@ static void test_encode_matches_add_and_round_trip(void) {
         uint64_t slots_a[100], slots_b[100];
         float scores_a[100], scores_b[100];
         uint32_t counts_a[5], counts_b[5];
-        CHECK_OK(lodedb_index_search(a, v + 20 * dim, qn, k, NULL, 0, 1, slots_a, scores_a, counts_a));
-        CHECK_OK(lodedb_index_search(b, v + 20 * dim, qn, k, NULL, 0, 1, slots_b, scores_b, counts_b));
+        CHECK_OK(
+            lodedb_index_search(a, v + 20 * dim, qn, k, NULL, 0, 1, slots_a, scores_a, counts_a));
+        CHECK_OK(
+            lodedb_index_search(b, v + 20 * dim, qn, k, NULL, 0, 1, slots_b, scores_b, counts_b));
         CHECK(memcmp(slots_a, slots_b, sizeof slots_a) == 0);
         CHECK(memcmp(scores_a, scores_b, sizeof scores_a) == 0);
         CHECK(memcmp(counts_a, counts_b, sizeof counts_a) == 0);

@@ -70,7 +70,8 @@ static void test_errors(void) {
     float in[16] = {0};
     float out[16];
     CHECK_STATUS(LODEDB_ERR_INVALID_ARGUMENT, lodedb_rotate(0, 1, in, out, 16));
-    CHECK_STATUS(LODEDB_ERR_INVALID_ARGUMENT, lodedb_rotate(LODEDB_MAX_DIMENSION + 1, 1, in, out, 16));
+    CHECK_STATUS(LODEDB_ERR_INVALID_ARGUMENT,
+                 lodedb_rotate(LODEDB_MAX_DIMENSION + 1, 1, in, out, 16));
     CHECK_STATUS(LODEDB_ERR_INVALID_ARGUMENT, lodedb_rotate(8, 1, NULL, out, 16));
     CHECK_STATUS(LODEDB_ERR_BUFFER_TOO_SMALL, lodedb_rotate(9, 1, in, out, 15));
     in[3] = NAN;

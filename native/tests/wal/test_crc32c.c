@@ -80,7 +80,8 @@ static void every_path_agrees_at_every_length_and_alignment(void) {
             uint32_t dispatched = lodedb_crc32c(0, data + align, n);
             uint32_t hw = hardware ? lodedb_crc32c_hardware(0, data + align, n) : want;
             if (portable != want || dispatched != want || hw != want) {
-                fprintf(stderr, "align %zu length %zu: bitwise 0x%08x portable 0x%08x "
+                fprintf(stderr,
+                        "align %zu length %zu: bitwise 0x%08x portable 0x%08x "
                         "dispatched 0x%08x hardware 0x%08x\n",
                         align, n, want, portable, dispatched, hw);
                 lodedb_test_failures++;

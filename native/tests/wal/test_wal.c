@@ -9,7 +9,6 @@
 
 #include "wal_test_support.h"
 
-
 static void frame_layout_is_pinned(void) {
     const uint8_t payload[3] = {'a', 'b', 'c'};
     uint8_t out[23];
@@ -40,7 +39,8 @@ static void encode_and_next_reject_bad_arguments(void) {
     size_t written = 0;
     CHECK_STATUS(LODEDB_ERR_BUFFER_TOO_SMALL, lodedb_wal_encode(out, 10, out, 29, &written));
     CHECK(strstr(lodedb_last_error_message(), "30") != NULL);
-    CHECK_STATUS(LODEDB_ERR_INVALID_ARGUMENT, lodedb_wal_encode(NULL, 1, out, sizeof out, &written));
+    CHECK_STATUS(LODEDB_ERR_INVALID_ARGUMENT,
+                 lodedb_wal_encode(NULL, 1, out, sizeof out, &written));
     CHECK_STATUS(LODEDB_ERR_INVALID_ARGUMENT,
                  lodedb_wal_encode(out, ((size_t)1 << 30) + 1, out, sizeof out, &written));
     CHECK_OK(lodedb_wal_encode(NULL, 0, out, sizeof out, &written));
@@ -141,8 +141,8 @@ static void many_records_cross_the_replay_buffer(void) {
     uint32_t crc_walk = 0;
     lodedb_wal_record record;
     while (lodedb_wal_next(bytes, file_size, offset, &record) == LODEDB_OK) {
-        crc_walk = lodedb_crc32c(crc_walk, bytes + record.payload_offset,
-                                 (size_t)record.payload_length);
+        crc_walk =
+            lodedb_crc32c(crc_walk, bytes + record.payload_offset, (size_t)record.payload_length);
         offset = record.next_offset;
         walked++;
     }
@@ -262,7 +262,8 @@ static void empty_and_missing_files(void) {
     CHECK_OK(lodedb_wal_replay_file(path, NULL, NULL, &valid, &records));
     CHECK(valid == 0 && records == 0);
     remove(path);
-    CHECK_STATUS(LODEDB_ERR_IO, lodedb_wal_replay_file("no_such_dir/x.wal", NULL, NULL, &valid, &records));
+    CHECK_STATUS(LODEDB_ERR_IO,
+                 lodedb_wal_replay_file("no_such_dir/x.wal", NULL, NULL, &valid, &records));
     CHECK(strstr(lodedb_last_error_message(), "no_such_dir/x.wal") != NULL);
     lodedb_wal *wal = NULL;
     CHECK_STATUS(LODEDB_ERR_IO, lodedb_wal_open("no_such_dir/x.wal", &wal));
@@ -291,7 +292,6 @@ static void append_rejects_oversized_and_bad_arguments(void) {
     lodedb_wal_close(wal);
     remove(path);
 }
-
 
 #if !defined(_WIN32)
 static void a_failed_write_is_rolled_back(void) {

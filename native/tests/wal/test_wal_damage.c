@@ -134,13 +134,13 @@ static void newer_version_is_unsupported_not_truncated(void) {
     write_bytes(path, log, (size_t)offsets[2]);
     collected c = {0};
     uint64_t valid = 0, records = 0;
-    CHECK_STATUS(LODEDB_ERR_UNSUPPORTED, lodedb_wal_replay_file(path, collect, &c, &valid, &records));
+    CHECK_STATUS(LODEDB_ERR_UNSUPPORTED,
+                 lodedb_wal_replay_file(path, collect, &c, &valid, &records));
     CHECK(valid == offsets[1] && records == 1);
     CHECK(strstr(lodedb_last_error_message(), "version 2") != NULL);
     free(log);
     remove(path);
 }
-
 
 /* What lodedb_wal_next says about an image: valid prefix, records, and a hash of payloads. */
 static lodedb_status memory_walk(const uint8_t *image, size_t length, uint64_t *valid,
@@ -202,8 +202,10 @@ static void small_buffers_replay_like_the_memory_walk(void) {
                 }
                 if (got != want || valid != want_valid || records != want_records ||
                     hash != want_hash) {
-                    fprintf(stderr, "chunk %zu cut %zu flip %d: replay %s %llu/%llu, walk %s "
-                            "%llu/%llu\n", chunks[k], cut, flip, lodedb_status_name(got),
+                    fprintf(stderr,
+                            "chunk %zu cut %zu flip %d: replay %s %llu/%llu, walk %s "
+                            "%llu/%llu\n",
+                            chunks[k], cut, flip, lodedb_status_name(got),
                             (unsigned long long)valid, (unsigned long long)records,
                             lodedb_status_name(want), (unsigned long long)want_valid,
                             (unsigned long long)want_records);

@@ -103,27 +103,27 @@ static inline int payload_matches(const collected *c, size_t i, size_t length, u
 /* Replays path and checks the status, and that the valid prefix ends before record `count`
  * at `valid` with exactly the records before it delivered. */
 static inline int replays_as(const char *path, lodedb_status expected, size_t count,
-                      uint64_t valid_expected, const size_t *sizes) {
+                             uint64_t valid_expected, const size_t *sizes) {
     collected c = {0};
     uint64_t valid = 0, records = 0;
     lodedb_status status = lodedb_wal_replay_file(path, collect, &c, &valid, &records);
-    int ok = status == expected && valid == valid_expected && records == count &&
-             c.count == count;
+    int ok = status == expected && valid == valid_expected && records == count && c.count == count;
     for (size_t i = 0; ok && i < count; i++) {
         ok = payload_matches(&c, i, sizes[i], (uint32_t)i);
     }
     if (!ok) {
-        fprintf(stderr, "  replay: %s (want %s), valid %llu (want %llu), records %llu (want %zu): %s\n",
-                lodedb_status_name(status), lodedb_status_name(expected),
-                (unsigned long long)valid, (unsigned long long)valid_expected,
-                (unsigned long long)records, count, lodedb_last_error_message());
+        fprintf(stderr,
+                "  replay: %s (want %s), valid %llu (want %llu), records %llu (want %zu): %s\n",
+                lodedb_status_name(status), lodedb_status_name(expected), (unsigned long long)valid,
+                (unsigned long long)valid_expected, (unsigned long long)records, count,
+                lodedb_last_error_message());
     }
     return ok;
 }
 
 /* A clean end or a torn tail: LODEDB_OK with the records before `count`. */
 static inline int replays_exactly(const char *path, size_t count, uint64_t valid_expected,
-                           const size_t *sizes) {
+                                  const size_t *sizes) {
     return replays_as(path, LODEDB_OK, count, valid_expected, sizes);
 }
 

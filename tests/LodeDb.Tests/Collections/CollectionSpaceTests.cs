@@ -352,7 +352,7 @@ public sealed class CollectionSpaceTests
             VectorDim = 24,
             Model = "minilm",
             ModelDirectory = "/models",
-            Embedder = new LodeDb.TestSupport.ColourLayoutEmbedder(),
+            Embedder = new ColourLayoutEmbedder(),
             ModelName = "colour-layout",
             MaxChunkChars = 123,
             StoreText = false,
