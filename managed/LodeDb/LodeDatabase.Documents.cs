@@ -26,7 +26,7 @@ public sealed partial class LodeDatabase
 
     /// <summary>As <see cref="UpsertAsync"/>, blocking on the embedder.</summary>
     public IReadOnlyList<string> Upsert(IEnumerable<LodeDocument> documents, IProgress<TextIngestProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        UpsertAsync(documents, progress, cancellationToken).GetAwaiter().GetResult();
+        SyncBridge.Run(() => UpsertAsync(documents, progress, cancellationToken));
 
     private static LodeDocument[] Materialize(IEnumerable<LodeDocument> documents)
     {
