@@ -260,7 +260,7 @@ public sealed partial class LodeDatabase : IDisposable
         {
             ThrowIfUnusable();
             SlotTable rows = Store.Rows;
-            return rows.TryGetSlot(id, out int slot) ? new LodeRecord(id, rows.MetadataAt(slot)) : null;
+            return rows.TryGetSlot(id, out _) ? Record(rows, id) : null;
         }
         finally
         {
@@ -293,7 +293,7 @@ public sealed partial class LodeDatabase : IDisposable
 
                 if (matched++ >= skip)
                 {
-                    page.Add(new LodeRecord(id, rows.MetadataAt(slot)));
+                    page.Add(Record(rows, id));
                 }
             }
 

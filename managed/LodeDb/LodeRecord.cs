@@ -1,5 +1,9 @@
 namespace LodeDb;
 
-/// <summary>A stored row as <see cref="LodeDatabase.Get"/> and <see cref="LodeDatabase.List"/> return it.</summary>
+/// <summary>A stored row as <see cref="LodeDatabase.Get"/> and <see cref="LodeDatabase.List(Filter?, int, int)"/> return it.</summary>
 /// <remarks>Vectors are kept only as 2/4-bit codes, so the original floats are not returned.</remarks>
-public sealed record LodeRecord(string Id, IReadOnlyDictionary<string, object?> Metadata);
+public sealed record LodeRecord(string Id, IReadOnlyDictionary<string, object?> Metadata)
+{
+    /// <summary>How many chunks the document was split into (1 for a vector or an image row).</summary>
+    public int ChunkCount { get; init; } = 1;
+}

@@ -95,12 +95,13 @@ internal static class TextIngest
 
     /// <summary>Embeds texts in batches and returns them validated and L2-normalised, row-major; counts the calls in <paramref name="counters"/>.</summary>
     public static async Task<float[]> EmbedAsync(
-        IEmbeddingGenerator<string, Embedding<float>> embedder, IReadOnlyList<string> texts, bool query, EmbeddingCounters counters, StoreIdentity identity, CancellationToken cancellationToken)
+        IEmbeddingGenerator<string, Embedding<float>> embedder, IReadOnlyList<string> texts, bool query, EmbeddingCounters counters, StoreIdentity identity, CancellationToken cancellationToken,
+        IProgress<TextIngestProgress>? progress = null)
     {
         long started = Stopwatch.GetTimestamp();
         try
         {
-            float[] result = await EmbedCoreAsync(embedder, texts, query, counters, identity, cancellationToken).ConfigureAwait(false);
+            float[] result = await EmbedCoreAsync(embedder, texts, query, counters, identity, cancellationToken, progress).ConfigureAwait(false);
             counters.Succeeded(texts.Count, Stopwatch.GetElapsedTime(started));
             return result;
         }
@@ -112,12 +113,15 @@ internal static class TextIngest
     }
 
     private static async Task<float[]> EmbedCoreAsync(
-        IEmbeddingGenerator<string, Embedding<float>> embedder, IReadOnlyList<string> texts, bool query, EmbeddingCounters counters, StoreIdentity identity, CancellationToken cancellationToken)
+        IEmbeddingGenerator<string, Embedding<float>> embedder, IReadOnlyList<string> texts, bool query, EmbeddingCounters counters, StoreIdentity identity, CancellationToken cancellationToken,
+        IProgress<TextIngestProgress>? progress)
     {
         int dim = identity.Dim;
         float[] normalized = new float[checked(texts.Count * dim)];
         for (int start = 0; start < texts.Count; start += EmbedBatch)
         {
+            // Checked here too, not only by the embedder: one that ignores the token still stops between batches.
+            cancellationToken.ThrowIfCancellationRequested();
             int count = Math.Min(EmbedBatch, texts.Count - start);
             string[] batch = new string[count];
             for (int i = 0; i < count; i++)
@@ -144,6 +148,8 @@ internal static class TextIngest
 
                 VectorValidation.CopyNormalized(vector, dim, normalized, start + i, "embedding");
             }
+
+            progress?.Report(new TextIngestProgress(start + count, texts.Count));
         }
 
         return normalized;
