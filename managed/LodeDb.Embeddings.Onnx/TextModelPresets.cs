@@ -36,7 +36,8 @@ public static class TextModelPresets
         384,
         PoolingMode.Mean,
         null,
-        ["onnx/model.onnx", "tokenizer.json", "vocab.txt", "tokenizer_config.json"]) { VocabularySize = BertUncasedVocabularySize };
+        ["onnx/model.onnx", "tokenizer.json", "vocab.txt", "tokenizer_config.json"])
+    { VocabularySize = BertUncasedVocabularySize };
 
     /// <summary>BAAI/bge-base-en-v1.5: 768-d, CLS pooling, query prefix <see cref="BgeQueryPrefix"/>.</summary>
     public static TextModelPreset Bge => new(
@@ -46,7 +47,8 @@ public static class TextModelPresets
         768,
         PoolingMode.Cls,
         BgeQueryPrefix,
-        ["onnx/model.onnx", "vocab.txt", "tokenizer_config.json"]) { VocabularySize = BertUncasedVocabularySize };
+        ["onnx/model.onnx", "vocab.txt", "tokenizer_config.json"])
+    { VocabularySize = BertUncasedVocabularySize };
 
     /// <summary>The preset names, in a stable order.</summary>
     public static IReadOnlyList<string> Names { get; } = ["minilm", "bge"];

@@ -99,7 +99,9 @@ public sealed class TextPresetTests
         Assert.That(withDim.Message, Does.Contain("Model").And.Contain("VectorDim"));
         var withEmbedder = Assert.Throws<ArgumentException>(() => LodeDatabase.Open(folder.Path, new LodeDbOptions
         {
-            Model = "minilm", Embedder = TextFixture.Embedder.Value, ModelName = "m",
+            Model = "minilm",
+            Embedder = TextFixture.Embedder.Value,
+            ModelName = "m",
         }))!;
         Assert.That(withEmbedder.Message, Does.Contain("Model").And.Contain("Embedder"));
         var directoryWithDim = Assert.Throws<ArgumentException>(() => LodeDatabase.Open(folder.Path, new LodeDbOptions { VectorDim = 8, ModelDirectory = folder.Path }))!;

@@ -51,10 +51,10 @@ public sealed partial class CrossPlatformConsumerTests
 
         (int code, string output) = rid == "win-x64"
             ? app.Run(emulator!, new Dictionary<string, string>
-              {
-                  ["WINEPREFIX"] = Path.Combine(RepositoryPaths.Root, "artifacts", "toolchains", "wine-prefix"),
-                  ["WINEDEBUG"] = "-all",
-              }, Path.Combine(publish, "Consumer.exe"), "Z:" + app.DataFolder.Replace('/', '\\'))
+            {
+                ["WINEPREFIX"] = Path.Combine(RepositoryPaths.Root, "artifacts", "toolchains", "wine-prefix"),
+                ["WINEDEBUG"] = "-all",
+            }, Path.Combine(publish, "Consumer.exe"), "Z:" + app.DataFolder.Replace('/', '\\'))
             : app.Run(emulator!, new Dictionary<string, string> { ["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "1" },
                 "-L", "/usr/aarch64-linux-gnu", Path.Combine(publish, "Consumer"), app.DataFolder);
         TestContext.Out.WriteLine(output);

@@ -56,14 +56,28 @@ public sealed class CollectionSpaceTests
 
         Assert.That(collection.Describe("plain"), Is.EqualTo(new LodeSpaceInfo
         {
-            Name = "plain", Kind = LodeSpaceKind.Vector, Model = null, Task = "vector", Dimension = 16,
-            BitWidth = 4, Seed = LodeDatabase.DefaultSeed, StoreText = true, IndexText = true,
+            Name = "plain",
+            Kind = LodeSpaceKind.Vector,
+            Model = null,
+            Task = "vector",
+            Dimension = 16,
+            BitWidth = 4,
+            Seed = LodeDatabase.DefaultSeed,
+            StoreText = true,
+            IndexText = true,
         }), "the effective bit width (default 4) and seed are recorded, not the unset options");
         Assert.That(collection.Describe("coarse"), Is.EqualTo(collection.Describe("plain") with { Name = "coarse", Dimension = 8, BitWidth = 2, Seed = 7 }));
         Assert.That(collection.Describe("notes"), Is.EqualTo(new LodeSpaceInfo
         {
-            Name = "notes", Kind = LodeSpaceKind.Custom, Model = TextFixture.ModelName, Task = "text", Dimension = FixtureDim,
-            BitWidth = 4, Seed = LodeDatabase.DefaultSeed, StoreText = false, IndexText = true,
+            Name = "notes",
+            Kind = LodeSpaceKind.Custom,
+            Model = TextFixture.ModelName,
+            Task = "text",
+            Dimension = FixtureDim,
+            BitWidth = 4,
+            Seed = LodeDatabase.DefaultSeed,
+            StoreText = false,
+            IndexText = true,
         }));
         Assert.That(collection.Spaces.Select(space => space.Name), Is.EqualTo(new[] { "coarse", "notes", "plain" }));
 
@@ -128,8 +142,15 @@ public sealed class CollectionSpaceTests
             collection.Space("docs", new LodeDbOptions { Model = "minilm", ModelDirectory = models.Path, PresetOverride = variant }).Add("Tea is brewed from leaves.", "d1");
             Assert.That(collection.Describe("docs"), Is.EqualTo(new LodeSpaceInfo
             {
-                Name = "docs", Kind = LodeSpaceKind.Preset, Model = "minilm", Task = "text", Dimension = FixtureDim,
-                BitWidth = 4, Seed = LodeDatabase.DefaultSeed, StoreText = true, IndexText = true,
+                Name = "docs",
+                Kind = LodeSpaceKind.Preset,
+                Model = "minilm",
+                Task = "text",
+                Dimension = FixtureDim,
+                BitWidth = 4,
+                Seed = LodeDatabase.DefaultSeed,
+                StoreText = true,
+                IndexText = true,
             }));
         }
 
