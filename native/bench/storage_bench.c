@@ -351,11 +351,12 @@ static int run_faiss(const run_data *d, int kind, int param, row *r) {
     if (kind == STORAGE_FAISS_FLAT) {
         snprintf(r->name, sizeof r->name, "FAISS IndexFlatIP (float32, exact; SSE2 build)");
     } else if (kind == STORAGE_FAISS_HNSW) {
-        snprintf(r->name, sizeof r->name, "FAISS IndexHNSWFlat M=%d efC=%d (SSE2 build)", param,
-                 HNSW_EF_CONSTRUCTION);
+        snprintf(r->name, sizeof r->name, "FAISS IndexHNSWFlat M=%d efC=%d (SSE2 build)",
+                 param, HNSW_EF_CONSTRUCTION);
     } else {
-        snprintf(r->name, sizeof r->name, "FAISS IndexPQFastScan M=%d x 4-bit (%d B/vector; SSE2 build)",
-                 param, param / 2);
+        snprintf(r->name, sizeof r->name,
+                 "FAISS IndexPQFastScan M=%d x 4-bit (%d B/vector; SSE2 build)", param,
+                 param / 2);
     }
     char error[256] = "";
     int64_t heap0 = heap_in_use(), rss0 = resident_bytes();

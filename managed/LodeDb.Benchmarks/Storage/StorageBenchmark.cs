@@ -79,7 +79,16 @@ internal static class StorageBenchmark
         Console.WriteLine($"- .NET {Environment.Version}, {Environment.ProcessorCount} cores, one query per call; load average at start {LoadAverage()}");
         if (usearch)
         {
-            Console.WriteLine($"- {USearchPeer.Describe()}");
+            try
+            {
+                Console.WriteLine($"- {USearchPeer.Describe()}");
+            }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException)
+            {
+                // Said in the output, not skipped silently: the USearch rows need its native library.
+                Console.WriteLine($"- USearch rows NOT run: its native library did not load here ({e.GetType().Name}: {e.Message})");
+                usearch = false;
+            }
         }
 
         Console.WriteLine();
