@@ -10,7 +10,8 @@ namespace LodeDb.Benchmarks;
 /// (1 launch, 2 warmup iterations, 10 measured iterations) so the whole suite fits in a few
 /// minutes. Artifacts go to artifacts/benchmarks at the repository root unless --artifacts says
 /// otherwise. <c>--storage --data DIR</c> runs the multimodal storage benchmark instead
-/// (Storage/StorageBenchmark.cs).
+/// (Storage/StorageBenchmark.cs); <c>--add-breakdown</c> splits one add into its steps next to
+/// the fdatasync floor and measures concurrent writers (AddPath/AddBreakdown.cs).
 /// </summary>
 public static class Program
 {
@@ -20,6 +21,12 @@ public static class Program
         {
             // The multimodal storage benchmark is a plain timed run, not a BenchmarkDotNet suite.
             return Storage.StorageBenchmark.Run(args.Where(a => !string.Equals(a, "--storage", StringComparison.OrdinalIgnoreCase)).ToArray());
+        }
+
+        if (args.Contains("--add-breakdown", StringComparer.OrdinalIgnoreCase))
+        {
+            // Where one add's time goes, the fdatasync floor and concurrent writers: a plain timed run.
+            return AddPath.AddBreakdown.Run(args.Where(a => !string.Equals(a, "--add-breakdown", StringComparison.OrdinalIgnoreCase)).ToArray());
         }
 
         bool quick = args.Contains("--quick", StringComparer.OrdinalIgnoreCase);

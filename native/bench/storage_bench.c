@@ -349,12 +349,13 @@ static void faiss_release(void *handle) { storage_faiss_free(handle); }
 
 static int run_faiss(const run_data *d, int kind, int param, row *r) {
     if (kind == STORAGE_FAISS_FLAT) {
-        snprintf(r->name, sizeof r->name, "FAISS IndexFlatIP (float32, exact)");
+        snprintf(r->name, sizeof r->name, "FAISS IndexFlatIP (float32, exact; SSE2 build)");
     } else if (kind == STORAGE_FAISS_HNSW) {
-        snprintf(r->name, sizeof r->name, "FAISS IndexHNSWFlat M=%d efC=%d", param,
-                 HNSW_EF_CONSTRUCTION);
+        snprintf(r->name, sizeof r->name, "FAISS IndexHNSWFlat M=%d efC=%d (SSE2 build)",
+                 param, HNSW_EF_CONSTRUCTION);
     } else {
-        snprintf(r->name, sizeof r->name, "FAISS IndexPQFastScan M=%d x 4-bit (%d B/vector)", param,
+        snprintf(r->name, sizeof r->name,
+                 "FAISS IndexPQFastScan M=%d x 4-bit (%d B/vector; SSE2 build)", param,
                  param / 2);
     }
     char error[256] = "";
@@ -504,7 +505,10 @@ static int run(const run_options *o) {
     printf("- LodeDb %s, SIMD %s; load average at start %.2f\n", lodedb_version(),
            lodedb_simd_name(lodedb_simd_level()), load_average());
 #if defined(LODEDB_STORAGE_WITH_FAISS)
-    printf("- %s (1 OpenMP thread)\n", storage_faiss_version());
+    /* Debian's libfaiss is a generic x86-64 build: its code uses xmm registers only (no AVX2 or
+     * AVX-512 kernels; checked with objdump), so its rows are not FAISS's best on this CPU. */
+    printf("- %s (1 OpenMP thread; Debian's generic SSE2-only build: no AVX2/AVX-512 kernels)\n",
+           storage_faiss_version());
 #endif
 #if defined(LODEDB_STORAGE_WITH_HNSWLIB)
     printf("- hnswlib (header-only, distance functions compiled for %s)\n", storage_hnswlib_simd());

@@ -11,11 +11,15 @@ internal sealed record LodeDbConfiguration(string Name, Func<int, LodeDbOptions>
     /// candidates and re-rank them from the memory-mapped sidecar. Every row searches on one
     /// thread (SearchThreads = 1), like the native peers.
     /// </summary>
+    /// <summary>4-bit codes re-ranked from the int8 sidecar: the row the HNSW peers are tuned to match.</summary>
+    public static LodeDbConfiguration Int8Rescore { get; } =
+        new("LodeDb 4-bit + int8 re-score", dim => new LodeDbOptions { VectorDim = dim, BitWidth = 4, Rescore = RescoreStorage.Int8, SearchThreads = 1 });
+
     public static IReadOnlyList<LodeDbConfiguration> All { get; } =
     [
         new("LodeDb 4-bit (LodeDatabase, vector-in)", dim => new LodeDbOptions { VectorDim = dim, BitWidth = 4, SearchThreads = 1 }),
         new("LodeDb 2-bit (LodeDatabase, vector-in)", dim => new LodeDbOptions { VectorDim = dim, BitWidth = 2, SearchThreads = 1 }),
-        new("LodeDb 4-bit + int8 re-score", dim => new LodeDbOptions { VectorDim = dim, BitWidth = 4, Rescore = RescoreStorage.Int8, SearchThreads = 1 }),
+        Int8Rescore,
         new("LodeDb 4-bit + float16 re-score", dim => new LodeDbOptions { VectorDim = dim, BitWidth = 4, Rescore = RescoreStorage.Float16, SearchThreads = 1 }),
     ];
 }

@@ -1,14 +1,16 @@
 using System.Diagnostics;
 using System.Globalization;
+using Cloud.Unum.USearch;
 
 namespace LodeDb.Benchmarks.Storage;
 
 /// <summary>
 /// The multimodal storage benchmark, .NET side (<c>--storage</c>; docs/benchmarks.md): the vectors
 /// of a <c>lodedb-storage-bench gen</c> folder go into every <see cref="LodeDbConfiguration"/>
-/// through the public <see cref="LodeDatabase"/> API and into an exact float32 scan; for each:
-/// ingest time, bytes on disk, resident bytes, mean and p95 single-query latency at k = 10,
-/// recall@10 against the exact top-10 of the data set.
+/// through the public <see cref="LodeDatabase"/> API, into LodeDb's bare native index, an exact
+/// float32 scan and USearch (HNSW f32/f16/i8 and its exact search); for each: ingest time, bytes
+/// on disk, resident bytes, mean/p50/p95/p99 single-query latency at k = 10, recall@10 against
+/// the exact top-10 of the data set.
 /// </summary>
 internal static class StorageBenchmark
 {
@@ -21,12 +23,13 @@ internal static class StorageBenchmark
     private const double MaxWarmUpSeconds = 10.0;
     private const int AddBatch = 10_000;
 
-    /// <summary>Runs <c>--storage --data DIR [--queries 500] [--budget 5]</c>; returns the exit code.</summary>
+    /// <summary>Runs <c>--storage --data DIR [--queries 500] [--budget 5] [--no-usearch]</c>; returns the exit code.</summary>
     public static int Run(IReadOnlyList<string> args)
     {
         string? data = null;
         int queries = 500;
         double budget = 5.0;
+        bool usearch = true;
         for (int i = 0; i < args.Count; i++)
         {
             string? value = i + 1 < args.Count ? args[i + 1] : null;
@@ -42,9 +45,12 @@ internal static class StorageBenchmark
                 case "--budget" when value is not null && double.TryParse(value, CultureInfo.InvariantCulture, out budget) && budget > 0:
                     i++;
                     break;
+                case "--no-usearch":
+                    usearch = false;
+                    break;
                 default:
                     Console.Error.WriteLine($"unknown or invalid option: {args[i]}");
-                    Console.Error.WriteLine("usage: LodeDb.Benchmarks --storage --data DIR [--queries 500] [--budget 5]");
+                    Console.Error.WriteLine("usage: LodeDb.Benchmarks --storage --data DIR [--queries 500] [--budget 5] [--no-usearch]");
                     return 2;
             }
         }
@@ -71,17 +77,56 @@ internal static class StorageBenchmark
         Console.WriteLine($"LodeDb.Benchmarks --storage --data {data} --queries {queries} --budget {budget.ToString(CultureInfo.InvariantCulture)}");
         Console.WriteLine($"- data: {dataset.Vectors.Length} x {dataset.Dimension} base vectors, {dataset.Queries.Length} queries (timed: the first {timed}, at most {budget.ToString(CultureInfo.InvariantCulture)} s per store, at least {MinTimed}), k = {K}");
         Console.WriteLine($"- .NET {Environment.Version}, {Environment.ProcessorCount} cores, one query per call; load average at start {LoadAverage()}");
+        if (usearch)
+        {
+            try
+            {
+                Console.WriteLine($"- {USearchPeer.Describe()}");
+            }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException)
+            {
+                // Said in the output, not skipped silently: the USearch rows need its native library.
+                Console.WriteLine($"- USearch rows NOT run: its native library did not load here ({e.GetType().Name}: {e.Message})");
+                usearch = false;
+            }
+        }
+
         Console.WriteLine();
         Console.WriteLine(StorageResult.Header);
 
         var started = Stopwatch.StartNew();
-        WarmUpLodeDb(dataset);
+        var (bits, seed) = WarmUpLodeDb(dataset);
+        double rescoreRecall = 0;
         foreach (var configuration in LodeDbConfiguration.All)
         {
-            Console.WriteLine(RunLodeDb(dataset, configuration, timed, budget).ToMarkdown(dataset.Vectors.Length));
+            var result = RunLodeDb(dataset, configuration, timed, budget);
+            Console.WriteLine(result.ToMarkdown(dataset.Vectors.Length));
+            if (configuration == LodeDbConfiguration.Int8Rescore)
+            {
+                rescoreRecall = result.Timing.Recall;
+            }
         }
 
+        // Same process, same vectors, the database's bit width and seed: the managed cost of a
+        // query is the LodeDatabase 4-bit row's p50 minus this one's.
+        Console.WriteLine(NativeIndexPeer.Run(dataset, bits, seed, timed, budget).ToMarkdown(dataset.Vectors.Length));
         Console.WriteLine(RunExact(dataset, timed, budget).ToMarkdown(dataset.Vectors.Length));
+        if (usearch)
+        {
+            Console.WriteLine(USearchPeer.RunExact(dataset, timed, budget).ToMarkdown(dataset.Vectors.Length));
+
+            // HNSW at the native bench's 0.95 and at the recall LodeDb's int8 re-score reached
+            // in this run (issue 12: LodeDb must be faster at the same recall).
+            double[] both = [0.95, rescoreRecall];
+            foreach (var storage in new[] { ScalarKind.Float32, ScalarKind.Float16, ScalarKind.Int8 })
+            {
+                foreach (var result in USearchPeer.RunHnsw(dataset, storage, storage == ScalarKind.Float32 ? both : [rescoreRecall], timed, budget))
+                {
+                    Console.WriteLine(result.ToMarkdown(dataset.Vectors.Length));
+                }
+            }
+        }
+
         Console.WriteLine();
         Console.WriteLine($"on disk = LodeDb: the folder after Persist without the previous generation's files (kept for readers until the next checkpoint). resident = LodeDb: Stats().IndexMemoryBytes of the persisted store reopened (codes, scales, rotation); while writing = the same on the writer after Persist (growth slack included); exact: its float array. Working-set delta = process working set after opening the store (exact: after building the array) minus before, GC collected first. Total {started.Elapsed.TotalSeconds:0} s; load average at the end {LoadAverage()}");
         return 0;
@@ -121,7 +166,7 @@ internal static class StorageBenchmark
             using var db = LodeDatabase.Open(folder, options);
             long delta = SettledWorkingSet() - before;
             var stats = db.Stats();
-            var (mean, p50, p95, recall, count) = TimeQueries(dataset, timed, budget, query =>
+            var timing = TimeQueries(dataset, timed, budget, query =>
             {
                 var hits = db.SearchByVector(query, K);
                 var rows = new int[hits.Count];
@@ -140,11 +185,7 @@ internal static class StorageBenchmark
                 ResidentBytes = stats.IndexMemoryBytes,
                 ResidentWhileWritingBytes = whileWriting,
                 WorkingSetDeltaBytes = delta,
-                MeanMilliseconds = mean,
-                P50Milliseconds = p50,
-                P95Milliseconds = p95,
-                Recall = recall,
-                QueriesTimed = count,
+                Timing = timing,
             };
         }
         finally
@@ -157,7 +198,7 @@ internal static class StorageBenchmark
     /// A throwaway store of a few rows first, so the first configuration's ingest time does not
     /// include loading the native library and JIT-compiling the write path.
     /// </summary>
-    private static void WarmUpLodeDb(StorageDataset dataset)
+    private static (int Bits, ulong Seed) WarmUpLodeDb(StorageDataset dataset)
     {
         string folder = TestData.NewTempFolder("storage-warmup");
         try
@@ -167,6 +208,7 @@ internal static class StorageBenchmark
             db.AddVectors(new ArraySegment<float[]>(dataset.Vectors, 0, n), Enumerable.Range(0, n).Select(i => (string?)TestData.RowId(i)).ToArray());
             db.Persist();
             db.SearchByVector(dataset.Queries[0], K);
+            return (db.BitWidth, db.Seed);
         }
         finally
         {
@@ -186,7 +228,7 @@ internal static class StorageBenchmark
             scan.Save(file);
             double ingest = clock.Elapsed.TotalSeconds;
             long delta = SettledWorkingSet() - before;
-            var (mean, p50, p95, recall, count) = TimeQueries(dataset, timed, budget, query => scan.Search(query, K));
+            var timing = TimeQueries(dataset, timed, budget, query => scan.Search(query, K));
             return new StorageResult
             {
                 Name = "exact float32 scan (.NET TensorPrimitives.Dot)",
@@ -194,11 +236,7 @@ internal static class StorageBenchmark
                 DiskBytes = new FileInfo(file).Length,
                 ResidentBytes = scan.ResidentBytes,
                 WorkingSetDeltaBytes = delta,
-                MeanMilliseconds = mean,
-                P50Milliseconds = p50,
-                P95Milliseconds = p95,
-                Recall = recall,
-                QueriesTimed = count,
+                Timing = timing,
             };
         }
         finally
@@ -211,7 +249,7 @@ internal static class StorageBenchmark
     /// Times single queries 0..timed-1 (after up to 200 untimed ones or 1 s), stopping after <paramref name="budget"/>
     /// seconds once <see cref="MinTimed"/> are done; recall@10 over the timed ones.
     /// </summary>
-    private static (double Mean, double P50, double P95, double Recall, int Count) TimeQueries(
+    internal static QueryTiming TimeQueries(
         StorageDataset dataset, int timed, double budget, Func<float[], int[]> search)
     {
         // Warm-up, untimed: at least 200 calls AND 1.5 s (capped at 10 s for slow stores), so
@@ -249,10 +287,11 @@ internal static class StorageBenchmark
         milliseconds.Sort();
         int count = milliseconds.Count;
         double p95 = milliseconds[(int)Math.Ceiling(0.95 * count) - 1];
-        return (milliseconds.Average(), milliseconds[(count - 1) / 2], p95, (double)hits / (count * (double)K), count);
+        double p99 = milliseconds[(int)Math.Ceiling(0.99 * count) - 1];
+        return new QueryTiming(milliseconds.Average(), milliseconds[(count - 1) / 2], p95, p99, (double)hits / (count * (double)K), count);
     }
 
-    private static long SettledWorkingSet()
+    internal static long SettledWorkingSet()
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
