@@ -43,6 +43,18 @@ public sealed class DocumentCommandsTests
     }
 
     [Test]
+    public void A_removal_between_pages_neither_repeats_nor_skips_a_document()
+    {
+        CliRun first = CliRun.Of("list", _db, "--limit", "2", "--json");
+        string cursor = first.ErrorLines.Single().Split("--cursor ")[1];
+        Assert.That(CliRun.Of("remove", _db, "d0.txt", "--yes").ExitCode, Is.EqualTo(ExitCodes.Ok));
+        CliRun second = CliRun.Of("list", _db, "--limit", "10", "--json", "--cursor", cursor);
+
+        string[] ids = [.. first.OutLines.Concat(second.OutLines).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetString()!)];
+        Assert.That(ids, Is.EqualTo(new[] { "d0.txt", "d1.txt", "d2.txt", "d3.txt", "d4.txt" }), "an offset cursor would skip d2.txt here");
+    }
+
+    [Test]
     public void List_pages_with_a_cursor_and_filters()
     {
         CliRun first = CliRun.Of("list", _db, "--limit", "3", "--json");
@@ -56,8 +68,9 @@ public sealed class DocumentCommandsTests
         Assert.That(ids, Is.EqualTo(new[] { "d0.txt", "d1.txt", "d2.txt", "d3.txt", "d4.txt" }));
         Assert.That(second.ErrorLines, Is.Empty, "no more pages");
         Assert.That(filtered.Out, Does.Contain("No documents."));
-        Assert.That(table.Out, Does.Contain("d1.txt").And.Contain("More: --cursor 2"));
+        Assert.That(table.Out, Does.Contain("d1.txt").And.Contain("More: --cursor c1."));
         Assert.That(CliRun.Of("list", _db, "--cursor", "abc").ExitCode, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(CliRun.Of("list", _db, "--cursor", "c1.!!").ExitCode, Is.EqualTo(ExitCodes.Usage));
     }
 
     [Test]

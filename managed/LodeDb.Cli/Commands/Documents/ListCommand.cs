@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using LodeDb.Cli.Output;
 using Spectre.Console;
 
@@ -7,8 +6,8 @@ namespace LodeDb.Cli.Commands.Documents;
 
 /// <summary>
 /// <c>lodedb list &lt;db&gt; [--filter JSON] [--limit N] [--cursor C] [--json]</c>: documents in
-/// insertion order, a page at a time, read-only without a model. The cursor is the position
-/// after the page (an offset: a removal between pages shifts it by the rows removed before it).
+/// id order, a page at a time, read-only without a model. The cursor is a keyset cursor
+/// (<see cref="ListCursor"/>): rows added or removed between pages neither repeat nor skip one.
 /// </summary>
 internal static class ListCommand
 {
@@ -22,17 +21,13 @@ internal static class ListCommand
         var command = new Command("list", "List documents (ids and metadata), a page at a time.") { database, filter, limit, cursor, json };
         command.SetAction(parsed =>
         {
-            int skip = 0;
-            if (parsed.GetValue(cursor) is string given && !int.TryParse(given, NumberStyles.None, CultureInfo.InvariantCulture, out skip))
-            {
-                throw new CliUsageException($"--cursor '{given}' is not a cursor lodedb printed.");
-            }
-
+            string? after = ListCursor.Decode(parsed.GetValue(cursor), "--cursor");
             Filter? parsedFilter = parsed.GetValue(filter) is string text ? Filter.Parse(text) : null;
             int take = parsed.GetValue(limit);
             using LodeDatabase db = DatabaseOpener.OpenWithoutModel(parsed.GetValue(database)!);
-            IReadOnlyList<LodeRecord> page = db.List(parsedFilter, skip, take + 1);
-            string? next = page.Count > take ? (skip + take).ToString(CultureInfo.InvariantCulture) : null;
+            ListPage listed = db.List(new ListOptions { Filter = parsedFilter, After = after, Limit = take });
+            IReadOnlyList<LodeRecord> page = listed.Records;
+            string? next = ListCursor.Encode(listed.NextCursor);
             if (parsed.GetValue(json))
             {
                 foreach (LodeRecord record in page.Take(take))

@@ -121,13 +121,12 @@ internal static class HttpEndpoints
                     throw new CliUsageException($"limit must be between 1 and {HttpApiOptions.MaxPage}, not {take}.");
                 }
 
-                int skip = CursorOf(cursor);
+                string? after = Documents.ListCursor.Decode(cursor, "cursor");
                 LodeDatabase db = target.Resolve(space);
-                IReadOnlyList<LodeRecord> page = db.List(filter is null ? null : Filter.Parse(filter), skip, take + 1);
-                string? next = page.Count > take ? (skip + take).ToString(CultureInfo.InvariantCulture) : null;
-                return Json(HttpAnswers.Page([.. page.Take(take)], next));
+                ListPage page = db.List(new ListOptions { Filter = filter is null ? null : Filter.Parse(filter), After = after, Limit = take });
+                return Json(HttpAnswers.Page([.. page.Records], Documents.ListCursor.Encode(page.NextCursor)));
             })
-            .WithSummary("Documents in insertion order, a page at a time: ?limit= (1..1000, default 100), ?cursor= from the previous page's nextCursor, ?filter= JSON.");
+            .WithSummary("Documents in id order, a page at a time (keyset cursor: no repeats or gaps when rows change between pages): ?limit= (1..1000, default 100), ?cursor= from the previous page's nextCursor, ?filter= JSON.");
 
         app.MapDelete("/documents/{id}", (string id, string? space) =>
             {
@@ -182,11 +181,6 @@ internal static class HttpEndpoints
         { ValueKind: JsonValueKind.String } text => Filter.Parse(text.GetString()!),
         JsonElement value => Filter.Parse(value.GetRawText()),
     };
-
-    private static int CursorOf(string? cursor) =>
-        cursor is null ? 0
-        : int.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out int offset) ? offset
-        : throw new CliUsageException($"cursor '{cursor}' is not one this server gave (use nextCursor of the previous page).");
 
     /// <summary>JSON metadata as the database types it (integers as long, other numbers as double, nested objects and lists kept).</summary>
     private static Dictionary<string, object?>? Metadata(Dictionary<string, JsonElement>? metadata) =>
