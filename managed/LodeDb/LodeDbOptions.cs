@@ -39,6 +39,9 @@ public sealed record LodeDbOptions
     /// </summary>
     internal LodeDb.Presets.ModelPreset? PresetOverride { get; init; }
 
+    /// <summary>Set by <see cref="Graph.LodeGraph"/>: the folder is (or is created as) a graph store.</summary>
+    internal bool GraphStore { get; init; }
+
     /// <summary>
     /// A custom text embedder: <c>Add(text)</c> and <c>Search(text)</c> call it (queries with the
     /// additional property <c>lodedb.purpose = "query"</c>). Needs <see cref="ModelName"/>;

@@ -31,6 +31,9 @@ internal sealed class CommitRoot
     /// <summary>Re-score sidecar of the base generation (<c>index.g{B}.rescore</c>); "" when the index keeps none.</summary>
     public string RescoreFile { get; set; } = "";
 
+    /// <summary>Graph structure of the base generation (<c>index.g{B}.graph</c>) of a graph store; "" in every other folder.</summary>
+    public string GraphFile { get; set; } = "";
+
     /// <summary>
     /// Generation mode: the base's delta journal (<c>index.g{base}.journal</c>, WAL framing and
     /// records); "" when none. Only its first <see cref="JournalLength"/> bytes are committed.
