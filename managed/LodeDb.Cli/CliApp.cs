@@ -91,6 +91,7 @@ public static class CliApp
             Commands.Export.ImportCommand.Create(context),
             Commands.Mcp.McpCommand.Create(context),
             Commands.Serve.ServeCommand.Create(context),
+            Commands.Graph.GraphCommand.Create(context),
             BenchCommand.Create(context),
         };
 
@@ -114,6 +115,7 @@ public static class CliApp
         InvalidFilterException filter => (ExitCodes.Usage, $"invalid --filter: {WithoutParameterName(filter)}"),
         ModelNotFoundException => (ExitCodes.NotFound, e.Message),
         DatabaseNotFoundException => (ExitCodes.NotFound, e.Message),
+        LodeDb.Graph.GraphEndpointNotFoundException => (ExitCodes.NotFound, e.Message),
         ModelDownloadException => (ExitCodes.Failure, e.Message),
         LodeDbException or EmbeddingModelException => (ExitCodes.Failure, e.Message),
         ArgumentException argument => (ExitCodes.Failure, WithoutParameterName(argument)),
