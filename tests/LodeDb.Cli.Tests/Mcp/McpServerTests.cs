@@ -37,11 +37,11 @@ public sealed class McpServerTests
     private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();
 
     [Test, Order(1)]
-    public async Task Lists_search_add_remove_stats_and_get_for_an_index_that_stores_text()
+    public async Task Lists_search_add_remove_stats_get_and_the_graph_tools_for_an_index_that_stores_text()
     {
         var names = (await _server.Client.ListToolsAsync()).Select(tool => tool.Name).ToArray();
 
-        Assert.That(names, Is.EquivalentTo(new[] { "lodedb_search", "lodedb_add", "lodedb_remove", "lodedb_stats", "lodedb_get" }));
+        Assert.That(names, Is.EquivalentTo(new[] { "lodedb_search", "lodedb_add", "lodedb_remove", "lodedb_stats", "lodedb_get", "lodedb_graph_search", "lodedb_graph_neighbors" }));
     }
 
     [Test, Order(2)]

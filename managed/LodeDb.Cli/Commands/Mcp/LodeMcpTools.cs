@@ -8,7 +8,7 @@ namespace LodeDb.Cli.Commands.Mcp;
 
 /// <summary>
 /// The tools of <c>lodedb mcp</c>: search, add, remove, stats, and get (only when the index keeps
-/// text). Every tool answers one JSON object as text; a failure is an MCP tool error whose text is
+/// text); the graph tools are <see cref="LodeMcpGraphTools"/>. Every tool answers one JSON object as text; a failure is an MCP tool error whose text is
 /// the one-line message the CLI would print, never an exception that ends the server.
 /// </summary>
 internal sealed class LodeMcpTools(DatabaseTarget target, bool excludeText)
@@ -287,7 +287,7 @@ internal sealed class LodeMcpTools(DatabaseTarget target, bool excludeText)
     }
 
     /// <summary>Runs a tool: its JSON as text content, or the one-line message as a tool error.</summary>
-    private static CallToolResult Answer(Func<string> work)
+    internal static CallToolResult Answer(Func<string> work)
     {
         try
         {

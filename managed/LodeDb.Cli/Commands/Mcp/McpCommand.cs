@@ -34,7 +34,9 @@ internal static class McpCommand
             IEmbeddingGenerator<string, Embedding<float>>? embedder = models.LoadEmbedder(parsed);
             using DatabaseTarget target = DatabaseTarget.Open(path, parsed.GetValue(readOnly), embedder, parsed.GetValue(models.ModelsDir));
             var tools = new McpServerPrimitiveCollection<McpServerTool>();
-            foreach (McpServerTool tool in new LodeMcpTools(target, parsed.GetValue(excludeText)).Create())
+            // Graph handles close before the databases they belong to.
+            using var graphTools = new LodeMcpGraphTools(target, parsed.GetValue(excludeText));
+            foreach (McpServerTool tool in new LodeMcpTools(target, parsed.GetValue(excludeText)).Create().Concat(graphTools.Create()))
             {
                 tools.Add(tool);
             }
@@ -42,7 +44,7 @@ internal static class McpCommand
             var options = new McpServerOptions
             {
                 ServerInfo = new Implementation { Name = "lodedb", Version = Version() },
-                ServerInstructions = $"LodeDb database at {target.Path}: search it with lodedb_search before answering questions about its documents.",
+                ServerInstructions = $"LodeDb database at {target.Path}: search it with lodedb_search before answering questions about its documents, and lodedb_graph_search for facts about entities and their relations.",
                 ToolCollection = tools,
             };
             context.Error.WriteLine($"lodedb mcp: serving {target.Path}{(target.ReadOnly ? " (read-only)" : "")} on stdio.");
