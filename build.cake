@@ -376,6 +376,10 @@ Task("Test")
     int sampleExit = Run("dotnet", $"run --project \"{root}/examples/VectorDataSample/VectorDataSample.csproj\" -c {configuration} --no-build", throwOnError: false);
     Record("vectordata-sample", sampleExit == 0 ? 1 : 0, sampleExit == 0 ? 0 : 1, 0);
 
+    // The worked example of docs/graph.md (examples/GraphSample): checks its results, exits 1 on a wrong one.
+    int graphSampleExit = Run("dotnet", $"run --project \"{root}/examples/GraphSample/GraphSample.csproj\" -c {configuration} --no-build", throwOnError: false);
+    Record("graph-sample", graphSampleExit == 0 ? 1 : 0, graphSampleExit == 0 ? 0 : 1, 0);
+
     int totalPassed = counts.Values.Sum(v => v.Passed);
     int totalFailed = counts.Values.Sum(v => v.Failed);
     int totalSkipped = counts.Values.Sum(v => v.Skipped);
