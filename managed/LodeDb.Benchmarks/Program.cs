@@ -11,7 +11,8 @@ namespace LodeDb.Benchmarks;
 /// minutes. Artifacts go to artifacts/benchmarks at the repository root unless --artifacts says
 /// otherwise. <c>--storage --data DIR</c> runs the multimodal storage benchmark instead
 /// (Storage/StorageBenchmark.cs); <c>--add-breakdown</c> splits one add into its steps next to
-/// the fdatasync floor and measures concurrent writers (AddPath/AddBreakdown.cs).
+/// the fdatasync floor and measures concurrent writers (AddPath/AddBreakdown.cs); <c>--graph</c>
+/// loads and queries a knowledge graph of a million edges (Graph/GraphBenchmark.cs).
 /// </summary>
 public static class Program
 {
@@ -27,6 +28,12 @@ public static class Program
         {
             // Where one add's time goes, the fdatasync floor and concurrent writers: a plain timed run.
             return AddPath.AddBreakdown.Run(args.Where(a => !string.Equals(a, "--add-breakdown", StringComparison.OrdinalIgnoreCase)).ToArray());
+        }
+
+        if (args.Contains("--graph", StringComparer.OrdinalIgnoreCase))
+        {
+            // Bulk load, 2-hop expansion and subgraph search of a large graph: a plain timed run.
+            return Graph.GraphBenchmark.Run(args.Where(a => !string.Equals(a, "--graph", StringComparison.OrdinalIgnoreCase)).ToArray());
         }
 
         bool quick = args.Contains("--quick", StringComparer.OrdinalIgnoreCase);
