@@ -63,8 +63,10 @@ internal sealed class GraphTable
             return false;
         }
 
-        _nodes[entry.Edge.Source].Out.Remove(entry);
-        _nodes[entry.Edge.Target].In.Remove(entry);
+        // Marked, not searched for: removing the d edges of a hub stays O(d), not O(d^2).
+        entry.Removed = true;
+        _nodes[entry.Edge.Source].Unlink(outgoing: true);
+        _nodes[entry.Edge.Target].Unlink(outgoing: false);
         return true;
     }
 
@@ -76,9 +78,10 @@ internal sealed class GraphTable
             return false;
         }
 
-        if (entry.Out.Count + entry.In.Count > 0)
+        int live = entry.Out.Count - entry.OutDead + entry.In.Count - entry.InDead;
+        if (live > 0)
         {
-            throw new FormatException($"node '{id}' is removed while {entry.Out.Count + entry.In.Count} edges still join it");
+            throw new FormatException($"node '{id}' is removed while {live} edges still join it");
         }
 
         _nodes.Remove(id);
@@ -93,7 +96,7 @@ internal sealed class GraphTable
             return [];
         }
 
-        return entry.Out.Concat(entry.In).Select(e => e.Edge.Id!).Distinct(StringComparer.Ordinal);
+        return entry.Out.Concat(entry.In).Where(e => !e.Removed).Select(e => e.Edge.Id!).Distinct(StringComparer.Ordinal);
     }
 
     /// <summary>
@@ -116,17 +119,19 @@ internal sealed class GraphTable
             if (j >= ins.Count || (i < outs.Count && outs[i].Ordinal <= ins[j].Ordinal))
             {
                 EdgeEntry e = outs[i++];
-                yield return (e.Edge, e.Edge.Target, GraphDirection.Out);
+                if (!e.Removed)
+                {
+                    yield return (e.Edge, e.Edge.Target, GraphDirection.Out);
+                }
             }
             else
             {
                 EdgeEntry e = ins[j++];
-                if (direction == GraphDirection.Both && e.Edge.Source == e.Edge.Target)
+                // A self-loop was given as Out already.
+                if (!e.Removed && !(direction == GraphDirection.Both && e.Edge.Source == e.Edge.Target))
                 {
-                    continue; // a self-loop was given as Out already
+                    yield return (e.Edge, e.Edge.Source, GraphDirection.In);
                 }
-
-                yield return (e.Edge, e.Edge.Source, GraphDirection.In);
             }
         }
     }
@@ -143,9 +148,32 @@ internal sealed class GraphTable
 
         public long Ordinal { get; } = ordinal;
 
-        public List<EdgeEntry> Out { get; } = [];
+        /// <summary>Out-edges by ordinal; removed ones stay (marked) until they are half the list.</summary>
+        public List<EdgeEntry> Out { get; private set; } = [];
 
-        public List<EdgeEntry> In { get; } = [];
+        public List<EdgeEntry> In { get; private set; } = [];
+
+        public int OutDead { get; private set; }
+
+        public int InDead { get; private set; }
+
+        /// <summary>Counts a removed (already marked) edge of this node, and drops the marked ones once they are half its list.</summary>
+        public void Unlink(bool outgoing)
+        {
+            if (outgoing)
+            {
+                if (++OutDead * 2 > Out.Count)
+                {
+                    Out = Out.Where(e => !e.Removed).ToList();
+                    OutDead = 0;
+                }
+            }
+            else if (++InDead * 2 > In.Count)
+            {
+                In = In.Where(e => !e.Removed).ToList();
+                InDead = 0;
+            }
+        }
     }
 
     private sealed class EdgeEntry(GraphEdge edge, long ordinal)
@@ -153,5 +181,7 @@ internal sealed class GraphTable
         public GraphEdge Edge { get; } = edge;
 
         public long Ordinal { get; } = ordinal;
+
+        public bool Removed { get; set; }
     }
 }

@@ -30,6 +30,13 @@ internal static class DatabaseAudit
         return new VerifyReport(full, problems, 1, checkedRecords);
     }
 
+    /// <summary>The knowledge graph folder of an index (<c>graph/</c>, see <see cref="Graph.LodeGraph"/>), when it holds one.</summary>
+    public static string? GraphFolderOf(string folder)
+    {
+        string graph = Path.Combine(folder, Graph.LodeGraph.FolderName);
+        return File.Exists(Path.Combine(graph, LodeDatabase.RootFileName)) ? graph : null;
+    }
+
     private static (int Spaces, long Records) AuditCollection(string root, List<StorageProblem> problems)
     {
         CollectionManifest manifest;
@@ -79,7 +86,7 @@ internal static class DatabaseAudit
         }
 
         bool legacyWal = root.WalFile == GenerationFiles.LegacyWalFileName;
-        foreach (string name in new[] { root.CodesFile, root.RowsFile, root.RescoreFile, root.JournalLength > 0 ? root.JournalFile : "", legacyWal ? "" : root.WalFile })
+        foreach (string name in new[] { root.CodesFile, root.RowsFile, root.RescoreFile, root.GraphFile, root.JournalLength > 0 ? root.JournalFile : "", legacyWal ? "" : root.WalFile })
         {
             if (name.Length > 0 && !File.Exists(Path.Combine(folder, name)))
             {
@@ -123,6 +130,12 @@ internal static class DatabaseAudit
             }
         }
 
+        if (root.GraphFile.Length == 0 && GraphFolderOf(folder) is string graphFolder)
+        {
+            // The index's knowledge graph (LodeGraph) is a store of the same kind: audited with it.
+            records += AuditIndex(graphFolder, prefix + Graph.LodeGraph.FolderName + "/", problems);
+        }
+
         return records;
     }
 
@@ -157,6 +170,11 @@ internal static class DatabaseAudit
             if (index is not null && ((ulong)rows.SlotCount != index.SlotCount || (ulong)rows.LiveSlotCount != index.LiveCount))
             {
                 add(root.RowsFile, -1, $"it maps {rows.SlotCount} slots ({rows.LiveSlotCount} live), the index file holds {index.SlotCount} ({index.LiveCount} live)", true);
+            }
+
+            if (root.GraphFile.Length > 0 && File.Exists(Path.Combine(folder, root.GraphFile)))
+            {
+                Graph.GraphFile.Read(Path.Combine(folder, root.GraphFile), root.BaseGeneration);
             }
 
             if (root.RescoreFile.Length > 0 && File.Exists(Path.Combine(folder, root.RescoreFile)))

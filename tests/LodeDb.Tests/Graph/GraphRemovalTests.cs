@@ -81,4 +81,34 @@ public sealed class GraphRemovalTests
         Assert.That(graph.RemoveNode("x"), Is.True);
         Assert.That(graph.EdgeCount, Is.EqualTo(0));
     }
+
+    [Test]
+    public void AHubKeepsItsEdgeOrderThroughRemovalsAndCascadesWhole()
+    {
+        using var folder = new TestFolder();
+        using var graph = LodeGraph.Open(folder.Path, GraphTestData.VectorOptions());
+        using (GraphIngest ingest = graph.BeginIngest())
+        {
+            ingest.AddNode(GraphTestData.Node("hub", "Hub", vector: false));
+            for (int i = 0; i < 5000; i++)
+            {
+                ingest.AddNode(GraphTestData.Node($"s{i}", $"Spoke {i}", vector: false));
+                ingest.AddEdge(i % 2 == 0 ? GraphTestData.Edge($"e{i}", "hub", "to", $"s{i}") : GraphTestData.Edge($"e{i}", $"s{i}", "from", "hub"));
+            }
+
+            ingest.Commit();
+        }
+
+        // Remove every edge whose number is a multiple of 3, in several calls.
+        for (int start = 0; start < 5000; start += 1000)
+        {
+            graph.RemoveEdges(Enumerable.Range(start, 1000).Where(i => i % 3 == 0).Select(i => $"e{i}").ToArray());
+        }
+
+        int[] expected = Enumerable.Range(0, 5000).Where(i => i % 3 != 0).ToArray();
+        Assert.That(graph.Neighbors("hub").Select(n => n.Edge.Id), Is.EqualTo(expected.Select(i => $"e{i}")), "insertion order survives the removals");
+        Assert.That(graph.Neighbors("hub", GraphDirection.Out).Select(n => n.Edge.Id), Is.EqualTo(expected.Where(i => i % 2 == 0).Select(i => $"e{i}")));
+        Assert.That(graph.RemoveNode("hub"), Is.True);
+        Assert.That((graph.NodeCount, graph.EdgeCount), Is.EqualTo((5000, 0)));
+    }
 }
