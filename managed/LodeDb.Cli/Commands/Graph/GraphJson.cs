@@ -155,17 +155,15 @@ internal static class GraphJson
             return null;
         }
 
-        JsonElement element;
         try
         {
-            element = JsonDocument.Parse(text).RootElement.Clone();
+            using JsonDocument document = JsonDocument.Parse(text);
+            return Properties(document.RootElement, what);
         }
         catch (JsonException e)
         {
             throw new CliUsageException($"{what} is not valid JSON: {e.Message}");
         }
-
-        return Properties(element, what);
     }
 
     /// <summary>As <see cref="Properties(string?, string)"/>, from a JSON value (null and undefined: none).</summary>

@@ -36,7 +36,7 @@ internal static class GraphWriteCommands
             };
             using GraphTarget target = GraphTarget.Open(parsed.GetValue(database)!, parsed.GetValue(space), GraphTarget.Access.Write, models, parsed);
             string added = target.Graph.AddNode(node);
-            context.Out.WriteLine(Counts(target.Graph, "id", added));
+            context.Out.WriteLine(Counts(target.Graph, added));
             return ExitCodes.Ok;
         });
         return command;
@@ -68,7 +68,7 @@ internal static class GraphWriteCommands
             var options = new GraphOptions { IndexEdges = parsed.GetValue(indexEdges) };
             using GraphTarget target = GraphTarget.Open(parsed.GetValue(database)!, parsed.GetValue(space), GraphTarget.Access.Write, models, parsed, options);
             string added = target.Graph.AddEdge(edge);
-            context.Out.WriteLine(Counts(target.Graph, "id", added));
+            context.Out.WriteLine(Counts(target.Graph, added));
             return ExitCodes.Ok;
         });
         return command;
@@ -112,10 +112,11 @@ internal static class GraphWriteCommands
     private static Option<string> Properties() =>
         new("--properties") { Description = """Properties as a JSON object, e.g. '{"since": 2019, "tags": ["a"]}'.""", HelpName = "JSON" };
 
-    private static string Counts(LodeGraph graph, string key, string id) => JsonLine.Build(json =>
+    /// <summary><c>{id, nodes, edges}</c>: what was added and the graph's counts afterwards.</summary>
+    private static string Counts(LodeGraph graph, string id) => JsonLine.Build(json =>
     {
         json.WriteStartObject();
-        json.WriteString(key, id);
+        json.WriteString("id", id);
         json.WriteNumber("nodes", graph.NodeCount);
         json.WriteNumber("edges", graph.EdgeCount);
         json.WriteEndObject();
