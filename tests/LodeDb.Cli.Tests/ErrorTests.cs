@@ -101,7 +101,7 @@ public sealed class ErrorTests
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Ok), run.ToString);
         Assert.Multiple(() =>
         {
-            foreach (string command in new[] { "doctor", "models", "index", "query", "get", "list", "remove", "stats", "verify", "repair", "export", "import", "mcp", "serve", "bench" })
+            foreach (string command in new[] { "doctor", "models", "index", "query", "get", "list", "remove", "stats", "verify", "repair", "export", "import", "mcp", "serve", "graph", "bench" })
             {
                 Assert.That(run.OutLines, Has.Some.StartsWith(command + " "), command);
             }
@@ -127,6 +127,13 @@ public sealed class ErrorTests
     [TestCase("mcp", "install", "codex", "db")]
     [TestCase("mcp", "uninstall", "codex")]
     [TestCase("serve", "db")]
+    [TestCase("graph", "add-node", "db", "id", "label")]
+    [TestCase("graph", "add-edge", "db", "a", "knows", "b")]
+    [TestCase("graph", "remove", "db", "id")]
+    [TestCase("graph", "get", "db", "id")]
+    [TestCase("graph", "neighbors", "db", "id")]
+    [TestCase("graph", "khop", "db", "id")]
+    [TestCase("graph", "search", "db", "text")]
     [TestCase("bench")]
     public void An_unknown_option_on_every_command_exits_2_with_one_error_and_the_help_hint(params string[] command)
     {
