@@ -74,6 +74,7 @@ internal static class StoreOpener
             StorageProfile = StoreIdentity.ProfileFor(bits, options.Rescore ?? RescoreStorage.None),
             StoreText = storeText,
             IndexText = options.IndexText ?? storeText,
+            FormatVersion = options.GraphStore ? StoreIdentity.GraphFormatVersion : StoreIdentity.CurrentFormatVersion,
         };
         if (preset is not null)
         {

@@ -9,6 +9,13 @@ namespace LodeDb;
 internal sealed class StoreIdentity
 {
     public const int CurrentFormatVersion = 1;
+
+    /// <summary>
+    /// The identity format of a knowledge graph store (<see cref="Graph.LodeGraph"/>): a release
+    /// without graphs refuses it ("upgrade") instead of opening it as an index and dropping the
+    /// graph at its next checkpoint.
+    /// </summary>
+    public const int GraphFormatVersion = 2;
     public const string VectorKind = "vector";
     public const string VectorTask = "vector";
     public const string VectorModel = "none";

@@ -194,4 +194,43 @@ public sealed class GraphDurabilityTests
         using var again = LodeGraph.Open(collection.Space("people"));
         Assert.That(again.NodeCount, Is.EqualTo(6));
     }
+
+    [Test]
+    public void AGraphRootIsMarkedSoAReleaseWithoutGraphsRefusesIt()
+    {
+        using var folder = new TestFolder();
+        using (var graph = LodeGraph.Open(folder.Path, GraphTestData.VectorOptions()))
+        {
+            graph.AddNode(GraphTestData.Node("a", "A"));
+        }
+
+        string rootPath = folder.File("index.commit.json");
+        string root = File.ReadAllText(rootPath);
+        string graphFile;
+        using (var json = System.Text.Json.JsonDocument.Parse(root))
+        {
+            Assert.That(json.RootElement.GetProperty("identity").GetProperty("formatVersion").GetInt32(), Is.EqualTo(2));
+            graphFile = json.RootElement.GetProperty("graphFile").GetString()!;
+            Assert.That(graphFile, Does.Match(@"index\.g\d+\.graph"));
+        }
+
+        // A root that names a graph file without the graph format (or the reverse) is damage.
+        File.WriteAllText(rootPath, root.Replace($"\"{graphFile}\"", "\"\"", StringComparison.Ordinal));
+        var ex = Assert.Throws<CorruptDatabaseException>(() => LodeGraph.Open(folder.Path, GraphTestData.VectorOptions()));
+        Assert.That(ex!.File, Is.EqualTo("index.commit.json"));
+    }
+
+    [Test]
+    public void AGraphFollowsItsDatabasesSidecarAndBits()
+    {
+        using var folder = new TestFolder();
+        using var db = LodeDatabase.Open(folder.Path, GraphTestData.VectorOptions() with { Rescore = RescoreStorage.Int8, BitWidth = 2, Seed = 99 });
+        using var graph = LodeGraph.Open(db);
+        graph.AddNodes(GraphTestData.CompanyNodes(vectors: true));
+        Assert.That(Directory.GetFiles(graph.Path, "index.g*.rescore"), Is.Not.Empty);
+        Assert.That(graph.SearchNodesByVector(GraphTestData.VectorFor("oven"), 1)[0].Node.Id, Is.EqualTo("oven"));
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(graph.Path, "index.commit.json")));
+        System.Text.Json.JsonElement identity = json.RootElement.GetProperty("identity");
+        Assert.That((identity.GetProperty("storageProfile").GetString(), identity.GetProperty("seed").GetUInt64()), Is.EqualTo(("turboquant-b2+int8", 99UL)));
+    }
 }
