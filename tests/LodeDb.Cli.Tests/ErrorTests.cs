@@ -131,6 +131,7 @@ public sealed class ErrorTests
     [TestCase("graph", "add-edge", "db", "a", "knows", "b")]
     [TestCase("graph", "remove", "db", "id")]
     [TestCase("graph", "get", "db", "id")]
+    [TestCase("graph", "list", "db")]
     [TestCase("graph", "neighbors", "db", "id")]
     [TestCase("graph", "khop", "db", "id")]
     [TestCase("graph", "search", "db", "text")]

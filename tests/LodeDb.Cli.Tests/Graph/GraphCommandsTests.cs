@@ -70,6 +70,21 @@ public sealed class GraphCommandsTests
         Assert.That(Ok(CliRun.Of("graph", "remove", _db, added.GetProperty("id").GetString()!, "--edges")).Out, Does.Contain("\"edges\":6"));
     }
 
+    [Test, Order(1)]
+    public void List_pages_nodes_by_type_and_edges_by_relation_in_insertion_order()
+    {
+        JsonElement people = Json(Ok(CliRun.Of("graph", "list", _db, "--type", "person")));
+        JsonElement page = Json(Ok(CliRun.Of("graph", "list", _db, "--skip", "2", "--limit", "2")));
+        JsonElement works = Json(Ok(CliRun.Of("graph", "list", _db, "--edges", "--relation", "works_at")));
+        CliRun mixed = CliRun.Of("graph", "list", _db, "--type", "person", "--edges");
+
+        Assert.That(Ids(people.GetProperty("nodes")), Is.EqualTo(new[] { "alice", "bob" }));
+        Assert.That(Ids(page.GetProperty("nodes")), Is.EqualTo(new[] { "acme", "globex" }));
+        Assert.That(page.GetProperty("nodeCount").GetInt32(), Is.EqualTo(6));
+        Assert.That(Ids(works.GetProperty("edges")), Is.EqualTo(new[] { "e1", "e2" }));
+        Assert.That(mixed.ExitCode, Is.EqualTo(ExitCodes.Usage), mixed.ToString);
+    }
+
     [Test, Order(2)]
     public void Neighbors_follow_direction_and_relation_in_insertion_order()
     {

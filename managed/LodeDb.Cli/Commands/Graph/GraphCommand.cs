@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace LodeDb.Cli.Commands.Graph;
 
 /// <summary>
-/// <c>lodedb graph add-node|add-edge|get|remove|neighbors|khop|search &lt;db&gt; ... [--space S]</c>:
+/// <c>lodedb graph add-node|add-edge|remove|get|list|neighbors|khop|search &lt;db&gt; ... [--space S]</c>:
 /// the knowledge graph kept in a database folder (<c>&lt;db&gt;/graph</c>), or in one space of a
 /// collection root. Every subcommand prints one JSON object on standard output.
 /// </summary>
@@ -15,6 +15,7 @@ internal static class GraphCommand
         GraphWriteCommands.AddEdge(context),
         GraphWriteCommands.Remove(context),
         GraphReadCommands.Get(context),
+        GraphReadCommands.List(context),
         GraphReadCommands.Neighbors(context),
         GraphReadCommands.KHop(context),
         GraphReadCommands.Search(context),

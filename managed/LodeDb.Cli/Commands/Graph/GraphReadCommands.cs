@@ -5,7 +5,7 @@ using LodeDb.Graph;
 namespace LodeDb.Cli.Commands.Graph;
 
 /// <summary>
-/// <c>lodedb graph get</c>, <c>neighbors</c>, <c>khop</c> and <c>search</c>: read-only (no writer
+/// <c>lodedb graph get</c>, <c>list</c>, <c>neighbors</c>, <c>khop</c> and <c>search</c>: read-only (no writer
 /// lock; a running writer is not disturbed), one JSON object each, in the graph's deterministic
 /// order. Structure reads load no model; <c>search</c> loads the database's model.
 /// </summary>
@@ -60,6 +60,59 @@ internal static class GraphReadCommands
                 throw new CliNotFoundException($"no {(byEdge ? "edge" : "node")} with id {string.Join(", ", missing.Select(id => $"'{id}'"))} in the graph of {parsed.GetValue(database)}.");
             }
 
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    /// <summary><c>lodedb graph list &lt;db&gt; [--type T | --edges [--relation R]] [--skip N] [--limit N]</c>: nodes (or edges) in insertion order, a page at a time.</summary>
+    public static Command List(CliContext context)
+    {
+        var database = GraphCommand.Database();
+        var edges = new Option<bool>("--edges") { Description = "List edges instead of nodes." };
+        var type = new Option<string>("--type") { Description = "Only nodes of this type.", HelpName = "TYPE" };
+        var relation = new Option<string>("--relation") { Description = "Only edges of this relation (with --edges).", HelpName = "NAME" };
+        Option<int> skip = WholeNumberOption.Create("--skip", null, "Skip this many first (default 0).", 0, 0);
+        Option<int> limit = WholeNumberOption.Create("--limit", null, "At most this many (default 100, at most 10000).", 100, 1, 10_000);
+        var space = GraphCommand.Space();
+        var command = new Command("list", "List nodes (or edges) in insertion order, a page at a time.") { database, edges, type, relation, skip, limit, space };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(edges) ? result.GetValue(type) is not null : result.GetValue(relation) is not null)
+            {
+                result.AddError("--type goes with nodes, --relation with --edges.");
+            }
+        });
+        command.SetAction(parsed =>
+        {
+            using GraphTarget target = GraphTarget.Open(parsed.GetValue(database)!, parsed.GetValue(space), GraphTarget.Access.Read, new ModelOptions(false), parsed);
+            LodeGraph graph = target.Graph;
+            int from = parsed.GetValue(skip), take = parsed.GetValue(limit);
+            context.Out.WriteLine(JsonLine.Build(json =>
+            {
+                json.WriteStartObject();
+                if (parsed.GetValue(edges))
+                {
+                    json.WriteStartArray("edges");
+                    foreach (GraphEdge edge in graph.ListEdges(parsed.GetValue(relation), from, take))
+                    {
+                        GraphJson.WriteEdge(json, edge, withText: true);
+                    }
+                }
+                else
+                {
+                    json.WriteStartArray("nodes");
+                    foreach (GraphNode node in graph.ListNodes(parsed.GetValue(type), from, take))
+                    {
+                        GraphJson.WriteNode(json, node, withText: true);
+                    }
+                }
+
+                json.WriteEndArray();
+                json.WriteNumber("nodeCount", graph.NodeCount);
+                json.WriteNumber("edgeCount", graph.EdgeCount);
+                json.WriteEndObject();
+            }));
             return ExitCodes.Ok;
         });
         return command;
