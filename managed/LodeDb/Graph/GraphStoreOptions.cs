@@ -22,7 +22,8 @@ internal static class GraphStoreOptions
 
         if (identity.Kind == StoreIdentity.PresetKind)
         {
-            return parent.WithoutEmbedder ? options : options with { Model = identity.Preset };
+            // The database's loaded model, shared (the graph handle never disposes it).
+            return parent.WithoutEmbedder ? options : options with { Model = identity.Preset, SharedPresetEmbedder = database.Embedders.Embedder };
         }
 
         if (identity.Kind == StoreIdentity.CustomKind)

@@ -36,7 +36,8 @@ public sealed partial class LodeGraph : IDisposable
     /// <c>&lt;database folder&gt;/graph</c>: a store with the database's model (the same custom
     /// embedder instance, or its preset), dimension, bit width, seed, StoreText and IndexText,
     /// read-only when the database handle is. Works for a collection space too
-    /// (<c>LodeGraph.Open(collection.Space(name))</c>). Dispose the graph as well as the database.
+    /// (<c>LodeGraph.Open(collection.Space(name))</c>). The graph embeds with the database's
+    /// embedder instance (a preset's model is loaded once), so dispose the graph before the database.
     /// </summary>
     /// <exception cref="IdentityMismatchException">The graph folder was created for another identity.</exception>
     /// <exception cref="DatabaseNotFoundException">The database is read-only and has no graph yet.</exception>

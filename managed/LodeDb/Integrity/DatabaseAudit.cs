@@ -139,7 +139,7 @@ internal static class DatabaseAudit
         return records;
     }
 
-    /// <summary>Snapshot, rows and sidecar of the base generation.</summary>
+    /// <summary>Snapshot, rows, sidecar and (a graph store) graph file of the base generation.</summary>
     private static void AuditBase(string folder, CommitRoot root, Action<string, long, string, bool> add)
     {
         NativeIndex? index = null;
@@ -161,6 +161,18 @@ internal static class DatabaseAudit
 
         try
         {
+            if (root.GraphFile.Length > 0 && File.Exists(Path.Combine(folder, root.GraphFile)))
+            {
+                Graph.GraphFile.Read(Path.Combine(folder, root.GraphFile), root.BaseGeneration);
+            }
+        }
+        catch (CorruptDatabaseException ex)
+        {
+            add(ex.File, ex.Offset, ex.Detail, true);
+        }
+
+        try
+        {
             if (!File.Exists(Path.Combine(folder, root.RowsFile)))
             {
                 return;
@@ -170,11 +182,6 @@ internal static class DatabaseAudit
             if (index is not null && ((ulong)rows.SlotCount != index.SlotCount || (ulong)rows.LiveSlotCount != index.LiveCount))
             {
                 add(root.RowsFile, -1, $"it maps {rows.SlotCount} slots ({rows.LiveSlotCount} live), the index file holds {index.SlotCount} ({index.LiveCount} live)", true);
-            }
-
-            if (root.GraphFile.Length > 0 && File.Exists(Path.Combine(folder, root.GraphFile)))
-            {
-                Graph.GraphFile.Read(Path.Combine(folder, root.GraphFile), root.BaseGeneration);
             }
 
             if (root.RescoreFile.Length > 0 && File.Exists(Path.Combine(folder, root.RescoreFile)))

@@ -6,6 +6,7 @@ namespace LodeDb;
 /// What a database folder was created for. Written into the root pointer on create and compared
 /// with the options on every open, so nothing is ever scored against a different model.
 /// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed class StoreIdentity
 {
     public const int CurrentFormatVersion = 1;

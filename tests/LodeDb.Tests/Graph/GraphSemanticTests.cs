@@ -123,4 +123,17 @@ public sealed class GraphSemanticTests
         Assert.That(ex!.Message, Does.Contain("IndexEdges"));
         Assert.That(graph.EdgeCount, Is.EqualTo(0));
     }
+
+    [Test]
+    public async Task ACancelledAddStoresNothing()
+    {
+        using var folder = new TestFolder();
+        using var db = LodeDatabase.Open(folder.Path, TextFixture.Options());
+        using var graph = LodeGraph.Open(db);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        Assert.That(async () => await graph.AddNodesAsync([new GraphNode("a", "A") { Text = "pizza" }], cancelled.Token), Throws.InstanceOf<OperationCanceledException>());
+        Assert.Throws(Is.InstanceOf<OperationCanceledException>(), () => graph.AddNode(new GraphNode("a", "A"), cancelled.Token));
+        Assert.That((graph.NodeCount, graph.EntryCount), Is.EqualTo((0, 0L)));
+    }
 }
