@@ -36,30 +36,35 @@ public sealed partial class LodeDatabase
         }
 
         cancellationToken.ThrowIfCancellationRequested();
+        string[] present;
+        CommitTicket ticket;
         _gate.EnterWriteLock();
         try
         {
             ThrowIfUnusable();
             SlotTable rows = Store.Rows;
-            string[] present = wanted.Distinct(StringComparer.Ordinal).Where(id => rows.TryGetSlot(id, out _)).ToArray();
-            return CommitRemoval(present, cancellationToken);
+            present = wanted.Distinct(StringComparer.Ordinal).Where(id => rows.TryGetSlot(id, out _)).ToArray();
+            ticket = CommitRemoval(present, cancellationToken);
         }
         finally
         {
             _gate.ExitWriteLock();
         }
+
+        return Removed(present, ticket);
     }
 
     private int RemoveWhereCore(Filter filter, CancellationToken cancellationToken)
     {
         ThrowIfReadOnly(nameof(RemoveWhere));
         ArgumentNullException.ThrowIfNull(filter);
+        var matching = new List<string>();
+        CommitTicket ticket;
         _gate.EnterWriteLock();
         try
         {
             ThrowIfUnusable();
             SlotTable rows = Store.Rows;
-            var matching = new List<string>();
             for (int slot = 0; slot < rows.SlotCount; slot++)
             {
                 if ((slot & 4095) == 0)
@@ -74,32 +79,44 @@ public sealed partial class LodeDatabase
                 }
             }
 
-            return CommitRemoval(matching.ToArray(), cancellationToken);
+            ticket = CommitRemoval(matching.ToArray(), cancellationToken);
         }
         finally
         {
             _gate.ExitWriteLock();
         }
+
+        return Removed(matching, ticket);
     }
 
     /// <summary>One RemoveMany record for ids that exist (nothing is written for none). Call under the write lock.</summary>
-    private int CommitRemoval(string[] ids, CancellationToken cancellationToken)
+    private CommitTicket CommitRemoval(string[] ids, CancellationToken cancellationToken)
     {
         if (ids.Length == 0)
         {
-            return 0;
+            return CommitTicket.Durable;
         }
 
         cancellationToken.ThrowIfCancellationRequested();
         SlotStore store = Store;
-        _log.Commit(store, WalRecord.EncodeRemoveMany(ids), () =>
+        return _log.Append(store, WalRecord.EncodeRemoveMany(ids), () =>
         {
             foreach (string id in ids)
             {
                 store.ApplyRemove(id);
             }
         });
-        LodeDbTelemetry.RowsRemoved.Add(ids.Length, _telemetry.PathTag);
-        return ids.Length;
+    }
+
+    /// <summary>Waits (outside the write lock) for the removal's record to be durable, then counts it.</summary>
+    private int Removed(IReadOnlyCollection<string> ids, CommitTicket ticket)
+    {
+        _log.WaitDurable(ticket);
+        if (ids.Count > 0)
+        {
+            LodeDbTelemetry.RowsRemoved.Add(ids.Count, _telemetry.PathTag);
+        }
+
+        return ids.Count;
     }
 }

@@ -35,6 +35,9 @@ public sealed partial class LodeDatabase : IDisposable
     private WriterLock? _lock;
     private bool _disposed;
 
+    /// <summary>The commit log (tests: group-commit counters and the sync hook).</summary>
+    internal CommitLog Log => _log;
+
     private LodeDatabase(string path, LodeDbOptions options)
     {
         _path = path;
@@ -212,6 +215,7 @@ public sealed partial class LodeDatabase : IDisposable
     {
         ThrowIfReadOnly(nameof(Remove));
         ArgumentNullException.ThrowIfNull(id);
+        CommitTicket ticket;
         _gate.EnterWriteLock();
         try
         {
@@ -222,14 +226,16 @@ public sealed partial class LodeDatabase : IDisposable
                 return false;
             }
 
-            _log.Commit(store, WalRecord.EncodeRemove(id), () => store.ApplyRemove(id));
-            LodeDbTelemetry.RowsRemoved.Add(1, _telemetry.PathTag);
-            return true;
+            ticket = _log.Append(store, WalRecord.EncodeRemove(id), () => store.ApplyRemove(id));
         }
         finally
         {
             _gate.ExitWriteLock();
         }
+
+        _log.WaitDurable(ticket);
+        LodeDbTelemetry.RowsRemoved.Add(1, _telemetry.PathTag);
+        return true;
     }
 
     /// <summary>Checkpoints: folds the write-ahead log into a new generation and truncates the log.</summary>
@@ -466,28 +472,36 @@ public sealed partial class LodeDatabase : IDisposable
         return Upsert(rows.Normalized, rows.Ids, rows.Metadata, Enumerable.Range(0, rows.Ids.Length + 1).ToArray(), texts, tokens);
     }
 
-    /// <summary>Encodes and commits documents under the write lock (one record, all or nothing); chunk c of the flat arrays belongs to the document whose range holds it.</summary>
+    /// <summary>
+    /// Encodes and commits documents under the write lock (one record, all or nothing); chunk c of
+    /// the flat arrays belongs to the document whose range holds it. Under Fsync the call waits for
+    /// its record's fdatasync after releasing the lock (group commit: see <see cref="CommitLog.WaitDurable"/>).
+    /// </summary>
     private IReadOnlyList<string> Upsert(float[] normalized, string[] ids, IReadOnlyDictionary<string, object?>[] metadata, int[] chunkStarts, string?[] texts, IReadOnlyList<string>?[] tokens)
     {
-        _gate.EnterWriteLock();
-        try
+        // The add's duration includes waiting for its fdatasync (under Fsync).
+        _telemetry.Run("lodedb.add", "Add", LodeDbTelemetry.AddDuration, activity =>
         {
-            ThrowIfUnusable();
-            SlotStore store = Store;
-            _telemetry.Run("lodedb.add", "Add", LodeDbTelemetry.AddDuration, activity =>
+            activity?.SetTag("lodedb.rows", ids.Length);
+            CommitTicket ticket;
+            _gate.EnterWriteLock();
+            try
             {
-                activity?.SetTag("lodedb.rows", ids.Length);
+                ThrowIfUnusable();
+                SlotStore store = Store;
                 UpsertBatch batch = store.Encode(normalized, ids, metadata, chunkStarts, texts, tokens);
-                _log.Commit(store, WalRecord.EncodeUpsert(batch), () => store.ApplyUpsert(batch));
-                return 0;
-            });
-            LodeDbTelemetry.RowsAdded.Add(ids.Length, _telemetry.PathTag);
-            return ids;
-        }
-        finally
-        {
-            _gate.ExitWriteLock();
-        }
+                ticket = _log.Append(store, WalRecord.EncodeUpsert(batch), () => store.ApplyUpsert(batch));
+            }
+            finally
+            {
+                _gate.ExitWriteLock();
+            }
+
+            _log.WaitDurable(ticket);
+            return 0;
+        });
+        LodeDbTelemetry.RowsAdded.Add(ids.Length, _telemetry.PathTag);
+        return ids;
     }
 
     private void ThrowIfReadOnly(string operation)
