@@ -23,6 +23,32 @@ public sealed class GroupCommitTests
 
     private static float[] VectorOf(string id) => Vectors.Random(new Random(id.GetHashCode(StringComparison.Ordinal)), Dim);
 
+    /// <summary>
+    /// Runs body(0..count-1) on that many dedicated threads at once (not the thread pool, which
+    /// on 2 cores would start threads slowly while some wait in a held sync); rethrows failures.
+    /// </summary>
+    private static void OnThreads(int count, Action<int> body)
+    {
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+        var threads = Enumerable.Range(0, count).Select(i => new Thread(() =>
+        {
+            try
+            {
+                body(i);
+            }
+            catch (Exception ex)
+            {
+                failures.Enqueue(ex);
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        if (!failures.IsEmpty)
+        {
+            throw new AggregateException(failures);
+        }
+    }
+
     [Test]
     public void EachLoneFsyncAddIsSyncedBeforeItReturns()
     {
@@ -37,7 +63,7 @@ public sealed class GroupCommitTests
             wal.Sync();
         };
 
-        Task add = Task.Run(() => db.AddVector(VectorOf("a"), "a"));
+        Task add = Task.Factory.StartNew(() => db.AddVector(VectorOf("a"), "a"), TaskCreationOptions.LongRunning);
         Assert.That(SpinWait.SpinUntil(() => Volatile.Read(ref syncs) == 1, Patience), Is.True, "no sync started");
         // The record is written and applied, its sync is held: the call must not have returned.
         Assert.That(add.IsCompleted, Is.False, "an Fsync add returned before its fdatasync");
@@ -75,7 +101,7 @@ public sealed class GroupCommitTests
                 wal.Sync();
             };
 
-            Parallel.For(0, writers, new ParallelOptions { MaxDegreeOfParallelism = writers }, w => db.AddVector(VectorOf($"w{w}"), $"w{w}"));
+            OnThreads(writers, w => db.AddVector(VectorOf($"w{w}"), $"w{w}"));
             // The first sync covers at least the leader's record, a second one every record written
             // while the first ran: never one per writer.
             Assert.That(syncs, Is.InRange(1, 2), $"{writers} concurrent adds took {syncs} fdatasyncs");
@@ -102,7 +128,7 @@ public sealed class GroupCommitTests
                 throw new IOException("injected fdatasync failure (EIO)");
             };
 
-            Parallel.For(0, writers, new ParallelOptions { MaxDegreeOfParallelism = writers }, w =>
+            OnThreads(writers, w =>
             {
                 try
                 {
@@ -154,15 +180,15 @@ public sealed class GroupCommitTests
         {
             using var stop = new CancellationTokenSource();
             // Explicit checkpoints as well, racing the writers' own every 7 records.
-            Task persisting = Task.Run(() =>
+            Task persisting = Task.Factory.StartNew(() =>
             {
                 while (!stop.IsCancellationRequested)
                 {
                     db.Persist();
                     Thread.Yield();
                 }
-            });
-            Parallel.For(0, writers, new ParallelOptions { MaxDegreeOfParallelism = writers }, w =>
+            }, TaskCreationOptions.LongRunning);
+            OnThreads(writers, w =>
             {
                 for (int i = 0; i < perWriter; i++)
                 {
@@ -210,11 +236,11 @@ public sealed class GroupCommitTests
             wal.Sync();
         };
 
-        Task[] adds = Enumerable.Range(0, writers).Select(w => Task.Run(() => db.AddVector(VectorOf($"w{w}"), $"w{w}"))).ToArray();
+        Task[] adds = Enumerable.Range(0, writers).Select(w => Task.Factory.StartNew(() => db.AddVector(VectorOf($"w{w}"), $"w{w}"), TaskCreationOptions.LongRunning)).ToArray();
         Assert.That(SpinWait.SpinUntil(() => db.Log.Group.AppendedCount == writers, Patience), Is.True);
         // Dispose takes the write lock (free: the writers wait outside it), checkpoints and closes
         // the log once the held sync ends; every writer then returns successfully.
-        Task disposing = Task.Run(db.Dispose);
+        Task disposing = Task.Factory.StartNew(db.Dispose, TaskCreationOptions.LongRunning);
         release.Set();
         Assert.That(Task.WaitAll(adds.Append(disposing).ToArray(), Patience), Is.True);
         using var reopened = LodeDatabase.Open(folder.Path);
@@ -234,7 +260,7 @@ public sealed class GroupCommitTests
                 Interlocked.Increment(ref syncs);
                 wal.Sync();
             };
-            Parallel.For(0, 16, i => db.AddVector(VectorOf($"r{i}"), $"r{i}"));
+            OnThreads(16, i => db.AddVector(VectorOf($"r{i}"), $"r{i}"));
             Assert.That(syncs, Is.Zero, $"{mode}/{durability}");
             Assert.That(db.Count(), Is.EqualTo(16));
         }
