@@ -99,9 +99,17 @@ public partial class LodeSpaceCollection<TKey, TRecord> : VectorStoreCollection<
         return Task.CompletedTask;
     }
 
-    /// <summary>Not supported yet: a LodeCollection cannot drop a space (see docs/vectordata.md).</summary>
-    public override Task EnsureCollectionDeletedAsync(CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException($"Deleting the collection '{Name}' is not supported: LodeDb cannot drop a space of a collection yet. Delete the records (DeleteAsync), or remove the folder {_root.Path} while no handle is open.");
+    /// <summary>
+    /// Deletes the space and its records (<see cref="LodeCollection.DeleteSpace"/>); nothing to do when it does not exist.
+    /// Fails (<see cref="VectorStoreException"/>) while another handle has the space open for writing.
+    /// </summary>
+    public override Task EnsureCollectionDeletedAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        Run("EnsureCollectionDeleted", () => _root.DeleteSpace(Name));
+        Volatile.Write(ref _space, null);
+        return Task.CompletedTask;
+    }
 
     /// <inheritdoc />
     public override Task<TRecord?> GetAsync(TKey key, RecordRetrievalOptions? options = null, CancellationToken cancellationToken = default)
@@ -240,6 +248,8 @@ public partial class LodeSpaceCollection<TKey, TRecord> : VectorStoreCollection<
         return space;
     }
 
+    private bool DropClosedSpace() => Interlocked.Exchange(ref _space, null) is not null;
+
     private static void CheckIncludeVectors(bool includeVectors)
     {
         if (includeVectors)
@@ -254,6 +264,12 @@ public partial class LodeSpaceCollection<TKey, TRecord> : VectorStoreCollection<
         try
         {
             return call();
+        }
+        catch (ObjectDisposedException) when (DropClosedSpace())
+        {
+            // The cached space was closed (deleted through another collection object, or disposed
+            // by its caller): resolve it again, which reopens it or reports it missing.
+            return Run(operation, call);
         }
         catch (LodeDbException ex)
         {
