@@ -23,10 +23,6 @@ public partial class LodeSpaceCollection<TKey, TRecord> : VectorStoreCollection<
 {
     internal const string SystemName = "lodedb";
 
-    private const string VectorsNotKept =
-        "IncludeVectors is not supported: a LodeDb space keeps 2- or 4-bit codes of each (normalised) vector, not the vector you stored, " +
-        "so it cannot give it back. Keep the vector yourself if you need it, or search with IncludeVectors = false (records then come back without their vector).";
-
     private readonly LodeCollection _root;
     private readonly CollectionModel _model;
     private readonly RecordMapper<TRecord> _mapper;
@@ -115,11 +111,11 @@ public partial class LodeSpaceCollection<TKey, TRecord> : VectorStoreCollection<
     public override Task<TRecord?> GetAsync(TKey key, RecordRetrievalOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        CheckIncludeVectors(options?.IncludeVectors ?? false);
         cancellationToken.ThrowIfCancellationRequested();
         string id = RecordMapper<TRecord>.IdOf(key);
+        bool withVector = WantVectors(options?.IncludeVectors ?? false);
         LodeRecord? row = Run("Get", () => Space().Get(id));
-        return Task.FromResult(row is null ? null : _mapper.ToRecord(row.Id, row.Metadata));
+        return Task.FromResult(row is null ? null : ToRecord(row.Id, row.Metadata, withVector));
     }
 
     /// <summary>
@@ -135,7 +131,6 @@ public partial class LodeSpaceCollection<TKey, TRecord> : VectorStoreCollection<
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
         options ??= new FilteredRecordRetrievalOptions<TRecord>();
-        CheckIncludeVectors(options.IncludeVectors);
         if (options.OrderBy is not null)
         {
             throw new NotSupportedException("OrderBy is not supported: LodeDb lists records in insertion order.");
@@ -144,12 +139,16 @@ public partial class LodeSpaceCollection<TKey, TRecord> : VectorStoreCollection<
         ArgumentOutOfRangeException.ThrowIfNegative(options.Skip);
         Filter? lodeFilter = LodeFilterTranslator.Translate(filter, _model);
         cancellationToken.ThrowIfCancellationRequested();
+        bool withVector = WantVectors(options.IncludeVectors);
         IReadOnlyList<LodeRecord> rows = Run("Get", () => Space().List(lodeFilter, options.Skip, top));
         await Task.CompletedTask.ConfigureAwait(false);
         foreach (LodeRecord row in rows)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            yield return _mapper.ToRecord(row.Id, row.Metadata);
+            if (ToRecord(row.Id, row.Metadata, withVector) is TRecord record)
+            {
+                yield return record;
+            }
         }
     }
 
@@ -249,14 +248,6 @@ public partial class LodeSpaceCollection<TKey, TRecord> : VectorStoreCollection<
     }
 
     private bool DropClosedSpace() => Interlocked.Exchange(ref _space, null) is not null;
-
-    private static void CheckIncludeVectors(bool includeVectors)
-    {
-        if (includeVectors)
-        {
-            throw new NotSupportedException(VectorsNotKept);
-        }
-    }
 
     /// <summary>Runs a LodeDb call, wrapping the database's own failures in <see cref="VectorStoreException"/> (argument and usage errors pass as they are).</summary>
     private T Run<T>(string operation, Func<T> call)
