@@ -189,7 +189,10 @@ public sealed partial class LodeDatabase : IDisposable
         string finalId = WriteValidation.IdOrNew(id, "id", 0);
         var batchMetadata = new[] { MetadataCodec.Normalize(metadata, nameof(metadata)) };
         string?[] captions = [WriteValidation.CheckCaption(Identity, text, 0, nameof(text))];
-        return new VectorIngest.PendingRows(normalized, [finalId], batchMetadata, captions);
+        return new VectorIngest.PendingRows(normalized, [finalId], batchMetadata, captions)
+        {
+            Hashes = _options.StoreContentHash ? LodeContentHash.Vector(vector) : null,
+        };
     }
 
     /// <summary>
@@ -204,7 +207,7 @@ public sealed partial class LodeDatabase : IDisposable
         IReadOnlyList<string?>? texts = null)
     {
         ThrowIfReadOnly(nameof(AddVectors));
-        return UpsertRows(VectorIngest.Prepare(Identity, vectors, ids, metadata, texts));
+        return UpsertRows(VectorIngest.Prepare(Identity, vectors, ids, metadata, texts, contentHashes: _options.StoreContentHash));
     }
 
     /// <summary>Removes a row; returns whether it existed.</summary>
@@ -463,11 +466,11 @@ public sealed partial class LodeDatabase : IDisposable
     private IReadOnlyList<string> UpsertRows(VectorIngest.PendingRows rows)
     {
         (string?[] texts, IReadOnlyList<string>?[] tokens) = VectorIngest.CaptionRows(Identity, rows.Captions);
-        return Upsert(rows.Normalized, rows.Ids, rows.Metadata, Enumerable.Range(0, rows.Ids.Length + 1).ToArray(), texts, tokens);
+        return Upsert(rows.Normalized, rows.Ids, rows.Metadata, Enumerable.Range(0, rows.Ids.Length + 1).ToArray(), texts, tokens, rows.Hashes);
     }
 
     /// <summary>Encodes and commits documents under the write lock (one record, all or nothing); chunk c of the flat arrays belongs to the document whose range holds it.</summary>
-    private IReadOnlyList<string> Upsert(float[] normalized, string[] ids, IReadOnlyDictionary<string, object?>[] metadata, int[] chunkStarts, string?[] texts, IReadOnlyList<string>?[] tokens)
+    private IReadOnlyList<string> Upsert(float[] normalized, string[] ids, IReadOnlyDictionary<string, object?>[] metadata, int[] chunkStarts, string?[] texts, IReadOnlyList<string>?[] tokens, byte[]? hashes)
     {
         _gate.EnterWriteLock();
         try
@@ -477,7 +480,7 @@ public sealed partial class LodeDatabase : IDisposable
             _telemetry.Run("lodedb.add", "Add", LodeDbTelemetry.AddDuration, activity =>
             {
                 activity?.SetTag("lodedb.rows", ids.Length);
-                UpsertBatch batch = store.Encode(normalized, ids, metadata, chunkStarts, texts, tokens);
+                UpsertBatch batch = store.Encode(normalized, ids, metadata, chunkStarts, texts, tokens, hashes);
                 _log.Commit(store, WalRecord.EncodeUpsert(batch), () => store.ApplyUpsert(batch));
                 return 0;
             });
