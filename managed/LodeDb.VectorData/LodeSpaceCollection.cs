@@ -118,40 +118,6 @@ public partial class LodeSpaceCollection<TKey, TRecord> : VectorStoreCollection<
         return Task.FromResult(row is null ? null : ToRecord(row.Id, row.Metadata, withVector));
     }
 
-    /// <summary>
-    /// Records matching <paramref name="filter"/> in insertion order, after <see cref="FilteredRecordRetrievalOptions{TRecord}.Skip"/>,
-    /// at most <paramref name="top"/>. <see cref="FilteredRecordRetrievalOptions{TRecord}.OrderBy"/> is not supported.
-    /// </summary>
-    public override async IAsyncEnumerable<TRecord> GetAsync(
-        Expression<Func<TRecord, bool>> filter,
-        int top,
-        FilteredRecordRetrievalOptions<TRecord>? options = null,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(filter);
-        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
-        options ??= new FilteredRecordRetrievalOptions<TRecord>();
-        if (options.OrderBy is not null)
-        {
-            throw new NotSupportedException("OrderBy is not supported: LodeDb lists records in insertion order.");
-        }
-
-        ArgumentOutOfRangeException.ThrowIfNegative(options.Skip);
-        Filter? lodeFilter = LodeFilterTranslator.Translate(filter, _model);
-        cancellationToken.ThrowIfCancellationRequested();
-        bool withVector = WantVectors(options.IncludeVectors);
-        IReadOnlyList<LodeRecord> rows = Run("Get", () => Space().List(lodeFilter, options.Skip, top));
-        await Task.CompletedTask.ConfigureAwait(false);
-        foreach (LodeRecord row in rows)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (ToRecord(row.Id, row.Metadata, withVector) is TRecord record)
-            {
-                yield return record;
-            }
-        }
-    }
-
     /// <inheritdoc />
     public override Task DeleteAsync(TKey key, CancellationToken cancellationToken = default)
     {
