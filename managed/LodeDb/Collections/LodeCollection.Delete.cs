@@ -72,6 +72,19 @@ public sealed partial class LodeCollection
     /// <summary>Steps (1) and (2) under the space's writer lock, which must be free.</summary>
     private void Unrecord(string name, string folder, CollectionManifest manifest)
     {
+        if (!Directory.Exists(folder))
+        {
+            // A record without its folder (damage the open of the space reports): only the record goes.
+            manifest.Spaces.RemoveAll(space => space.Name == name);
+            CollectionManifestFile.Replace(Path, manifest, Sync, BeforeManifestRename);
+            if (Sync)
+            {
+                CollectionManifestFile.SyncDirectory(Path);
+            }
+
+            return;
+        }
+
         string marker = System.IO.Path.Combine(folder, DeletedMarkerFileName);
         WriterLock spaceLock;
         try

@@ -127,6 +127,22 @@ public sealed class CollectionDeleteTests
     }
 
     [Test]
+    public void ARecordWhoseFolderIsMissingCanBeDeleted()
+    {
+        using var root = new TestFolder();
+        using (var collection = LodeCollection.Open(root.Path))
+        {
+            collection.Space("gone", Small);
+        }
+
+        Directory.Delete(SpaceFolder(root, "gone"), recursive: true);
+        using var reopened = LodeCollection.Open(root.Path);
+        Assert.Throws<CorruptDatabaseException>(() => reopened.Space("gone"));
+        Assert.That(reopened.DeleteSpace("gone"), Is.True, "the dangling record goes");
+        Assert.That(reopened.Contains("gone"), Is.False);
+    }
+
+    [Test]
     public void AMarkedUnrecordedFolderIsDiscardedByDeleteToo()
     {
         using var root = new TestFolder();
