@@ -35,7 +35,7 @@ public sealed partial class LodeDatabase
         CancellationToken cancellationToken = default)
     {
         ThrowIfReadOnly(nameof(AddVectorsAsync));
-        VectorIngest.PendingRows rows = VectorIngest.Prepare(Identity, vectors, ids, metadata, texts, cancellationToken);
+        VectorIngest.PendingRows rows = VectorIngest.Prepare(Identity, vectors, ids, metadata, texts, cancellationToken, _options.StoreContentHash);
         return Task.Run(() => UpsertRows(rows), cancellationToken);
     }
 

@@ -192,7 +192,10 @@ public sealed partial class LodeDatabase : IDisposable
         string finalId = WriteValidation.IdOrNew(id, "id", 0);
         var batchMetadata = new[] { MetadataCodec.Normalize(metadata, nameof(metadata)) };
         string?[] captions = [WriteValidation.CheckCaption(Identity, text, 0, nameof(text))];
-        return new VectorIngest.PendingRows(normalized, [finalId], batchMetadata, captions);
+        return new VectorIngest.PendingRows(normalized, [finalId], batchMetadata, captions)
+        {
+            Hashes = _options.StoreContentHash ? LodeContentHash.Vector(vector) : null,
+        };
     }
 
     /// <summary>
@@ -207,7 +210,7 @@ public sealed partial class LodeDatabase : IDisposable
         IReadOnlyList<string?>? texts = null)
     {
         ThrowIfReadOnly(nameof(AddVectors));
-        return UpsertRows(VectorIngest.Prepare(Identity, vectors, ids, metadata, texts));
+        return UpsertRows(VectorIngest.Prepare(Identity, vectors, ids, metadata, texts, contentHashes: _options.StoreContentHash));
     }
 
     /// <summary>Removes a row; returns whether it existed.</summary>
@@ -469,7 +472,7 @@ public sealed partial class LodeDatabase : IDisposable
     private IReadOnlyList<string> UpsertRows(VectorIngest.PendingRows rows)
     {
         (string?[] texts, IReadOnlyList<string>?[] tokens) = VectorIngest.CaptionRows(Identity, rows.Captions);
-        return Upsert(rows.Normalized, rows.Ids, rows.Metadata, Enumerable.Range(0, rows.Ids.Length + 1).ToArray(), texts, tokens);
+        return Upsert(rows.Normalized, rows.Ids, rows.Metadata, Enumerable.Range(0, rows.Ids.Length + 1).ToArray(), texts, tokens, rows.Hashes);
     }
 
     /// <summary>
@@ -477,7 +480,7 @@ public sealed partial class LodeDatabase : IDisposable
     /// the flat arrays belongs to the document whose range holds it. Under Fsync the call waits for
     /// its record's fdatasync after releasing the lock (group commit: see <see cref="CommitLog.WaitDurable"/>).
     /// </summary>
-    private IReadOnlyList<string> Upsert(float[] normalized, string[] ids, IReadOnlyDictionary<string, object?>[] metadata, int[] chunkStarts, string?[] texts, IReadOnlyList<string>?[] tokens)
+    private IReadOnlyList<string> Upsert(float[] normalized, string[] ids, IReadOnlyDictionary<string, object?>[] metadata, int[] chunkStarts, string?[] texts, IReadOnlyList<string>?[] tokens, byte[]? hashes)
     {
         // The add's duration includes waiting for its fdatasync (under Fsync).
         _telemetry.Run("lodedb.add", "Add", LodeDbTelemetry.AddDuration, activity =>
@@ -489,7 +492,7 @@ public sealed partial class LodeDatabase : IDisposable
             {
                 ThrowIfUnusable();
                 SlotStore store = Store;
-                UpsertBatch batch = store.Encode(normalized, ids, metadata, chunkStarts, texts, tokens);
+                UpsertBatch batch = store.Encode(normalized, ids, metadata, chunkStarts, texts, tokens, hashes);
                 ticket = _log.Append(store, WalRecord.EncodeUpsert(batch), () => store.ApplyUpsert(batch));
             }
             finally

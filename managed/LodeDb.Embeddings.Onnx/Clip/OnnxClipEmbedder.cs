@@ -170,7 +170,11 @@ public sealed class OnnxClipEmbedder :
 
     /// <inheritdoc />
     public object? GetService(Type serviceType, object? serviceKey = null) =>
-        EmbedderServices.Get(this, _metadata, serviceType, serviceKey);
+        EmbedderServices.Get(this, _metadata, Footprint, serviceType, serviceKey);
+
+    /// <summary>The text model's file, and the vision model's once its session exists (it is created on the first image).</summary>
+    private Presets.ModelFootprint Footprint() =>
+        new(new FileInfo(TextModelFile).Length + (Volatile.Read(ref _visionSession) is null ? 0 : new FileInfo(VisionModelFile).Length));
 
     /// <summary>Releases both sessions. Calls after this throw <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()

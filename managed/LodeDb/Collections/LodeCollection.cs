@@ -10,7 +10,7 @@ namespace LodeDb;
 /// space was created with, so <see cref="Space"/> reopens it with no options. Spaces are never
 /// scored against each other. Dispose the collection to close every space it opened.
 /// </summary>
-public sealed class LodeCollection : IDisposable
+public sealed partial class LodeCollection : IDisposable
 {
     /// <summary>The manifest file at the root of a collection.</summary>
     public const string ManifestFileName = "collection.json";
@@ -337,6 +337,7 @@ public sealed class LodeCollection : IDisposable
     private OpenSpace Create(string name, LodeDbOptions options, CollectionManifest manifest)
     {
         string folder = SpaceFolder(name);
+        SweepDeleted(name);
 
         // A folder that already exists (an index left by a create whose publish never ran) is
         // adopted when its identity fits the options, and never removed by a rollback.

@@ -124,6 +124,11 @@ internal sealed class CommitLog : IDisposable
         _wal = NativeWal.Open(Path.Combine(_folder, WalFile));
         Records = replay.Applied;
         Bytes = replay.ValidBytes;
+        if (replay.ValidBytes < replay.FileBytes && Telemetry is { } telemetry)
+        {
+            Diagnostics.LodeDbLog.TornTailDropped(telemetry.Logger, Path.Combine(_folder, WalFile), replay.ValidBytes, replay.FileBytes - replay.ValidBytes);
+        }
+
         if (replay.ValidBytes == 0)
         {
             ResetWal();
@@ -407,9 +412,15 @@ internal sealed class CommitLog : IDisposable
     /// <summary>Opens the current base's journal for appending, cutting bytes past the committed length.</summary>
     private void OpenJournal()
     {
-        _wal = NativeWal.Open(Path.Combine(_folder, GenerationFiles.Journal(BaseGeneration)));
+        string journal = Path.Combine(_folder, GenerationFiles.Journal(BaseGeneration));
+        _wal = NativeWal.Open(journal);
         if (_wal.Size != (ulong)Bytes)
         {
+            if (_wal.Size > (ulong)Bytes && Telemetry is { } telemetry)
+            {
+                Diagnostics.LodeDbLog.TornTailDropped(telemetry.Logger, journal, Bytes, (long)_wal.Size - Bytes);
+            }
+
             _wal.Truncate((ulong)Bytes, Sync);
         }
     }

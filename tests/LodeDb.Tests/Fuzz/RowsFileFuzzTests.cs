@@ -40,6 +40,13 @@ public sealed class RowsFileFuzzTests
                 rows.AppendLive(id, metadata[d], text ? FuzzData.RandomText(random, 1) : null);
                 terms.Add(text ? null : WalRecord.TermCounts(FuzzData.Tokens(random)));
             }
+
+            if (random.Next(2) == 0)
+            {
+                var hash = new byte[LodeContentHash.Bytes];
+                random.NextBytes(hash);
+                rows.SetContentHash(id, hash);
+            }
         }
 
         return new Table(rows, terms.ToArray());
@@ -78,6 +85,7 @@ public sealed class RowsFileFuzzTests
                     back.IdAt(slot) == table.Rows.IdAt(slot)
                     && FuzzData.SameMetadata(back.MetadataAt(slot), table.Rows.MetadataAt(slot))
                     && back.TextAt(slot) == table.Rows.TextAt(slot)
+                    && (back.IdAt(slot) is not string id || (back.ContentHashOf(id) ?? []).AsSpan().SequenceEqual(table.Rows.ContentHashOf(id) ?? []))
                     && FuzzData.SameTokens(tokens[slot], table.Terms[slot]?.SelectMany(t => Enumerable.Repeat(t.Key, t.Value)).ToArray()));
                 if (!same)
                 {
