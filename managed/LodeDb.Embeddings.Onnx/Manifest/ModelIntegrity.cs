@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 
 namespace LodeDb.Embeddings.Onnx;
 
@@ -94,11 +93,7 @@ public static class ModelIntegrity
             return cached.Sha256;
         }
 
-        string sha256;
-        using (FileStream stream = new(key, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
-        {
-            sha256 = Convert.ToHexStringLower(SHA256.HashData(stream));
-        }
+        string sha256 = ModelFileHashes.Compute(key, gitBlob: false).Sha256;
 
         Interlocked.Increment(ref _hashesComputed);
         Hashes[key] = (size, written, sha256);

@@ -7,23 +7,6 @@
 #include "search_reference.h"
 #include "test_support.h"
 
-/* The approximate score of every allowed live slot from the scalar kernel's sums (the
- * double expression of src/search/search.c), best `count` by (score, lower slot). */
-static void reference_candidates(const lodedb_index *index, const float *query, uint32_t count,
-                                 const uint64_t *mask, uint64_t words, uint64_t *slots,
-                                 float *scores, uint32_t *out_count) {
-    double *q_rot = malloc(sizeof(double) * 2u * index->padded_dim);
-    lodedb_hit *hits = malloc(sizeof(lodedb_hit) * (index->slot_count + 1));
-    size_t n = reference_approximate_hits(index, query, mask, words, q_rot, hits);
-    *out_count = (uint32_t)(n < count ? n : count);
-    for (uint32_t i = 0; i < count; i++) {
-        slots[i] = i < *out_count ? hits[i].slot : LODEDB_NO_SLOT;
-        scores[i] = i < *out_count ? hits[i].score : 0.0f;
-    }
-    free(q_rot);
-    free(hits);
-}
-
 static uint64_t allowed_live(const lodedb_index *index, const uint64_t *mask, uint64_t words) {
     uint64_t n = 0;
     for (uint64_t s = 0; s < index->slot_count; s++) {
@@ -65,8 +48,8 @@ static void test_candidates(void) {
             CHECK_OK(lodedb_index_search(index, queries, qn, k, m, words, 1, top.slots, top.scores,
                                          top.counts));
             for (uint64_t q = 0; q < qn; q++) {
-                reference_candidates(index, queries + q * dim, count, m, words,
-                                     ref.slots + q * count, ref.scores + q * count, ref.counts + q);
+                reference_top(index, queries + q * dim, m, words, NULL, count, 0, count,
+                              ref.slots + q * count, ref.scores + q * count, ref.counts + q);
                 CHECK(got.counts[q] == (live_allowed < count ? live_allowed : count));
                 const uint64_t *cand = got.slots + q * count;
                 for (uint32_t i = 0; i < top.counts[q]; i++) {
@@ -147,14 +130,14 @@ static void test_few_allowed(void) {
     CHECK_OK(
         lodedb_index_search_candidates(index, q, 1, 10, few, 1, 3, r.slots, r.scores, r.counts));
     CHECK(r.counts[0] == 3);
-    reference_candidates(index, q, 10, few, 1, ref.slots, ref.scores, ref.counts);
+    reference_top(index, q, few, 1, NULL, 10, 0, 10, ref.slots, ref.scores, ref.counts);
     CHECK(results_equal(&r, &ref, 1, 10));
     CHECK(r.slots[3] == LODEDB_NO_SLOT);
     CHECK_OK(lodedb_index_remove(index, 5));
     CHECK_OK(
         lodedb_index_search_candidates(index, q, 1, 300, NULL, 0, 2, r.slots, r.scores, r.counts));
     CHECK(r.counts[0] == 199);
-    reference_candidates(index, q, 300, NULL, 0, ref.slots, ref.scores, ref.counts);
+    reference_top(index, q, NULL, 0, NULL, 300, 0, 300, ref.slots, ref.scores, ref.counts);
     CHECK(results_equal(&r, &ref, 1, 300));
     for (uint32_t i = 0; i < r.counts[0]; i++) {
         CHECK(r.slots[i] != 5);
