@@ -367,44 +367,7 @@ public sealed partial class LodeDatabase : IDisposable
         try
         {
             ThrowIfUnusable();
-            SlotStore store = Store;
-            long disk = 0;
-            foreach (string file in Directory.EnumerateFiles(_path))
-            {
-                try
-                {
-                    disk += new FileInfo(file).Length;
-                }
-                catch (IOException)
-                {
-                    // A file removed by a concurrent checkpoint: it no longer counts.
-                }
-            }
-
-            return new LodeStats
-            {
-                Count = store.Rows.LiveCount,
-                SlotCount = store.Rows.SlotCount,
-                Dimension = Dimension,
-                BitWidth = BitWidth,
-                Generation = _log.Generation,
-                WalRecords = _log.Records,
-                WalBytes = _log.Bytes,
-                DiskBytes = disk,
-                IndexMemoryBytes = checked((long)store.Index.Info.MemoryBytes),
-                Rescore = store.Identity.Rescore,
-                RescoreDiskBytes = store.Rescore?.FileBytes ?? 0,
-                RescoreMapped = store.Rescore?.IsMapped ?? false,
-                RescoreOverflowRows = store.Rescore?.OverflowRows ?? 0,
-                SimdLevel = NativeLibraryInfo.SimdName(NativeLibraryInfo.SimdLevel),
-                CommitMode = _log.Mode,
-                Durability = _log.Durability,
-                ReadOnly = IsReadOnly,
-                IngestEmbeddings = _embedders.IngestText.Snapshot(),
-                QueryEmbeddings = _embedders.QueryText.Snapshot(),
-                IngestImageEmbeddings = ImageEmbeddingMetrics.From(_embedders.IngestImages.Snapshot()),
-                QueryImageEmbeddings = ImageEmbeddingMetrics.From(_embedders.QueryImages.Snapshot()),
-            };
+            return StoreStats.Collect(_path, Store, _log, _embedders, IsReadOnly);
         }
         finally
         {
