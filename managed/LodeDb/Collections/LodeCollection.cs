@@ -74,7 +74,8 @@ public sealed class LodeCollection : IDisposable
     /// <exception cref="CollectionNotFoundException">Read-only, and the folder holds no collection.</exception>
     /// <exception cref="CorruptDatabaseException">collection.json is damaged (the exception names it).</exception>
     /// <exception cref="ConcurrentWriterException">Another handle held the collection's lock past the timeout.</exception>
-    public static LodeCollection Open(string root, LodeCollectionOptions? options = null)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled while the open waited for the collection's lock.</exception>
+    public static LodeCollection Open(string root, LodeCollectionOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(root);
         options ??= new LodeCollectionOptions();
@@ -116,7 +117,7 @@ public sealed class LodeCollection : IDisposable
         }
 
         Directory.CreateDirectory(full);
-        using (WriterLock.Acquire(full, collection.LockTimeout))
+        using (WriterLock.Acquire(full, collection.LockTimeout, cancellationToken))
         {
             // Re-read under the lock: another handle may have just created the collection.
             if (CollectionManifestFile.Read(full) is null)
@@ -150,7 +151,8 @@ public sealed class LodeCollection : IDisposable
     /// <exception cref="SpaceMismatchException">An identity option differs from the recorded one.</exception>
     /// <exception cref="SpaceNotFoundException">The space does not exist and cannot be created (no identity options, or a read-only handle).</exception>
     /// <exception cref="CorruptDatabaseException">collection.json is damaged or disagrees with the space's index.</exception>
-    public LodeDatabase Space(string name, LodeDbOptions? options = null)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled while the space was opened (see <see cref="LodeDatabase.Open"/>); nothing was recorded.</exception>
+    public LodeDatabase Space(string name, LodeDbOptions? options = null, CancellationToken cancellationToken = default)
     {
         SpaceName.Validate(name, nameof(name));
         lock (_gate)
@@ -172,8 +174,8 @@ public sealed class LodeCollection : IDisposable
             }
 
             OpenSpace opened = Find(ReadManifest(), name) is LodeSpaceInfo recorded
-                ? OpenRecorded(recorded, options)
-                : CreateOrOpen(name, options);
+                ? OpenRecorded(recorded, options, cancellationToken)
+                : CreateOrOpen(name, options, cancellationToken);
             _open[name] = opened;
             return opened.Database;
         }
@@ -272,7 +274,7 @@ public sealed class LodeCollection : IDisposable
 
     private static string Text(ulong value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private OpenSpace OpenRecorded(LodeSpaceInfo info, LodeDbOptions? options)
+    private OpenSpace OpenRecorded(LodeSpaceInfo info, LodeDbOptions? options, CancellationToken cancellationToken)
     {
         options ??= new LodeDbOptions();
         CheckRequested(info, options);
@@ -289,7 +291,7 @@ public sealed class LodeCollection : IDisposable
                 $"Pass it: Space(\"{info.Name}\", new LodeDbOptions {{ Embedder = ..., ModelName = \"{info.Model}\" }}).");
         }
 
-        LodeDatabase database = LodeDatabase.Open(folder, SpaceOptions.For(this, options, info));
+        LodeDatabase database = LodeDatabase.Open(folder, SpaceOptions.For(this, options, info), cancellationToken);
         try
         {
             CheckIndexAgrees(info, InfoOf(info.Name, database.Identity));
@@ -308,7 +310,7 @@ public sealed class LodeCollection : IDisposable
     /// recorded the space meanwhile), open the index, merge its record, publish. A failed publish
     /// closes the new index and removes the folder this call created.
     /// </summary>
-    private OpenSpace CreateOrOpen(string name, LodeDbOptions? options)
+    private OpenSpace CreateOrOpen(string name, LodeDbOptions? options, CancellationToken cancellationToken)
     {
         if (IsReadOnly || options?.ReadOnly == true)
         {
@@ -321,20 +323,20 @@ public sealed class LodeCollection : IDisposable
         }
 
         LodeSpaceInfo? raced;
-        using (WriterLock.Acquire(Path, LockTimeout))
+        using (WriterLock.Acquire(Path, LockTimeout, cancellationToken))
         {
             CollectionManifest manifest = ReadManifest();
             raced = Find(manifest, name);
             if (raced is null)
             {
-                return Create(name, options, manifest);
+                return Create(name, options, manifest, cancellationToken);
             }
         }
 
-        return OpenRecorded(raced, options);
+        return OpenRecorded(raced, options, cancellationToken);
     }
 
-    private OpenSpace Create(string name, LodeDbOptions options, CollectionManifest manifest)
+    private OpenSpace Create(string name, LodeDbOptions options, CollectionManifest manifest, CancellationToken cancellationToken)
     {
         string folder = SpaceFolder(name);
 
@@ -344,7 +346,7 @@ public sealed class LodeCollection : IDisposable
         LodeDatabase database;
         try
         {
-            database = LodeDatabase.Open(folder, SpaceOptions.For(this, options, recorded: null));
+            database = LodeDatabase.Open(folder, SpaceOptions.For(this, options, recorded: null), cancellationToken);
         }
         catch
         {
