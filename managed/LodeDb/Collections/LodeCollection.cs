@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.ExceptionServices;
 using LodeDb.Native;
 
@@ -268,12 +267,6 @@ public sealed class LodeCollection : IDisposable
         };
     }
 
-    private static string Text(bool value) => value ? "true" : "false";
-
-    private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
-
-    private static string Text(ulong value) => value.ToString(CultureInfo.InvariantCulture);
-
     private OpenSpace OpenRecorded(LodeSpaceInfo info, LodeDbOptions? options, CancellationToken cancellationToken)
     {
         options ??= new LodeDbOptions();
@@ -391,50 +384,12 @@ public sealed class LodeCollection : IDisposable
         }
     }
 
+    /// <summary>The requested identity options against the manifest's record (the rule is <see cref="IdentityCheck.FirstMismatch"/>'s).</summary>
     private void CheckRequested(LodeSpaceInfo info, LodeDbOptions options)
     {
-        LodeSpaceKind? kind = options.Model is not null ? LodeSpaceKind.Preset
-            : options.Embedder is not null || options.ModelName is not null ? LodeSpaceKind.Custom
-            : options.VectorDim is not null ? LodeSpaceKind.Vector
-            : null;
-        if (kind is LodeSpaceKind requested && requested != info.Kind)
+        if (IdentityCheck.FirstMismatch(RecordedIdentity.Of(info), options) is { } mismatch)
         {
-            throw Mismatch(info, "Kind", CollectionManifestFile.KindName(info.Kind), CollectionManifestFile.KindName(requested));
-        }
-
-        if (options.Model is string model && model != info.Model)
-        {
-            throw Mismatch(info, "Model", info.Model!, model);
-        }
-
-        if (kind == LodeSpaceKind.Custom && options.ModelName != info.Model)
-        {
-            throw Mismatch(info, "ModelName", info.Model!, options.ModelName ?? "(none)");
-        }
-
-        if (options.VectorDim is int dim && dim != info.Dimension)
-        {
-            throw Mismatch(info, "VectorDim", Text(info.Dimension), Text(dim));
-        }
-
-        if (options.BitWidth is int bits && bits != info.BitWidth)
-        {
-            throw Mismatch(info, "BitWidth", Text(info.BitWidth), Text(bits));
-        }
-
-        if (options.Seed is ulong seed && seed != info.Seed)
-        {
-            throw Mismatch(info, "Seed", Text(info.Seed), Text(seed));
-        }
-
-        if (options.StoreText is bool storeText && storeText != info.StoreText)
-        {
-            throw Mismatch(info, "StoreText", Text(info.StoreText), Text(storeText));
-        }
-
-        if (options.IndexText is bool indexText && indexText != info.IndexText)
-        {
-            throw Mismatch(info, "IndexText", Text(info.IndexText), Text(indexText));
+            throw Mismatch(info, mismatch.Field, mismatch.Recorded, mismatch.Requested);
         }
     }
 
