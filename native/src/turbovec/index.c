@@ -154,8 +154,11 @@ LODEDB_API lodedb_status lodedb_index_get_info(const lodedb_index *index,
     return LODEDB_OK;
 }
 
-LODEDB_API lodedb_status lodedb_index_add(lodedb_index *index, const float *vectors, uint64_t count,
-                                          uint64_t *out_first_slot) {
+/* The start every append shares (lodedb_index_add, _import_rows): clears the error, resets
+ * *out_first_slot, checks both pointers; an empty append is done at once (*done = 1) with
+ * *out_first_slot = slot_count. */
+static lodedb_status start_append(const lodedb_index *index, uint64_t count,
+                                  uint64_t *out_first_slot, int *done) {
     lodedb_clear_error();
     if (out_first_slot != NULL) {
         *out_first_slot = LODEDB_NO_SLOT;
@@ -166,7 +169,17 @@ LODEDB_API lodedb_status lodedb_index_add(lodedb_index *index, const float *vect
     }
     if (count == 0) {
         *out_first_slot = index->slot_count;
-        return LODEDB_OK;
+        *done = 1;
+    }
+    return LODEDB_OK;
+}
+
+LODEDB_API lodedb_status lodedb_index_add(lodedb_index *index, const float *vectors, uint64_t count,
+                                          uint64_t *out_first_slot) {
+    int done = 0;
+    lodedb_status started = start_append(index, count, out_first_slot, &done);
+    if (started != LODEDB_OK || done) {
+        return started;
     }
     if (vectors == NULL) {
         return lodedb_fail(LODEDB_ERR_INVALID_ARGUMENT, "vectors must not be NULL");
@@ -423,17 +436,10 @@ LODEDB_API lodedb_status lodedb_index_import_rows(lodedb_index *index, const uin
                                                   size_t codes_length, const float *scales,
                                                   size_t scales_length, uint64_t count,
                                                   uint64_t *out_first_slot) {
-    lodedb_clear_error();
-    if (out_first_slot != NULL) {
-        *out_first_slot = LODEDB_NO_SLOT;
-    }
-    if (index == NULL || out_first_slot == NULL) {
-        return lodedb_fail(LODEDB_ERR_INVALID_ARGUMENT,
-                           "index and out_first_slot must not be NULL");
-    }
-    if (count == 0) {
-        *out_first_slot = index->slot_count;
-        return LODEDB_OK;
+    int done = 0;
+    lodedb_status started = start_append(index, count, out_first_slot, &done);
+    if (started != LODEDB_OK || done) {
+        return started;
     }
     if (codes == NULL || scales == NULL) {
         return lodedb_fail(LODEDB_ERR_INVALID_ARGUMENT, "codes and scales must not be NULL");

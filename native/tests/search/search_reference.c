@@ -1,6 +1,8 @@
 /* The shared helpers of the search tests (search_reference.h). */
 #include "search_reference.h"
 
+#include <stdio.h>
+
 results results_new(uint64_t queries, uint32_t k) {
     results r;
     r.slots = malloc(sizeof(uint64_t) * queries * k);
@@ -43,6 +45,13 @@ lodedb_index *make_filled(uint32_t dim, uint32_t bits, uint64_t n, uint64_t seed
         free(v);
     }
     return index;
+}
+
+lodedb_index *make_with_query(uint32_t dim, uint32_t bits, uint64_t n, uint64_t seed,
+                              uint64_t query_seed, float *query) {
+    test_rng rng = test_rng_make(query_seed);
+    test_unit_vectors(&rng, query, 1, dim);
+    return make_filled(dim, bits, n, seed, NULL);
 }
 
 int allowed(const uint64_t *mask, uint64_t words, uint64_t slot) {
@@ -151,4 +160,62 @@ void reference_top(const lodedb_index *index, const float *query, const uint64_t
     }
     free(q_rot);
     free(hits);
+}
+
+lodedb_status search_call_run(const search_call *call, const lodedb_index *index,
+                              const float *queries, uint64_t qn, uint32_t k, const uint64_t *mask,
+                              uint64_t words, uint32_t threads, results *out, uint64_t first) {
+    uint64_t *slots = out->slots + first * k;
+    float *scores = out->scores + first * k;
+    uint32_t *counts = out->counts + first;
+    return call->documents != NULL
+               ? call->documents(index, queries, qn, k, mask, words, call->map, call->map_length,
+                                 threads, slots, scores, counts)
+               : call->slots(index, queries, qn, k, mask, words, threads, slots, scores, counts);
+}
+
+int agreement_failures(const search_call *call, const lodedb_index *index, const float *queries,
+                       uint64_t qn, uint32_t k, const uint64_t *mask, uint64_t words,
+                       const results *expected, const uint32_t *threads, size_t thread_count,
+                       uint32_t simd_threads, int print_levels) {
+    int failures = 0;
+    results got = results_new(qn, k);
+    for (uint64_t q = 0; q < qn; q++) {
+        failures += search_call_run(call, index, queries + q * index->dim, 1, k, mask, words, 1,
+                                    &got, q) != LODEDB_OK;
+    }
+    if (!results_equal(expected, &got, qn, k)) {
+        fprintf(stderr, "one query at a time differs from the batch\n");
+        failures++;
+    }
+    for (size_t t = 0; t < thread_count; t++) {
+        if (search_call_run(call, index, queries, qn, k, mask, words, threads[t], &got, 0) !=
+                LODEDB_OK ||
+            !results_equal(expected, &got, qn, k)) {
+            fprintf(stderr, "threads %u differ\n", threads[t]);
+            failures++;
+        }
+    }
+    lodedb_simd original = lodedb_simd_level();
+    for (int level = LODEDB_SIMD_SCALAR; level <= LODEDB_SIMD_NEON; level++) {
+        if (!lodedb_simd_supported((lodedb_simd)level)) {
+            continue;
+        }
+        if (lodedb_simd_force((lodedb_simd)level) != LODEDB_OK) {
+            failures++;
+            continue;
+        }
+        if (print_levels) {
+            printf("comparing level %s\n", lodedb_simd_name((lodedb_simd)level));
+        }
+        if (search_call_run(call, index, queries, qn, k, mask, words, simd_threads, &got, 0) !=
+                LODEDB_OK ||
+            !results_equal(expected, &got, qn, k)) {
+            fprintf(stderr, "level %s differs\n", lodedb_simd_name((lodedb_simd)level));
+            failures++;
+        }
+    }
+    failures += lodedb_simd_force(original) != LODEDB_OK;
+    results_free(&got);
+    return failures;
 }

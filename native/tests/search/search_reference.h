@@ -30,6 +30,11 @@ int results_equal(const results *a, const results *b, uint64_t queries, uint32_t
 lodedb_index *make_filled(uint32_t dim, uint32_t bits, uint64_t n, uint64_t seed,
                           float **out_vectors);
 
+/* make_filled(dim, bits, n, seed) and one seeded unit query of dim floats in query (from its
+ * own stream, query_seed): the setup of the small edge-case tests. */
+lodedb_index *make_with_query(uint32_t dim, uint32_t bits, uint64_t n, uint64_t seed,
+                              uint64_t query_seed, float *query);
+
 /* Whether slot is allowed by mask (NULL: every slot). */
 int allowed(const uint64_t *mask, uint64_t words, uint64_t slot);
 
@@ -61,5 +66,34 @@ void reference_top(const lodedb_index *index, const float *query, const uint64_t
 
 /* candidates = k + max(k, 16): what the re-ranking searches take from the scan. */
 uint64_t rerank_candidates(uint32_t k);
+
+/* One of the core's searches with its extra arguments bound, so one harness can repeat it:
+ * plain (lodedb_index_search), candidates (_search_candidates), or a document search with its
+ * slot -> document map. */
+typedef lodedb_status (*slot_search_fn)(const lodedb_index *, const float *, uint64_t, uint32_t,
+                                        const uint64_t *, uint64_t, uint32_t, uint64_t *, float *,
+                                        uint32_t *);
+typedef lodedb_status (*doc_search_fn)(const lodedb_index *, const float *, uint64_t, uint32_t,
+                                       const uint64_t *, uint64_t, const uint32_t *, uint64_t,
+                                       uint32_t, uint64_t *, float *, uint32_t *);
+typedef struct search_call {
+    slot_search_fn slots;    /* set for the slot searches */
+    doc_search_fn documents; /* set for the document searches */
+    const uint32_t *map;     /* their slot -> document map */
+    uint64_t map_length;
+} search_call;
+
+lodedb_status search_call_run(const search_call *call, const lodedb_index *index,
+                              const float *queries, uint64_t qn, uint32_t k, const uint64_t *mask,
+                              uint64_t words, uint32_t threads, results *out, uint64_t first);
+
+/* The agreement every search owes: `expected` (the batched call on one thread) equals the same
+ * call one query at a time, with each of `threads`, and at every SIMD level this CPU has (with
+ * simd_threads threads; the level is restored). Returns how many runs differ or fail, each
+ * named on stderr; 0 when all agree. print_levels: print the levels compared. */
+int agreement_failures(const search_call *call, const lodedb_index *index, const float *queries,
+                       uint64_t qn, uint32_t k, const uint64_t *mask, uint64_t words,
+                       const results *expected, const uint32_t *threads, size_t thread_count,
+                       uint32_t simd_threads, int print_levels);
 
 #endif

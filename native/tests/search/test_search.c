@@ -126,12 +126,9 @@ static void test_empty_and_k_beyond_n(void) {
 }
 
 static void test_filters(void) {
-    uint32_t dim = 64;
-    lodedb_index *index = make_filled(dim, 4, 200, 11, NULL);
-    REQUIRE(index != NULL);
     float q[64];
-    test_rng rng = test_rng_make(6);
-    test_unit_vectors(&rng, q, 1, dim);
+    lodedb_index *index = make_with_query(64, 4, 200, 11, 6, q);
+    REQUIRE(index != NULL);
     results r = results_new(1, 10);
     uint64_t mask[4] = {0, 0, 0, 0};
 
@@ -252,48 +249,17 @@ static void test_batch_threads_levels_agree(void) {
             const uint64_t *m = masked ? mask : NULL;
             uint64_t words = masked ? 47 : 0;
             results batch = results_new(qn, k);
-            results single = results_new(qn, k);
             CHECK_OK(lodedb_index_search(index, queries, qn, k, m, words, 1, batch.slots,
                                          batch.scores, batch.counts));
-            for (uint64_t q = 0; q < qn; q++) {
-                CHECK_OK(lodedb_index_search(index, queries + q * dim, 1, k, m, words, 1,
-                                             single.slots + q * k, single.scores + q * k,
-                                             single.counts + q));
-            }
-            CHECK(results_equal(&batch, &single, qn, k));
             for (uint64_t q = 0; q < qn; q++) {
                 check_against_reference(index, queries + q * dim, k, m, words, batch.slots + q * k,
                                         batch.scores + q * k, batch.counts[q], 0);
             }
             static const uint32_t thread_counts[] = {0, 2, 3, 8, 1000};
-            for (size_t t = 0; t < 5; t++) {
-                results threaded = results_new(qn, k);
-                CHECK_OK(lodedb_index_search(index, queries, qn, k, m, words, thread_counts[t],
-                                             threaded.slots, threaded.scores, threaded.counts));
-                CHECK(results_equal(&batch, &threaded, qn, k));
-                results_free(&threaded);
-            }
-            lodedb_simd original = lodedb_simd_level();
-            for (int level = LODEDB_SIMD_SCALAR; level <= LODEDB_SIMD_NEON; level++) {
-                if (!lodedb_simd_supported((lodedb_simd)level)) {
-                    continue;
-                }
-                CHECK_OK(lodedb_simd_force((lodedb_simd)level));
-                if (bits == 2 && masked == 0) {
-                    printf("comparing level %s\n", lodedb_simd_name((lodedb_simd)level));
-                }
-                results other = results_new(qn, k);
-                CHECK_OK(lodedb_index_search(index, queries, qn, k, m, words, 2, other.slots,
-                                             other.scores, other.counts));
-                if (!results_equal(&batch, &other, qn, k)) {
-                    fprintf(stderr, "level %s differs\n", lodedb_simd_name((lodedb_simd)level));
-                    CHECK(0);
-                }
-                results_free(&other);
-            }
-            CHECK_OK(lodedb_simd_force(original));
+            search_call call = {lodedb_index_search, NULL, NULL, 0};
+            CHECK(agreement_failures(&call, index, queries, qn, k, m, words, &batch, thread_counts,
+                                     5, 2, bits == 2 && masked == 0) == 0);
             results_free(&batch);
-            results_free(&single);
         }
         free(queries);
         lodedb_index_free(index);

@@ -67,42 +67,10 @@ static void test_candidates(void) {
             }
             CHECK(results_equal(&ref, &got, qn, count));
 
-            results single = results_new(qn, count);
-            for (uint64_t q = 0; q < qn; q++) {
-                CHECK_OK(lodedb_index_search_candidates(
-                    index, queries + q * dim, 1, count, m, words, 1, single.slots + q * count,
-                    single.scores + q * count, single.counts + q));
-            }
-            CHECK(results_equal(&got, &single, qn, count));
-            results_free(&single);
             static const uint32_t thread_counts[] = {0, 2, 3, 8, 1000};
-            for (size_t t = 0; t < 5; t++) {
-                results threaded = results_new(qn, count);
-                CHECK_OK(lodedb_index_search_candidates(index, queries, qn, count, m, words,
-                                                        thread_counts[t], threaded.slots,
-                                                        threaded.scores, threaded.counts));
-                CHECK(results_equal(&got, &threaded, qn, count));
-                results_free(&threaded);
-            }
-            lodedb_simd original = lodedb_simd_level();
-            for (int level = LODEDB_SIMD_SCALAR; level <= LODEDB_SIMD_NEON; level++) {
-                if (!lodedb_simd_supported((lodedb_simd)level)) {
-                    continue;
-                }
-                CHECK_OK(lodedb_simd_force((lodedb_simd)level));
-                if (bits == 2 && masked == 0) {
-                    printf("comparing level %s\n", lodedb_simd_name((lodedb_simd)level));
-                }
-                results other = results_new(qn, count);
-                CHECK_OK(lodedb_index_search_candidates(index, queries, qn, count, m, words, 2,
-                                                        other.slots, other.scores, other.counts));
-                if (!results_equal(&got, &other, qn, count)) {
-                    fprintf(stderr, "level %s differs\n", lodedb_simd_name((lodedb_simd)level));
-                    CHECK(0);
-                }
-                results_free(&other);
-            }
-            CHECK_OK(lodedb_simd_force(original));
+            search_call call = {lodedb_index_search_candidates, NULL, NULL, 0};
+            CHECK(agreement_failures(&call, index, queries, qn, count, m, words, &got,
+                                     thread_counts, 5, 2, bits == 2 && masked == 0) == 0);
             results_free(&got);
             results_free(&ref);
             results_free(&top);
@@ -114,12 +82,9 @@ static void test_candidates(void) {
 
 /* Filters leaving fewer slots than asked, nothing at all, and count beyond the index. */
 static void test_few_allowed(void) {
-    uint32_t dim = 64;
-    lodedb_index *index = make_filled(dim, 4, 200, 11, NULL);
-    REQUIRE(index != NULL);
     float q[64];
-    test_rng rng = test_rng_make(6);
-    test_unit_vectors(&rng, q, 1, dim);
+    lodedb_index *index = make_with_query(64, 4, 200, 11, 6, q);
+    REQUIRE(index != NULL);
     results r = results_new(1, 300);
     results ref = results_new(1, 300);
     uint64_t none[4] = {0, 0, 0, 0};
@@ -154,12 +119,9 @@ static void test_few_allowed(void) {
 }
 
 static void test_errors(void) {
-    uint32_t dim = 16;
-    lodedb_index *index = make_filled(dim, 4, 40, 5, NULL);
-    REQUIRE(index != NULL);
     float q[16];
-    test_rng rng = test_rng_make(2);
-    test_unit_vectors(&rng, q, 1, dim);
+    lodedb_index *index = make_with_query(16, 4, 40, 5, 2, q);
+    REQUIRE(index != NULL);
     uint64_t slots[4] = {1, 1, 1, 1};
     float scores[4] = {1, 1, 1, 1};
     uint32_t counts[1] = {7};

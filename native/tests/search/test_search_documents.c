@@ -7,10 +7,6 @@
 #include "search_reference.h"
 #include "test_support.h"
 
-typedef lodedb_status (*doc_search_fn)(const lodedb_index *, const float *, uint64_t, uint32_t,
-                                       const uint64_t *, uint64_t, const uint32_t *, uint64_t,
-                                       uint32_t, uint64_t *, float *, uint32_t *);
-
 /* Slot -> document maps: `documents` distinct numbers drawn from all of uint32 (UINT32_MAX
  * and 0 included), each slot given one at random, or runs of consecutive slots (chunks). */
 static void random_map(test_rng *rng, uint32_t *map, uint64_t n, uint32_t documents, int runs) {
@@ -44,40 +40,10 @@ static void check_against_reference(const lodedb_index *index, const float *quer
                 m != NULL);
         CHECK(0);
     }
-    results single = results_new(qn, k);
-    for (uint64_t q = 0; q < qn; q++) {
-        CHECK_OK(search(index, queries + q * dim, 1, k, m, words, map, index->slot_count, 1,
-                        single.slots + q * k, single.scores + q * k, single.counts + q));
-    }
-    CHECK(results_equal(&got, &single, qn, k));
-    results_free(&single);
     static const uint32_t thread_counts[] = {0, 2, 3, 8, 1000, LODEDB_THREADS_AUTO};
-    for (size_t t = 0; t < sizeof thread_counts / sizeof thread_counts[0]; t++) {
-        results threaded = results_new(qn, k);
-        CHECK_OK(search(index, queries, qn, k, m, words, map, index->slot_count, thread_counts[t],
-                        threaded.slots, threaded.scores, threaded.counts));
-        if (!results_equal(&got, &threaded, qn, k)) {
-            fprintf(stderr, "threads %u differ\n", thread_counts[t]);
-            CHECK(0);
-        }
-        results_free(&threaded);
-    }
-    lodedb_simd original = lodedb_simd_level();
-    for (int level = LODEDB_SIMD_SCALAR; level <= LODEDB_SIMD_NEON; level++) {
-        if (!lodedb_simd_supported((lodedb_simd)level)) {
-            continue;
-        }
-        CHECK_OK(lodedb_simd_force((lodedb_simd)level));
-        results other = results_new(qn, k);
-        CHECK_OK(search(index, queries, qn, k, m, words, map, index->slot_count, 3, other.slots,
-                        other.scores, other.counts));
-        if (!results_equal(&got, &other, qn, k)) {
-            fprintf(stderr, "level %s differs\n", lodedb_simd_name((lodedb_simd)level));
-            CHECK(0);
-        }
-        results_free(&other);
-    }
-    CHECK_OK(lodedb_simd_force(original));
+    search_call call = {NULL, search, map, index->slot_count};
+    CHECK(agreement_failures(&call, index, queries, qn, k, m, words, &got, thread_counts,
+                             sizeof thread_counts / sizeof thread_counts[0], 3, 0) == 0);
     results_free(&got);
     results_free(&ref);
 }
@@ -241,12 +207,9 @@ static void test_fewer_documents_than_k(void) {
 }
 
 static void test_errors(void) {
-    uint32_t dim = 16;
-    lodedb_index *index = make_filled(dim, 4, 40, 5, NULL);
-    REQUIRE(index != NULL);
     float q[16];
-    test_rng rng = test_rng_make(2);
-    test_unit_vectors(&rng, q, 1, dim);
+    lodedb_index *index = make_with_query(16, 4, 40, 5, 2, q);
+    REQUIRE(index != NULL);
     uint32_t map[41] = {0};
     uint64_t slots[4];
     float scores[4];
