@@ -3,19 +3,9 @@
 #if !defined(_WIN32) && !defined(_POSIX_C_SOURCE)
 #define _POSIX_C_SOURCE 200809L
 #endif
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-
-#if defined(_WIN32)
-#include <windows.h>
-#else
-#include <time.h>
-#endif
-
+#include "bench_support.h"
 #include "storage_bench.h"
 #include "storage_dataset.h"
-#include "bench_support.h"
 
 static double dot_double(const float *a, const float *b, uint32_t dim) {
     double s = 0.0;
