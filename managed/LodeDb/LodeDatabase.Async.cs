@@ -54,7 +54,7 @@ public sealed partial class LodeDatabase
     /// </summary>
     public Task<IReadOnlyList<IReadOnlyList<SearchHit>>> SearchManyByVectorAsync(IReadOnlyList<float[]> queries, int k = 10, Filter? filter = null, CancellationToken cancellationToken = default)
     {
-        (float[] normalized, int count) = NormalizeQueries(queries, k, cancellationToken);
+        (float[] normalized, int count) = VectorIngest.NormalizeQueries(queries, Dimension, k, cancellationToken);
         return count == 0
             ? Task.FromResult<IReadOnlyList<IReadOnlyList<SearchHit>>>([])
             : Task.Run<IReadOnlyList<IReadOnlyList<SearchHit>>>(() => SearchSlices(normalized, count, k, filter, cancellationToken), cancellationToken);

@@ -355,32 +355,13 @@ public sealed partial class LodeDatabase : IDisposable
     /// </summary>
     public IReadOnlyList<IReadOnlyList<SearchHit>> SearchManyByVector(IReadOnlyList<float[]> queries, int k = 10, Filter? filter = null, CancellationToken cancellationToken = default)
     {
-        (float[] normalized, int count) = NormalizeQueries(queries, k, cancellationToken);
+        (float[] normalized, int count) = VectorIngest.NormalizeQueries(queries, Dimension, k, cancellationToken);
         if (count == 0)
         {
             return [];
         }
 
         return cancellationToken.CanBeCanceled ? SearchSlices(normalized, count, k, filter, cancellationToken) : SearchVectors(normalized, count, k, filter);
-    }
-
-    /// <summary>Checks a batch of query vectors and normalises them, row-major (the token checked every 1024 queries).</summary>
-    private (float[] Normalized, int Count) NormalizeQueries(IReadOnlyList<float[]> queries, int k, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(queries);
-        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
-        float[] normalized = new float[checked(queries.Count * Dimension)];
-        for (int i = 0; i < queries.Count; i++)
-        {
-            if ((i & 1023) == 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-
-            VectorValidation.CopyNormalized(queries[i] ?? throw new ArgumentException($"Query {i} is null.", nameof(queries)), Dimension, normalized, i, nameof(queries));
-        }
-
-        return (normalized, queries.Count);
     }
 
     /// <summary>Counters of the handle and the folder.</summary>
