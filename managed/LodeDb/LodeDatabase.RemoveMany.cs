@@ -8,8 +8,9 @@ public sealed partial class LodeDatabase
     /// <summary>
     /// Removes every document whose id is in <paramref name="ids"/> (with all its chunks) in one
     /// atomic commit; ids that do not exist are ignored. Returns how many documents were removed.
+    /// <paramref name="cancellationToken"/> is checked before the commit: a cancelled call removes nothing.
     /// </summary>
-    public int RemoveMany(IEnumerable<string> ids) => RemoveManyCore(ids, CancellationToken.None);
+    public int RemoveMany(IEnumerable<string> ids, CancellationToken cancellationToken = default) => RemoveManyCore(ids, cancellationToken);
 
     /// <summary>As <see cref="RemoveMany"/>, with cancellation (checked before the commit; a cancelled call removes nothing).</summary>
     public Task<int> RemoveManyAsync(IEnumerable<string> ids, CancellationToken cancellationToken = default) =>
@@ -18,8 +19,9 @@ public sealed partial class LodeDatabase
     /// <summary>
     /// Removes every document matching <paramref name="filter"/> in one atomic commit, chosen and
     /// removed under one write lock (no concurrent write slips between). Returns how many were removed.
+    /// <paramref name="cancellationToken"/> is checked while matching and before the commit.
     /// </summary>
-    public int RemoveWhere(Filter filter) => RemoveWhereCore(filter, CancellationToken.None);
+    public int RemoveWhere(Filter filter, CancellationToken cancellationToken = default) => RemoveWhereCore(filter, cancellationToken);
 
     /// <summary>As <see cref="RemoveWhere"/>, with cancellation (checked while matching and before the commit).</summary>
     public Task<int> RemoveWhereAsync(Filter filter, CancellationToken cancellationToken = default) =>

@@ -12,6 +12,25 @@ internal static class VectorIngest
         public byte[]? Hashes { get; init; }
     }
 
+    /// <summary>Checks a batch of query vectors and normalises them, row-major (the token checked every 1024 queries).</summary>
+    public static (float[] Normalized, int Count) NormalizeQueries(IReadOnlyList<float[]> queries, int dimension, int k, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(queries);
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        float[] normalized = new float[checked(queries.Count * dimension)];
+        for (int i = 0; i < queries.Count; i++)
+        {
+            if ((i & 1023) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            VectorValidation.CopyNormalized(queries[i] ?? throw new ArgumentException($"Query {i} is null.", nameof(queries)), dimension, normalized, i, nameof(queries));
+        }
+
+        return (normalized, queries.Count);
+    }
+
     /// <summary>Checks a batch of vectors with their ids, metadata and captions, and normalises the vectors (checking <paramref name="cancellationToken"/> every 1,024 rows).</summary>
     public static PendingRows Prepare(
         StoreIdentity identity,

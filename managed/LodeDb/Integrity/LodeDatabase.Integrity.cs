@@ -9,7 +9,8 @@ public sealed partial class LodeDatabase
     /// those pass) a full read-only load. A collection root audits its manifest and every space.
     /// </summary>
     /// <exception cref="DatabaseNotFoundException">The folder holds no database or collection.</exception>
-    public static VerifyReport Verify(string path) => DatabaseAudit.Verify(path);
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (checked between log records and spaces).</exception>
+    public static VerifyReport Verify(string path, CancellationToken cancellationToken = default) => DatabaseAudit.Verify(path, cancellationToken);
 
     /// <summary>
     /// Salvages a damaged folder: takes the writer lock, loads the base generation, replays every
@@ -20,7 +21,8 @@ public sealed partial class LodeDatabase
     /// rows cannot be salvaged (the repair then throws <see cref="CorruptDatabaseException"/>:
     /// restore those from a backup).
     /// </summary>
-    public static RepairReport Repair(string path, RepairOptions? options = null)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled before the repair wrote anything (checked while waiting for the lock and between salvaged records; the copy aside and the new generation, once started, complete).</exception>
+    public static RepairReport Repair(string path, RepairOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         options ??= new RepairOptions();
@@ -29,7 +31,7 @@ public sealed partial class LodeDatabase
         {
             CollectionManifest manifest = CollectionManifestFile.Read(full)!;
             var reports = manifest.Spaces
-                .Select(space => StoreRepair.Run(System.IO.Path.Combine(full, LodeCollection.SpacesFolderName, space.Name), $"{LodeCollection.SpacesFolderName}/{space.Name}/", options))
+                .Select(space => StoreRepair.Run(System.IO.Path.Combine(full, LodeCollection.SpacesFolderName, space.Name), $"{LodeCollection.SpacesFolderName}/{space.Name}/", options, cancellationToken))
                 .ToList();
             return new RepairReport(full, reports.Any(r => r.Applied), reports.SelectMany(r => r.Damage).ToList(), reports.Sum(r => r.RecordsSalvaged),
                 reports.Sum(r => r.RecordsLost), reports.SelectMany(r => r.LostIds).ToList(), reports.Sum(r => r.LostRecordsWithUnknownIds),
@@ -41,6 +43,6 @@ public sealed partial class LodeDatabase
             throw new DatabaseNotFoundException(full);
         }
 
-        return StoreRepair.Run(full, "", options);
+        return StoreRepair.Run(full, "", options, cancellationToken);
     }
 }
