@@ -42,7 +42,7 @@ public sealed partial class LodeDatabase : IDisposable
     {
         _path = path;
         _options = options;
-        _embedders = new EmbedderHost(options.Embedder);
+        _embedders = new EmbedderHost(options.Embedder ?? options.SharedPresetEmbedder);
         _log = new CommitLog(path, options.CommitMode ?? EnvironmentDefaults.CommitMode(), options.Durability ?? EnvironmentDefaults.Durability(),
             options.CheckpointEveryRecords, options.CheckpointEveryBytes);
         _ranker = new Ranker(options.RescoreCandidates, options.SearchThreads);

@@ -39,6 +39,12 @@ public sealed record LodeDbOptions
     /// </summary>
     internal LodeDb.Presets.ModelPreset? PresetOverride { get; init; }
 
+    /// <summary>Set by <see cref="Graph.LodeGraph"/>: the folder is (or is created as) a graph store.</summary>
+    internal bool GraphStore { get; init; }
+
+    /// <summary>Set by <see cref="Graph.LodeGraph"/>: the parent database's loaded preset model, used (not owned) instead of loading the preset again.</summary>
+    internal Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>? SharedPresetEmbedder { get; init; }
+
     /// <summary>
     /// A custom text embedder: <c>Add(text)</c> and <c>Search(text)</c> call it (queries with the
     /// additional property <c>lodedb.purpose = "query"</c>). Needs <see cref="ModelName"/>;

@@ -21,6 +21,10 @@ using LodeDb;
 //       opens (creating an image+text index on the ColourLayoutEmbedder, linked from the tests)
 //       and adds CrashImages.Encoded(0), (1), ... one by one forever with Fsync, printing
 //       "add <id> ." after each returns. Never checkpoints before it is killed.
+//   graph <folder> <wal|generation> <fast|fsync> <checkpointEvery>
+//       opens (creating a 32-d vector-only graph) and runs CrashGraph.Apply(graph, 0), (1), ...
+//       forever (bulk ingests, bulk edges, cascading removals, replaces), printing "<kind> <i> ."
+//       after each returns.
 //   spaces <root> <prefix> <count>
 //       opens the collection at <root>, prints "ready", then creates the 4-d vector spaces
 //       <prefix>-0 .. <prefix>-<count-1> one by one and prints "done".
@@ -33,6 +37,7 @@ return args[0] switch
     "text" => WriteText(args),
     "images" => WriteImages(args),
     "spaces" => CreateSpaces(args),
+    "graph" => WriteGraph(args),
     _ => 2,
 };
 
@@ -156,6 +161,21 @@ static int WriteImages(string[] args)
     {
         database.AddImage(CrashImages.Encoded(i), CrashImages.Id(i), CrashImages.Metadata(i));
         Console.Out.WriteLine($"add {CrashImages.Id(i)} .");
+        Console.Out.Flush();
+    }
+}
+
+static int WriteGraph(string[] args)
+{
+    var options = CrashGraph.Options(
+        Enum.Parse<CommitMode>(args[2], ignoreCase: true), Enum.Parse<Durability>(args[3], ignoreCase: true), int.Parse(args[4], CultureInfo.InvariantCulture));
+    using var graph = LodeDb.Graph.LodeGraph.Open(args[1], options);
+    Console.Out.WriteLine("ready");
+    Console.Out.Flush();
+    for (int i = 0; ; i++)
+    {
+        CrashGraph.Apply(graph, i);
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{CrashGraph.Kind(i)} {i} ."));
         Console.Out.Flush();
     }
 }

@@ -2,7 +2,9 @@ namespace LodeDb;
 
 /// <summary>
 /// A collection root was opened as an index (<see cref="LodeDatabase.Open"/>), or an index folder
-/// as a collection (<see cref="LodeCollection.Open"/>). Nothing was read or written.
+/// as a collection (<see cref="LodeCollection.Open"/>), or a knowledge graph's folder as a writable
+/// index or an index as a graph (<see cref="Graph.LodeGraph.Open(LodeDatabase, Graph.GraphOptions?)"/>).
+/// Nothing was read or written.
 /// </summary>
 public sealed class FolderKindMismatchException : LodeDatabaseException
 {
@@ -18,6 +20,13 @@ public sealed class FolderKindMismatchException : LodeDatabaseException
     internal static FolderKindMismatchException CollectionOpenedAsIndex(string path) => new(path,
         $"'{path}' is the root of a LodeDb collection (it holds {LodeCollection.ManifestFileName}), not an index. " +
         "Open it with LodeCollection.Open(path) and pick a space with collection.Space(name).");
+
+    internal static FolderKindMismatchException GraphOpenedAsIndex(string path) => new(path,
+        $"'{path}' holds a LodeDb knowledge graph, not an index; it can be written only through LodeGraph.Open. " +
+        "Open it with LodeGraph.Open (or read-only with LodeDatabase.OpenReadOnly).");
+
+    internal static FolderKindMismatchException IndexOpenedAsGraph(string path) => new(path,
+        $"'{path}' holds a LodeDb index, not a knowledge graph. Open it with LodeDatabase.Open(path), or keep the graph in another folder.");
 
     internal static FolderKindMismatchException IndexOpenedAsCollection(string path) => new(path,
         $"'{path}' holds a LodeDb index ({LodeDatabase.RootFileName}), not a collection. " +

@@ -372,6 +372,7 @@ internal sealed class CommitLog : IDisposable
             CodesFile = GenerationFiles.Codes(BaseGeneration),
             RowsFile = GenerationFiles.Rows(BaseGeneration),
             RescoreFile = store.Rescore is null ? "" : GenerationFiles.Rescore(BaseGeneration),
+            GraphFile = store.Graph is null ? "" : GenerationFiles.Graph(BaseGeneration),
             JournalFile = Mode == CommitMode.Generation && Bytes > 0 ? GenerationFiles.Journal(BaseGeneration) : "",
             JournalLength = Mode == CommitMode.Generation ? Bytes : 0,
             WalFile = WalFile,

@@ -12,9 +12,9 @@ internal static class IdentityCheck
 {
     public static void Check(string path, StoreIdentity stored, LodeDbOptions options)
     {
-        if (stored.FormatVersion > StoreIdentity.CurrentFormatVersion)
+        if (stored.FormatVersion > StoreIdentity.GraphFormatVersion)
         {
-            throw new LodeDatabaseException($"The database at '{path}' has format version {stored.FormatVersion}; this LodeDb reads up to {StoreIdentity.CurrentFormatVersion}. Upgrade LodeDb.");
+            throw new LodeDatabaseException($"The database at '{path}' has format version {stored.FormatVersion}; this LodeDb reads up to {StoreIdentity.GraphFormatVersion}. Upgrade LodeDb.");
         }
 
         if (FirstMismatch(RecordedIdentity.Of(stored), options) is { } mismatch)

@@ -21,10 +21,10 @@ internal sealed class Ranker(int rescoreCandidates, int? searchThreads)
     /// The best <paramref name="k"/> rows for each of <paramref name="queryCount"/> normalised
     /// queries (row-major in <paramref name="queries"/>) among those matching <paramref name="filter"/>.
     /// </summary>
-    public IReadOnlyList<SearchHit>[] ByVector(SlotStore store, float[] queries, int queryCount, int k, Filter? filter)
+    public IReadOnlyList<SearchHit>[] ByVector(SlotStore store, float[] queries, int queryCount, int k, Filter? filter, Func<string, bool>? idAllowed = null)
     {
         SlotTable rows = store.Rows;
-        ulong[]? mask = SlotMask.Build(rows, filter, out int allowedSlots, out _);
+        ulong[]? mask = SlotMask.Build(rows, filter, out int allowedSlots, out _, idAllowed);
         var results = new IReadOnlyList<SearchHit>[queryCount];
         if (queryCount > 1 && rows.LiveSlotCount == rows.LiveCount)
         {
@@ -49,10 +49,10 @@ internal sealed class Ranker(int rescoreCandidates, int? searchThreads)
     /// embeddings (null for lexical search). Hybrid asks each ranker for more documents than k,
     /// so fusion sees documents that one ranker places just below the cut.
     /// </summary>
-    public IReadOnlyList<IReadOnlyList<SearchHit>> ByText(SlotStore store, IReadOnlyList<string> queries, float[]? vectors, int k, SearchMode mode, Filter? filter)
+    public IReadOnlyList<IReadOnlyList<SearchHit>> ByText(SlotStore store, IReadOnlyList<string> queries, float[]? vectors, int k, SearchMode mode, Filter? filter, Func<string, bool>? idAllowed = null)
     {
         SlotTable rows = store.Rows;
-        ulong[]? mask = SlotMask.Build(rows, filter, out int allowedSlots, out _);
+        ulong[]? mask = SlotMask.Build(rows, filter, out int allowedSlots, out _, idAllowed);
         var results = new IReadOnlyList<SearchHit>[queries.Count];
         int depth = mode == SearchMode.Hybrid ? (int)Math.Min(int.MaxValue, Math.Max(k * 2L, k + 20L)) : k;
         int dim = store.Dimension;

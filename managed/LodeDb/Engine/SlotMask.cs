@@ -3,10 +3,14 @@ namespace LodeDb;
 /// <summary>A metadata filter as the slot bitmask the native scan and BM25 take (bit s = slot s may be returned).</summary>
 internal static class SlotMask
 {
-    /// <summary>The slot mask of <paramref name="filter"/> (null: every live slot), with the allowed slots (chunks) and documents.</summary>
-    public static ulong[]? Build(SlotTable rows, Filter? filter, out int allowedSlots, out int allowedDocuments)
+    /// <summary>
+    /// The slot mask of <paramref name="filter"/> and <paramref name="idAllowed"/> (both null: every
+    /// live slot), with the allowed slots (chunks) and documents. A graph passes
+    /// <paramref name="idAllowed"/> so node searches see only node entries and edge searches only edge entries.
+    /// </summary>
+    public static ulong[]? Build(SlotTable rows, Filter? filter, out int allowedSlots, out int allowedDocuments, Func<string, bool>? idAllowed = null)
     {
-        if (filter is null)
+        if (filter is null && idAllowed is null)
         {
             allowedSlots = rows.LiveSlotCount;
             allowedDocuments = rows.LiveCount;
@@ -18,7 +22,7 @@ internal static class SlotMask
         allowedDocuments = 0;
         for (int slot = 0; slot < rows.SlotCount; slot++)
         {
-            if (rows.IdAt(slot) is not null && filter.Matches(rows.MetadataAt(slot)))
+            if (rows.IdAt(slot) is string id && (idAllowed is null || idAllowed(id)) && (filter is null || filter.Matches(rows.MetadataAt(slot))))
             {
                 mask[slot >> 6] |= 1UL << (slot & 63);
                 allowedSlots++;

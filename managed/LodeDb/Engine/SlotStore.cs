@@ -14,8 +14,9 @@ internal sealed class SlotStore : IDisposable
 {
     private NativeIndex? _index;
 
-    private SlotStore(StoreIdentity identity, NativeIndex index, SlotTable rows, Bm25Index? lexical, RescoreStore? rescore)
+    private SlotStore(StoreIdentity identity, NativeIndex index, SlotTable rows, Bm25Index? lexical, RescoreStore? rescore, Graph.GraphTable? graph = null)
     {
+        Graph = graph;
         Identity = identity;
         _index = index;
         Rows = rows;
@@ -38,12 +39,15 @@ internal sealed class SlotStore : IDisposable
     /// <summary>The re-score sidecar by slot; null when the identity keeps none.</summary>
     public RescoreStore? Rescore { get; private set; }
 
-    /// <summary>A new empty store of <paramref name="identity"/>.</summary>
-    public static SlotStore CreateEmpty(StoreIdentity identity)
+    /// <summary>The graph structure of a graph store (<see cref="LodeDb.Graph.LodeGraph"/>); null in every other folder. Its semantic entries are rows of this store.</summary>
+    public Graph.GraphTable? Graph { get; }
+
+    /// <summary>A new empty store of <paramref name="identity"/> (with an empty graph for a graph store).</summary>
+    public static SlotStore CreateEmpty(StoreIdentity identity, bool graph = false)
     {
         NativeIndex index = NativeIndex.Create(identity.Dim, identity.BitWidth, identity.Seed);
         RescoreStore? rescore = identity.Rescore == RescoreStorage.None ? null : RescoreStore.CreateEmpty(identity.Rescore, identity.Dim);
-        return new SlotStore(identity, index, new SlotTable(), identity.HasLexical ? new Bm25Index() : null, rescore);
+        return new SlotStore(identity, index, new SlotTable(), identity.HasLexical ? new Bm25Index() : null, rescore, graph ? new Graph.GraphTable() : null);
     }
 
     /// <summary>
@@ -101,12 +105,26 @@ internal sealed class SlotStore : IDisposable
             }
 
             Bm25Index? lexical = LexicalSlots.Build(identity, rows, tokens);
-            return new SlotStore(identity, index, rows, lexical, LoadRescore(folder, root, rows.SlotCount));
+            Graph.GraphTable? graph = root.GraphFile.Length == 0 ? null : LoadGraph(folder, root);
+            return new SlotStore(identity, index, rows, lexical, LoadRescore(folder, root, rows.SlotCount), graph);
         }
         catch
         {
             index.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>The base's graph structure named by the root (a graph store).</summary>
+    private static Graph.GraphTable LoadGraph(string folder, CommitRoot root)
+    {
+        try
+        {
+            return LodeDb.Graph.GraphFile.Read(Path.Combine(folder, root.GraphFile), root.BaseGeneration);
+        }
+        catch (FileNotFoundException ex)
+        {
+            throw CommitRootFile.MissingFile(root.GraphFile, ex);
         }
     }
 
@@ -277,7 +295,7 @@ internal sealed class SlotStore : IDisposable
     }
 
     /// <summary>
-    /// Writes generation <paramref name="generation"/>'s snapshot, rows file and sidecar, and maps
+    /// Writes generation <paramref name="generation"/>'s snapshot, rows file, graph file and sidecar, and maps
     /// the new sidecar in place of the in-memory rows.
     /// </summary>
     public void Save(string folder, long generation, bool sync)
@@ -286,6 +304,11 @@ internal sealed class SlotStore : IDisposable
         Bm25Index? lexical = Lexical;
         RowsFile.Write(Path.Combine(folder, GenerationFiles.Rows(generation)), generation, Rows, sync,
             Identity.PersistsTerms && lexical is not null ? slot => lexical.GetTerms((ulong)slot) : null);
+        if (Graph is not null)
+        {
+            LodeDb.Graph.GraphFile.Write(Path.Combine(folder, GenerationFiles.Graph(generation)), generation, Graph, sync);
+        }
+
         if (Rescore is RescoreStore store)
         {
             string name = GenerationFiles.Rescore(generation);

@@ -21,6 +21,7 @@ internal static class StoreOpener
         }
 
         CommitRoot root = CommitRootFile.Read(folder);
+        CheckFolderKind(folder, root, options);
         IdentityCheck.Check(folder, root.Identity, options);
         if (!options.WithoutEmbedder)
         {
@@ -75,6 +76,7 @@ internal static class StoreOpener
             StorageProfile = StoreIdentity.ProfileFor(bits, options.Rescore ?? RescoreStorage.None),
             StoreText = storeText,
             IndexText = options.IndexText ?? storeText,
+            FormatVersion = options.GraphStore ? StoreIdentity.GraphFormatVersion : StoreIdentity.CurrentFormatVersion,
         };
         if (preset is not null)
         {
@@ -90,7 +92,7 @@ internal static class StoreOpener
             identity.Model = options.ModelName!;
         }
 
-        SlotStore store = SlotStore.CreateEmpty(identity);
+        SlotStore store = SlotStore.CreateEmpty(identity, options.GraphStore);
         try
         {
             log.Checkpoint(store);
@@ -125,6 +127,7 @@ internal static class StoreOpener
             {
                 CommitRoot root = CommitRootFile.Parse(rootText);
                 pins = GenerationFiles.TryPin(folder, ReferencedGenerations(root));
+                CheckFolderKind(folder, root, options);
                 IdentityCheck.Check(folder, root.Identity, options);
                 if (!options.WithoutEmbedder)
                 {
@@ -197,6 +200,25 @@ internal static class StoreOpener
         }
     }
 
+    /// <summary>
+    /// A graph store opens only as a graph (<see cref="Graph.LodeGraph"/>) and an index only as an
+    /// index, so plain writes never land beside a graph's entries; a read-only handle may look at
+    /// a graph store as an index (Verify loads every folder that way).
+    /// </summary>
+    private static void CheckFolderKind(string folder, CommitRoot root, LodeDbOptions options)
+    {
+        bool graph = root.GraphFile.Length > 0;
+        if (options.GraphStore && !graph)
+        {
+            throw FolderKindMismatchException.IndexOpenedAsGraph(folder);
+        }
+
+        if (!options.GraphStore && graph && !options.ReadOnly)
+        {
+            throw FolderKindMismatchException.GraphOpenedAsIndex(folder);
+        }
+    }
+
     /// <summary>The generations whose files a root names: its base and, in WAL mode, its log's.</summary>
     private static IEnumerable<long> ReferencedGenerations(CommitRoot root)
     {
@@ -212,7 +234,7 @@ internal static class StoreOpener
     private static void RequireNamedFiles(string folder, CommitRoot root, SalvageLog? salvage)
     {
         // A repair salvages around a missing journal; the base's own files it cannot do without.
-        foreach (string name in new[] { root.CodesFile, root.RowsFile, root.RescoreFile, root.JournalLength > 0 && salvage is null ? root.JournalFile : "" })
+        foreach (string name in new[] { root.CodesFile, root.RowsFile, root.RescoreFile, root.GraphFile, root.JournalLength > 0 && salvage is null ? root.JournalFile : "" })
         {
             if (name.Length > 0 && !File.Exists(Path.Combine(folder, name)))
             {

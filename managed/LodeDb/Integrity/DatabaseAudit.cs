@@ -31,6 +31,13 @@ internal static class DatabaseAudit
         return new VerifyReport(full, problems, 1, checkedRecords);
     }
 
+    /// <summary>The knowledge graph folder of an index (<c>graph/</c>, see <see cref="Graph.LodeGraph"/>), when it holds one.</summary>
+    public static string? GraphFolderOf(string folder)
+    {
+        string graph = Path.Combine(folder, Graph.LodeGraph.FolderName);
+        return File.Exists(Path.Combine(graph, LodeDatabase.RootFileName)) ? graph : null;
+    }
+
     private static (int Spaces, long Records) AuditCollection(string root, List<StorageProblem> problems, CancellationToken cancellationToken)
     {
         CollectionManifest manifest;
@@ -81,7 +88,7 @@ internal static class DatabaseAudit
         }
 
         bool legacyWal = root.WalFile == GenerationFiles.LegacyWalFileName;
-        foreach (string name in new[] { root.CodesFile, root.RowsFile, root.RescoreFile, root.JournalLength > 0 ? root.JournalFile : "", legacyWal ? "" : root.WalFile })
+        foreach (string name in new[] { root.CodesFile, root.RowsFile, root.RescoreFile, root.GraphFile, root.JournalLength > 0 ? root.JournalFile : "", legacyWal ? "" : root.WalFile })
         {
             if (name.Length > 0 && !File.Exists(Path.Combine(folder, name)))
             {
@@ -125,10 +132,16 @@ internal static class DatabaseAudit
             }
         }
 
+        if (root.GraphFile.Length == 0 && GraphFolderOf(folder) is string graphFolder)
+        {
+            // The index's knowledge graph (LodeGraph) is a store of the same kind: audited with it.
+            records += AuditIndex(graphFolder, prefix + Graph.LodeGraph.FolderName + "/", problems, cancellationToken);
+        }
+
         return records;
     }
 
-    /// <summary>Snapshot, rows and sidecar of the base generation.</summary>
+    /// <summary>Snapshot, rows, sidecar and (a graph store) graph file of the base generation.</summary>
     private static void AuditBase(string folder, CommitRoot root, Action<string, long, string, bool> add)
     {
         NativeIndex? index = null;
@@ -146,6 +159,18 @@ internal static class DatabaseAudit
         catch (LodeDbException ex)
         {
             add(root.CodesFile, -1, ex is LodeDb.Native.CorruptDataException corrupt ? corrupt.NativeMessage : ex.Message, true);
+        }
+
+        try
+        {
+            if (root.GraphFile.Length > 0 && File.Exists(Path.Combine(folder, root.GraphFile)))
+            {
+                Graph.GraphFile.Read(Path.Combine(folder, root.GraphFile), root.BaseGeneration);
+            }
+        }
+        catch (CorruptDatabaseException ex)
+        {
+            add(ex.File, ex.Offset, ex.Detail, true);
         }
 
         try

@@ -1,3 +1,5 @@
+using LodeDb.Graph;
+
 namespace LodeDb;
 
 /// <summary>Verify (a read-only audit) and Repair (the explicit way out of a fail-closed open).</summary>
@@ -6,7 +8,8 @@ public sealed partial class LodeDatabase
     /// <summary>
     /// Audits everything on disk without changing it: the root pointer, the base generation's
     /// snapshot, rows and re-score sidecar, every journal and log frame and record, and (when
-    /// those pass) a full read-only load. A collection root audits its manifest and every space.
+    /// those pass) a full read-only load. A collection root audits its manifest and every space;
+    /// an index's knowledge graph folder (<c>graph/</c>) is audited with it.
     /// </summary>
     /// <exception cref="DatabaseNotFoundException">The folder holds no database or collection.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (checked between log records and spaces).</exception>
@@ -17,7 +20,7 @@ public sealed partial class LodeDatabase
     /// log record that still verifies (valid frames after a damaged one included), copies the
     /// damaged files aside into <c>repair-&lt;time&gt;/</c> (never deletes them), writes a fresh
     /// consistent generation, and reports exactly what was lost. A dry run reports only. A
-    /// collection root repairs every space. Damage to the root pointer or the base snapshot and
+    /// collection root repairs every space; an index's knowledge graph (<c>graph/</c>) is repaired with it. Damage to the root pointer or the base snapshot and
     /// rows cannot be salvaged (the repair then throws <see cref="CorruptDatabaseException"/>:
     /// restore those from a backup).
     /// </summary>
@@ -31,11 +34,9 @@ public sealed partial class LodeDatabase
         {
             CollectionManifest manifest = CollectionManifestFile.Read(full)!;
             var reports = manifest.Spaces
-                .Select(space => StoreRepair.Run(System.IO.Path.Combine(full, LodeCollection.SpacesFolderName, space.Name), $"{LodeCollection.SpacesFolderName}/{space.Name}/", options, cancellationToken))
+                .Select(space => RepairIndex(System.IO.Path.Combine(full, LodeCollection.SpacesFolderName, space.Name), $"{LodeCollection.SpacesFolderName}/{space.Name}/", options, cancellationToken))
                 .ToList();
-            return new RepairReport(full, reports.Any(r => r.Applied), reports.SelectMany(r => r.Damage).ToList(), reports.Sum(r => r.RecordsSalvaged),
-                reports.Sum(r => r.RecordsLost), reports.SelectMany(r => r.LostIds).ToList(), reports.Sum(r => r.LostRecordsWithUnknownIds),
-                reports.Select(r => r.BackupFolder).FirstOrDefault(folder => folder is not null));
+            return Combine(full, reports);
         }
 
         if (!File.Exists(System.IO.Path.Combine(full, RootFileName)))
@@ -43,6 +44,24 @@ public sealed partial class LodeDatabase
             throw new DatabaseNotFoundException(full);
         }
 
-        return StoreRepair.Run(full, "", options, cancellationToken);
+        return RepairIndex(full, "", options, cancellationToken);
     }
+
+    /// <summary>Repairs one index folder and, when it has one, its knowledge graph (<see cref="LodeGraph"/>, a store of the same kind in <c>graph/</c>).</summary>
+    private static RepairReport RepairIndex(string folder, string prefix, RepairOptions options, CancellationToken cancellationToken)
+    {
+        RepairReport report = StoreRepair.Run(folder, prefix, options, cancellationToken);
+        if (DatabaseAudit.GraphFolderOf(folder) is not string graph)
+        {
+            return report;
+        }
+
+        RepairReport graphReport = StoreRepair.Run(graph, prefix + LodeGraph.FolderName + "/", options, cancellationToken);
+        return Combine(folder, [report, graphReport]);
+    }
+
+    private static RepairReport Combine(string path, IReadOnlyList<RepairReport> reports) =>
+        new(path, reports.Any(r => r.Applied), reports.SelectMany(r => r.Damage).ToList(), reports.Sum(r => r.RecordsSalvaged),
+            reports.Sum(r => r.RecordsLost), reports.SelectMany(r => r.LostIds).ToList(), reports.Sum(r => r.LostRecordsWithUnknownIds),
+            reports.Select(r => r.BackupFolder).FirstOrDefault(folder => folder is not null));
 }

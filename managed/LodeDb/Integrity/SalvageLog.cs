@@ -84,6 +84,7 @@ internal sealed class SalvageLog(string prefix)
             {
                 UpsertRecord upsert => upsert.Batch.Ids,
                 RemoveRecord remove => remove.Ids,
+                Graph.GraphWriteRecord graph => graph.NodeUpserts.Select(n => n.Id).Concat(graph.EdgeUpserts.Select(e => e.Id!)).Concat(graph.NodeRemovals).Concat(graph.EdgeRemovals).ToArray(),
                 _ => [],
             };
         }

@@ -62,6 +62,9 @@ internal sealed class ByteReader(byte[] data, int offset = 0)
 
     public int Remaining => data.Length - _offset;
 
+    /// <summary>The position of the next byte read.</summary>
+    public int Offset => _offset;
+
     public ReadOnlySpan<byte> Take(int count)
     {
         if (count < 0 || count > Remaining)

@@ -5,8 +5,10 @@ namespace LodeDb;
 /// <summary>
 /// The root pointer <c>index.commit.json</c>: the only file that is replaced in place (by atomic
 /// rename). It names the files of the current generation; everything else in the folder is
-/// either named by it or garbage from an interrupted commit.
+/// either named by it or garbage from an interrupted commit. A member name this build does not
+/// know is damage (a flipped letter in "walFile" must not silently drop the log), not a default.
 /// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed class CommitRoot
 {
     public int FormatVersion { get; set; } = StoreIdentity.CurrentFormatVersion;
@@ -30,6 +32,9 @@ internal sealed class CommitRoot
 
     /// <summary>Re-score sidecar of the base generation (<c>index.g{B}.rescore</c>); "" when the index keeps none.</summary>
     public string RescoreFile { get; set; } = "";
+
+    /// <summary>Graph structure of the base generation (<c>index.g{B}.graph</c>) of a graph store; "" in every other folder.</summary>
+    public string GraphFile { get; set; } = "";
 
     /// <summary>
     /// Generation mode: the base's delta journal (<c>index.g{base}.journal</c>, WAL framing and

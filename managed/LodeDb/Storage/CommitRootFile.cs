@@ -69,6 +69,8 @@ internal static class CommitRootFile
             !StoreLimits.IsBitWidth(root.Identity.BitWidth) || root.BaseGeneration < 1 || root.BaseGeneration > root.Generation ||
             root.CodesFile != GenerationFiles.Codes(root.BaseGeneration) || root.RowsFile != GenerationFiles.Rows(root.BaseGeneration) ||
             root.JournalLength < 0 || (root.JournalLength > 0 && root.JournalFile != GenerationFiles.Journal(root.BaseGeneration)) ||
+            root.GraphFile is null || (root.GraphFile.Length > 0 && root.GraphFile != GenerationFiles.Graph(root.BaseGeneration)) ||
+            (root.GraphFile.Length > 0) != (root.Identity.FormatVersion == StoreIdentity.GraphFormatVersion) ||
             root.WalFile is null || (root.WalFile.Length > 0 && root.WalFile != GenerationFiles.LegacyWalFileName && root.WalFile != GenerationFiles.Wal(root.Generation)) ||
             (root.Identity.RescoreOrNull() is RescoreStorage rescore && root.RescoreFile != (rescore == RescoreStorage.None ? "" : GenerationFiles.Rescore(root.BaseGeneration))))
         {

@@ -4,7 +4,7 @@ namespace LodeDb;
 
 /// <summary>
 /// The generation-addressed files of a database folder (<c>index.g{N}.codes</c>, <c>.rows</c>,
-/// <c>.rescore</c>, <c>.journal</c>, <c>.wal</c>), the reader pins that keep a generation on disk
+/// <c>.rescore</c>, <c>.graph</c>, <c>.journal</c>, <c>.wal</c>), the reader pins that keep a generation on disk
 /// while a read-only handle loads it, and the writer's sweep that deletes every file the current
 /// root does not name and no reader pins.
 /// </summary>
@@ -30,6 +30,9 @@ internal static class GenerationFiles
     public static string Wal(long generation) => Name(generation, "wal");
 
     public static string Rescore(long generation) => Name(generation, "rescore");
+
+    /// <summary>The graph structure of a graph store (see <see cref="Graph.GraphFile"/>).</summary>
+    public static string Graph(long generation) => Name(generation, "graph");
 
     private static string Pin(long generation) => Name(generation, "pin");
 

@@ -180,6 +180,9 @@ internal static class LogReplay
                     }
 
                     break;
+                case Graph.GraphWriteRecord graph:
+                    graph.Apply(store);
+                    break;
                 default:
                     throw new CorruptDatabaseException(name, offset, "an unexpected Begin record");
             }

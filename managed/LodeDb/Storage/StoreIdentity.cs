@@ -6,9 +6,17 @@ namespace LodeDb;
 /// What a database folder was created for. Written into the root pointer on create and compared
 /// with the options on every open, so nothing is ever scored against a different model.
 /// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed class StoreIdentity
 {
     public const int CurrentFormatVersion = 1;
+
+    /// <summary>
+    /// The identity format of a knowledge graph store (<see cref="Graph.LodeGraph"/>): a release
+    /// without graphs refuses it ("upgrade") instead of opening it as an index and dropping the
+    /// graph at its next checkpoint.
+    /// </summary>
+    public const int GraphFormatVersion = 2;
     public const string VectorKind = "vector";
     public const string VectorTask = "vector";
     public const string VectorModel = "none";

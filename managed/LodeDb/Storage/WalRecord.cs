@@ -22,6 +22,8 @@ namespace LodeDb;
 /// when bit 1 is set. Used when a document has several chunks or any chunk carries text or
 /// terms; with <c>StoreText = false</c> no text is written, only codes and (with
 /// <c>IndexText</c>) terms, so replay never re-embeds and never needs the raw text.</item>
+/// <item>6 GraphWrite: one call of a graph store (nodes, edges, removals and their semantic
+/// entries); layout in <see cref="Graph.GraphWriteRecord"/>.</item>
 /// </list>
 /// An Upsert or ChunkedUpsert of an index with a re-score sidecar sets bit 7 of its op byte
 /// (0x82, 0x84) and ends with the sidecar rows of its chunks, in chunk order: kind u8 (1 int8,
@@ -222,6 +224,9 @@ internal abstract class WalRecord
 
             case ChunkedUpsertOp:
                 record = new UpsertRecord(DecodeChunked(reader));
+                break;
+            case Graph.GraphWriteRecord.GraphWriteOp:
+                record = Graph.GraphWriteRecord.DecodeBody(reader);
                 break;
             default:
                 throw new FormatException($"unknown WAL operation {op}");
