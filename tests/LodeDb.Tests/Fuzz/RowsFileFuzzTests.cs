@@ -1,6 +1,4 @@
-using System.Buffers.Binary;
 using CsCheck;
-using LodeDb.Native;
 
 namespace LodeDb.Tests.Fuzz;
 
@@ -59,17 +57,6 @@ public sealed class RowsFileFuzzTests
         return File.ReadAllBytes(path);
     }
 
-    /// <summary>Recomputes the trailing CRC32C so the damage is behind a valid checksum.</summary>
-    private static byte[] Reseal(byte[] file)
-    {
-        if (file.Length >= 4)
-        {
-            BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(file.Length - 4), NativeLibraryInfo.Crc32C(file.AsSpan(0, file.Length - 4)));
-        }
-
-        return file;
-    }
-
     [Test]
     public void EveryTableRoundTrips()
     {
@@ -105,7 +92,7 @@ public sealed class RowsFileFuzzTests
         Gen<byte[]> inputs = Gen.Select(Tables, ByteMutations.Some, Gen.Bool, (table, mutations, reseal) =>
         {
             byte[] damaged = ByteMutations.Apply(Encode(table, folder), mutations);
-            return reseal ? Reseal(damaged) : damaged;
+            return reseal ? ByteMutations.Reseal(damaged) : damaged;
         });
         string path = folder.File("index.g7.rows");
         FuzzRun.Check(
@@ -136,7 +123,7 @@ public sealed class RowsFileFuzzTests
             file.U64((ulong)(body.Length > 0 ? body[0] % 8 : 0));
             file.Bytes(body);
             file.U32(0);
-            return Reseal(file.Written.ToArray());
+            return ByteMutations.Reseal(file.Written.ToArray());
         });
         FuzzRun.Check(
             inputs,
