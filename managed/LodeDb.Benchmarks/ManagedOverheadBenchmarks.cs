@@ -48,7 +48,7 @@ public class ManagedOverheadBenchmarks
             float[] flat = new float[chunk * TestData.Dim];
             for (int i = 0; i < chunk; i++)
             {
-                Normalize(rows[i], flat.AsSpan(i * TestData.Dim, TestData.Dim));
+                TestData.Normalize(rows[i], flat.AsSpan(i * TestData.Dim, TestData.Dim));
             }
 
             var codes = new byte[chunk * _native.CodeBytesPerRow];
@@ -59,7 +59,7 @@ public class ManagedOverheadBenchmarks
 
         float[] raw = TestData.UnitVectors(1, TestData.Dim, TestData.QuerySeed)[0];
         _query = new float[TestData.Dim];
-        Normalize(raw, _query);
+        TestData.Normalize(raw, _query);
 
         // Identical index check: same slots (row i has id r{i}) and scores from both paths.
         IReadOnlyList<SearchHit> managed = _db.SearchByVector(_query, K);
@@ -98,21 +98,5 @@ public class ManagedOverheadBenchmarks
         _db = null;
         TestData.DeleteFolder(_root);
         _root = null;
-    }
-
-    /// <summary>The database's normalisation (VectorValidation.CopyNormalized): sum of squares in double, one float scale.</summary>
-    private static void Normalize(ReadOnlySpan<float> source, Span<float> destination)
-    {
-        double sum = 0;
-        foreach (float x in source)
-        {
-            sum += (double)x * x;
-        }
-
-        float scale = (float)(1.0 / Math.Sqrt(sum));
-        for (int i = 0; i < source.Length; i++)
-        {
-            destination[i] = source[i] * scale;
-        }
     }
 }

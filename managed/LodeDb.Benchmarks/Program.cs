@@ -11,8 +11,10 @@ namespace LodeDb.Benchmarks;
 /// minutes. Artifacts go to artifacts/benchmarks at the repository root unless --artifacts says
 /// otherwise. <c>--storage --data DIR</c> runs the multimodal storage benchmark instead
 /// (Storage/StorageBenchmark.cs); <c>--add-breakdown</c> splits one add into its steps next to
-/// the fdatasync floor and measures concurrent writers (AddPath/AddBreakdown.cs); <c>--graph</c>
-/// loads and queries a knowledge graph of a million edges (Graph/GraphBenchmark.cs).
+/// the fdatasync floor and measures concurrent writers (AddPath/AddBreakdown.cs);
+/// <c>--group-commit</c> times Fsync adds from 1, 2, 8 and 16 threads between two measurements of
+/// the fdatasync floor (AddPath/GroupCommitRun.cs); <c>--graph</c> loads and queries a knowledge
+/// graph of a million edges (Graph/GraphBenchmark.cs).
 /// </summary>
 public static class Program
 {
@@ -28,6 +30,12 @@ public static class Program
         {
             // Where one add's time goes, the fdatasync floor and concurrent writers: a plain timed run.
             return AddPath.AddBreakdown.Run(args.Where(a => !string.Equals(a, "--add-breakdown", StringComparison.OrdinalIgnoreCase)).ToArray());
+        }
+
+        if (args.Contains("--group-commit", StringComparer.OrdinalIgnoreCase))
+        {
+            // Concurrent Fsync writers sharing fdatasyncs, next to the floor: a plain timed run.
+            return AddPath.GroupCommitRun.Run(args.Where(a => !string.Equals(a, "--group-commit", StringComparison.OrdinalIgnoreCase)).ToArray());
         }
 
         if (args.Contains("--graph", StringComparer.OrdinalIgnoreCase))

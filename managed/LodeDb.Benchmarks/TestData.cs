@@ -60,6 +60,22 @@ internal static class TestData
         }
     }
 
+    /// <summary>The database's normalisation (VectorValidation.CopyNormalized): sum of squares in double, one float scale.</summary>
+    public static void Normalize(ReadOnlySpan<float> source, Span<float> destination)
+    {
+        double sum = 0;
+        foreach (float x in source)
+        {
+            sum += (double)x * x;
+        }
+
+        float scale = (float)(1.0 / Math.Sqrt(sum));
+        for (int i = 0; i < source.Length; i++)
+        {
+            destination[i] = source[i] * scale;
+        }
+    }
+
     /// <summary>Row id of the i-th stored row (ids are small and fixed so rows are identical across runs).</summary>
     public static string RowId(int i) => "r" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
 

@@ -1,3 +1,4 @@
+using LodeDb.Presets;
 using Microsoft.Extensions.AI;
 
 namespace LodeDb.Embeddings.Onnx;
@@ -6,10 +7,11 @@ namespace LodeDb.Embeddings.Onnx;
 internal static class EmbedderServices
 {
     /// <summary>
-    /// <paramref name="metadata"/> for <see cref="EmbeddingGeneratorMetadata"/>, the embedder
+    /// <paramref name="metadata"/> for <see cref="EmbeddingGeneratorMetadata"/>, the model files'
+    /// bytes for <see cref="ModelFootprint"/> (what the model gauges report), the embedder
     /// itself for any type it implements, null for keyed requests and anything else.
     /// </summary>
-    public static object? Get(object embedder, EmbeddingGeneratorMetadata metadata, Type serviceType, object? serviceKey)
+    public static object? Get(object embedder, EmbeddingGeneratorMetadata metadata, Func<ModelFootprint> footprint, Type serviceType, object? serviceKey)
     {
         ArgumentNullException.ThrowIfNull(serviceType);
         if (serviceKey is not null)
@@ -20,6 +22,11 @@ internal static class EmbedderServices
         if (serviceType == typeof(EmbeddingGeneratorMetadata))
         {
             return metadata;
+        }
+
+        if (serviceType == typeof(ModelFootprint))
+        {
+            return footprint();
         }
 
         return serviceType.IsInstanceOfType(embedder) ? embedder : null;

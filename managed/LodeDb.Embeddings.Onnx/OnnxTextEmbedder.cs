@@ -37,6 +37,9 @@ public sealed class OnnxTextEmbedder : IEmbeddingGenerator<string, Embedding<flo
     private readonly string[] _inputNames;
     private readonly string[] _outputNames = [OutputName];
     private readonly EmbeddingGeneratorMetadata _metadata;
+
+    // The session reads the whole model file once, when it is created.
+    private readonly Presets.ModelFootprint _footprint;
     private int _disposed;
 
     /// <summary>
@@ -108,6 +111,7 @@ public sealed class OnnxTextEmbedder : IEmbeddingGenerator<string, Embedding<flo
         }
 
         _metadata = new EmbeddingGeneratorMetadata(ProviderName, new Uri(ModelDirectory + Path.DirectorySeparatorChar), ModelId, Dimension);
+        _footprint = new Presets.ModelFootprint(new FileInfo(ModelFile).Length);
     }
 
     /// <summary>
@@ -249,7 +253,7 @@ public sealed class OnnxTextEmbedder : IEmbeddingGenerator<string, Embedding<flo
 
     /// <inheritdoc />
     public object? GetService(Type serviceType, object? serviceKey = null) =>
-        EmbedderServices.Get(this, _metadata, serviceType, serviceKey);
+        EmbedderServices.Get(this, _metadata, () => _footprint, serviceType, serviceKey);
 
     /// <summary>Releases the ONNX Runtime session. Calls after this throw <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()

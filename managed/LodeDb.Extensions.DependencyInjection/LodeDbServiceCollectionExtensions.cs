@@ -97,6 +97,7 @@ public static class LodeDbServiceCollectionExtensions
             MaxChunkChars = settings.MaxChunkChars ?? LodeDatabase.DefaultMaxChunkChars,
             StoreText = settings.StoreText,
             IndexText = settings.IndexText,
+            StoreContentHash = settings.StoreContentHash ?? true,
             BitWidth = settings.BitWidth,
             Rescore = settings.Rescore,
             SearchThreads = settings.SearchThreads,

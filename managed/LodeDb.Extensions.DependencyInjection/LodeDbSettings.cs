@@ -32,6 +32,9 @@ public sealed class LodeDbSettings
     /// <inheritdoc cref="LodeDbOptions.IndexText"/>
     public bool? IndexText { get; set; }
 
+    /// <inheritdoc cref="LodeDbOptions.StoreContentHash"/>
+    public bool? StoreContentHash { get; set; }
+
     /// <inheritdoc cref="LodeDbOptions.BitWidth"/>
     public int? BitWidth { get; set; }
 

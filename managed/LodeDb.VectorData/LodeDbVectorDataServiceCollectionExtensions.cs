@@ -19,7 +19,7 @@ public static class LodeDbVectorDataServiceCollectionExtensions
 
     /// <summary>
     /// Registers <see cref="LodeVectorStore"/> as <see cref="VectorStore"/> over the collection
-    /// folder <paramref name="path"/> (or <see cref="LodeVectorStoreOptions.Path"/> when null),
+    /// folder <paramref name="path"/> (or <see cref="LodeVectorStoreSettings.Path"/> when null),
     /// with options from <see cref="IOptions{LodeVectorStoreOptions}"/> (e.g. bound from configuration)
     /// then <paramref name="configure"/>. Without an embedding generator in the options, the
     /// registered <see cref="IEmbeddingGenerator"/> (if any) embeds string vector properties.
@@ -51,7 +51,7 @@ public static class LodeDbVectorDataServiceCollectionExtensions
     public static IServiceCollection AddLodeDbVectorStore(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        return services.AddLodeDbVectorStore(path: null, options => StoreSettings.Bind(configuration, options));
+        return services.AddLodeDbVectorStore(path: null, options => BindSettings(configuration, options));
     }
 
     /// <summary>
@@ -91,16 +91,16 @@ public static class LodeDbVectorDataServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>Binds the keys present in <paramref name="configuration"/> onto the settings part of <paramref name="settings"/> (the services are not settings); an unknown key throws.</summary>
+    private static void BindSettings(IConfiguration configuration, LodeVectorStoreSettings settings) =>
+        configuration.Bind(settings, binder => binder.ErrorOnUnknownConfiguration = true);
+
     /// <summary>The options completed from the container: its embedding generator and logger factory where the options set none (a copy; the configured instance is left alone).</summary>
-    private static LodeVectorStoreOptions WithServices(LodeVectorStoreOptions options, IServiceProvider sp) => new()
+    private static LodeVectorStoreOptions WithServices(LodeVectorStoreOptions options, IServiceProvider sp)
     {
-        Path = options.Path,
-        EmbeddingGenerator = options.EmbeddingGenerator ?? sp.GetService<IEmbeddingGenerator>() ?? sp.GetService<IEmbeddingGenerator<string, Embedding<float>>>(),
-        BitWidth = options.BitWidth,
-        Rescore = options.Rescore,
-        Durability = options.Durability,
-        LockTimeout = options.LockTimeout,
-        ReadOnly = options.ReadOnly,
-        LoggerFactory = options.LoggerFactory ?? sp.GetService<ILoggerFactory>(),
-    };
+        LodeVectorStoreOptions copy = options.Copy();
+        copy.EmbeddingGenerator ??= sp.GetService<IEmbeddingGenerator>() ?? sp.GetService<IEmbeddingGenerator<string, Embedding<float>>>();
+        copy.LoggerFactory ??= sp.GetService<ILoggerFactory>();
+        return copy;
+    }
 }

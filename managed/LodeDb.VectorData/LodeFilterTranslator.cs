@@ -11,9 +11,15 @@ namespace LodeDb.VectorData;
 /// a bool property alone, <c>array.Contains(r.Prop)</c> (to <c>$in</c>), <c>r.Tags.Contains(x)</c>
 /// on a list property (any element equals), and null checks. Anything else is a
 /// <see cref="NotSupportedException"/> naming the expression, before anything is searched.
+/// <see cref="TranslateForGet"/> also takes conditions on the key (<c>r.Key == v</c>,
+/// <c>keys.Contains(r.Key)</c>) as top-level <c>&amp;&amp;</c> terms: they become an id allow-list.
 /// </summary>
 internal sealed class LodeFilterTranslator : FilterTranslatorBase
 {
+    private const string KeyConditionsHint =
+        "LodeDb maps a key condition only in GetAsync(filter, ...), as r.Key == value or keys.Contains(r.Key), alone or joined by && to the other conditions " +
+        "(an id allow-list); its search filters metadata only. Get records by key with GetAsync(key) or GetAsync(keys).";
+
     /// <summary>The LodeDb filter for <paramref name="filter"/>; null when it is the constant <c>true</c> (every row).</summary>
     public static Filter? Translate(LambdaExpression filter, CollectionModel model)
     {
@@ -28,6 +34,94 @@ internal sealed class LodeFilterTranslator : FilterTranslatorBase
 
         return translator.Node(body);
     }
+
+    /// <summary>
+    /// As <see cref="Translate"/>, with key conditions among the top-level <c>&amp;&amp;</c> terms
+    /// turned into an id allow-list (their intersection; empty when they exclude each other).
+    /// </summary>
+    public static (Filter? Metadata, IReadOnlySet<string>? Ids) TranslateForGet(LambdaExpression filter, CollectionModel model)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        var translator = new LodeFilterTranslator();
+        Expression body = translator.PreprocessFilter(filter, model, new FilterPreprocessingOptions { SupportsParameterization = false });
+        if (body is ConstantExpression { Value: true })
+        {
+            return (null, null);
+        }
+
+        HashSet<string>? ids = null;
+        var metadata = new List<Filter>();
+        foreach (Expression term in Conjuncts(body))
+        {
+            if (translator.KeyValues(term) is IEnumerable<string> keys)
+            {
+                if (ids is null)
+                {
+                    ids = new HashSet<string>(keys, StringComparer.Ordinal);
+                }
+                else
+                {
+                    ids.IntersectWith(keys);
+                }
+            }
+            else
+            {
+                metadata.Add(translator.Node(term));
+            }
+        }
+
+        Filter? rest = metadata.Count switch
+        {
+            0 => null,
+            1 => metadata[0],
+            _ => Filter.And([.. metadata]),
+        };
+        return (rest, ids);
+    }
+
+    private static IEnumerable<Expression> Conjuncts(Expression node) =>
+        node is BinaryExpression { NodeType: ExpressionType.AndAlso } and ? Conjuncts(and.Left).Concat(Conjuncts(and.Right)) : [node];
+
+    /// <summary>The ids a key condition allows (<c>r.Key == v</c>, <c>v == r.Key</c>, <c>keys.Contains(r.Key)</c>), or null when <paramref name="term"/> is not one.</summary>
+    private IEnumerable<string>? KeyValues(Expression term)
+    {
+        if (term is BinaryExpression { NodeType: ExpressionType.Equal } equal)
+        {
+            Expression? value = IsKey(equal.Left) ? equal.Right : IsKey(equal.Right) ? equal.Left : null;
+            return value is null ? null : [KeyId(Constant(value, equal), equal)];
+        }
+
+        if (term is MethodCallExpression call && TryMatchContains(call, out Expression? source, out Expression? item) && IsKey(item))
+        {
+            IEnumerable values = source switch
+            {
+                // new[] { a, b } lists its elements; new T[n] (its bound) is not a list of values.
+                NewArrayExpression { NodeType: ExpressionType.NewArrayInit } array => array.Expressions.Select(e => Constant(e, call)).ToArray(),
+                _ => Constant(source, call) as IEnumerable ?? throw Unsupported(call),
+            };
+            return values.Cast<object?>().Select(value => KeyId(value, call)).ToArray();
+        }
+
+        return null;
+    }
+
+    private bool IsKey(Expression expression)
+    {
+        while (expression is UnaryExpression { NodeType: ExpressionType.Convert or ExpressionType.ConvertChecked } convert)
+        {
+            expression = convert.Operand;
+        }
+
+        return TryBindProperty(expression, out PropertyModel? property) && property is KeyPropertyModel;
+    }
+
+    private static string KeyId(object? value, Expression whole) => value switch
+    {
+        string s => s,
+        Guid g => g.ToString("D"),
+        null => throw new NotSupportedException($"The filter '{whole}' compares the key with null; a record's key is never null."),
+        _ => throw new NotSupportedException($"The filter '{whole}' compares the key with a {value.GetType().Name}; LodeDb keys are string or Guid."),
+    };
 
     private Filter Node(Expression node) => node switch
     {
@@ -113,7 +207,7 @@ internal sealed class LodeFilterTranslator : FilterTranslatorBase
             {
                 IEnumerable values = source switch
                 {
-                    NewArrayExpression array => array.Expressions.Select(e => Constant(e, call)).ToArray(),
+                    NewArrayExpression { NodeType: ExpressionType.NewArrayInit } array => array.Expressions.Select(e => Constant(e, call)).ToArray(),
                     _ => Constant(source, call) as IEnumerable ?? throw Unsupported(call),
                 };
                 object?[] stored = values.Cast<object?>().Select(MetadataValues.ToStored).ToArray();
@@ -144,7 +238,7 @@ internal sealed class LodeFilterTranslator : FilterTranslatorBase
 
         if (property is KeyPropertyModel)
         {
-            throw new NotSupportedException($"The filter uses the key property '{property.ModelName}'; LodeDb filters metadata, not row ids. Get records by key with GetAsync(key) or GetAsync(keys).");
+            throw new NotSupportedException($"The filter uses the key property '{property.ModelName}' where LodeDb cannot map it. {KeyConditionsHint}");
         }
 
         if (property is VectorPropertyModel)

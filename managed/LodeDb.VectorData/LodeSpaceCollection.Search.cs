@@ -27,9 +27,9 @@ public partial class LodeSpaceCollection<TKey, TRecord>
         ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
         options ??= DefaultSearchOptions;
         ArgumentOutOfRangeException.ThrowIfNegative(options.Skip);
-        CheckIncludeVectors(options.IncludeVectors);
         VectorPropertyModel vectorProperty = _model.GetVectorPropertyOrSingle(options);
         Filter? filter = options.Filter is null ? null : LodeFilterTranslator.Translate(options.Filter, _model);
+        bool withVector = WantVectors(options.IncludeVectors);
         float[] query = await RecordEmbeddings.ForQueryAsync(vectorProperty, searchValue, cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
         int k = checked(top + options.Skip);
@@ -42,7 +42,10 @@ public partial class LodeSpaceCollection<TKey, TRecord>
                 yield break; // best first: every later hit fails the threshold too
             }
 
-            yield return new VectorSearchResult<TRecord>(_mapper.ToRecord(hit.Id, hit.Metadata), score);
+            if (ToRecord(hit.Id, hit.Metadata, withVector) is TRecord record)
+            {
+                yield return new VectorSearchResult<TRecord>(record, score);
+            }
         }
     }
 
@@ -65,11 +68,11 @@ public partial class LodeSpaceCollection<TKey, TRecord>
         ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
         options ??= DefaultHybridOptions;
         ArgumentOutOfRangeException.ThrowIfNegative(options.Skip);
-        CheckIncludeVectors(options.IncludeVectors);
         VectorPropertyModel vectorProperty = _model.VectorProperty;
         // Checks that the named (or single) full-text property exists; it is the row's caption.
         _model.GetFullTextDataPropertyOrSingle(options.AdditionalProperty);
         Filter? filter = options.Filter is null ? null : LodeFilterTranslator.Translate(options.Filter, _model);
+        bool withVector = WantVectors(options.IncludeVectors);
         float[] query = await RecordEmbeddings.ForQueryAsync(vectorProperty, searchValue, cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
         int wanted = checked(top + options.Skip);
@@ -89,7 +92,10 @@ public partial class LodeSpaceCollection<TKey, TRecord>
                 yield break;
             }
 
-            yield return new VectorSearchResult<TRecord>(_mapper.ToRecord(hit.Id, hit.Metadata), score);
+            if (ToRecord(hit.Id, hit.Metadata, withVector) is TRecord record)
+            {
+                yield return new VectorSearchResult<TRecord>(record, score);
+            }
         }
     }
 }

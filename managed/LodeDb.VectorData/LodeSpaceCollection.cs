@@ -23,10 +23,6 @@ public partial class LodeSpaceCollection<TKey, TRecord> : VectorStoreCollection<
 {
     internal const string SystemName = "lodedb";
 
-    private const string VectorsNotKept =
-        "IncludeVectors is not supported: a LodeDb space keeps 2- or 4-bit codes of each (normalised) vector, not the vector you stored, " +
-        "so it cannot give it back. Keep the vector yourself if you need it, or search with IncludeVectors = false (records then come back without their vector).";
-
     private readonly LodeCollection _root;
     private readonly CollectionModel _model;
     private readonly RecordMapper<TRecord> _mapper;
@@ -99,50 +95,27 @@ public partial class LodeSpaceCollection<TKey, TRecord> : VectorStoreCollection<
         return Task.CompletedTask;
     }
 
-    /// <summary>Not supported yet: a LodeCollection cannot drop a space (see docs/vectordata.md).</summary>
-    public override Task EnsureCollectionDeletedAsync(CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException($"Deleting the collection '{Name}' is not supported: LodeDb cannot drop a space of a collection yet. Delete the records (DeleteAsync), or remove the folder {_root.Path} while no handle is open.");
+    /// <summary>
+    /// Deletes the space and its records (<see cref="LodeCollection.DeleteSpace"/>); nothing to do when it does not exist.
+    /// Fails (<see cref="VectorStoreException"/>) while another handle has the space open for writing.
+    /// </summary>
+    public override Task EnsureCollectionDeletedAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        Run("EnsureCollectionDeleted", () => _root.DeleteSpace(Name));
+        Volatile.Write(ref _space, null);
+        return Task.CompletedTask;
+    }
 
     /// <inheritdoc />
     public override Task<TRecord?> GetAsync(TKey key, RecordRetrievalOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        CheckIncludeVectors(options?.IncludeVectors ?? false);
         cancellationToken.ThrowIfCancellationRequested();
         string id = RecordMapper<TRecord>.IdOf(key);
+        bool withVector = WantVectors(options?.IncludeVectors ?? false);
         LodeRecord? row = Run("Get", () => Space().Get(id));
-        return Task.FromResult(row is null ? null : _mapper.ToRecord(row.Id, row.Metadata));
-    }
-
-    /// <summary>
-    /// Records matching <paramref name="filter"/> in insertion order, after <see cref="FilteredRecordRetrievalOptions{TRecord}.Skip"/>,
-    /// at most <paramref name="top"/>. <see cref="FilteredRecordRetrievalOptions{TRecord}.OrderBy"/> is not supported.
-    /// </summary>
-    public override async IAsyncEnumerable<TRecord> GetAsync(
-        Expression<Func<TRecord, bool>> filter,
-        int top,
-        FilteredRecordRetrievalOptions<TRecord>? options = null,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(filter);
-        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
-        options ??= new FilteredRecordRetrievalOptions<TRecord>();
-        CheckIncludeVectors(options.IncludeVectors);
-        if (options.OrderBy is not null)
-        {
-            throw new NotSupportedException("OrderBy is not supported: LodeDb lists records in insertion order.");
-        }
-
-        ArgumentOutOfRangeException.ThrowIfNegative(options.Skip);
-        Filter? lodeFilter = LodeFilterTranslator.Translate(filter, _model);
-        cancellationToken.ThrowIfCancellationRequested();
-        IReadOnlyList<LodeRecord> rows = Run("Get", () => Space().List(lodeFilter, options.Skip, top));
-        await Task.CompletedTask.ConfigureAwait(false);
-        foreach (LodeRecord row in rows)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            yield return _mapper.ToRecord(row.Id, row.Metadata);
-        }
+        return Task.FromResult(row is null ? null : ToRecord(row.Id, row.Metadata, withVector));
     }
 
     /// <inheritdoc />
@@ -240,13 +213,7 @@ public partial class LodeSpaceCollection<TKey, TRecord> : VectorStoreCollection<
         return space;
     }
 
-    private static void CheckIncludeVectors(bool includeVectors)
-    {
-        if (includeVectors)
-        {
-            throw new NotSupportedException(VectorsNotKept);
-        }
-    }
+    private bool DropClosedSpace() => Interlocked.Exchange(ref _space, null) is not null;
 
     /// <summary>Runs a LodeDb call, wrapping the database's own failures in <see cref="VectorStoreException"/> (argument and usage errors pass as they are).</summary>
     private T Run<T>(string operation, Func<T> call)
@@ -254,6 +221,12 @@ public partial class LodeSpaceCollection<TKey, TRecord> : VectorStoreCollection<
         try
         {
             return call();
+        }
+        catch (ObjectDisposedException) when (DropClosedSpace())
+        {
+            // The cached space was closed (deleted through another collection object, or disposed
+            // by its caller): resolve it again, which reopens it or reports it missing.
+            return Run(operation, call);
         }
         catch (LodeDbException ex)
         {

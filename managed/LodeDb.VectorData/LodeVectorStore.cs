@@ -83,9 +83,13 @@ public sealed class LodeVectorStore : VectorStore
     public override Task<bool> CollectionExistsAsync(string name, CancellationToken cancellationToken = default) =>
         Task.FromResult(Run("CollectionExists", () => _root.Contains(name)));
 
-    /// <summary>Not supported yet: a LodeCollection cannot drop a space (see docs/vectordata.md).</summary>
-    public override Task EnsureCollectionDeletedAsync(string name, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException($"Deleting the collection '{name}' is not supported: LodeDb cannot drop a space of a collection yet.");
+    /// <summary>Deletes the space <paramref name="name"/> and its records (<see cref="LodeCollection.DeleteSpace"/>); nothing to do when it does not exist.</summary>
+    public override Task EnsureCollectionDeletedAsync(string name, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        Run("EnsureCollectionDeleted", () => _root.DeleteSpace(name));
+        return Task.CompletedTask;
+    }
 
     /// <inheritdoc />
     public override object? GetService(Type serviceType, object? serviceKey = null)

@@ -74,7 +74,7 @@ internal sealed class RecordMapper<TRecord>(CollectionModel model)
     public string? CaptionOf(TRecord record) =>
         _fullText is null ? null : _fullText.GetValueAsObject(record) as string;
 
-    /// <summary>A new record from a row (vectors are not restored: LodeDb keeps codes, see docs/vectordata.md).</summary>
+    /// <summary>A new record from a row, without its vector (IncludeVectors sets it from the sidecar, see docs/vectordata.md).</summary>
     public TRecord ToRecord(string id, IReadOnlyDictionary<string, object?> metadata)
     {
         TRecord record = model.CreateRecord<TRecord>();

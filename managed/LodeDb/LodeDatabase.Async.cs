@@ -35,8 +35,8 @@ public sealed partial class LodeDatabase
         CancellationToken cancellationToken = default)
     {
         ThrowIfReadOnly(nameof(AddVectorsAsync));
-        VectorIngest.PendingRows rows = VectorIngest.Prepare(Identity, vectors, ids, metadata, texts, cancellationToken);
-        return Task.Run(() => UpsertRows(rows), cancellationToken);
+        VectorIngest.PendingRows rows = VectorIngest.Prepare(Identity, vectors, ids, metadata, texts, cancellationToken, _options.StoreContentHash);
+        return Task.Run(() => UpsertRows(rows, cancellationToken), cancellationToken);
     }
 
     /// <summary>As <see cref="SearchByVector"/>, off the calling thread.</summary>
@@ -54,23 +54,10 @@ public sealed partial class LodeDatabase
     /// </summary>
     public Task<IReadOnlyList<IReadOnlyList<SearchHit>>> SearchManyByVectorAsync(IReadOnlyList<float[]> queries, int k = 10, Filter? filter = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(queries);
-        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
-        int dim = Dimension;
-        float[] normalized = new float[checked(queries.Count * dim)];
-        for (int i = 0; i < queries.Count; i++)
-        {
-            if ((i & 1023) == 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-
-            VectorValidation.CopyNormalized(queries[i] ?? throw new ArgumentException($"Query {i} is null.", nameof(queries)), dim, normalized, i, nameof(queries));
-        }
-
-        return queries.Count == 0
+        (float[] normalized, int count) = VectorIngest.NormalizeQueries(queries, Dimension, k, cancellationToken);
+        return count == 0
             ? Task.FromResult<IReadOnlyList<IReadOnlyList<SearchHit>>>([])
-            : Task.Run<IReadOnlyList<IReadOnlyList<SearchHit>>>(() => SearchSlices(normalized, queries.Count, k, filter, cancellationToken), cancellationToken);
+            : Task.Run<IReadOnlyList<IReadOnlyList<SearchHit>>>(() => SearchSlices(normalized, count, k, filter, cancellationToken), cancellationToken);
     }
 
     private IReadOnlyList<SearchHit>[] SearchSlices(float[] normalized, int queryCount, int k, Filter? filter, CancellationToken cancellationToken)
@@ -117,6 +104,6 @@ public sealed partial class LodeDatabase
     public Task PersistAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfReadOnly(nameof(PersistAsync));
-        return Task.Run(Persist, cancellationToken);
+        return Task.Run(() => Persist(cancellationToken), cancellationToken);
     }
 }

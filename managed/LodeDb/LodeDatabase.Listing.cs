@@ -84,6 +84,10 @@ public sealed partial class LodeDatabase
     private static LodeRecord Record(SlotTable rows, string id)
     {
         int[] slots = rows.SlotsOf(id);
-        return new LodeRecord(id, rows.MetadataAt(slots[0])) { ChunkCount = slots.Length };
+        return new LodeRecord(id, rows.MetadataAt(slots[0]))
+        {
+            ChunkCount = slots.Length,
+            ContentHash = rows.ContentHashOf(id) is byte[] hash ? Convert.ToHexStringLower(hash) : null,
+        };
     }
 }

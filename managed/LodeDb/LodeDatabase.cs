@@ -35,6 +35,9 @@ public sealed partial class LodeDatabase : IDisposable
     private WriterLock? _lock;
     private bool _disposed;
 
+    /// <summary>The commit log (tests: group-commit counters and the sync hook).</summary>
+    internal CommitLog Log => _log;
+
     private LodeDatabase(string path, LodeDbOptions options)
     {
         _path = path;
@@ -113,7 +116,8 @@ public sealed partial class LodeDatabase : IDisposable
     /// <exception cref="ConcurrentWriterException">Another writer holds the folder past the lock timeout.</exception>
     /// <exception cref="CorruptDatabaseException">A committed file fails its checks.</exception>
     /// <exception cref="FolderKindMismatchException">The folder is the root of a <see cref="LodeCollection"/>.</exception>
-    public static LodeDatabase Open(string path, LodeDbOptions? options = null)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled while the open waited for the writer lock or replayed the log (checked between records); nothing on disk was changed.</exception>
+    public static LodeDatabase Open(string path, LodeDbOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         options ??= new LodeDbOptions();
@@ -135,7 +139,7 @@ public sealed partial class LodeDatabase : IDisposable
         {
             if (options.ReadOnly)
             {
-                database._store = StoreOpener.OpenReadOnly(full, options, database._embedders, database._log);
+                database._store = StoreOpener.OpenReadOnly(full, options, database._embedders, database._log, cancellationToken);
             }
             else
             {
@@ -147,13 +151,13 @@ public sealed partial class LodeDatabase : IDisposable
                 }
 
                 Directory.CreateDirectory(full);
-                database._lock = WriterLock.Acquire(full, options.LockTimeout ?? EnvironmentDefaults.LockTimeout());
+                database._lock = WriterLock.Acquire(full, options.LockTimeout ?? EnvironmentDefaults.LockTimeout(), cancellationToken);
                 if (database._lock.Waited > TimeSpan.Zero)
                 {
                     LodeDbLog.LockWaited(database._telemetry.Logger, full, database._lock.Waited.TotalMilliseconds);
                 }
 
-                database._store = StoreOpener.OpenForWriting(full, options, database._embedders, database._log);
+                database._store = StoreOpener.OpenForWriting(full, options, database._embedders, database._log, cancellationToken);
             }
 
             LodeDbLog.Opened(database._telemetry.Logger, full, options.ReadOnly ? "read-only" : "writer", database._log.Generation,
@@ -168,7 +172,7 @@ public sealed partial class LodeDatabase : IDisposable
     }
 
     /// <summary>Opens an existing database without the writer lock; every mutating call throws <see cref="ReadOnlyException"/>.</summary>
-    public static LodeDatabase OpenReadOnly(string path) => Open(path, new LodeDbOptions { ReadOnly = true });
+    public static LodeDatabase OpenReadOnly(string path, CancellationToken cancellationToken = default) => Open(path, new LodeDbOptions { ReadOnly = true }, cancellationToken);
 
     /// <summary>
     /// Adds (or replaces, when the id exists) one vector; returns its id (generated when null).
@@ -189,22 +193,27 @@ public sealed partial class LodeDatabase : IDisposable
         string finalId = WriteValidation.IdOrNew(id, "id", 0);
         var batchMetadata = new[] { MetadataCodec.Normalize(metadata, nameof(metadata)) };
         string?[] captions = [WriteValidation.CheckCaption(Identity, text, 0, nameof(text))];
-        return new VectorIngest.PendingRows(normalized, [finalId], batchMetadata, captions);
+        return new VectorIngest.PendingRows(normalized, [finalId], batchMetadata, captions)
+        {
+            Hashes = _options.StoreContentHash ? LodeContentHash.Vector(vector) : null,
+        };
     }
 
     /// <summary>
     /// Adds (or replaces by id) a batch of vectors atomically: all rows are stored or none.
     /// <paramref name="ids"/> and <paramref name="metadata"/>, when given, have one entry per
-    /// vector (a null id is generated). Returns the ids in order.
+    /// vector (a null id is generated). Returns the ids in order. <paramref name="cancellationToken"/>
+    /// is checked while the batch is validated and before its commit: a cancelled batch stores nothing.
     /// </summary>
     public IReadOnlyList<string> AddVectors(
         IReadOnlyList<float[]> vectors,
         IReadOnlyList<string?>? ids = null,
         IReadOnlyList<IReadOnlyDictionary<string, object?>?>? metadata = null,
-        IReadOnlyList<string?>? texts = null)
+        IReadOnlyList<string?>? texts = null,
+        CancellationToken cancellationToken = default)
     {
         ThrowIfReadOnly(nameof(AddVectors));
-        return UpsertRows(VectorIngest.Prepare(Identity, vectors, ids, metadata, texts));
+        return UpsertRows(VectorIngest.Prepare(Identity, vectors, ids, metadata, texts, cancellationToken, _options.StoreContentHash), cancellationToken);
     }
 
     /// <summary>Removes a row; returns whether it existed.</summary>
@@ -212,6 +221,7 @@ public sealed partial class LodeDatabase : IDisposable
     {
         ThrowIfReadOnly(nameof(Remove));
         ArgumentNullException.ThrowIfNull(id);
+        CommitTicket ticket;
         _gate.EnterWriteLock();
         try
         {
@@ -222,24 +232,32 @@ public sealed partial class LodeDatabase : IDisposable
                 return false;
             }
 
-            _log.Commit(store, WalRecord.EncodeRemove(id), () => store.ApplyRemove(id));
-            LodeDbTelemetry.RowsRemoved.Add(1, _telemetry.PathTag);
-            return true;
+            ticket = _log.Append(store, WalRecord.EncodeRemove(id), () => store.ApplyRemove(id));
         }
         finally
         {
             _gate.ExitWriteLock();
         }
+
+        _log.WaitDurable(ticket);
+        LodeDbTelemetry.RowsRemoved.Add(1, _telemetry.PathTag);
+        return true;
     }
 
-    /// <summary>Checkpoints: folds the write-ahead log into a new generation and truncates the log.</summary>
-    public void Persist()
+    /// <summary>
+    /// Checkpoints: folds the write-ahead log into a new generation and truncates the log.
+    /// <paramref name="cancellationToken"/> is checked before the checkpoint starts; once started it
+    /// completes (the new generation is published atomically).
+    /// </summary>
+    public void Persist(CancellationToken cancellationToken = default)
     {
         ThrowIfReadOnly(nameof(Persist));
+        cancellationToken.ThrowIfCancellationRequested();
         _gate.EnterWriteLock();
         try
         {
             ThrowIfUnusable();
+            cancellationToken.ThrowIfCancellationRequested();
             if (_log.Records > 0)
             {
                 _log.CheckpointGuarded(Store);
@@ -339,25 +357,20 @@ public sealed partial class LodeDatabase : IDisposable
         return SearchVectors(normalized, 1, k, filter)[0];
     }
 
-    /// <summary>Batched <see cref="SearchByVector"/>: one result list per query, in order.</summary>
-    public IReadOnlyList<IReadOnlyList<SearchHit>> SearchManyByVector(IReadOnlyList<float[]> queries, int k = 10, Filter? filter = null)
+    /// <summary>
+    /// Batched <see cref="SearchByVector"/>: one result list per query, in order. A cancellable
+    /// <paramref name="cancellationToken"/> is checked while the queries are validated and between
+    /// slices of 64 queries (all under one read lock).
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<SearchHit>> SearchManyByVector(IReadOnlyList<float[]> queries, int k = 10, Filter? filter = null, CancellationToken cancellationToken = default)
     {
-        (float[] normalized, int count) = NormalizeQueries(queries, k);
-        return count == 0 ? [] : SearchVectors(normalized, count, k, filter);
-    }
-
-    /// <summary>Checks a batch of query vectors and normalises them, row-major.</summary>
-    private (float[] Normalized, int Count) NormalizeQueries(IReadOnlyList<float[]> queries, int k)
-    {
-        ArgumentNullException.ThrowIfNull(queries);
-        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
-        float[] normalized = new float[checked(queries.Count * Dimension)];
-        for (int i = 0; i < queries.Count; i++)
+        (float[] normalized, int count) = VectorIngest.NormalizeQueries(queries, Dimension, k, cancellationToken);
+        if (count == 0)
         {
-            VectorValidation.CopyNormalized(queries[i] ?? throw new ArgumentException($"Query {i} is null.", nameof(queries)), Dimension, normalized, i, nameof(queries));
+            return [];
         }
 
-        return (normalized, queries.Count);
+        return cancellationToken.CanBeCanceled ? SearchSlices(normalized, count, k, filter, cancellationToken) : SearchVectors(normalized, count, k, filter);
     }
 
     /// <summary>Counters of the handle and the folder.</summary>
@@ -367,44 +380,7 @@ public sealed partial class LodeDatabase : IDisposable
         try
         {
             ThrowIfUnusable();
-            SlotStore store = Store;
-            long disk = 0;
-            foreach (string file in Directory.EnumerateFiles(_path))
-            {
-                try
-                {
-                    disk += new FileInfo(file).Length;
-                }
-                catch (IOException)
-                {
-                    // A file removed by a concurrent checkpoint: it no longer counts.
-                }
-            }
-
-            return new LodeStats
-            {
-                Count = store.Rows.LiveCount,
-                SlotCount = store.Rows.SlotCount,
-                Dimension = Dimension,
-                BitWidth = BitWidth,
-                Generation = _log.Generation,
-                WalRecords = _log.Records,
-                WalBytes = _log.Bytes,
-                DiskBytes = disk,
-                IndexMemoryBytes = checked((long)store.Index.Info.MemoryBytes),
-                Rescore = store.Identity.Rescore,
-                RescoreDiskBytes = store.Rescore?.FileBytes ?? 0,
-                RescoreMapped = store.Rescore?.IsMapped ?? false,
-                RescoreOverflowRows = store.Rescore?.OverflowRows ?? 0,
-                SimdLevel = NativeLibraryInfo.SimdName(NativeLibraryInfo.SimdLevel),
-                CommitMode = _log.Mode,
-                Durability = _log.Durability,
-                ReadOnly = IsReadOnly,
-                IngestEmbeddings = _embedders.IngestText.Snapshot(),
-                QueryEmbeddings = _embedders.QueryText.Snapshot(),
-                IngestImageEmbeddings = ImageEmbeddingMetrics.From(_embedders.IngestImages.Snapshot()),
-                QueryImageEmbeddings = ImageEmbeddingMetrics.From(_embedders.QueryImages.Snapshot()),
-            };
+            return StoreStats.Collect(_path, Store, _log, _embedders, IsReadOnly);
         }
         finally
         {
@@ -460,34 +436,45 @@ public sealed partial class LodeDatabase : IDisposable
     }
 
     /// <summary>Commits vector rows (vectors, or embedded images) with their captions.</summary>
-    private IReadOnlyList<string> UpsertRows(VectorIngest.PendingRows rows)
+    private IReadOnlyList<string> UpsertRows(VectorIngest.PendingRows rows, CancellationToken cancellationToken = default)
     {
         (string?[] texts, IReadOnlyList<string>?[] tokens) = VectorIngest.CaptionRows(Identity, rows.Captions);
-        return Upsert(rows.Normalized, rows.Ids, rows.Metadata, Enumerable.Range(0, rows.Ids.Length + 1).ToArray(), texts, tokens);
+        return Upsert(rows.Normalized, rows.Ids, rows.Metadata, Enumerable.Range(0, rows.Ids.Length + 1).ToArray(), texts, tokens, rows.Hashes, cancellationToken);
     }
 
-    /// <summary>Encodes and commits documents under the write lock (one record, all or nothing); chunk c of the flat arrays belongs to the document whose range holds it.</summary>
-    private IReadOnlyList<string> Upsert(float[] normalized, string[] ids, IReadOnlyDictionary<string, object?>[] metadata, int[] chunkStarts, string?[] texts, IReadOnlyList<string>?[] tokens)
+    /// <summary>
+    /// Encodes and commits documents under the write lock (one record, all or nothing); chunk c of
+    /// the flat arrays belongs to the document whose range holds it. Under Fsync the call waits for
+    /// its record's fdatasync after releasing the lock (group commit: see <see cref="CommitLog.WaitDurable"/>).
+    /// </summary>
+    /// <remarks>The token is checked under the lock before and after the encode; the append, once started, completes (it is atomic), so a cancelled call stores nothing.</remarks>
+    private IReadOnlyList<string> Upsert(float[] normalized, string[] ids, IReadOnlyDictionary<string, object?>[] metadata, int[] chunkStarts, string?[] texts, IReadOnlyList<string>?[] tokens, byte[]? hashes, CancellationToken cancellationToken = default)
     {
-        _gate.EnterWriteLock();
-        try
+        // The add's duration includes waiting for its fdatasync (under Fsync).
+        _telemetry.Run("lodedb.add", "Add", LodeDbTelemetry.AddDuration, activity =>
         {
-            ThrowIfUnusable();
-            SlotStore store = Store;
-            _telemetry.Run("lodedb.add", "Add", LodeDbTelemetry.AddDuration, activity =>
+            activity?.SetTag("lodedb.rows", ids.Length);
+            CommitTicket ticket;
+            _gate.EnterWriteLock();
+            try
             {
-                activity?.SetTag("lodedb.rows", ids.Length);
-                UpsertBatch batch = store.Encode(normalized, ids, metadata, chunkStarts, texts, tokens);
-                _log.Commit(store, WalRecord.EncodeUpsert(batch), () => store.ApplyUpsert(batch));
-                return 0;
-            });
-            LodeDbTelemetry.RowsAdded.Add(ids.Length, _telemetry.PathTag);
-            return ids;
-        }
-        finally
-        {
-            _gate.ExitWriteLock();
-        }
+                ThrowIfUnusable();
+                cancellationToken.ThrowIfCancellationRequested();
+                SlotStore store = Store;
+                UpsertBatch batch = store.Encode(normalized, ids, metadata, chunkStarts, texts, tokens, hashes);
+                cancellationToken.ThrowIfCancellationRequested();
+                ticket = _log.Append(store, WalRecord.EncodeUpsert(batch), () => store.ApplyUpsert(batch));
+            }
+            finally
+            {
+                _gate.ExitWriteLock();
+            }
+
+            _log.WaitDurable(ticket);
+            return 0;
+        });
+        LodeDbTelemetry.RowsAdded.Add(ids.Length, _telemetry.PathTag);
+        return ids;
     }
 
     private void ThrowIfReadOnly(string operation)

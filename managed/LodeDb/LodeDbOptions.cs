@@ -81,6 +81,14 @@ public sealed record LodeDbOptions
     /// </summary>
     public bool? IndexText { get; init; }
 
+    /// <summary>
+    /// Store each added document's content hash (<see cref="LodeRecord.ContentHash"/>, SHA-256 of
+    /// its text, vector or image bytes; default true). Not recorded: it applies to the adds of
+    /// this handle. A hash is not the text, but the text of a short or guessable document can be
+    /// found by hashing candidates; set false where that matters (with <c>StoreText = false</c>).
+    /// </summary>
+    public bool StoreContentHash { get; init; } = true;
+
     /// <summary>Images per image-embedder call of <c>AddImages</c> (default 16). Not recorded.</summary>
     public int ImageBatchSize { get; init; } = LodeDatabase.DefaultImageBatchSize;
 

@@ -6,4 +6,12 @@ public sealed record LodeRecord(string Id, IReadOnlyDictionary<string, object?> 
 {
     /// <summary>How many chunks the document was split into (1 for a vector or an image row).</summary>
     public int ChunkCount { get; init; } = 1;
+
+    /// <summary>
+    /// SHA-256 of what the document was made from (its text, its vector as given, or its image's
+    /// bytes) as 64 lower-case hex digits (<see cref="LodeContentHash"/>); null for a document
+    /// added without one (<see cref="LodeDbOptions.StoreContentHash"/> = false, or by a LodeDb
+    /// that kept no hashes).
+    /// </summary>
+    public string? ContentHash { get; init; }
 }

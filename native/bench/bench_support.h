@@ -1,13 +1,18 @@
 /* Small utilities shared by the benchmark programs (lodedb_bench.c, storage_bench.c): a
  * monotonic clock, the thread's CPU clock, the load average printed next to every result, and
  * malloc-or-exit.
- * Include after the feature-test macros and <stdio.h>/<stdlib.h> (and <windows.h> or
- * <time.h>) of the including file. */
+ * The including file defines its feature-test macros (_POSIX_C_SOURCE for clock_gettime)
+ * before its first include. */
 #ifndef LODEDB_BENCH_SUPPORT_H
 #define LODEDB_BENCH_SUPPORT_H
 
 #include <stdio.h>
 #include <stdlib.h>
+#if defined(_WIN32)
+#include <windows.h>
+#else
+#include <time.h>
+#endif
 
 /* Seconds on a monotonic clock. */
 static inline double now_seconds(void) {

@@ -41,6 +41,7 @@
 #endif
 
 #include "lodedb/lodedb.h"
+#include "storage_bench.h"
 #include "storage_dataset.h"
 #include "bench_support.h"
 #if defined(LODEDB_STORAGE_WITH_FAISS) || defined(LODEDB_STORAGE_WITH_HNSWLIB)
@@ -48,13 +49,12 @@
 #endif
 
 #define MIN_TIMED 20
-#define HNSW_EF_CONSTRUCTION 40
 
 /* ---- small utilities ---------------------------------------------------------------------- */
 
 /* Bytes the C heap has handed out (small blocks + mmapped ones), or -1 where unknown. Freed
  * memory is trimmed first so the RSS delta below starts from a settled heap. */
-static int64_t heap_in_use(void) {
+int64_t storage_heap_in_use(void) {
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
     malloc_trim(0);
     struct mallinfo2 m = mallinfo2();
@@ -64,7 +64,7 @@ static int64_t heap_in_use(void) {
 #endif
 }
 
-static int64_t resident_bytes(void) {
+int64_t storage_resident_bytes(void) {
 #if defined(__linux__)
     long pages = 0, resident = 0;
     FILE *f = fopen("/proc/self/statm", "r");
@@ -93,7 +93,7 @@ static void make_one_folder(const char *path) {
 }
 
 /* Creates path and its missing parents (errors show up when the files are written). */
-static void make_folder(const char *path) {
+void storage_make_folder(const char *path) {
     char partial[1024];
     snprintf(partial, sizeof partial, "%s", path);
     for (char *p = partial + 1; *p != '\0'; p++) {
@@ -107,7 +107,7 @@ static void make_folder(const char *path) {
     make_one_folder(partial);
 }
 
-static void join(char *out, size_t size, const char *folder, const char *name) {
+void storage_join(char *out, size_t size, const char *folder, const char *name) {
     snprintf(out, size, "%s/%s", folder, name);
 }
 
@@ -131,97 +131,7 @@ static double recall_of(const int32_t *truth, const int64_t *found, uint64_t cou
     return count == 0 ? 0.0 : (double)hits / (double)(count * STORAGE_K);
 }
 
-/* ---- gen ---------------------------------------------------------------------------------- */
-
-static double dot_double(const float *a, const float *b, uint32_t dim) {
-    double s = 0.0;
-    for (uint32_t j = 0; j < dim; j++) {
-        s += (double)a[j] * b[j];
-    }
-    return s;
-}
-
-static int generate(const char *out, uint64_t n, uint64_t queries, uint64_t seed, uint32_t dim) {
-    storage_dataset_params p = {dim, n, queries, seed};
-    float *base = checked_malloc(sizeof(float) * n * dim);
-    float *query = checked_malloc(sizeof(float) * queries * dim);
-    int32_t *truth = checked_malloc(sizeof(int32_t) * queries * STORAGE_K);
-    double start = now_seconds();
-    storage_generate(&p, base, query);
-    double generated = now_seconds();
-    storage_exact_topk(base, n, query, queries, dim, STORAGE_K, truth);
-    double truthed = now_seconds();
-
-    make_folder(out);
-    char path[1024];
-    join(path, sizeof path, out, "base.fvecs");
-    int status = storage_write_fvecs(path, base, n, dim);
-    join(path, sizeof path, out, "queries.fvecs");
-    status |= storage_write_fvecs(path, query, queries, dim);
-    join(path, sizeof path, out, "truth.ivecs");
-    status |= storage_write_ivecs(path, truth, queries, STORAGE_K);
-    if (status != 0) {
-        return 1;
-    }
-
-    /* What the set looks like: cosines of random pairs, of each query to its 1st / 10th. */
-    double pairs = 0.0, first = 0.0, tenth = 0.0;
-    uint64_t pair_count = 2000;
-    for (uint64_t i = 0; i < pair_count; i++) {
-        uint64_t a = (i * 7919u + 13u) % n, b = (i * 104729u + 7u) % n;
-        pairs += dot_double(base + a * dim, base + (b == a ? (b + 1) % n : b) * dim, dim);
-    }
-    for (uint64_t q = 0; q < queries; q++) {
-        first += dot_double(query + q * dim, base + (uint64_t)truth[q * STORAGE_K] * dim, dim);
-        tenth += dot_double(query + q * dim,
-                            base + (uint64_t)truth[q * STORAGE_K + STORAGE_K - 1] * dim, dim);
-    }
-    printf("wrote %s: %llu x %u base vectors, %llu queries, exact top-%d (seed %llu)\n", out,
-           (unsigned long long)n, dim, (unsigned long long)queries, STORAGE_K,
-           (unsigned long long)seed);
-    printf("mean cosine: random pairs %.3f, query to its 1st neighbour %.3f, to its 10th %.3f\n",
-           pairs / (double)pair_count, first / (double)queries, tenth / (double)queries);
-    printf("generation %.1f s, exact top-%d %.1f s\n", generated - start, STORAGE_K,
-           truthed - generated);
-    free(truth);
-    free(query);
-    free(base);
-    return 0;
-}
-
-/* ---- run ---------------------------------------------------------------------------------- */
-
-typedef struct run_data {
-    uint32_t dim;
-    uint64_t n;
-    const float *base;
-    const float *queries;
-    const int32_t *truth;
-    uint64_t timed;   /* queries 0..timed-1 are timed */
-    uint64_t tune_at; /* queries tune_at.. tune efSearch */
-    uint64_t tune_count;
-    double budget_s;
-    double target_recall; /* HNSW efSearch: the smallest reaching this recall@10 on the tune set */
-    const char *work;     /* folder for index files */
-} run_data;
-
-/* One built index behind three calls, whichever library holds it. */
-typedef struct store {
-    void *handle;
-    int (*search)(void *handle, const float *query, int64_t *ids);
-    void (*set_ef)(void *handle, int ef); /* NULL: no such knob */
-    int (*save)(void *handle, const char *path);
-    void (*release)(void *handle);
-} store;
-
-typedef struct row {
-    char name[128];
-    double ingest_s, train_s;
-    int64_t disk_bytes, heap_bytes, rss_bytes, info_bytes;
-    double mean_ms, p50_ms, p95_ms, recall;
-    uint64_t timed;
-    int ef;
-} row;
+/* ---- measuring ---------------------------------------------------------------------------- */
 
 static double tune_recall(const run_data *d, store *s) {
     int64_t *found = checked_malloc(sizeof(int64_t) * d->tune_count * STORAGE_K);
@@ -234,7 +144,7 @@ static double tune_recall(const run_data *d, store *s) {
 }
 
 /* Times single queries, writes disk bytes, fills the row. */
-static void measure(const run_data *d, store *s, row *r) {
+void storage_measure(const run_data *d, store *s, row *r) {
     r->ef = 0;
     if (s->set_ef != NULL) {
         static const int efs[] = {10,  16,  24,  32,  48,   64,   96,   128,  192,
@@ -249,7 +159,7 @@ static void measure(const run_data *d, store *s, row *r) {
     }
 
     char path[1024];
-    join(path, sizeof path, d->work, "index.bin");
+    storage_join(path, sizeof path, d->work, "index.bin");
     r->disk_bytes = s->save(s->handle, path) == 0 ? file_bytes(path) : -1;
     remove(path);
 
@@ -308,7 +218,7 @@ static void lodedb_release(void *handle) { lodedb_index_free(handle); }
 
 static int run_lodedb(const run_data *d, uint32_t bits, row *r) {
     snprintf(r->name, sizeof r->name, "LodeDb native index %u-bit (codes only)", bits);
-    int64_t heap0 = heap_in_use(), rss0 = resident_bytes();
+    int64_t heap0 = storage_heap_in_use(), rss0 = storage_resident_bytes();
     double t0 = now_seconds();
     lodedb_index *index = NULL;
     uint64_t first = 0;
@@ -321,103 +231,16 @@ static int run_lodedb(const run_data *d, uint32_t bits, row *r) {
     }
     r->ingest_s = now_seconds() - t0;
     r->train_s = 0.0;
-    r->heap_bytes = heap0 < 0 ? -1 : heap_in_use() - heap0;
-    r->rss_bytes = rss0 < 0 ? -1 : resident_bytes() - rss0;
+    r->heap_bytes = heap0 < 0 ? -1 : storage_heap_in_use() - heap0;
+    r->rss_bytes = rss0 < 0 ? -1 : storage_resident_bytes() - rss0;
     lodedb_index_info info;
     lodedb_index_get_info(index, &info);
     r->info_bytes = (int64_t)info.memory_bytes;
     store s = {index, lodedb_search, NULL, lodedb_save, lodedb_release};
-    measure(d, &s, r);
+    storage_measure(d, &s, r);
     s.release(s.handle);
     return 0;
 }
-
-#if defined(LODEDB_STORAGE_WITH_FAISS)
-static int faiss_search(void *handle, const float *query, int64_t *ids) {
-    return storage_faiss_search(handle, query, STORAGE_K, ids);
-}
-static void faiss_set_ef(void *handle, int ef) { storage_faiss_set_ef(handle, ef); }
-static int faiss_save(void *handle, const char *path) {
-    char error[256];
-    int status = storage_faiss_save(handle, path, error, sizeof error);
-    if (status != 0) {
-        fprintf(stderr, "FAISS write_index: %s\n", error);
-    }
-    return status;
-}
-static void faiss_release(void *handle) { storage_faiss_free(handle); }
-
-static int run_faiss(const run_data *d, int kind, int param, row *r) {
-    if (kind == STORAGE_FAISS_FLAT) {
-        snprintf(r->name, sizeof r->name, "FAISS IndexFlatIP (float32, exact; SSE2 build)");
-    } else if (kind == STORAGE_FAISS_HNSW) {
-        snprintf(r->name, sizeof r->name, "FAISS IndexHNSWFlat M=%d efC=%d (SSE2 build)",
-                 param, HNSW_EF_CONSTRUCTION);
-    } else {
-        snprintf(r->name, sizeof r->name,
-                 "FAISS IndexPQFastScan M=%d x 4-bit (%d B/vector; SSE2 build)", param,
-                 param / 2);
-    }
-    char error[256] = "";
-    int64_t heap0 = heap_in_use(), rss0 = resident_bytes();
-    double t0 = now_seconds();
-    storage_peer *peer =
-        storage_faiss_build(kind, (int)d->dim, (int64_t)d->n, d->base, param, HNSW_EF_CONSTRUCTION,
-                            &r->train_s, error, sizeof error);
-    if (peer == NULL) {
-        fprintf(stderr, "%s: %s\n", r->name, error);
-        return -1;
-    }
-    r->ingest_s = now_seconds() - t0;
-    r->heap_bytes = heap0 < 0 ? -1 : heap_in_use() - heap0;
-    r->rss_bytes = rss0 < 0 ? -1 : resident_bytes() - rss0;
-    r->info_bytes = -1;
-    store s = {peer, faiss_search, kind == STORAGE_FAISS_HNSW ? faiss_set_ef : NULL, faiss_save,
-               faiss_release};
-    measure(d, &s, r);
-    s.release(s.handle);
-    return 0;
-}
-#endif
-
-#if defined(LODEDB_STORAGE_WITH_HNSWLIB)
-static int hnswlib_search(void *handle, const float *query, int64_t *ids) {
-    return storage_hnswlib_search(handle, query, STORAGE_K, ids);
-}
-static void hnswlib_set_ef(void *handle, int ef) { storage_hnswlib_set_ef(handle, ef); }
-static int hnswlib_save(void *handle, const char *path) {
-    char error[256];
-    int status = storage_hnswlib_save(handle, path, error, sizeof error);
-    if (status != 0) {
-        fprintf(stderr, "hnswlib saveIndex: %s\n", error);
-    }
-    return status;
-}
-static void hnswlib_release(void *handle) { storage_hnswlib_free(handle); }
-
-static int run_hnswlib(const run_data *d, int m, row *r) {
-    snprintf(r->name, sizeof r->name, "hnswlib HNSW M=%d efC=%d (%s)", m, HNSW_EF_CONSTRUCTION,
-             storage_hnswlib_simd());
-    char error[256] = "";
-    int64_t heap0 = heap_in_use(), rss0 = resident_bytes();
-    double t0 = now_seconds();
-    storage_peer *peer = storage_hnswlib_build((int)d->dim, (int64_t)d->n, d->base, m,
-                                               HNSW_EF_CONSTRUCTION, error, sizeof error);
-    if (peer == NULL) {
-        fprintf(stderr, "%s: %s\n", r->name, error);
-        return -1;
-    }
-    r->ingest_s = now_seconds() - t0;
-    r->train_s = 0.0;
-    r->heap_bytes = heap0 < 0 ? -1 : heap_in_use() - heap0;
-    r->rss_bytes = rss0 < 0 ? -1 : resident_bytes() - rss0;
-    r->info_bytes = -1;
-    store s = {peer, hnswlib_search, hnswlib_set_ef, hnswlib_save, hnswlib_release};
-    measure(d, &s, r);
-    s.release(s.handle);
-    return 0;
-}
-#endif
 
 static void print_mb(int64_t bytes) {
     if (bytes < 0) {
@@ -461,15 +284,15 @@ static int run(const run_options *o) {
     int32_t *truth = NULL;
     uint64_t n = 0, q = 0, tq = 0;
     uint32_t dim = 0, qdim = 0, k = 0;
-    join(path, sizeof path, o->data, "base.fvecs");
+    storage_join(path, sizeof path, o->data, "base.fvecs");
     if (storage_read_fvecs(path, &base, &n, &dim) != 0) {
         return 1;
     }
-    join(path, sizeof path, o->data, "queries.fvecs");
+    storage_join(path, sizeof path, o->data, "queries.fvecs");
     if (storage_read_fvecs(path, &queries, &q, &qdim) != 0) {
         return 1;
     }
-    join(path, sizeof path, o->data, "truth.ivecs");
+    storage_join(path, sizeof path, o->data, "truth.ivecs");
     if (storage_read_ivecs(path, &truth, &tq, &k) != 0) {
         return 1;
     }
@@ -485,8 +308,8 @@ static int run(const run_options *o) {
         return 1;
     }
     char work[1024];
-    join(work, sizeof work, o->data, "work");
-    make_folder(work);
+    storage_join(work, sizeof work, o->data, "work");
+    storage_make_folder(work);
 
     run_data d = {dim,         n,       base,      queries,          truth, o->queries,
                   q - o->tune, o->tune, o->budget, o->target_recall, work};
@@ -537,13 +360,13 @@ static int run(const run_options *o) {
     }
 #if defined(LODEDB_STORAGE_WITH_FAISS)
     if (o->faiss) {
-        EMIT(run_faiss(&d, STORAGE_FAISS_FLAT, 0, &r));
-        EMIT(run_faiss(&d, STORAGE_FAISS_HNSW, 16, &r));
-        EMIT(run_faiss(&d, STORAGE_FAISS_HNSW, 32, &r));
+        EMIT(storage_run_faiss(&d, STORAGE_FAISS_FLAT, 0, &r));
+        EMIT(storage_run_faiss(&d, STORAGE_FAISS_HNSW, 16, &r));
+        EMIT(storage_run_faiss(&d, STORAGE_FAISS_HNSW, 32, &r));
         /* M sub-quantizers of 4 bits = M / 2 bytes: d (4 bits/dim, our 4-bit codes' bytes) and
          * d / 2 (our 2-bit codes' bytes). */
-        EMIT(run_faiss(&d, STORAGE_FAISS_PQFS, (int)dim, &r));
-        EMIT(run_faiss(&d, STORAGE_FAISS_PQFS, (int)dim / 2, &r));
+        EMIT(storage_run_faiss(&d, STORAGE_FAISS_PQFS, (int)dim, &r));
+        EMIT(storage_run_faiss(&d, STORAGE_FAISS_PQFS, (int)dim / 2, &r));
     }
 #else
     if (o->faiss) {
@@ -552,7 +375,7 @@ static int run(const run_options *o) {
 #endif
 #if defined(LODEDB_STORAGE_WITH_HNSWLIB)
     if (o->hnswlib) {
-        EMIT(run_hnswlib(&d, 16, &r));
+        EMIT(storage_run_hnswlib(&d, 16, &r));
     }
 #else
     if (o->hnswlib) {
@@ -665,7 +488,7 @@ int main(int argc, char **argv) {
                     STORAGE_K);
             return 2;
         }
-        return generate(folder, n, queries, seed, (uint32_t)dim);
+        return storage_gen_files(folder, n, queries, seed, (uint32_t)dim);
     }
     if (queries == 0 || budget <= 0.0) {
         fprintf(stderr, "--queries and --budget must be positive\n");

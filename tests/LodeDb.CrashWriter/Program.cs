@@ -5,6 +5,10 @@ using LodeDb;
 //   write <folder> <wal|generation> <fast|fsync> <run> <checkpointEvery> [none|int8|float16]
 //       opens (creating a 32-d index, with that re-score sidecar when given) and runs CrashVectors.Op(run, 0), Op(run, 1), ... forever
 //       (single adds, 3-row batches, removes), printing "<kind> <ids> ." after each returns.
+//   writers <folder> <wal|generation> <run> <threads> <checkpointEvery>
+//       opens (creating a 32-d index) with Fsync and starts <threads> threads; thread w runs
+//       CrashVectors.Op("<run>w<w>", 0), Op(.., 1), ... forever on the one handle (concurrent
+//       writers share fdatasyncs: group commit), printing "w<w> <kind> <ids> ." after each returns.
 //   probe <folder> <lockTimeoutSeconds>
 //       tries to open a writer: prints "concurrent" on ConcurrentWriterException, else "opened".
 //   count <folder>
@@ -27,6 +31,7 @@ using LodeDb;
 return args[0] switch
 {
     "write" => Write(args),
+    "writers" => ConcurrentWriters(args),
     "probe" => Probe(args),
     "count" => Count(args),
     "text" => WriteText(args),
@@ -54,25 +59,62 @@ static int Write(string[] args)
     for (int i = 0; ; i++)
     {
         var (kind, ids) = CrashVectors.Op(run, i);
-        switch (kind)
-        {
-            case "batch":
-                database.AddVectors(
-                    ids.Select(CrashVectors.For).ToArray(),
-                    ids,
-                    ids.Select(x => (IReadOnlyDictionary<string, object?>?)CrashVectors.Metadata(x, batch: $"{run}-{i}")).ToArray());
-                break;
-            case "del":
-                database.Remove(ids[0]);
-                break;
-            default:
-                database.AddVector(CrashVectors.For(ids[0]), ids[0], CrashVectors.Metadata(ids[0], batch: null));
-                break;
-        }
+        ApplyOp(database, run, i, kind, ids);
 
         // The trailing " ." marks a complete line: a kill can cut a line short.
         Console.Out.WriteLine($"{kind} {string.Join(',', ids)} .");
         Console.Out.Flush();
+    }
+}
+
+static int ConcurrentWriters(string[] args)
+{
+    var options = new LodeDbOptions
+    {
+        VectorDim = CrashVectors.Dimension,
+        CommitMode = Enum.Parse<CommitMode>(args[2], ignoreCase: true),
+        Durability = Durability.Fsync,
+        CheckpointEveryRecords = int.Parse(args[5], CultureInfo.InvariantCulture),
+        LockTimeout = TimeSpan.FromSeconds(10),
+    };
+    string run = args[3];
+    int threads = int.Parse(args[4], CultureInfo.InvariantCulture);
+    using var database = LodeDatabase.Open(args[1], options);
+    Console.Out.WriteLine("ready");
+    Console.Out.Flush();
+    var workers = Enumerable.Range(0, threads).Select(w => new Thread(() =>
+    {
+        string thread = $"{run}w{w}";
+        for (int i = 0; ; i++)
+        {
+            var (kind, ids) = CrashVectors.Op(thread, i);
+            ApplyOp(database, thread, i, kind, ids);
+            // Console.Out is synchronised: each line arrives whole.
+            Console.Out.WriteLine($"w{w} {kind} {string.Join(',', ids)} .");
+            Console.Out.Flush();
+        }
+    })).ToList();
+    workers.ForEach(w => w.Start());
+    workers.ForEach(w => w.Join());
+    return 0;
+}
+
+static void ApplyOp(LodeDatabase database, string run, int i, string kind, string[] ids)
+{
+    switch (kind)
+    {
+        case "batch":
+            database.AddVectors(
+                ids.Select(CrashVectors.For).ToArray(),
+                ids,
+                ids.Select(x => (IReadOnlyDictionary<string, object?>?)CrashVectors.Metadata(x, batch: $"{run}-{i}")).ToArray());
+            break;
+        case "del":
+            database.Remove(ids[0]);
+            break;
+        default:
+            database.AddVector(CrashVectors.For(ids[0]), ids[0], CrashVectors.Metadata(ids[0], batch: null));
+            break;
     }
 }
 

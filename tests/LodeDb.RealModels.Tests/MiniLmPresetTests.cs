@@ -25,9 +25,9 @@ public sealed class MiniLmPresetTests
 
         // sentence-transformers' documented example for all-MiniLM-L6-v2 (model.similarity of the three).
         float[][] v = embedder.Embed(["The weather is lovely today.", "It's so sunny outside!", "He drove to the stadium."]);
-        float sunny = Retrieval.Cosine(v[0], v[1]);
-        float stadium = Retrieval.Cosine(v[0], v[2]);
-        float sunnyStadium = Retrieval.Cosine(v[1], v[2]);
+        float sunny = Vectors.Cosine(v[0], v[1]);
+        float stadium = Vectors.Cosine(v[0], v[2]);
+        float sunnyStadium = Vectors.Cosine(v[1], v[2]);
         TestContext.Out.WriteLine($"minilm similarities: {sunny:F4} (documented 0.6660), {stadium:F4} (0.1046), {sunnyStadium:F4} (0.1411)");
         Assert.That(sunny, Is.EqualTo(0.6660f).Within(0.002f));
         Assert.That(stadium, Is.EqualTo(0.1046f).Within(0.002f));
@@ -99,7 +99,7 @@ public sealed class MiniLmPresetTests
         {
             foreach (SearchHit hit in results[q])
             {
-                float exact = Retrieval.Cosine(queries[q], documents[index[hit.Id]]);
+                float exact = Vectors.Cosine(queries[q], documents[index[hit.Id]]);
                 worst = Math.Max(worst, Math.Abs(hit.Score - exact));
                 compared++;
             }

@@ -5,22 +5,9 @@ namespace LodeDb.RealModels.Tests;
 /// <summary>Exact (unquantised) cosine retrieval over model vectors, the reference the index is compared with.</summary>
 internal static class Retrieval
 {
-    public static float Cosine(float[] a, float[] b)
-    {
-        double dot = 0, na = 0, nb = 0;
-        for (int i = 0; i < a.Length; i++)
-        {
-            dot += (double)a[i] * b[i];
-            na += (double)a[i] * a[i];
-            nb += (double)b[i] * b[i];
-        }
-
-        return (float)(dot / Math.Sqrt(na * nb));
-    }
-
     /// <summary>Index of the best document for each query by exact cosine.</summary>
     public static int[] ExactTop1(float[][] queries, float[][] documents) =>
-        [.. queries.Select(q => Enumerable.Range(0, documents.Length).MaxBy(d => Cosine(q, documents[d])))];
+        [.. queries.Select(q => Enumerable.Range(0, documents.Length).MaxBy(d => Vectors.Cosine(q, documents[d])))];
 
     /// <summary>Embeds the paraphrase set: documents as documents, questions as queries (prefix applied when the embedder has one).</summary>
     public static (float[][] Documents, float[][] Queries) EmbedSet(OnnxTextEmbedder embedder) =>

@@ -65,4 +65,18 @@ public static class Vectors
 
         return v;
     }
+
+    /// <summary>Exact cosine similarity, accumulated in double: the reference scores are compared with.</summary>
+    public static float Cosine(float[] a, float[] b)
+    {
+        double dot = 0, na = 0, nb = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            dot += (double)a[i] * b[i];
+            na += (double)a[i] * a[i];
+            nb += (double)b[i] * b[i];
+        }
+
+        return (float)(dot / Math.Sqrt(na * nb));
+    }
 }

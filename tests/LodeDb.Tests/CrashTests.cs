@@ -53,7 +53,7 @@ public sealed class CrashTests
                 }
 
                 acknowledged += n;
-                Verify(folder.Path, present, CrashVectors.Op(runId, n), runId, readOnly: run % 2 == 1, $"{mode} run {run} ({durability}, {n} acknowledged)");
+                Verify(folder.Path, present, [CrashVectors.Op(runId, n)], runId, readOnly: run % 2 == 1, $"{mode} run {run} ({durability}, {n} acknowledged)");
             }
         }
 
@@ -62,15 +62,21 @@ public sealed class CrashTests
         Assert.That(acknowledged, Is.GreaterThan(kills), "the writers made progress between kills");
     }
 
-    private static void Verify(string folder, HashSet<string> present, (string Kind, string[] Ids) inFlight, string run, bool readOnly, string what)
+    /// <summary>
+    /// Reopens <paramref name="folder"/> and checks it against the acknowledged rows
+    /// <paramref name="present"/>: the operations in <paramref name="inFlight"/> (one per writer
+    /// thread, on rows no other thread touches) may or may not have landed, each whole. Folds their
+    /// outcome into <paramref name="present"/>.
+    /// </summary>
+    internal static void Verify(string folder, HashSet<string> present, IReadOnlyList<(string Kind, string[] Ids)> inFlight, string run, bool readOnly, string what)
     {
         using LodeDatabase db = readOnly ? LodeDatabase.OpenReadOnly(folder) : LodeDatabase.Open(folder);
         var rows = db.List(take: int.MaxValue);
         var stored = rows.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
 
-        var missing = present.Where(id => !stored.Contains(id) && !(inFlight.Kind == "del" && inFlight.Ids[0] == id)).ToList();
+        var missing = present.Where(id => !stored.Contains(id) && !inFlight.Any(op => op.Kind == "del" && op.Ids[0] == id)).ToList();
         Assert.That(missing, Is.Empty, $"{what}: acknowledged writes lost");
-        var unexpected = stored.Where(id => !present.Contains(id) && !(inFlight.Kind != "del" && inFlight.Ids.Contains(id))).ToList();
+        var unexpected = stored.Where(id => !present.Contains(id) && !inFlight.Any(op => op.Kind != "del" && op.Ids.Contains(id))).ToList();
         Assert.That(unexpected, Is.Empty, $"{what}: rows nobody wrote");
 
         foreach (LodeRecord row in rows)
@@ -84,25 +90,28 @@ public sealed class CrashTests
         }
 
         // The codes belong to their row: this run's rows and a sample of older ones find themselves.
-        var check = rows.Where(r => r.Id.StartsWith(run + "-", StringComparison.Ordinal)).Concat(rows.Where((_, i) => i % 50 == 0));
+        var check = rows.Where(r => r.Id.StartsWith(run, StringComparison.Ordinal)).Concat(rows.Where((_, i) => i % 50 == 0));
         foreach (LodeRecord row in check)
         {
             var hit = db.SearchByVector(CrashVectors.For(row.Id), 1, Filter.Eq("id", row.Id));
             Assert.That(hit[0].Score, Is.GreaterThan(0.9f), $"{what}: row {row.Id} holds other codes");
         }
 
-        // Fold the in-flight operation's outcome (either is allowed) into the model.
-        if (inFlight.Kind == "del")
+        // Fold the in-flight operations' outcome (either is allowed) into the model.
+        foreach (var (kind, ids) in inFlight)
         {
-            if (!stored.Contains(inFlight.Ids[0]))
+            if (kind == "del")
             {
-                present.Remove(inFlight.Ids[0]);
+                if (!stored.Contains(ids[0]))
+                {
+                    present.Remove(ids[0]);
+                }
             }
-        }
-        else if (stored.Contains(inFlight.Ids[0]))
-        {
-            Assert.That(inFlight.Ids.All(stored.Contains), Is.True, $"{what}: in-flight batch half applied");
-            present.UnionWith(inFlight.Ids);
+            else if (stored.Contains(ids[0]))
+            {
+                Assert.That(ids.All(stored.Contains), Is.True, $"{what}: in-flight batch half applied");
+                present.UnionWith(ids);
+            }
         }
     }
 }

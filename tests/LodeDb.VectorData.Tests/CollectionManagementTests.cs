@@ -87,12 +87,50 @@ public sealed class CollectionManagementTests
     }
 
     [Test]
-    public void Deleting_a_collection_is_not_supported_yet()
+    public async Task EnsureCollectionDeleted_drops_the_space_and_is_idempotent()
     {
         using var folder = new TestFolder();
         using var store = LodeVectorStore.Open(folder.Path);
-        Assert.ThrowsAsync<NotSupportedException>(() => store.GetCollection<string, Hotel>("hotels").EnsureCollectionDeletedAsync());
-        Assert.ThrowsAsync<NotSupportedException>(() => store.EnsureCollectionDeletedAsync("hotels"));
+        var hotels = store.GetCollection<string, Hotel>("hotels");
+        var sameName = store.GetCollection<string, Hotel>("hotels");
+        await hotels.EnsureCollectionExistsAsync();
+        await hotels.UpsertAsync(new Hotel { HotelId = "h1", Embedding = TestVectors.Random(1, 8) });
+        Assert.That(await sameName.GetAsync("h1"), Is.Not.Null);
+        await store.GetCollection<string, Hotel>("others").EnsureCollectionExistsAsync();
+
+        await hotels.EnsureCollectionDeletedAsync();
+        Assert.That(await hotels.CollectionExistsAsync(), Is.False);
+        Assert.That(await store.ListCollectionNamesAsync().ToListAsync(), Is.EqualTo(new[] { "others" }));
+        Assert.That(Directory.Exists(Path.Combine(folder.Path, "spaces", "hotels")), Is.False);
+        await hotels.EnsureCollectionDeletedAsync();
+        await store.EnsureCollectionDeletedAsync("hotels");
+        await store.EnsureCollectionDeletedAsync("never-created");
+
+        // Another collection object of the deleted name sees it missing, not a closed handle.
+        var missing = Assert.ThrowsAsync<VectorStoreException>(() => sameName.GetAsync("h1"));
+        Assert.That(missing!.Message, Does.Contain("does not exist"));
+
+        await hotels.EnsureCollectionExistsAsync();
+        Assert.That(await sameName.GetAsync("h1"), Is.Null, "recreated empty");
+
+        await store.EnsureCollectionDeletedAsync("others");
+        Assert.That(await store.ListCollectionNamesAsync().ToListAsync(), Is.EqualTo(new[] { "hotels" }));
+    }
+
+    [Test]
+    public async Task EnsureCollectionDeleted_is_refused_while_another_writer_has_the_space()
+    {
+        using var folder = new TestFolder();
+        using var first = LodeVectorStore.Open(folder.Path);
+        await first.GetCollection<string, Hotel>("hotels").EnsureCollectionExistsAsync();
+        using var second = LodeVectorStore.Open(folder.Path);
+        var ex = Assert.ThrowsAsync<VectorStoreException>(() => second.EnsureCollectionDeletedAsync("hotels"));
+        Assert.That(ex!.InnerException, Is.InstanceOf<ConcurrentWriterException>());
+        Assert.That(await second.CollectionExistsAsync("hotels"), Is.True);
+
+        using var readOnly = LodeVectorStore.Open(folder.Path, new LodeVectorStoreOptions { ReadOnly = true });
+        var refused = Assert.ThrowsAsync<VectorStoreException>(() => readOnly.EnsureCollectionDeletedAsync("hotels"));
+        Assert.That(refused!.InnerException, Is.InstanceOf<ReadOnlyException>());
     }
 
     [Test]

@@ -34,6 +34,7 @@ public sealed class DatabaseRegistrationTests
             ["LodeDb:Path"] = folder.Path,
             ["LodeDb:ModelName"] = "fixture-text-bert",
             ["LodeDb:StoreText"] = "false",
+            ["LodeDb:StoreContentHash"] = "false",
             ["LodeDb:Durability"] = "Fsync",
             ["LodeDb:CommitMode"] = "Generation",
         }).Build();
@@ -53,6 +54,7 @@ public sealed class DatabaseRegistrationTests
         db.Add("the puppy barked", "dog");
         db.Add("the car engine", "car");
         Assert.That(db.Search("canine", 1)[0].Id, Is.EqualTo("dog"));
+        Assert.That(db.Get("dog")!.ContentHash, Is.Null, "StoreContentHash = false was bound");
     }
 
     [Test]

@@ -153,7 +153,10 @@ public sealed class FilterTests
             r => r.String!.Contains("o"),
             r => r.Int + 1 == 9,
             r => r.Int == r.Int2,
-            r => r.Key == "1",
+            r => r.Key == "1" || r.Int == 9,
+            r => r.Key != "1",
+            r => !(r.Key == "1"),
+            r => new string[2].Contains(r.String),
             r => r.StringArray.Any(s => s == "x"),
             r => r.String!.Length == 3,
         ];

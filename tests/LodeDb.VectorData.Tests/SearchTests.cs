@@ -107,9 +107,6 @@ public sealed class SearchTests
         Assert.ThrowsAsync<ArgumentException>(async () => await hotels.SearchAsync(new float[7], 1).ToListAsync(), "wrong dimension");
         Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await hotels.SearchAsync(Angle(0), 0).ToListAsync());
         Assert.ThrowsAsync<NotSupportedException>(async () => await hotels.SearchAsync("text without a generator", 1).ToListAsync());
-        var ex = Assert.ThrowsAsync<NotSupportedException>(async () => await hotels.SearchAsync(Angle(0), 1, new() { IncludeVectors = true }).ToListAsync());
-        Assert.That(ex!.Message, Does.Contain("IncludeVectors"));
-        Assert.ThrowsAsync<NotSupportedException>(() => hotels.GetAsync("hotel-1", new RecordRetrievalOptions { IncludeVectors = true }));
     }
 
     [Test]

@@ -26,7 +26,7 @@ internal static class NativeIndexPeer
             int rows = Math.Min(10_000, n - start);
             for (int i = 0; i < rows; i++)
             {
-                Normalize(dataset.Vectors[start + i], flat.AsSpan(i * d, d));
+                TestData.Normalize(dataset.Vectors[start + i], flat.AsSpan(i * d, d));
             }
 
             index.Add(flat.AsSpan(0, rows * d));
@@ -40,7 +40,7 @@ internal static class NativeIndexPeer
         var counts = new uint[1];
         var timing = StorageBenchmark.TimeQueries(dataset, timed, budget, q =>
         {
-            Normalize(q, query);
+            TestData.Normalize(q, query);
             index.Search(query, StorageBenchmark.K, 1, slots, scores, counts);
             var found = new int[counts[0]];
             for (int i = 0; i < found.Length; i++)
@@ -60,21 +60,5 @@ internal static class NativeIndexPeer
             Timing = timing,
             Setting = "no file (in memory only)",
         };
-    }
-
-    /// <summary>The database's normalisation (VectorValidation.CopyNormalized): sum of squares in double, one float scale.</summary>
-    private static void Normalize(ReadOnlySpan<float> source, Span<float> destination)
-    {
-        double sum = 0;
-        foreach (float x in source)
-        {
-            sum += (double)x * x;
-        }
-
-        float scale = (float)(1.0 / Math.Sqrt(sum));
-        for (int i = 0; i < source.Length; i++)
-        {
-            destination[i] = source[i] * scale;
-        }
     }
 }

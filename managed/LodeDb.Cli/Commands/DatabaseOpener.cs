@@ -7,46 +7,27 @@ namespace LodeDb.Cli.Commands;
 internal static class DatabaseOpener
 {
     /// <summary>Opens an existing database read-only (query, stats).</summary>
-    public static LodeDatabase OpenExisting(string path, ModelOptions models, System.CommandLine.ParseResult parsed, out IEmbeddingGenerator<string, Embedding<float>>? embedder)
-    {
-        string full = Path.GetFullPath(path);
-        if (File.Exists(full))
-        {
-            throw new CliUsageException($"'{full}' is a file; a LodeDb database is a folder.");
-        }
-
-        embedder = models.LoadEmbedder(parsed, full);
-        try
-        {
-            return Open(full, new LodeDbOptions
-            {
-                ReadOnly = true,
-                Embedder = embedder,
-                ModelName = EmbedderName(embedder),
-                ModelDirectory = embedder is null ? parsed.GetValue(models.ModelsDir) : null,
-            });
-        }
-        catch
-        {
-            embedder?.Dispose();
-            embedder = null;
-            throw;
-        }
-    }
+    public static LodeDatabase OpenExisting(string path, ModelOptions models, System.CommandLine.ParseResult parsed, out IEmbeddingGenerator<string, Embedding<float>>? embedder) =>
+        OpenWithModel(FolderOf(path), readOnly: true, models, parsed, out embedder);
 
     /// <summary>Opens an existing database for writing (remove), with its model: the command line's, or the remembered one.</summary>
-    public static LodeDatabase OpenForWriting(string full, ModelOptions models, System.CommandLine.ParseResult parsed, out IEmbeddingGenerator<string, Embedding<float>>? embedder)
+    public static LodeDatabase OpenForWriting(string full, ModelOptions models, System.CommandLine.ParseResult parsed, out IEmbeddingGenerator<string, Embedding<float>>? embedder) =>
+        OpenWithModel(full, readOnly: false, models, parsed, out embedder);
+
+    /// <summary>Loads the command line's model (else the remembered one) and opens with it; the embedder is disposed when the open fails.</summary>
+    private static LodeDatabase OpenWithModel(string full, bool readOnly, ModelOptions models, System.CommandLine.ParseResult parsed, out IEmbeddingGenerator<string, Embedding<float>>? embedder)
     {
         embedder = models.LoadEmbedder(parsed, full);
         try
         {
-            if (!File.Exists(Path.Combine(full, LodeDatabase.RootFileName)))
+            if (!readOnly && !File.Exists(Path.Combine(full, LodeDatabase.RootFileName)))
             {
                 throw new CliNotFoundException($"no LodeDb database at '{full}'. Check the path.");
             }
 
             return Open(full, new LodeDbOptions
             {
+                ReadOnly = readOnly,
                 Embedder = embedder,
                 ModelName = EmbedderName(embedder),
                 ModelDirectory = embedder is null ? parsed.GetValue(models.ModelsDir) : null,
@@ -60,8 +41,8 @@ internal static class DatabaseOpener
         }
     }
 
-    /// <summary>Opens an existing database read-only without loading any model (stats, get, list).</summary>
-    public static LodeDatabase OpenWithoutModel(string path)
+    /// <summary>The full path of <paramref name="path"/>, refused when it is a file (a database is a folder).</summary>
+    private static string FolderOf(string path)
     {
         string full = Path.GetFullPath(path);
         if (File.Exists(full))
@@ -69,8 +50,12 @@ internal static class DatabaseOpener
             throw new CliUsageException($"'{full}' is a file; a LodeDb database is a folder.");
         }
 
-        return Open(full, new LodeDbOptions { ReadOnly = true, WithoutEmbedder = true });
+        return full;
     }
+
+    /// <summary>Opens an existing database read-only without loading any model (stats, get, list).</summary>
+    public static LodeDatabase OpenWithoutModel(string path) =>
+        Open(FolderOf(path), new LodeDbOptions { ReadOnly = true, WithoutEmbedder = true });
 
     /// <summary>The model name an ONNX embedder was created with (its ModelId), null for none.</summary>
     public static string? EmbedderName(IEmbeddingGenerator<string, Embedding<float>>? embedder) =>
@@ -79,12 +64,7 @@ internal static class DatabaseOpener
     /// <summary>The full path of an existing database folder or collection root (verify, repair); a missing one exits 3.</summary>
     public static string RequireFolder(string path)
     {
-        string full = Path.GetFullPath(path);
-        if (File.Exists(full))
-        {
-            throw new CliUsageException($"'{full}' is a file; a LodeDb database is a folder.");
-        }
-
+        string full = FolderOf(path);
         if (!File.Exists(Path.Combine(full, LodeDatabase.RootFileName)) && !File.Exists(Path.Combine(full, LodeCollection.ManifestFileName)))
         {
             throw new CliNotFoundException($"no LodeDb database or collection at '{full}'. Check the path.");

@@ -32,9 +32,9 @@ public sealed class OnnxClipEmbedder :
     /// <summary>Output of the vision tower: [batch, dimension].</summary>
     public const string ImageOutputName = "image_embeds";
 
-    private const string InputIdsName = "input_ids";
-    private const string AttentionMaskName = "attention_mask";
-    private const string PixelValuesName = "pixel_values";
+    internal const string InputIdsName = "input_ids";
+    internal const string AttentionMaskName = "attention_mask";
+    internal const string PixelValuesName = "pixel_values";
     private const string ProviderName = "onnxruntime";
     private const string FolderHint = "a CLIP ONNX export (onnx/text_model.onnx, onnx/vision_model.onnx, vocab.json, merges.txt)";
 
@@ -84,7 +84,7 @@ public sealed class OnnxClipEmbedder :
         _textSession = CreateSession(TextModelFile);
         try
         {
-            (_textInputs, int dimension) = CheckTextSignature();
+            (_textInputs, int dimension) = ClipSignature.CheckText(_textSession, TextModelFile);
             Dimension = dimension > 0 ? dimension : checked((int)RunText([_tokenizer.Encode(string.Empty, _contextLength)], 0, 1)[0].Length);
             if (options.ExpectedDimension is int expected && expected != Dimension)
             {
@@ -170,7 +170,11 @@ public sealed class OnnxClipEmbedder :
 
     /// <inheritdoc />
     public object? GetService(Type serviceType, object? serviceKey = null) =>
-        EmbedderServices.Get(this, _metadata, serviceType, serviceKey);
+        EmbedderServices.Get(this, _metadata, Footprint, serviceType, serviceKey);
+
+    /// <summary>The text model's file, and the vision model's once its session exists (it is created on the first image).</summary>
+    private Presets.ModelFootprint Footprint() =>
+        new(new FileInfo(TextModelFile).Length + (Volatile.Read(ref _visionSession) is null ? 0 : new FileInfo(VisionModelFile).Length));
 
     /// <summary>Releases both sessions. Calls after this throw <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()
@@ -289,7 +293,7 @@ public sealed class OnnxClipEmbedder :
             session = CreateSession(VisionModelFile);
             try
             {
-                CheckVisionSignature(session);
+                ClipSignature.CheckVision(session, VisionModelFile, Dimension);
             }
             catch
             {
@@ -334,80 +338,6 @@ public sealed class OnnxClipEmbedder :
     }
 
     /// <summary>Checks the text tower; returns the inputs to feed and the dimension (0 when symbolic).</summary>
-    private (string[] Inputs, int Dimension) CheckTextSignature()
-    {
-        const string Expectation = $"a CLIP text tower takes {InputIdsName} (and optionally {AttentionMaskName}) as int64 [batch, 77] and returns {TextOutputName} as float [batch, dimension]";
-        IReadOnlyDictionary<string, NodeMetadata> inputs = _textSession.InputMetadata;
-        var names = new List<string>();
-        foreach ((string name, NodeMetadata meta) in inputs)
-        {
-            if (name is not (InputIdsName or AttentionMaskName))
-            {
-                throw new ModelFormatException(TextModelFile, $"it has an input '{name}' this embedder cannot feed (inputs: {string.Join(", ", inputs.Keys)}); {Expectation}.");
-            }
-
-            if (!meta.IsTensor || meta.ElementDataType != TensorElementType.Int64 || meta.Dimensions.Length != 2)
-            {
-                throw new ModelFormatException(TextModelFile, $"input '{name}' is {Describe(meta)}, not int64 [batch, sequence]; {Expectation}.");
-            }
-
-            names.Add(name);
-        }
-
-        if (!inputs.ContainsKey(InputIdsName))
-        {
-            throw new ModelFormatException(TextModelFile, $"it has no input '{InputIdsName}' (inputs: {string.Join(", ", inputs.Keys)}); {Expectation}.");
-        }
-
-        NodeMetadata output = OutputOf(_textSession, TextModelFile, TextOutputName, Expectation);
-        return (names.ToArray(), Math.Max(output.Dimensions[1], 0));
-    }
-
-    private void CheckVisionSignature(InferenceSession session)
-    {
-        const string Expectation = $"a CLIP vision tower takes {PixelValuesName} as float [batch, 3, 224, 224] and returns {ImageOutputName} as float [batch, dimension]";
-        IReadOnlyDictionary<string, NodeMetadata> inputs = session.InputMetadata;
-        if (inputs.Count != 1 || !inputs.TryGetValue(PixelValuesName, out NodeMetadata? input))
-        {
-            throw new ModelFormatException(VisionModelFile, $"its inputs are {string.Join(", ", inputs.Keys)}; {Expectation}.");
-        }
-
-        int[] d = input.Dimensions;
-        if (!input.IsTensor || input.ElementDataType != TensorElementType.Float || d.Length != 4
-            || !Fits(d[1], 3) || !Fits(d[2], ClipImagePreprocessor.Size) || !Fits(d[3], ClipImagePreprocessor.Size))
-        {
-            throw new ModelFormatException(VisionModelFile, $"input '{PixelValuesName}' is {Describe(input)}; {Expectation}.");
-        }
-
-        NodeMetadata output = OutputOf(session, VisionModelFile, ImageOutputName, Expectation);
-        if (output.Dimensions[1] > 0 && output.Dimensions[1] != Dimension)
-        {
-            throw new ModelFormatException(VisionModelFile, $"its {ImageOutputName} are {output.Dimensions[1]}-dimensional but the text tower's {TextOutputName} are {Dimension}-dimensional; the two towers must share one space.");
-        }
-    }
-
-    /// <summary>A dimension that is <paramref name="expected"/> or symbolic (-1).</summary>
-    private static bool Fits(int dimension, int expected) => dimension == expected || dimension < 0;
-
-    private static NodeMetadata OutputOf(InferenceSession session, string file, string name, string expectation)
-    {
-        if (!session.OutputMetadata.TryGetValue(name, out NodeMetadata? output))
-        {
-            throw new ModelFormatException(file, $"it has no output '{name}' (outputs: {string.Join(", ", session.OutputMetadata.Keys)}); {expectation}.");
-        }
-
-        if (!output.IsTensor || output.ElementDataType != TensorElementType.Float || output.Dimensions.Length != 2)
-        {
-            throw new ModelFormatException(file, $"output '{name}' is {Describe(output)}, not float [batch, dimension]; {expectation}.");
-        }
-
-        return output;
-    }
-
-    private static string Describe(NodeMetadata meta) => meta.IsTensor
-        ? $"{meta.ElementDataType} [{string.Join(", ", meta.Dimensions)}]"
-        : meta.OnnxValueType.ToString();
-
     /// <summary>Runs texts [start, start + count) padded to the context; returns their normalised vectors.</summary>
     private float[][] RunText(int[][] tokens, int start, int count)
     {

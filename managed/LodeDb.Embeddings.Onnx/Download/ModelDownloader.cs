@@ -1,9 +1,6 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 
 namespace LodeDb.Embeddings.Onnx;
 
@@ -46,13 +43,11 @@ public sealed class ModelDownloader : IDisposable
     private const int BufferSize = 81920;
     private const long ProgressStep = 256 * 1024;
 
-    private readonly HttpClient _http;
-    private readonly TimeSpan _timeout;
-    private readonly string _base;
+    private readonly HubClient _hub;
 
     /// <summary>Creates a downloader with its own HTTP handler.</summary>
     public ModelDownloader(ModelDownloaderOptions? options = null)
-        : this(CreateDefaultHandler(options?.Timeout ?? ModelDownloaderOptions.DefaultTimeout), disposeHandler: true, options)
+        : this(HubClient.CreateDefaultHandler(options?.Timeout ?? ModelDownloaderOptions.DefaultTimeout), disposeHandler: true, options)
     {
     }
 
@@ -70,16 +65,7 @@ public sealed class ModelDownloader : IDisposable
         }
 
         Endpoint = ResolveEndpoint(options.Endpoint);
-        _base = Endpoint.AbsoluteUri.TrimEnd('/');
-        _timeout = options.Timeout;
-        _http = new HttpClient(handler, disposeHandler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
-        string userAgent = string.IsNullOrWhiteSpace(options.UserAgent)
-            ? $"LodeDb/{typeof(ModelDownloader).Assembly.GetName().Version?.ToString(3) ?? "0"} (model pull)"
-            : options.UserAgent;
-        if (!_http.DefaultRequestHeaders.UserAgent.TryParseAdd(userAgent))
-        {
-            _http.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", userAgent);
-        }
+        _hub = new HubClient(handler, disposeHandler, Endpoint, options.Timeout, options.UserAgent);
     }
 
     /// <summary>The hub endpoint in use (a path of a mirror included).</summary>
@@ -133,7 +119,7 @@ public sealed class ModelDownloader : IDisposable
         ValidatePreset(preset);
         string folder = ModelFolder(preset, targetRoot);
 
-        IReadOnlyDictionary<string, HubFileEntry> listing = await ReadTreeAsync(preset, cancellationToken).ConfigureAwait(false);
+        IReadOnlyDictionary<string, HubFileEntry> listing = await _hub.ReadTreeAsync(preset, cancellationToken).ConfigureAwait(false);
         string[] missing = preset.Files.Where(f => !listing.ContainsKey(f)).ToArray();
         if (missing.Length > 0)
         {
@@ -152,12 +138,13 @@ public sealed class ModelDownloader : IDisposable
         }
 
         string manifestPath = Path.Combine(folder, ManifestFileName);
-        WriteManifest(manifestPath, preset, files);
+        ModelManifest.WriteFile(manifestPath, FolderName(preset), [("repository", preset.Repository), ("revision", preset.Revision), ("endpoint", _hub.Base)],
+            files.Select(f => new ModelManifest.Entry(f.Path, f.Size, f.Sha256, f.GitBlobSha1)));
         return new ModelPullResult(preset.Name, preset.Repository, preset.Revision, folder, manifestPath, files);
     }
 
     /// <inheritdoc />
-    public void Dispose() => _http.Dispose();
+    public void Dispose() => _hub.Dispose();
 
     private sealed record FileContext(ModelPreset Preset, HubFileEntry Entry, string Folder, int Index, int Count, IProgress<ModelDownloadProgress>? Progress)
     {
@@ -178,7 +165,7 @@ public sealed class ModelDownloader : IDisposable
         if (File.Exists(context.FinalPath) && new FileInfo(context.FinalPath).Length == entry.Size)
         {
             context.Report(ModelDownloadStage.Checking, 0);
-            FileHashes present = await HashFileAsync(context.FinalPath, entry.IsLfs, cancellationToken).ConfigureAwait(false);
+            ModelFileHashes present = await ModelFileHashes.ComputeAsync(context.FinalPath, !entry.IsLfs, cancellationToken).ConfigureAwait(false);
             if (present.Matches(entry))
             {
                 TryDelete(context.PartialPath);
@@ -206,7 +193,7 @@ public sealed class ModelDownloader : IDisposable
 
             context.Report(ModelDownloadStage.Verifying, entry.Size);
             long actualSize = new FileInfo(context.PartialPath).Length;
-            FileHashes? hashes = actualSize == entry.Size ? await HashFileAsync(context.PartialPath, entry.IsLfs, cancellationToken).ConfigureAwait(false) : null;
+            ModelFileHashes? hashes = actualSize == entry.Size ? await ModelFileHashes.ComputeAsync(context.PartialPath, !entry.IsLfs, cancellationToken).ConfigureAwait(false) : null;
             if (hashes is { } verified && verified.Matches(entry))
             {
                 File.Move(context.PartialPath, context.FinalPath, overwrite: true);
@@ -227,8 +214,8 @@ public sealed class ModelDownloader : IDisposable
     private async Task<bool> DownloadAsync(FileContext context, long offset, CancellationToken cancellationToken)
     {
         HubFileEntry entry = context.Entry;
-        Uri url = FileUri(context.Preset, entry.Path);
-        HttpResponseMessage response = await SendAsync(url, offset > 0 ? offset : null, context.Preset, entry.Path, context.PartialPath, cancellationToken).ConfigureAwait(false);
+        Uri url = _hub.FileUri(context.Preset, entry.Path);
+        HttpResponseMessage response = await _hub.SendAsync(url, offset > 0 ? offset : null, context.Preset, entry.Path, context.PartialPath, cancellationToken).ConfigureAwait(false);
         try
         {
             if (offset > 0 && !RangeHonoured(response, offset, entry.Size))
@@ -236,12 +223,12 @@ public sealed class ModelDownloader : IDisposable
                 // 200 (Range ignored), 416, or a 206 for other bytes: start the file again from zero.
                 response.Dispose();
                 offset = 0;
-                response = await SendAsync(url, null, context.Preset, entry.Path, context.PartialPath, cancellationToken).ConfigureAwait(false);
+                response = await _hub.SendAsync(url, null, context.Preset, entry.Path, context.PartialPath, cancellationToken).ConfigureAwait(false);
             }
 
             if (offset == 0)
             {
-                EnsureSuccess(response, context.Preset, entry.Path, url, context.PartialPath);
+                _hub.EnsureSuccess(response, context.Preset, entry.Path, url, context.PartialPath);
                 long? announced = response.Content.Headers.ContentLength;
                 if (announced is long length && length != entry.Size && response.Content.Headers.ContentEncoding.Count == 0)
                 {
@@ -289,7 +276,7 @@ public sealed class ModelDownloader : IDisposable
                 while (true)
                 {
                     int read;
-                    stall.CancelAfter(_timeout);
+                    stall.CancelAfter(_hub.Timeout);
                     try
                     {
                         read = await body.ReadAsync(buffer.AsMemory(0, BufferSize), stall.Token).ConfigureAwait(false);
@@ -297,7 +284,7 @@ public sealed class ModelDownloader : IDisposable
                     catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
                     {
                         await file.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-                        throw Incomplete(context, written, $"no data for {TimeoutText} s", e);
+                        throw Incomplete(context, written, $"no data for {_hub.TimeoutText} s", e);
                     }
                     catch (Exception e) when (e is IOException or HttpRequestException)
                     {
@@ -340,8 +327,6 @@ public sealed class ModelDownloader : IDisposable
         }
     }
 
-    private string TimeoutText => _timeout.TotalSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
-
     private static ModelDownloadIncompleteException Incomplete(FileContext context, long received, string reason, Exception? inner) =>
         new(context.Preset.Repository, context.Entry.Path, context.PartialPath, context.Entry.Size, received, reason, inner);
 
@@ -359,104 +344,6 @@ public sealed class ModelDownloader : IDisposable
             && range.To == size - 1
             && (range.Length is null || range.Length == size);
     }
-
-    private async Task<HttpResponseMessage> SendAsync(Uri url, long? rangeFrom, ModelPreset preset, string? file, string? partialPath, CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        if (rangeFrom is long from)
-        {
-            request.Headers.Range = new RangeHeaderValue(from, null);
-        }
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_timeout);
-        try
-        {
-            return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new ModelDownloadException($"{url} did not answer within {TimeoutText} s.{KeptPartial(partialPath)} Check the network or the endpoint ({EndpointVariable}) and run the pull again.", preset.Repository, file, e);
-        }
-        catch (HttpRequestException e)
-        {
-            throw new ModelDownloadException($"Could not reach {url}: {e.Message}.{KeptPartial(partialPath)} Check the network, a proxy, or the endpoint ({EndpointVariable}, now {_base}) and run the pull again.", preset.Repository, file, e);
-        }
-    }
-
-    private static string KeptPartial(string? partialPath) =>
-        partialPath is not null && File.Exists(partialPath) ? $" The bytes received so far are kept in '{partialPath}' for the next pull." : "";
-
-    private void EnsureSuccess(HttpResponseMessage response, ModelPreset preset, string? file, Uri url, string? partialPath)
-    {
-        if (response.IsSuccessStatusCode)
-        {
-            return;
-        }
-
-        int code = (int)response.StatusCode;
-        string hint = response.StatusCode switch
-        {
-            HttpStatusCode.NotFound => $"Check that the repository {preset.Repository} and revision {preset.Revision} exist at {_base} ({EndpointVariable}).",
-            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => $"The repository may be private or gated; LodeDb sends no token. Download the files yourself into the model folder, or use a mirror ({EndpointVariable}).",
-            HttpStatusCode.TooManyRequests => "The hub is rate limiting; wait a little and run the pull again.",
-            _ when code >= 500 => "The server failed; run the pull again later.",
-            _ => $"Check the endpoint ({EndpointVariable}, now {_base}).",
-        };
-        string? reason = response.ReasonPhrase;
-        response.Dispose();
-        throw new ModelDownloadException($"{url} answered {code} {reason}{(file is null ? " to the repository listing" : $" for '{file}'")}.{KeptPartial(partialPath)} {hint}", preset.Repository, file);
-    }
-
-    private async Task<IReadOnlyDictionary<string, HubFileEntry>> ReadTreeAsync(ModelPreset preset, CancellationToken cancellationToken)
-    {
-        var entries = new Dictionary<string, HubFileEntry>(StringComparer.Ordinal);
-        Uri? page = new($"{_base}/api/models/{EscapePath(preset.Repository)}/tree/{Uri.EscapeDataString(preset.Revision)}?recursive=true");
-        for (int pages = 0; page is not null; pages++)
-        {
-            if (pages == 1000)
-            {
-                throw new ModelDownloadException($"The listing of {preset.Repository} at {preset.Revision} did not end after 1000 pages ({page}).", preset.Repository, null);
-            }
-
-            using HttpResponseMessage response = await SendAsync(page, null, preset, null, null, cancellationToken).ConfigureAwait(false);
-            EnsureSuccess(response, preset, null, page, null);
-            string json;
-            using (var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-            {
-                stall.CancelAfter(_timeout);
-                try
-                {
-                    json = await response.Content.ReadAsStringAsync(stall.Token).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is IOException or HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-                {
-                    throw new ModelDownloadException($"The listing of {preset.Repository} at {preset.Revision} could not be read from {page}: {e.Message}. Run the pull again.", preset.Repository, null, e);
-                }
-            }
-
-            try
-            {
-                foreach (HubFileEntry entry in HubTree.ParsePage(json))
-                {
-                    entries[entry.Path] = entry;
-                }
-            }
-            catch (Exception e) when (e is JsonException or FormatException)
-            {
-                throw new ModelDownloadException($"{page} did not return a repository listing of the hub's tree API ({e.Message}). Check the endpoint ({EndpointVariable}, now {_base}).", preset.Repository, null, e);
-            }
-
-            page = HubTree.NextPage(response.Headers, page);
-        }
-
-        return entries;
-    }
-
-    private Uri FileUri(ModelPreset preset, string file) =>
-        new($"{_base}/{EscapePath(preset.Repository)}/resolve/{Uri.EscapeDataString(preset.Revision)}/{EscapePath(file)}");
-
-    private static string EscapePath(string path) => string.Join('/', path.Split('/').Select(Uri.EscapeDataString));
 
     private static string FolderName(ModelPreset preset) => preset.Name.Trim().ToLowerInvariant();
 
@@ -505,79 +392,6 @@ public sealed class ModelDownloader : IDisposable
         }
     }
 
-    private readonly record struct FileHashes(string Sha256, string? GitBlobSha1)
-    {
-        public bool Matches(HubFileEntry entry) => entry.IsLfs
-            ? string.Equals(Sha256, entry.Sha256, StringComparison.Ordinal)
-            : string.Equals(GitBlobSha1, entry.GitBlobSha1, StringComparison.Ordinal);
-    }
-
-    /// <summary>SHA-256 of the content, and for files kept in git their git blob SHA-1 ("blob {size}\0" + content).</summary>
-    private static async Task<FileHashes> HashFileAsync(string path, bool lfs, CancellationToken cancellationToken)
-    {
-        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-#pragma warning disable CA5350 // Git object ids are SHA-1: that is the id the hub lists for small files.
-        using IncrementalHash? git = lfs ? null : IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
-#pragma warning restore CA5350
-        git?.AppendData(Encoding.ASCII.GetBytes($"blob {stream.Length}\0"));
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        try
-        {
-            int read;
-            while ((read = await stream.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                sha256.AppendData(buffer, 0, read);
-                git?.AppendData(buffer, 0, read);
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-
-        return new FileHashes(Convert.ToHexStringLower(sha256.GetHashAndReset()), git is null ? null : Convert.ToHexStringLower(git.GetHashAndReset()));
-    }
-
-    private void WriteManifest(string path, ModelPreset preset, IReadOnlyList<PulledFile> files)
-    {
-        string temporary = path + ".tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
-            {
-                json.WriteStartObject();
-                json.WriteNumber("format", 1);
-                json.WriteString("preset", FolderName(preset));
-                json.WriteString("repository", preset.Repository);
-                json.WriteString("revision", preset.Revision);
-                json.WriteString("endpoint", _base);
-                json.WriteStartArray("files");
-                foreach (PulledFile file in files)
-                {
-                    json.WriteStartObject();
-                    json.WriteString("path", file.Path);
-                    json.WriteNumber("size", file.Size);
-                    json.WriteString("sha256", file.Sha256);
-                    if (file.GitBlobSha1 is not null)
-                    {
-                        json.WriteString("gitBlobSha1", file.GitBlobSha1);
-                    }
-
-                    json.WriteString("verifiedBy", file.GitBlobSha1 is null ? "sha256" : "git-blob-sha1");
-                    json.WriteEndObject();
-                }
-
-                json.WriteEndArray();
-                json.WriteEndObject();
-            }
-
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, path, overwrite: true);
-    }
-
     private static void TryDelete(string path)
     {
         try
@@ -590,12 +404,4 @@ public sealed class ModelDownloader : IDisposable
         }
     }
 
-    private static SocketsHttpHandler CreateDefaultHandler(TimeSpan timeout) => new()
-    {
-        AllowAutoRedirect = true,
-        MaxAutomaticRedirections = 10,
-        AutomaticDecompression = DecompressionMethods.None,
-        ConnectTimeout = timeout > TimeSpan.Zero ? timeout : System.Threading.Timeout.InfiniteTimeSpan,
-        UseProxy = true,
-    };
 }

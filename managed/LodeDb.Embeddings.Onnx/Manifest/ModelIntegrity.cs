@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 
 namespace LodeDb.Embeddings.Onnx;
 
@@ -45,7 +44,8 @@ public static class ModelIntegrity
     /// </summary>
     /// <exception cref="ModelDamagedException">A listed file is missing or differs.</exception>
     /// <exception cref="ModelFormatException">The manifest cannot be read.</exception>
-    public static ModelIntegrityReport Verify(string folder)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (checked while files are hashed).</exception>
+    public static ModelIntegrityReport Verify(string folder, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         folder = Path.GetFullPath(folder);
@@ -70,7 +70,7 @@ public static class ModelIntegrity
                 throw new ModelDamagedException(path, manifestPath, manifest.Preset, file.Size, info.Length, file.Sha256, null);
             }
 
-            string actual = Sha256Of(info);
+            string actual = Sha256Of(info, cancellationToken);
             if (!string.Equals(actual, file.Sha256, StringComparison.Ordinal))
             {
                 throw new ModelDamagedException(path, manifestPath, manifest.Preset, file.Size, info.Length, file.Sha256, actual);
@@ -84,7 +84,7 @@ public static class ModelIntegrity
     internal static void Remember(FileInfo file, string sha256) => Hashes[file.FullName] = (file.Length, file.LastWriteTimeUtc, sha256);
 
     /// <summary>SHA-256 of <paramref name="file"/> (lower-case hex), from the cache when its size and last-write time are unchanged.</summary>
-    internal static string Sha256Of(FileInfo file)
+    internal static string Sha256Of(FileInfo file, CancellationToken cancellationToken = default)
     {
         string key = file.FullName;
         long size = file.Length;
@@ -94,11 +94,7 @@ public static class ModelIntegrity
             return cached.Sha256;
         }
 
-        string sha256;
-        using (FileStream stream = new(key, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
-        {
-            sha256 = Convert.ToHexStringLower(SHA256.HashData(stream));
-        }
+        string sha256 = ModelFileHashes.Compute(key, gitBlob: false, cancellationToken).Sha256;
 
         Interlocked.Increment(ref _hashesComputed);
         Hashes[key] = (size, written, sha256);

@@ -70,6 +70,19 @@ public sealed record ModelManifest(string? Preset, string Source, IReadOnlyList<
     public string Write(string folder)
     {
         string path = System.IO.Path.Combine(folder, FileName);
+        WriteFile(path, Preset, [("source", Source)], Files.Select(f => new Entry(f.Path, f.Size, f.Sha256, null)));
+        return path;
+    }
+
+    /// <summary>One file line of a manifest as written: a pull also records the git blob id it verified a small file by.</summary>
+    internal readonly record struct Entry(string Path, long Size, string Sha256, string? GitBlobSha1);
+
+    /// <summary>
+    /// The one writer of <c>lodedb-model.json</c> (an import's and a pull's): format, preset, the origin
+    /// properties in order, then the files; through a temporary file, flushed, then renamed over <paramref name="path"/>.
+    /// </summary>
+    internal static void WriteFile(string path, string? preset, IReadOnlyList<(string Name, string Value)> origin, IEnumerable<Entry> files)
+    {
         string temporary = path + ".tmp";
         using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
         {
@@ -77,20 +90,29 @@ public sealed record ModelManifest(string? Preset, string Source, IReadOnlyList<
             {
                 json.WriteStartObject();
                 json.WriteNumber("format", Format);
-                if (Preset is not null)
+                if (preset is not null)
                 {
-                    json.WriteString("preset", Preset);
+                    json.WriteString("preset", preset);
                 }
 
-                json.WriteString("source", Source);
+                foreach ((string name, string value) in origin)
+                {
+                    json.WriteString(name, value);
+                }
+
                 json.WriteStartArray("files");
-                foreach (ModelManifestFile file in Files)
+                foreach (Entry file in files)
                 {
                     json.WriteStartObject();
                     json.WriteString("path", file.Path);
                     json.WriteNumber("size", file.Size);
                     json.WriteString("sha256", file.Sha256);
-                    json.WriteString("verifiedBy", "sha256");
+                    if (file.GitBlobSha1 is not null)
+                    {
+                        json.WriteString("gitBlobSha1", file.GitBlobSha1);
+                    }
+
+                    json.WriteString("verifiedBy", file.GitBlobSha1 is null ? "sha256" : "git-blob-sha1");
                     json.WriteEndObject();
                 }
 
@@ -102,7 +124,6 @@ public sealed record ModelManifest(string? Preset, string Source, IReadOnlyList<
         }
 
         File.Move(temporary, path, overwrite: true);
-        return path;
     }
 
     private static ModelManifestFile ReadFile(string manifestPath, JsonElement file)

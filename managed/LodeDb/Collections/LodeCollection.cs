@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.ExceptionServices;
 using LodeDb.Native;
 
@@ -10,7 +9,7 @@ namespace LodeDb;
 /// space was created with, so <see cref="Space"/> reopens it with no options. Spaces are never
 /// scored against each other. Dispose the collection to close every space it opened.
 /// </summary>
-public sealed class LodeCollection : IDisposable
+public sealed partial class LodeCollection : IDisposable
 {
     /// <summary>The manifest file at the root of a collection.</summary>
     public const string ManifestFileName = "collection.json";
@@ -74,7 +73,8 @@ public sealed class LodeCollection : IDisposable
     /// <exception cref="CollectionNotFoundException">Read-only, and the folder holds no collection.</exception>
     /// <exception cref="CorruptDatabaseException">collection.json is damaged (the exception names it).</exception>
     /// <exception cref="ConcurrentWriterException">Another handle held the collection's lock past the timeout.</exception>
-    public static LodeCollection Open(string root, LodeCollectionOptions? options = null)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled while the open waited for the collection's lock.</exception>
+    public static LodeCollection Open(string root, LodeCollectionOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(root);
         options ??= new LodeCollectionOptions();
@@ -116,7 +116,7 @@ public sealed class LodeCollection : IDisposable
         }
 
         Directory.CreateDirectory(full);
-        using (WriterLock.Acquire(full, collection.LockTimeout))
+        using (WriterLock.Acquire(full, collection.LockTimeout, cancellationToken))
         {
             // Re-read under the lock: another handle may have just created the collection.
             if (CollectionManifestFile.Read(full) is null)
@@ -150,7 +150,8 @@ public sealed class LodeCollection : IDisposable
     /// <exception cref="SpaceMismatchException">An identity option differs from the recorded one.</exception>
     /// <exception cref="SpaceNotFoundException">The space does not exist and cannot be created (no identity options, or a read-only handle).</exception>
     /// <exception cref="CorruptDatabaseException">collection.json is damaged or disagrees with the space's index.</exception>
-    public LodeDatabase Space(string name, LodeDbOptions? options = null)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled while the space was opened (see <see cref="LodeDatabase.Open"/>); nothing was recorded.</exception>
+    public LodeDatabase Space(string name, LodeDbOptions? options = null, CancellationToken cancellationToken = default)
     {
         SpaceName.Validate(name, nameof(name));
         lock (_gate)
@@ -172,8 +173,8 @@ public sealed class LodeCollection : IDisposable
             }
 
             OpenSpace opened = Find(ReadManifest(), name) is LodeSpaceInfo recorded
-                ? OpenRecorded(recorded, options)
-                : CreateOrOpen(name, options);
+                ? OpenRecorded(recorded, options, cancellationToken)
+                : CreateOrOpen(name, options, cancellationToken);
             _open[name] = opened;
             return opened.Database;
         }
@@ -266,13 +267,7 @@ public sealed class LodeCollection : IDisposable
         };
     }
 
-    private static string Text(bool value) => value ? "true" : "false";
-
-    private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
-
-    private static string Text(ulong value) => value.ToString(CultureInfo.InvariantCulture);
-
-    private OpenSpace OpenRecorded(LodeSpaceInfo info, LodeDbOptions? options)
+    private OpenSpace OpenRecorded(LodeSpaceInfo info, LodeDbOptions? options, CancellationToken cancellationToken)
     {
         options ??= new LodeDbOptions();
         CheckRequested(info, options);
@@ -289,7 +284,7 @@ public sealed class LodeCollection : IDisposable
                 $"Pass it: Space(\"{info.Name}\", new LodeDbOptions {{ Embedder = ..., ModelName = \"{info.Model}\" }}).");
         }
 
-        LodeDatabase database = LodeDatabase.Open(folder, SpaceOptions.For(this, options, info));
+        LodeDatabase database = LodeDatabase.Open(folder, SpaceOptions.For(this, options, info), cancellationToken);
         try
         {
             CheckIndexAgrees(info, InfoOf(info.Name, database.Identity));
@@ -308,7 +303,7 @@ public sealed class LodeCollection : IDisposable
     /// recorded the space meanwhile), open the index, merge its record, publish. A failed publish
     /// closes the new index and removes the folder this call created.
     /// </summary>
-    private OpenSpace CreateOrOpen(string name, LodeDbOptions? options)
+    private OpenSpace CreateOrOpen(string name, LodeDbOptions? options, CancellationToken cancellationToken)
     {
         if (IsReadOnly || options?.ReadOnly == true)
         {
@@ -321,22 +316,23 @@ public sealed class LodeCollection : IDisposable
         }
 
         LodeSpaceInfo? raced;
-        using (WriterLock.Acquire(Path, LockTimeout))
+        using (WriterLock.Acquire(Path, LockTimeout, cancellationToken))
         {
             CollectionManifest manifest = ReadManifest();
             raced = Find(manifest, name);
             if (raced is null)
             {
-                return Create(name, options, manifest);
+                return Create(name, options, manifest, cancellationToken);
             }
         }
 
-        return OpenRecorded(raced, options);
+        return OpenRecorded(raced, options, cancellationToken);
     }
 
-    private OpenSpace Create(string name, LodeDbOptions options, CollectionManifest manifest)
+    private OpenSpace Create(string name, LodeDbOptions options, CollectionManifest manifest, CancellationToken cancellationToken)
     {
         string folder = SpaceFolder(name);
+        SweepDeleted(name);
 
         // A folder that already exists (an index left by a create whose publish never ran) is
         // adopted when its identity fits the options, and never removed by a rollback.
@@ -344,7 +340,7 @@ public sealed class LodeCollection : IDisposable
         LodeDatabase database;
         try
         {
-            database = LodeDatabase.Open(folder, SpaceOptions.For(this, options, recorded: null));
+            database = LodeDatabase.Open(folder, SpaceOptions.For(this, options, recorded: null), cancellationToken);
         }
         catch
         {
@@ -389,50 +385,12 @@ public sealed class LodeCollection : IDisposable
         }
     }
 
+    /// <summary>The requested identity options against the manifest's record (the rule is <see cref="IdentityCheck.FirstMismatch"/>'s).</summary>
     private void CheckRequested(LodeSpaceInfo info, LodeDbOptions options)
     {
-        LodeSpaceKind? kind = options.Model is not null ? LodeSpaceKind.Preset
-            : options.Embedder is not null || options.ModelName is not null ? LodeSpaceKind.Custom
-            : options.VectorDim is not null ? LodeSpaceKind.Vector
-            : null;
-        if (kind is LodeSpaceKind requested && requested != info.Kind)
+        if (IdentityCheck.FirstMismatch(RecordedIdentity.Of(info), options) is { } mismatch)
         {
-            throw Mismatch(info, "Kind", CollectionManifestFile.KindName(info.Kind), CollectionManifestFile.KindName(requested));
-        }
-
-        if (options.Model is string model && model != info.Model)
-        {
-            throw Mismatch(info, "Model", info.Model!, model);
-        }
-
-        if (kind == LodeSpaceKind.Custom && options.ModelName != info.Model)
-        {
-            throw Mismatch(info, "ModelName", info.Model!, options.ModelName ?? "(none)");
-        }
-
-        if (options.VectorDim is int dim && dim != info.Dimension)
-        {
-            throw Mismatch(info, "VectorDim", Text(info.Dimension), Text(dim));
-        }
-
-        if (options.BitWidth is int bits && bits != info.BitWidth)
-        {
-            throw Mismatch(info, "BitWidth", Text(info.BitWidth), Text(bits));
-        }
-
-        if (options.Seed is ulong seed && seed != info.Seed)
-        {
-            throw Mismatch(info, "Seed", Text(info.Seed), Text(seed));
-        }
-
-        if (options.StoreText is bool storeText && storeText != info.StoreText)
-        {
-            throw Mismatch(info, "StoreText", Text(info.StoreText), Text(storeText));
-        }
-
-        if (options.IndexText is bool indexText && indexText != info.IndexText)
-        {
-            throw Mismatch(info, "IndexText", Text(info.IndexText), Text(indexText));
+            throw Mismatch(info, mismatch.Field, mismatch.Recorded, mismatch.Requested);
         }
     }
 

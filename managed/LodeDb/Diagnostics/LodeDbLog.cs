@@ -26,9 +26,16 @@ internal static partial class LodeDbLog
     [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Loaded model {Model} for {Path} in {ElapsedMs:F1} ms")]
     public static partial void ModelLoaded(ILogger logger, string model, string path, double elapsedMs);
 
-    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Repaired {Path}: {Kept} records kept, {Dropped} dropped; the damaged files were moved to {Quarantine}")]
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Repaired {Path}: {Kept} records kept, {Dropped} dropped; the damaged files were copied to {Quarantine}")]
     public static partial void Repaired(ILogger logger, string path, long kept, long dropped, string quarantine);
 
-    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "Dropped a torn write-ahead log tail of {Bytes} bytes at offset {Offset} of {File} (a write interrupted by a crash)")]
+    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "Dropped a torn write-ahead log tail of {Bytes} bytes at offset {Offset} of {File} (a write interrupted by a crash, never acknowledged)")]
     public static partial void TornTailDropped(ILogger logger, string file, long offset, long bytes);
+
+    /// <summary>One finding of a repair's salvage (file and offset only; the report has the details).</summary>
+    [LoggerMessage(EventId = 8, Message = "Repair of {Path}: {Finding} in {File} at offset {Offset}")]
+    public static partial void SalvageFinding(ILogger logger, LogLevel level, string path, string finding, string file, long offset);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Information, Message = "Repair of {Path} {Outcome}: {Kept} records salvageable, {Dropped} lost; nothing was written")]
+    public static partial void RepairNotApplied(ILogger logger, string path, string outcome, long kept, long dropped);
 }

@@ -13,7 +13,9 @@ namespace LodeDb.Diagnostics;
 /// <c>lodedb.search.duration</c>, <c>lodedb.rows.added</c> (tag <c>lodedb.kind</c>: vector, text, image),
 /// <c>lodedb.add.duration</c>, <c>lodedb.rows.removed</c>, <c>lodedb.wal.bytes</c> (bytes appended to
 /// write-ahead logs), <c>lodedb.checkpoint.duration</c>, <c>lodedb.model.loads</c> and
-/// <c>lodedb.model.load.duration</c> (preset models loaded into the process's model cache).
+/// <c>lodedb.model.load.duration</c> (preset models a handle loaded), and the observable gauges
+/// <c>lodedb.models.loaded</c> (1 per open handle and preset model it holds, tag <c>lodedb.model</c>)
+/// and <c>lodedb.models.loaded.bytes</c> (the <see cref="Presets.ModelFootprint"/> its embedder reports).
 /// Activities: <c>lodedb.search</c>, <c>lodedb.add</c>, <c>lodedb.checkpoint</c>. Every measurement
 /// carries <c>lodedb.path</c> (the database folder). Payloads (texts, vectors, metadata) never are.
 /// </remarks>
@@ -43,9 +45,15 @@ public static class LodeDbTelemetry
 
     internal static readonly Histogram<double> CheckpointDuration = Meter.CreateHistogram<double>("lodedb.checkpoint.duration", "s", "Time to fold a write-ahead log into a new generation.");
 
-    internal static readonly Counter<long> ModelLoads = Meter.CreateCounter<long>("lodedb.model.loads", "{model}", "Preset models loaded (a cache miss of the process's model cache).");
+    internal static readonly Counter<long> ModelLoads = Meter.CreateCounter<long>("lodedb.model.loads", "{model}", "Preset models loaded by opening handles (each handle loads its own).");
 
     internal static readonly Histogram<double> ModelLoadDuration = Meter.CreateHistogram<double>("lodedb.model.load.duration", "s", "Time to load a preset model.");
+
+    internal static readonly ObservableGauge<long> ModelsLoaded = Meter.CreateObservableGauge(
+        "lodedb.models.loaded", EmbedderHost.LoadedModels, "{model}", "Preset models held by open handles (1 per handle and model).");
+
+    internal static readonly ObservableGauge<long> ModelsLoadedBytes = Meter.CreateObservableGauge(
+        "lodedb.models.loaded.bytes", EmbedderHost.LoadedModelBytes, "By", "On-disk bytes of the model files behind the open sessions of loaded preset models (ModelFootprint); not process memory.");
 
     internal static KeyValuePair<string, object?> PathTag(string path) => new("lodedb.path", path);
 }

@@ -7,14 +7,19 @@ namespace LodeDb;
 /// The commit protocol of one folder: the log a mutation is appended to (a generation's WAL, or
 /// the base's journal in Generation mode), the generation counters, checkpoints that publish a
 /// new generation, and the root pointer. After a failed commit it holds the
-/// <see cref="Fault"/> that makes the handle refuse further use. Guarded by the database's lock.
+/// <see cref="Fault"/> that makes the handle refuse further use. Guarded by the database's write
+/// lock, except waiting for durability (<see cref="WaitDurable"/>), which runs outside it so that
+/// concurrent <see cref="Durability.Fsync"/> writers share one fdatasync (<see cref="GroupSync"/>).
 /// </summary>
 internal sealed class CommitLog : IDisposable
 {
     private readonly string _folder;
     private readonly int _checkpointRecords;
     private readonly long _checkpointBytes;
-    private NativeWal? _wal;
+    private readonly GroupSync _group = new();
+    private volatile string? _fault;
+    // Written under the write lock inside GroupSync.Exclusive (or while opening); read by a sync leader.
+    private volatile NativeWal? _wal;
 
     public CommitLog(string folder, CommitMode mode, Durability durability, int checkpointRecords, long checkpointBytes)
     {
@@ -23,6 +28,7 @@ internal sealed class CommitLog : IDisposable
         Durability = durability;
         _checkpointRecords = checkpointRecords;
         _checkpointBytes = checkpointBytes;
+        _group.Failed = error => _fault ??= $"the write-ahead log's fdatasync failed: {error.Message}";
     }
 
     public CommitMode Mode { get; }
@@ -47,7 +53,13 @@ internal sealed class CommitLog : IDisposable
     public string WalFile { get; private set; } = "";
 
     /// <summary>Why the handle stopped (memory may be ahead of the disk), or null.</summary>
-    public string? Fault { get; private set; }
+    public string? Fault { get => _fault; private set => _fault = value; }
+
+    /// <summary>How a group-commit leader makes the log durable: <see cref="NativeWal.Sync"/>; tests replace it to count or fail syncs.</summary>
+    internal Action<NativeWal> LogSync { get; set; } = static wal => wal.Sync();
+
+    /// <summary>The group commit's counters (tests).</summary>
+    internal GroupSync Group => _group;
 
     /// <summary>The owning handle's metrics and logger (set by the handle after construction).</summary>
     public Diagnostics.OperationTelemetry? Telemetry { get; set; }
@@ -112,6 +124,11 @@ internal sealed class CommitLog : IDisposable
         _wal = NativeWal.Open(Path.Combine(_folder, WalFile));
         Records = replay.Applied;
         Bytes = replay.ValidBytes;
+        if (replay.ValidBytes < replay.FileBytes && Telemetry is { } telemetry)
+        {
+            Diagnostics.LodeDbLog.TornTailDropped(telemetry.Logger, Path.Combine(_folder, WalFile), replay.ValidBytes, replay.FileBytes - replay.ValidBytes);
+        }
+
         if (replay.ValidBytes == 0)
         {
             ResetWal();
@@ -123,23 +140,41 @@ internal sealed class CommitLog : IDisposable
         }
     }
 
-    /// <summary>Makes one mutation durable per the commit mode, then applies it in memory.</summary>
-    public void Commit(SlotStore store, byte[] walPayload, Action apply)
+    /// <summary>
+    /// Makes one mutation durable per the commit mode, then applies it in memory, waiting for the
+    /// fdatasync while the caller still holds the write lock (no group commit). Writers that can
+    /// release the lock first use <see cref="Append"/>, then <see cref="WaitDurable"/>.
+    /// </summary>
+    public void Commit(SlotStore store, byte[] walPayload, Action apply) => WaitDurable(Append(store, walPayload, apply));
+
+    /// <summary>
+    /// Logs one mutation and applies it in memory (call under the write lock). In WAL mode with
+    /// <see cref="Durability.Fsync"/> the record is written but not yet synced: the caller must
+    /// release the write lock and call <see cref="WaitDurable"/> with the ticket before it
+    /// acknowledges the write (until then a concurrent search may already see it). In every other
+    /// case the mutation is as durable as the mode makes it when this returns.
+    /// </summary>
+    public CommitTicket Append(SlotStore store, byte[] walPayload, Action apply)
     {
         if (Mode == CommitMode.Wal)
         {
             NativeWal wal = _wal ?? throw new InvalidOperationException("The write-ahead log is not open.");
             try
             {
-                wal.Append(walPayload, Sync);
+                wal.Append(walPayload, sync: false);
             }
             catch (Exception appendError)
             {
                 // A failed append may leave a partial frame; a later record after it would be
-                // unreachable by replay (which stops at the first bad frame). Cut it off, or stop.
+                // unreachable by replay (which stops at the first bad frame). Cut it off (with no
+                // group sync running on the file), or stop.
                 try
                 {
-                    wal.Truncate((ulong)Bytes, Sync);
+                    _group.Exclusive(() =>
+                    {
+                        wal.Truncate((ulong)Bytes, Sync);
+                        return false;
+                    });
                 }
                 catch (Exception truncateError)
                 {
@@ -148,6 +183,8 @@ internal sealed class CommitLog : IDisposable
 
                 throw;
             }
+
+            CommitTicket ticket = Sync ? _group.Appended() : CommitTicket.Durable;
 
             Records++;
             Bytes += walPayload.Length + NativeConstants.WalRecordOverhead;
@@ -167,7 +204,7 @@ internal sealed class CommitLog : IDisposable
                 CheckpointGuarded(store);
             }
 
-            return;
+            return ticket;
         }
 
         // Generation mode: apply, then publish generation N+1 as the base plus one more journal
@@ -178,7 +215,7 @@ internal sealed class CommitLog : IDisposable
             if (Records + 1 >= _checkpointRecords || Bytes + walPayload.Length + NativeConstants.WalRecordOverhead >= _checkpointBytes)
             {
                 Checkpoint(store);
-                return;
+                return CommitTicket.Durable;
             }
 
             if (_wal is null)
@@ -192,6 +229,7 @@ internal sealed class CommitLog : IDisposable
             CountWalBytes(walPayload.Length + NativeConstants.WalRecordOverhead);
             PublishRoot(store, Generation + 1);
             Generation++;
+            return CommitTicket.Durable;
         }
         catch (Exception ex)
         {
@@ -200,6 +238,27 @@ internal sealed class CommitLog : IDisposable
             Fault = ex.Message;
             throw;
         }
+    }
+
+    /// <summary>
+    /// Returns once the record of <paramref name="ticket"/> is durable (call without the write
+    /// lock, so other writers can append meanwhile): the first waiter with no sync in flight
+    /// fdatasyncs the log for every record appended so far. A failed sync faults the handle and
+    /// throws <see cref="LodeDatabaseException"/> to every writer it would have covered.
+    /// </summary>
+    public void WaitDurable(CommitTicket ticket)
+    {
+        if (ticket.Sequence > 0)
+        {
+            _group.WaitDurable(ticket, SyncLog);
+        }
+    }
+
+    /// <summary>A leader's sync of the current log (no checkpoint can swap it meanwhile: see <see cref="GroupSync.Exclusive"/>).</summary>
+    private void SyncLog()
+    {
+        NativeWal wal = _wal ?? throw new InvalidOperationException("The write-ahead log is not open.");
+        LogSync(wal);
     }
 
     /// <summary>A checkpoint after an applied mutation: in Generation mode its failure leaves memory ahead of the disk.</summary>
@@ -254,7 +313,17 @@ internal sealed class CommitLog : IDisposable
         }
     }
 
+    /// <summary>Checkpoints with no group sync running on the log it replaces; under Fsync it makes every appended record durable.</summary>
     private void CheckpointCore(SlotStore store)
+    {
+        _group.Exclusive(() =>
+        {
+            CheckpointFiles(store);
+            return Sync;
+        });
+    }
+
+    private void CheckpointFiles(SlotStore store)
     {
         long next = Generation + 1;
         store.CompactIfWorthIt();
@@ -344,16 +413,27 @@ internal sealed class CommitLog : IDisposable
     /// <summary>Opens the current base's journal for appending, cutting bytes past the committed length.</summary>
     private void OpenJournal()
     {
-        _wal = NativeWal.Open(Path.Combine(_folder, GenerationFiles.Journal(BaseGeneration)));
+        string journal = Path.Combine(_folder, GenerationFiles.Journal(BaseGeneration));
+        _wal = NativeWal.Open(journal);
         if (_wal.Size != (ulong)Bytes)
         {
+            if (_wal.Size > (ulong)Bytes && Telemetry is { } telemetry)
+            {
+                Diagnostics.LodeDbLog.TornTailDropped(telemetry.Logger, journal, Bytes, (long)_wal.Size - Bytes);
+            }
+
             _wal.Truncate((ulong)Bytes, Sync);
         }
     }
 
+    /// <summary>Syncs records still waiting for a group sync (Fsync, WAL mode), then closes the log.</summary>
     public void Dispose()
     {
-        _wal?.Dispose();
-        _wal = null;
+        NativeWal? wal = _wal;
+        _group.Close(Sync && Mode == CommitMode.Wal && wal is not null ? () => LogSync(wal) : null, () =>
+        {
+            wal?.Dispose();
+            _wal = null;
+        });
     }
 }

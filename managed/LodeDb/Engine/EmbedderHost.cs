@@ -12,6 +12,9 @@ namespace LodeDb;
 /// </summary>
 internal sealed class EmbedderHost(IEmbeddingGenerator<string, Embedding<float>>? embedder) : IDisposable
 {
+    // The hosts holding a preset model they loaded, for the model gauges (observed on demand).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<EmbedderHost, string> Loaded = new();
+
     private bool _owns;
 
     public IEmbeddingGenerator<string, Embedding<float>>? Embedder { get; private set; } = embedder;
@@ -50,6 +53,7 @@ internal sealed class EmbedderHost(IEmbeddingGenerator<string, Embedding<float>>
             long started = System.Diagnostics.Stopwatch.GetTimestamp();
             Embedder = provider.CreateEmbedder(preset, options.ModelDirectory);
             _owns = true;
+            Loaded[this] = presetName;
             TimeSpan elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
             if (Telemetry is { } telemetry)
             {
@@ -136,8 +140,38 @@ internal sealed class EmbedderHost(IEmbeddingGenerator<string, Embedding<float>>
     {
         if (_owns)
         {
+            Loaded.TryRemove(this, out _);
             (Embedder as IDisposable)?.Dispose();
             _owns = false;
         }
     }
+
+    /// <summary>One measurement per preset model an open handle loaded: 1, tagged with the handle's path and the preset.</summary>
+    internal static IEnumerable<System.Diagnostics.Metrics.Measurement<long>> LoadedModels() =>
+        Loaded.Select(entry => new System.Diagnostics.Metrics.Measurement<long>(1, entry.Key.Tags(entry.Value)));
+
+    /// <summary>The <see cref="ModelFootprint"/> bytes of each loaded preset model whose embedder reports one.</summary>
+    internal static IEnumerable<System.Diagnostics.Metrics.Measurement<long>> LoadedModelBytes()
+    {
+        foreach ((EmbedderHost host, string preset) in Loaded)
+        {
+            ModelFootprint? footprint;
+            try
+            {
+                footprint = host.Embedder?.GetService(typeof(ModelFootprint)) as ModelFootprint;
+            }
+            catch (ObjectDisposedException)
+            {
+                continue; // closed while observed
+            }
+
+            if (footprint is not null)
+            {
+                yield return new System.Diagnostics.Metrics.Measurement<long>(footprint.FileBytes, host.Tags(preset));
+            }
+        }
+    }
+
+    private KeyValuePair<string, object?>[] Tags(string preset) =>
+        [Telemetry?.PathTag ?? new("lodedb.path", null), new("lodedb.model", preset)];
 }

@@ -17,32 +17,13 @@ internal static class IdentityCheck
             throw new LodeDatabaseException($"The database at '{path}' has format version {stored.FormatVersion}; this LodeDb reads up to {StoreIdentity.GraphFormatVersion}. Upgrade LodeDb.");
         }
 
-        if (options.Model is string model)
+        if (FirstMismatch(RecordedIdentity.Of(stored), options) is { } mismatch)
         {
-            if (stored.Kind != "preset")
-            {
-                throw new IdentityMismatchException(path, "Kind", stored.Kind, "preset");
-            }
-
-            string storedPreset = PresetNameOf(stored);
-            if (storedPreset != model)
-            {
-                throw new IdentityMismatchException(path, "Model", storedPreset, model);
-            }
+            throw new IdentityMismatchException(path, mismatch.Field, mismatch.Recorded, mismatch.Requested);
         }
 
         if (options.Embedder is not null)
         {
-            if (stored.Kind != StoreIdentity.CustomKind)
-            {
-                throw new IdentityMismatchException(path, "Kind", stored.Kind, StoreIdentity.CustomKind);
-            }
-
-            if (stored.Model != options.ModelName)
-            {
-                throw new IdentityMismatchException(path, "ModelName", stored.Model, options.ModelName!);
-            }
-
             if (EmbedderHost.MetadataDimension(options.Embedder) is int embedderDim && embedderDim != stored.Dim)
             {
                 throw new IdentityMismatchException(path, "Dimension", stored.Dim.ToString(CultureInfo.InvariantCulture), embedderDim.ToString(CultureInfo.InvariantCulture));
@@ -53,39 +34,6 @@ internal static class IdentityCheck
         else if (stored.Kind == StoreIdentity.CustomKind && options.VectorDim is null && options.Model is null && !options.WithoutEmbedder)
         {
             throw new LodeDatabaseException($"The database at '{path}' is a custom-embedder index (ModelName = {stored.Model}, {stored.Dim} dimensions); open it with the same Embedder and ModelName in the options.");
-        }
-
-        if (options.StoreText is bool storeText && storeText != stored.StoreText)
-        {
-            throw new IdentityMismatchException(path, "StoreText", stored.StoreText ? "true" : "false", storeText ? "true" : "false");
-        }
-
-        if (options.IndexText is bool indexText && indexText != stored.IndexText)
-        {
-            throw new IdentityMismatchException(path, "IndexText", stored.IndexText ? "true" : "false", indexText ? "true" : "false");
-        }
-
-        if (options.VectorDim is int dim)
-        {
-            if (stored.Kind != StoreIdentity.VectorKind)
-            {
-                throw new IdentityMismatchException(path, "Kind", stored.Kind, StoreIdentity.VectorKind);
-            }
-
-            if (stored.Dim != dim)
-            {
-                throw new IdentityMismatchException(path, "VectorDim", stored.Dim.ToString(CultureInfo.InvariantCulture), dim.ToString(CultureInfo.InvariantCulture));
-            }
-        }
-
-        if (options.BitWidth is int bits && stored.BitWidth != bits)
-        {
-            throw new IdentityMismatchException(path, "BitWidth", stored.BitWidth.ToString(CultureInfo.InvariantCulture), bits.ToString(CultureInfo.InvariantCulture));
-        }
-
-        if (options.Seed is ulong seed && stored.Seed != seed)
-        {
-            throw new IdentityMismatchException(path, "Seed", stored.Seed.ToString(CultureInfo.InvariantCulture), seed.ToString(CultureInfo.InvariantCulture));
         }
 
         if (stored.RescoreOrNull() is not RescoreStorage storedRescore)
@@ -113,6 +61,66 @@ internal static class IdentityCheck
             throw new LodeDatabaseException($"The database at '{path}' is a {stored.Kind} index (model {stored.Model}); opening it needs the embedder package, which this build does not include.");
         }
     }
+
+    /// <summary>
+    /// The one rule for identity options, used by <see cref="Check"/> (against a folder's root
+    /// pointer) and by <see cref="LodeCollection"/> (against its manifest, before a space opens):
+    /// every identity option that is set must match the recorded value. The kind asked for follows
+    /// from the options (Model: preset; Embedder or ModelName: custom; VectorDim: vector). Returns
+    /// the first mismatch, which each caller turns into its own exception; null when all match.
+    /// </summary>
+    public static IdentityMismatch? FirstMismatch(RecordedIdentity recorded, LodeDbOptions options)
+    {
+        string? kind = options.Model is not null ? StoreIdentity.PresetKind
+            : options.Embedder is not null || options.ModelName is not null ? StoreIdentity.CustomKind
+            : options.VectorDim is not null ? StoreIdentity.VectorKind
+            : null;
+        if (kind is not null && kind != recorded.Kind)
+        {
+            return new IdentityMismatch("Kind", recorded.Kind, kind);
+        }
+
+        if (options.Model is string model && model != recorded.Model)
+        {
+            return new IdentityMismatch("Model", recorded.Model ?? "(none)", model);
+        }
+
+        if (kind == StoreIdentity.CustomKind && options.ModelName != recorded.Model)
+        {
+            return new IdentityMismatch("ModelName", recorded.Model ?? "(none)", options.ModelName ?? "(none)");
+        }
+
+        if (options.StoreText is bool storeText && storeText != recorded.StoreText)
+        {
+            return new IdentityMismatch("StoreText", Text(recorded.StoreText), Text(storeText));
+        }
+
+        if (options.IndexText is bool indexText && indexText != recorded.IndexText)
+        {
+            return new IdentityMismatch("IndexText", Text(recorded.IndexText), Text(indexText));
+        }
+
+        if (options.VectorDim is int dim && dim != recorded.Dim)
+        {
+            return new IdentityMismatch("VectorDim", Text(recorded.Dim), Text(dim));
+        }
+
+        if (options.BitWidth is int bits && bits != recorded.BitWidth)
+        {
+            return new IdentityMismatch("BitWidth", Text(recorded.BitWidth), Text(bits));
+        }
+
+        if (options.Seed is ulong seed && seed != recorded.Seed)
+        {
+            return new IdentityMismatch("Seed", recorded.Seed.ToString(CultureInfo.InvariantCulture), seed.ToString(CultureInfo.InvariantCulture));
+        }
+
+        return null;
+    }
+
+    private static string Text(bool value) => value ? "true" : "false";
+
+    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>
     /// On open: a text index refuses an embedder with an image side (it was not created for
@@ -146,3 +154,31 @@ internal static class IdentityCheck
         return stored.Model;
     }
 }
+
+/// <summary>
+/// A recorded identity as the options name it: kind, model (a preset's name, a custom embedder's
+/// ModelName), dimension, bits, seed, text flags. Read from a root pointer or a collection manifest.
+/// </summary>
+internal readonly record struct RecordedIdentity(string Kind, string? Model, int Dim, int BitWidth, ulong Seed, bool StoreText, bool IndexText)
+{
+    public static RecordedIdentity Of(StoreIdentity stored) => new(
+        stored.Kind,
+        stored.Kind == StoreIdentity.PresetKind ? IdentityCheck.PresetNameOf(stored) : stored.Model,
+        stored.Dim,
+        stored.BitWidth,
+        stored.Seed,
+        stored.StoreText,
+        stored.IndexText);
+
+    public static RecordedIdentity Of(LodeSpaceInfo space) => new(
+        CollectionManifestFile.KindName(space.Kind),
+        space.Model,
+        space.Dimension,
+        space.BitWidth,
+        space.Seed,
+        space.StoreText,
+        space.IndexText);
+}
+
+/// <summary>An identity option that differs from the recorded value (the values as messages show them).</summary>
+internal readonly record struct IdentityMismatch(string Field, string Recorded, string Requested);

@@ -16,7 +16,7 @@ internal static class ImageIngest
     public sealed record PendingImages(ImageItem[] Items, VectorIngest.PendingRows Rows, ImageInfo[] Infos, ReadOnlyMemory<byte>?[] Held);
 
     /// <summary>Checks every item of an <c>AddImages</c> call, then reads every image and checks its header.</summary>
-    public static PendingImages Prepare(StoreIdentity identity, IEnumerable<ImageItem> items, CancellationToken cancellationToken)
+    public static PendingImages Prepare(StoreIdentity identity, IEnumerable<ImageItem> items, bool contentHashes, CancellationToken cancellationToken)
     {
         ImageItem[] list = items.ToArray();
         if (list.Length == 0)
@@ -49,17 +49,23 @@ internal static class ImageIngest
         // Every header is checked before the first model call, so a bad item costs no embedding.
         var infos = new ImageInfo[list.Length];
         var held = new ReadOnlyMemory<byte>?[list.Length];
+        byte[]? hashes = contentHashes ? new byte[checked(list.Length * LodeContentHash.Bytes)] : null;
         for (int i = 0; i < list.Length; i++)
         {
             ReadOnlyMemory<byte> encoded = list[i].Image.Read(cancellationToken);
             infos[i] = ModelPresetRegistry.ReadImageHeader(encoded.Span, Describe(list[i], i), nameof(LodeDatabase.AddImages));
+            if (hashes is not null)
+            {
+                System.Security.Cryptography.SHA256.HashData(encoded.Span, hashes.AsSpan(i * LodeContentHash.Bytes));
+            }
+
             if (!list[i].Image.IsRereadable)
             {
                 held[i] = encoded;
             }
         }
 
-        var rows = new VectorIngest.PendingRows(new float[checked(list.Length * identity.Dim)], ids, metadata, captions);
+        var rows = new VectorIngest.PendingRows(new float[checked(list.Length * identity.Dim)], ids, metadata, captions) { Hashes = hashes };
         return new PendingImages(list, rows, infos, held);
     }
 
@@ -96,12 +102,21 @@ internal static class ImageIngest
         cancellationToken.ThrowIfCancellationRequested();
     }
 
-    /// <summary>Reads one image (a query, or the single item of <c>AddImage</c>), checks its header and embeds it, normalised.</summary>
+    /// <summary>
+    /// Reads one image (a query, or the single item of <c>AddImage</c>), checks its header and embeds it, normalised;
+    /// a non-null <c>hash</c> (32 bytes) receives the SHA-256 of the encoded image (the row's content hash).
+    /// </summary>
     public static async Task<float[]> EmbedOneAsync(
-        IEmbeddingGenerator<DataContent, Embedding<float>> embedder, ImageSource image, bool query, string operation, EmbeddingCounters counters, StoreIdentity identity, CancellationToken cancellationToken)
+        IEmbeddingGenerator<DataContent, Embedding<float>> embedder, ImageSource image, bool query, string operation, EmbeddingCounters counters, StoreIdentity identity, CancellationToken cancellationToken,
+        byte[]? hash = null)
     {
         ReadOnlyMemory<byte> encoded = image.Read(cancellationToken);
         ImageInfo info = ModelPresetRegistry.ReadImageHeader(encoded.Span, image.Description, operation);
+        if (hash is not null)
+        {
+            System.Security.Cryptography.SHA256.HashData(encoded.Span, hash);
+        }
+
         float[] normalized = new float[identity.Dim];
         await EmbedAsync(embedder, [Content(encoded, info, image.Description)], query, normalized, 0, counters, identity, cancellationToken).ConfigureAwait(false);
         return normalized;

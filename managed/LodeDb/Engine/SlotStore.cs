@@ -151,7 +151,7 @@ internal sealed class SlotStore : IDisposable
     /// sidecar rows of the same normalised floats. Chunk c of the flat arrays belongs to the
     /// document whose <paramref name="chunkStarts"/> range holds it.
     /// </summary>
-    public UpsertBatch Encode(float[] normalized, string[] ids, IReadOnlyDictionary<string, object?>[] metadata, int[] chunkStarts, string?[] texts, IReadOnlyList<string>?[] tokens)
+    public UpsertBatch Encode(float[] normalized, string[] ids, IReadOnlyDictionary<string, object?>[] metadata, int[] chunkStarts, string?[] texts, IReadOnlyList<string>?[] tokens, byte[]? contentHashes)
     {
         int chunks = texts.Length;
         int bytesPerRow = Index.CodeBytesPerRow;
@@ -162,6 +162,11 @@ internal sealed class SlotStore : IDisposable
         if (RescoreRows.Encode(Rescore, normalized, chunks, Dimension) is byte[] rescoreRows)
         {
             batch.AttachRescore(rescoreRows, Rescore!.Kind);
+        }
+
+        if (contentHashes is not null)
+        {
+            batch.AttachContentHashes(contentHashes);
         }
 
         return batch;
@@ -211,11 +216,23 @@ internal sealed class SlotStore : IDisposable
             }
         }
 
-        if (fresh.Count == 0)
+        if (fresh.Count > 0)
         {
-            return;
+            AppendFresh(batch, fresh, rescore);
         }
 
+        // Last: every document of the batch has its slots now. A batch without hashes clears
+        // the hash a replaced document had (its content changed and is no longer described).
+        for (int d = 0; d < batch.Count; d++)
+        {
+            Rows.SetContentHash(batch.Ids[d], batch.ContentHashOf(d));
+        }
+    }
+
+    /// <summary>Appends the chunks that reuse no slot, in one native import.</summary>
+    private void AppendFresh(UpsertBatch batch, List<(int Document, int Chunk)> fresh, RescoreStore? rescore)
+    {
+        int bytesPerRow = batch.CodeBytesPerRow;
         var codes = new byte[fresh.Count * bytesPerRow];
         var scales = new float[fresh.Count];
         for (int j = 0; j < fresh.Count; j++)

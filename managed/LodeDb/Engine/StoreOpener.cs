@@ -12,7 +12,7 @@ internal static class StoreOpener
     private const int MaxReadOnlyAttempts = 50;
 
     /// <summary>A writer's open (the writer lock is held): create, or load, replay and resume the log.</summary>
-    public static SlotStore OpenForWriting(string folder, LodeDbOptions options, EmbedderHost embedders, CommitLog log)
+    public static SlotStore OpenForWriting(string folder, LodeDbOptions options, EmbedderHost embedders, CommitLog log, CancellationToken cancellationToken = default)
     {
         CommitRootFile.DeleteTemp(folder);
         if (!CommitRootFile.Exists(folder))
@@ -28,10 +28,12 @@ internal static class StoreOpener
             embedders.OpenRecordedPreset(folder, root.Identity, options);
         }
 
-        SlotStore store = LoadGeneration(folder, root, log, salvage: null);
+        SlotStore store = LoadGeneration(folder, root, log, salvage: null, cancellationToken);
         try
         {
-            LogReplay.WalReplay replay = LogReplay.ReplayWal(folder, root, store);
+            LogReplay.WalReplay replay = LogReplay.ReplayWal(folder, root, store, cancellationToken);
+            // Last check before the log is resumed (a torn tail cut): a cancelled open changes nothing on disk.
+            cancellationToken.ThrowIfCancellationRequested();
             log.Resume(store, root, replay);
             return store;
         }
@@ -109,7 +111,7 @@ internal static class StoreOpener
     /// under this handle; the root is read again only when a pin came too late (the writer swept
     /// the generation between the root read and the pin) or the folder takes no pin file.
     /// </summary>
-    public static SlotStore OpenReadOnly(string folder, LodeDbOptions options, EmbedderHost embedders, CommitLog log)
+    public static SlotStore OpenReadOnly(string folder, LodeDbOptions options, EmbedderHost embedders, CommitLog log, CancellationToken cancellationToken = default)
     {
         if (!CommitRootFile.Exists(folder))
         {
@@ -132,8 +134,8 @@ internal static class StoreOpener
                     embedders.OpenRecordedPreset(folder, root.Identity, options);
                 }
 
-                store = LoadGeneration(folder, root, log, salvage: null);
-                LogReplay.WalReplay replay = LogReplay.ReplayWal(folder, root, store);
+                store = LoadGeneration(folder, root, log, salvage: null, cancellationToken);
+                LogReplay.WalReplay replay = LogReplay.ReplayWal(folder, root, store, cancellationToken);
                 // Without a pin (or with a release's single index.wal, which a checkpoint resets
                 // in place) a log read after a checkpoint could miss folded records: the base
                 // must still be the current one.
@@ -176,7 +178,7 @@ internal static class StoreOpener
     /// the log takes the root's counters. A repair (<paramref name="salvage"/> set) salvages
     /// around a damaged or missing journal.
     /// </summary>
-    public static SlotStore LoadGeneration(string folder, CommitRoot root, CommitLog log, SalvageLog? salvage)
+    public static SlotStore LoadGeneration(string folder, CommitRoot root, CommitLog log, SalvageLog? salvage, CancellationToken cancellationToken = default)
     {
         log.Adopt(root);
         RequireNamedFiles(folder, root, salvage);
@@ -185,7 +187,7 @@ internal static class StoreOpener
         {
             if (root.JournalLength > 0)
             {
-                (long records, long bytes) = LogReplay.ApplyJournal(folder, root.JournalFile, root.JournalLength, store, salvage);
+                (long records, long bytes) = LogReplay.ApplyJournal(folder, root.JournalFile, root.JournalLength, store, salvage, cancellationToken);
                 log.AdoptJournal(records, bytes);
             }
 

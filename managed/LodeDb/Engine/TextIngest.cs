@@ -22,7 +22,11 @@ internal static class TextIngest
 
     /// <summary>Validated, chunked documents waiting for their embeddings.</summary>
     public sealed record PendingText(
-        IEmbeddingGenerator<string, Embedding<float>> Embedder, string[] Ids, IReadOnlyDictionary<string, object?>[] Metadata, int[] Starts, List<string> Chunks);
+        IEmbeddingGenerator<string, Embedding<float>> Embedder, string[] Ids, IReadOnlyDictionary<string, object?>[] Metadata, int[] Starts, List<string> Chunks)
+    {
+        /// <summary>Each document's content hash (SHA-256 of its text, 32 bytes per document), or null when the handle keeps none.</summary>
+        public byte[]? Hashes { get; init; }
+    }
 
     /// <summary>Checks everything about an add before any model call, and chunks the texts.</summary>
     public static PendingText Prepare(

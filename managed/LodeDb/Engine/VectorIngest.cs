@@ -6,7 +6,30 @@ namespace LodeDb;
 internal static class VectorIngest
 {
     /// <summary>Validated rows waiting for their commit: row-major normalised vectors, ids, metadata and captions.</summary>
-    public sealed record PendingRows(float[] Normalized, string[] Ids, IReadOnlyDictionary<string, object?>[] Metadata, string?[] Captions);
+    public sealed record PendingRows(float[] Normalized, string[] Ids, IReadOnlyDictionary<string, object?>[] Metadata, string?[] Captions)
+    {
+        /// <summary>Each row's content hash (<see cref="LodeContentHash"/>, 32 bytes per row), or null when the handle keeps none.</summary>
+        public byte[]? Hashes { get; init; }
+    }
+
+    /// <summary>Checks a batch of query vectors and normalises them, row-major (the token checked every 1024 queries).</summary>
+    public static (float[] Normalized, int Count) NormalizeQueries(IReadOnlyList<float[]> queries, int dimension, int k, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(queries);
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        float[] normalized = new float[checked(queries.Count * dimension)];
+        for (int i = 0; i < queries.Count; i++)
+        {
+            if ((i & 1023) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            VectorValidation.CopyNormalized(queries[i] ?? throw new ArgumentException($"Query {i} is null.", nameof(queries)), dimension, normalized, i, nameof(queries));
+        }
+
+        return (normalized, queries.Count);
+    }
 
     /// <summary>Checks a batch of vectors with their ids, metadata and captions, and normalises the vectors (checking <paramref name="cancellationToken"/> every 1,024 rows).</summary>
     public static PendingRows Prepare(
@@ -15,7 +38,8 @@ internal static class VectorIngest
         IReadOnlyList<string?>? ids,
         IReadOnlyList<IReadOnlyDictionary<string, object?>?>? metadata,
         IReadOnlyList<string?>? texts,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        bool contentHashes = false)
     {
         ArgumentNullException.ThrowIfNull(vectors);
         if (vectors.Count == 0)
@@ -43,6 +67,7 @@ internal static class VectorIngest
         var finalIds = new string[vectors.Count];
         var finalMetadata = new IReadOnlyDictionary<string, object?>[vectors.Count];
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        byte[]? hashes = contentHashes ? new byte[checked(vectors.Count * LodeContentHash.Bytes)] : null;
         for (int i = 0; i < vectors.Count; i++)
         {
             if ((i & 1023) == 0)
@@ -52,6 +77,11 @@ internal static class VectorIngest
 
             float[] vector = vectors[i] ?? throw new ArgumentException($"Vector {i} is null.", nameof(vectors));
             VectorValidation.CopyNormalized(vector, dim, normalized, i, nameof(vectors));
+            if (hashes is not null)
+            {
+                LodeContentHash.Vector(vector).CopyTo(hashes.AsSpan(i * LodeContentHash.Bytes));
+            }
+
             finalIds[i] = WriteValidation.IdOrNew(ids?[i], nameof(ids), i);
             if (!seen.Add(finalIds[i]))
             {
@@ -67,7 +97,7 @@ internal static class VectorIngest
             captions[i] = WriteValidation.CheckCaption(identity, texts?[i], i, nameof(texts));
         }
 
-        return new PendingRows(normalized, finalIds, finalMetadata, captions);
+        return new PendingRows(normalized, finalIds, finalMetadata, captions) { Hashes = hashes };
     }
 
     /// <summary>What each row keeps of its caption: the text when the index stores text, the tokens when it has a lexical index.</summary>

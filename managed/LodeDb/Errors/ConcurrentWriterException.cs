@@ -9,4 +9,10 @@ public sealed class ConcurrentWriterException : LodeDatabaseException
                "Close the other writer, open this one with LodeDatabase.OpenReadOnly, or raise LockTimeout / LODEDB_PERSIST_LOCK_TIMEOUT.")
     {
     }
+
+    /// <summary>A refusal that did not wait (the message says what holds the lock and what to do).</summary>
+    internal ConcurrentWriterException(string message)
+        : base(message)
+    {
+    }
 }

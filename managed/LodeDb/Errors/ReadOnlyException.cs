@@ -8,4 +8,10 @@ public sealed class ReadOnlyException : LodeDatabaseException
         : base($"{operation} is not allowed: this handle was opened read-only. Open the database with LodeDatabase.Open (ReadOnly = false) to write.")
     {
     }
+
+    /// <summary>A refusal whose message names the operation and how to open the object writable.</summary>
+    internal ReadOnlyException(string operation, string remedy)
+        : base($"{operation} is not allowed: this handle was opened read-only. {remedy}")
+    {
+    }
 }

@@ -140,7 +140,7 @@ internal sealed class GraphWritePlan
 
         (string?[] texts, IReadOnlyList<string>?[] tokens) = TextIngest.ChunkRows(store.Identity, entries.Select(e => e.Text).ToList());
         return store.Encode(normalized, entries.Select(e => e.Id).ToArray(), entries.Select(e => e.Metadata).ToArray(),
-            Enumerable.Range(0, entries.Count + 1).ToArray(), texts, tokens);
+            Enumerable.Range(0, entries.Count + 1).ToArray(), texts, tokens, contentHashes: null);
     }
 
     /// <summary>One semantic entry: its id, metadata (the item's properties), lexical text, and a caller vector or its row among the embedded texts.</summary>

@@ -81,8 +81,9 @@ public sealed partial class LodeDatabase
         string finalId = WriteValidation.IdOrNew(id, nameof(id), 0);
         IReadOnlyDictionary<string, object?> finalMetadata = MetadataCodec.Normalize(metadata, nameof(metadata));
         string? caption = WriteValidation.CheckCaption(Identity, text, 0, nameof(text));
-        float[] normalized = await ImageIngest.EmbedOneAsync(embedder, image, query: false, nameof(AddImage), _embedders.IngestImages, Identity, cancellationToken).ConfigureAwait(false);
-        return UpsertRows(new VectorIngest.PendingRows(normalized, [finalId], [finalMetadata], [caption]))[0];
+        byte[]? hash = _options.StoreContentHash ? new byte[LodeContentHash.Bytes] : null;
+        float[] normalized = await ImageIngest.EmbedOneAsync(embedder, image, query: false, nameof(AddImage), _embedders.IngestImages, Identity, cancellationToken, hash).ConfigureAwait(false);
+        return UpsertRows(new VectorIngest.PendingRows(normalized, [finalId], [finalMetadata], [caption]) { Hashes = hash })[0];
     }
 
     /// <summary>
@@ -115,7 +116,7 @@ public sealed partial class LodeDatabase
         ThrowIfReadOnly(nameof(AddImages));
         ArgumentNullException.ThrowIfNull(items);
         IEmbeddingGenerator<DataContent, Embedding<float>> embedder = RequireImageEmbedder(nameof(AddImages));
-        ImageIngest.PendingImages pending = ImageIngest.Prepare(Identity, items, cancellationToken);
+        ImageIngest.PendingImages pending = ImageIngest.Prepare(Identity, items, _options.StoreContentHash, cancellationToken);
         await ImageIngest.EmbedAllAsync(embedder, pending, _options.ImageBatchSize, _options.ImageBatchMaxDecodedBytes, _embedders.IngestImages, Identity, progress, cancellationToken)
             .ConfigureAwait(false);
         return UpsertRows(pending.Rows);

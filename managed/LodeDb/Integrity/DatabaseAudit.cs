@@ -10,14 +10,15 @@ namespace LodeDb;
 /// </summary>
 internal static class DatabaseAudit
 {
-    public static VerifyReport Verify(string path)
+    public static VerifyReport Verify(string path, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        cancellationToken.ThrowIfCancellationRequested();
         string full = Path.GetFullPath(path);
         var problems = new List<StorageProblem>();
         if (File.Exists(Path.Combine(full, LodeCollection.ManifestFileName)))
         {
-            (int spaces, long records) = AuditCollection(full, problems);
+            (int spaces, long records) = AuditCollection(full, problems, cancellationToken);
             return new VerifyReport(full, problems, spaces, records);
         }
 
@@ -26,7 +27,7 @@ internal static class DatabaseAudit
             throw new DatabaseNotFoundException(full);
         }
 
-        long checkedRecords = AuditIndex(full, "", problems);
+        long checkedRecords = AuditIndex(full, "", problems, cancellationToken);
         return new VerifyReport(full, problems, 1, checkedRecords);
     }
 
@@ -37,7 +38,7 @@ internal static class DatabaseAudit
         return File.Exists(Path.Combine(graph, LodeDatabase.RootFileName)) ? graph : null;
     }
 
-    private static (int Spaces, long Records) AuditCollection(string root, List<StorageProblem> problems)
+    private static (int Spaces, long Records) AuditCollection(string root, List<StorageProblem> problems, CancellationToken cancellationToken)
     {
         CollectionManifest manifest;
         try
@@ -53,6 +54,7 @@ internal static class DatabaseAudit
         long records = 0;
         foreach (SpaceRecord space in manifest.Spaces)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             string prefix = $"{LodeCollection.SpacesFolderName}/{space.Name}/";
             string folder = Path.Combine(root, LodeCollection.SpacesFolderName, space.Name);
             if (!File.Exists(Path.Combine(folder, LodeDatabase.RootFileName)))
@@ -61,14 +63,14 @@ internal static class DatabaseAudit
                 continue;
             }
 
-            records += AuditIndex(folder, prefix, problems);
+            records += AuditIndex(folder, prefix, problems, cancellationToken);
         }
 
         return (manifest.Spaces.Count, records);
     }
 
     /// <summary>Audits one index folder; returns the log and journal records checked.</summary>
-    private static long AuditIndex(string folder, string prefix, List<StorageProblem> problems)
+    private static long AuditIndex(string folder, string prefix, List<StorageProblem> problems, CancellationToken cancellationToken)
     {
         int first = problems.Count;
         void Add(string file, long offset, string detail, bool damage = true) =>
@@ -104,13 +106,13 @@ internal static class DatabaseAudit
                 Add(root.JournalFile, journal.Length, $"it holds {journal.Length} bytes, the root pointer committed {root.JournalLength}");
             }
 
-            records += AuditLog(journal.AsSpan(0, (int)Math.Min(journal.Length, root.JournalLength)).ToArray(), root.JournalFile, beginGeneration: null, committed: true, Add);
+            records += AuditLog(journal.AsSpan(0, (int)Math.Min(journal.Length, root.JournalLength)).ToArray(), root.JournalFile, beginGeneration: null, committed: true, Add, cancellationToken);
         }
 
         string walPath = Path.Combine(folder, root.WalFile);
         if (root.WalFile.Length > 0 && File.Exists(walPath))
         {
-            records += AuditLog(File.ReadAllBytes(walPath), root.WalFile, legacyWal ? -1 : root.Generation, committed: false, Add);
+            records += AuditLog(File.ReadAllBytes(walPath), root.WalFile, legacyWal ? -1 : root.Generation, committed: false, Add, cancellationToken);
         }
 
         if (problems.Skip(first).All(problem => !problem.IsDamage))
@@ -118,7 +120,7 @@ internal static class DatabaseAudit
             // Everything decodes on its own: now the whole load (replay, slot maps, identity).
             try
             {
-                LodeDatabase.OpenReadOnly(folder).Dispose();
+                LodeDatabase.OpenReadOnly(folder, cancellationToken).Dispose();
             }
             catch (CorruptDatabaseException ex)
             {
@@ -133,7 +135,7 @@ internal static class DatabaseAudit
         if (root.GraphFile.Length == 0 && GraphFolderOf(folder) is string graphFolder)
         {
             // The index's knowledge graph (LodeGraph) is a store of the same kind: audited with it.
-            records += AuditIndex(graphFolder, prefix + Graph.LodeGraph.FolderName + "/", problems);
+            records += AuditIndex(graphFolder, prefix + Graph.LodeGraph.FolderName + "/", problems, cancellationToken);
         }
 
         return records;
@@ -203,7 +205,7 @@ internal static class DatabaseAudit
     }
 
     /// <summary>Every frame and record of a log image; beginGeneration: the generation its Begin record must name (-1: any, null: a journal, no Begin).</summary>
-    private static long AuditLog(byte[] data, string name, long? beginGeneration, bool committed, Action<string, long, string, bool> add)
+    private static long AuditLog(byte[] data, string name, long? beginGeneration, bool committed, Action<string, long, string, bool> add, CancellationToken cancellationToken)
     {
         (List<WalFrame> frames, List<WalDamage> damage) = WalFrames.Salvage(data);
         foreach (WalDamage region in damage)
@@ -216,6 +218,7 @@ internal static class DatabaseAudit
 
         for (int i = 0; i < frames.Count; i++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             WalRecord record;
             try
             {

@@ -12,7 +12,8 @@ public sealed partial class LodeDatabase
     /// an index's knowledge graph folder (<c>graph/</c>) is audited with it.
     /// </summary>
     /// <exception cref="DatabaseNotFoundException">The folder holds no database or collection.</exception>
-    public static VerifyReport Verify(string path) => DatabaseAudit.Verify(path);
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (checked between log records and spaces).</exception>
+    public static VerifyReport Verify(string path, CancellationToken cancellationToken = default) => DatabaseAudit.Verify(path, cancellationToken);
 
     /// <summary>
     /// Salvages a damaged folder: takes the writer lock, loads the base generation, replays every
@@ -23,7 +24,8 @@ public sealed partial class LodeDatabase
     /// rows cannot be salvaged (the repair then throws <see cref="CorruptDatabaseException"/>:
     /// restore those from a backup).
     /// </summary>
-    public static RepairReport Repair(string path, RepairOptions? options = null)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled before the repair wrote anything (checked while waiting for the lock and between salvaged records; the copy aside and the new generation, once started, complete).</exception>
+    public static RepairReport Repair(string path, RepairOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         options ??= new RepairOptions();
@@ -32,7 +34,7 @@ public sealed partial class LodeDatabase
         {
             CollectionManifest manifest = CollectionManifestFile.Read(full)!;
             var reports = manifest.Spaces
-                .Select(space => RepairIndex(System.IO.Path.Combine(full, LodeCollection.SpacesFolderName, space.Name), $"{LodeCollection.SpacesFolderName}/{space.Name}/", options))
+                .Select(space => RepairIndex(System.IO.Path.Combine(full, LodeCollection.SpacesFolderName, space.Name), $"{LodeCollection.SpacesFolderName}/{space.Name}/", options, cancellationToken))
                 .ToList();
             return Combine(full, reports);
         }
@@ -42,19 +44,19 @@ public sealed partial class LodeDatabase
             throw new DatabaseNotFoundException(full);
         }
 
-        return RepairIndex(full, "", options);
+        return RepairIndex(full, "", options, cancellationToken);
     }
 
     /// <summary>Repairs one index folder and, when it has one, its knowledge graph (<see cref="LodeGraph"/>, a store of the same kind in <c>graph/</c>).</summary>
-    private static RepairReport RepairIndex(string folder, string prefix, RepairOptions options)
+    private static RepairReport RepairIndex(string folder, string prefix, RepairOptions options, CancellationToken cancellationToken)
     {
-        RepairReport report = StoreRepair.Run(folder, prefix, options);
+        RepairReport report = StoreRepair.Run(folder, prefix, options, cancellationToken);
         if (DatabaseAudit.GraphFolderOf(folder) is not string graph)
         {
             return report;
         }
 
-        RepairReport graphReport = StoreRepair.Run(graph, prefix + LodeGraph.FolderName + "/", options);
+        RepairReport graphReport = StoreRepair.Run(graph, prefix + LodeGraph.FolderName + "/", options, cancellationToken);
         return Combine(folder, [report, graphReport]);
     }
 

@@ -6,7 +6,7 @@ namespace LodeDb;
 internal static class LogSalvage
 {
     /// <summary>The repair's replay of the root's log: every record that verifies, whatever damage lies between.</summary>
-    public static void SalvageWal(string folder, CommitRoot root, SlotStore store, SalvageLog salvage)
+    public static void SalvageWal(string folder, CommitRoot root, SlotStore store, SalvageLog salvage, CancellationToken cancellationToken = default)
     {
         string name = root.WalFile;
         bool legacy = name == GenerationFiles.LegacyWalFileName;
@@ -49,11 +49,11 @@ internal static class LogSalvage
             }
         }
 
-        SalvageRecords(data, frames.Skip(start), name, store, salvage);
+        SalvageRecords(data, frames.Skip(start), name, store, salvage, cancellationToken);
     }
 
     /// <summary>The repair's replay of a committed journal prefix (called by <see cref="LogReplay.ApplyJournal"/> during a repair).</summary>
-    public static void SalvageJournal(string name, byte[] data, SlotStore store, SalvageLog salvage)
+    public static void SalvageJournal(string name, byte[] data, SlotStore store, SalvageLog salvage, CancellationToken cancellationToken = default)
     {
         (List<WalFrame> frames, List<WalDamage> damage) = WalFrames.Salvage(data);
         foreach (WalDamage region in damage)
@@ -61,13 +61,14 @@ internal static class LogSalvage
             salvage.Damaged(name, data, region, committed: true);
         }
 
-        SalvageRecords(data, frames, name, store, salvage);
+        SalvageRecords(data, frames, name, store, salvage, cancellationToken);
     }
 
-    private static void SalvageRecords(byte[] data, IEnumerable<WalFrame> frames, string name, SlotStore store, SalvageLog salvage)
+    private static void SalvageRecords(byte[] data, IEnumerable<WalFrame> frames, string name, SlotStore store, SalvageLog salvage, CancellationToken cancellationToken)
     {
         foreach (WalFrame frame in frames)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (TryDecode(data, frame, name, salvage) is not WalRecord record || record is BeginRecord)
             {
                 continue;

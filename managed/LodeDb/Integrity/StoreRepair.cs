@@ -1,5 +1,7 @@
 using System.Globalization;
+using LodeDb.Diagnostics;
 using LodeDb.Native;
+using Microsoft.Extensions.Logging;
 
 namespace LodeDb;
 
@@ -10,23 +12,36 @@ namespace LodeDb;
 /// </summary>
 internal static class StoreRepair
 {
-    public static RepairReport Run(string folder, string prefix, RepairOptions options)
+    public static RepairReport Run(string folder, string prefix, RepairOptions options, CancellationToken cancellationToken = default)
     {
         var salvage = new SalvageLog(prefix);
-        using WriterLock writerLock = WriterLock.Acquire(folder, options.LockTimeout);
+        using WriterLock writerLock = WriterLock.Acquire(folder, options.LockTimeout, cancellationToken);
         var defaults = new LodeDbOptions();
         using var log = new CommitLog(folder, CommitMode.Wal, Durability.Fsync, defaults.CheckpointEveryRecords, defaults.CheckpointEveryBytes);
+        var telemetry = new OperationTelemetry(folder, new LodeDbOptions { LoggerFactory = options.LoggerFactory });
+        log.Telemetry = telemetry;
         CommitRoot root = CommitRootFile.Read(folder);
-        using SlotStore store = StoreOpener.LoadGeneration(folder, root, log, salvage);
-        LogSalvage.SalvageWal(folder, root, store, salvage);
+        using SlotStore store = StoreOpener.LoadGeneration(folder, root, log, salvage, cancellationToken);
+        LogSalvage.SalvageWal(folder, root, store, salvage, cancellationToken);
+        foreach (StorageProblem problem in salvage.Problems)
+        {
+            LodeDbLog.SalvageFinding(telemetry.Logger, problem.IsDamage ? LogLevel.Warning : LogLevel.Information, folder,
+                problem.IsDamage ? "damage" : "a notice (nothing acknowledged lost)", problem.File, problem.Offset);
+        }
+
         if (options.DryRun || !salvage.HasDamage)
         {
+            LodeDbLog.RepairNotApplied(telemetry.Logger, folder, salvage.HasDamage ? "(dry run)" : "found nothing to repair", salvage.Salvaged, salvage.Lost);
             return Report(folder, applied: false, salvage, backup: null);
         }
 
+        // The last point a cancellation stops the repair: past it the damaged files are copied aside
+        // and the new generation published, which completes (the publish is atomic).
+        cancellationToken.ThrowIfCancellationRequested();
         string backup = CopyAside(folder, salvage.DamagedFiles.Append(LodeDatabase.RootFileName));
         log.ForgetRecords();
         log.Checkpoint(store);
+        LodeDbLog.Repaired(telemetry.Logger, folder, salvage.Salvaged, salvage.Lost, backup);
         return Report(folder, applied: true, salvage, backup);
     }
 

@@ -47,9 +47,9 @@ internal sealed class Bm25Index
 
     private readonly Dictionary<string, int> _termIds = new(StringComparer.Ordinal);
     private readonly Dictionary<ulong, int> _ordinalOf = [];
-    private readonly List<Term> _terms = [];
+    private readonly List<Bm25Term> _terms = [];
     private readonly Stack<int> _freeTermIds = new();
-    private Chunk[] _chunks = new Chunk[16];
+    private Bm25Chunk[] _chunks = new Bm25Chunk[16];
     private int _ordinalCount;
     private long _totalLength;
     private long _postingCount;
@@ -124,7 +124,7 @@ internal sealed class Bm25Index
         foreach ((string token, int tf) in frequencies)
         {
             int id = TermIdFor(token);
-            Term term = _terms[id];
+            Bm25Term term = _terms[id];
             term.Append(ordinal, tf);
             _postingCount++;
             termIds[n] = id;
@@ -132,7 +132,7 @@ internal sealed class Bm25Index
             n++;
         }
 
-        _chunks[ordinal] = new Chunk(key, tokens.Count, termIds, counts);
+        _chunks[ordinal] = new Bm25Chunk(key, tokens.Count, termIds, counts);
         _ordinalOf.Add(key, ordinal);
         _totalLength += tokens.Count;
     }
@@ -145,12 +145,12 @@ internal sealed class Bm25Index
             return false;
         }
 
-        Chunk chunk = _chunks[ordinal];
+        Bm25Chunk chunk = _chunks[ordinal];
         _chunks[ordinal] = default;
         _totalLength -= chunk.Length;
         foreach (int id in chunk.TermIds!)
         {
-            Term term = _terms[id];
+            Bm25Term term = _terms[id];
             term.Live--;
             if (term.Live == 0)
             {
@@ -191,7 +191,7 @@ internal sealed class Bm25Index
         _ordinalOf.Clear();
         _terms.Clear();
         _freeTermIds.Clear();
-        _chunks = new Chunk[16];
+        _chunks = new Bm25Chunk[16];
         _ordinalCount = 0;
         _totalLength = 0;
         _postingCount = 0;
@@ -208,7 +208,7 @@ internal sealed class Bm25Index
             return [];
         }
 
-        Chunk chunk = _chunks[ordinal];
+        Bm25Chunk chunk = _chunks[ordinal];
         var terms = new KeyValuePair<string, int>[chunk.TermIds!.Length];
         for (int i = 0; i < terms.Length; i++)
         {
@@ -268,12 +268,12 @@ internal sealed class Bm25Index
                     continue;
                 }
 
-                Term term = _terms[id];
+                Bm25Term term = _terms[id];
                 double idf = Idf(n, term.Live);
-                ReadOnlySpan<Posting> postings = term.Postings;
-                foreach (Posting posting in postings)
+                ReadOnlySpan<Bm25Posting> postings = term.Postings;
+                foreach (Bm25Posting posting in postings)
                 {
-                    ref readonly Chunk chunk = ref _chunks[posting.Ordinal];
+                    ref readonly Bm25Chunk chunk = ref _chunks[posting.Ordinal];
                     if (chunk.TermIds is null || !allow.Allows(chunk.Key))
                     {
                         continue;
@@ -363,7 +363,7 @@ internal sealed class Bm25Index
             return id;
         }
 
-        var term = new Term(token);
+        var term = new Bm25Term(token);
         if (_freeTermIds.TryPop(out int free))
         {
             _terms[free] = term;
@@ -383,7 +383,7 @@ internal sealed class Bm25Index
         // Renumbers live chunks densely in their current order, so every posting array stays
         // sorted by ordinal after the remap.
         var remap = new int[_ordinalCount];
-        var chunks = new Chunk[Math.Max(16, _ordinalOf.Count * 2)];
+        var chunks = new Bm25Chunk[Math.Max(16, _ordinalOf.Count * 2)];
         int next = 0;
         for (int ordinal = 0; ordinal < _ordinalCount; ordinal++)
         {
@@ -400,7 +400,7 @@ internal sealed class Bm25Index
         }
 
         long postings = 0;
-        foreach (Term? term in _terms)
+        foreach (Bm25Term? term in _terms)
         {
             if (term is not null)
             {
@@ -444,78 +444,5 @@ internal sealed class Bm25Index
         public static readonly WorstFirst Instance = new();
 
         public int Compare(LexicalHit x, LexicalHit y) => RankOrder.Compare(y.Score, y.Key, x.Score, x.Key);
-    }
-
-    /// <summary>One chunk; <see cref="TermIds"/> is null for a removed (dead) ordinal.</summary>
-    private readonly record struct Chunk(ulong Key, int Length, int[]? TermIds, int[]? Frequencies);
-
-    private readonly record struct Posting(int Ordinal, int Frequency);
-
-    private sealed class Term(string text)
-    {
-        private Posting[] _postings = new Posting[1];
-
-        public string Text { get; } = text;
-
-        /// <summary>Postings held, dead ones included.</summary>
-        public int Count { get; private set; }
-
-        /// <summary>Live postings: the document frequency.</summary>
-        public int Live { get; set; }
-
-        public ReadOnlySpan<Posting> Postings => _postings.AsSpan(0, Count);
-
-        public void Append(int ordinal, int frequency)
-        {
-            if (Count == _postings.Length)
-            {
-                Array.Resize(ref _postings, _postings.Length * 2);
-            }
-
-            _postings[Count++] = new Posting(ordinal, frequency);
-            Live++;
-        }
-
-        /// <summary>Drops dead postings; returns how many.</summary>
-        public int Compact(Chunk[] chunks)
-        {
-            int kept = 0;
-            for (int i = 0; i < Count; i++)
-            {
-                if (chunks[_postings[i].Ordinal].TermIds is not null)
-                {
-                    _postings[kept++] = _postings[i];
-                }
-            }
-
-            int dropped = Count - kept;
-            Count = kept;
-            Shrink();
-            return dropped;
-        }
-
-        public void Remap(int[] remap)
-        {
-            int kept = 0;
-            for (int i = 0; i < Count; i++)
-            {
-                int ordinal = remap[_postings[i].Ordinal];
-                if (ordinal >= 0)
-                {
-                    _postings[kept++] = _postings[i] with { Ordinal = ordinal };
-                }
-            }
-
-            Count = kept;
-            Shrink();
-        }
-
-        private void Shrink()
-        {
-            if (_postings.Length > 4 && Count < _postings.Length / 4)
-            {
-                Array.Resize(ref _postings, Math.Max(Count * 2, 1));
-            }
-        }
     }
 }

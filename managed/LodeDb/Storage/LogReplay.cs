@@ -16,7 +16,7 @@ internal static class LogReplay
     /// <see cref="CorruptDatabaseException"/>: nothing is applied past it and nothing on disk is
     /// changed. The caller truncates a torn tail (writers) or just reads (read-only handles).
     /// </summary>
-    public static WalReplay ReplayWal(string folder, CommitRoot root, SlotStore store)
+    public static WalReplay ReplayWal(string folder, CommitRoot root, SlotStore store, CancellationToken cancellationToken = default)
     {
         string name = root.WalFile;
         if (name.Length == 0)
@@ -65,6 +65,7 @@ internal static class LogReplay
 
         for (int i = 1; i < frames.Count; i++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             ApplyLogRecord(store, DecodeLogRecord(data, frames[i], name), name, frames[i].Offset);
         }
 
@@ -77,7 +78,7 @@ internal static class LogReplay
     /// rename, so a frame that does not decode there is damage, never a torn append. A repair
     /// (<paramref name="salvage"/> set) applies what verifies and records the rest instead.
     /// </summary>
-    public static (long Records, long Bytes) ApplyJournal(string folder, string name, long committedLength, SlotStore store, SalvageLog? salvage)
+    public static (long Records, long Bytes) ApplyJournal(string folder, string name, long committedLength, SlotStore store, SalvageLog? salvage, CancellationToken cancellationToken = default)
     {
         byte[]? read = ReadLogFile(folder, name);
         if (read is null && salvage is not null)
@@ -94,7 +95,7 @@ internal static class LogReplay
                 salvage.LostRecords(name, data.Length, $"it holds {data.Length} bytes, the root pointer committed {committedLength}: the records past the end are lost", 1, []);
             }
 
-            LogSalvage.SalvageJournal(name, data.AsSpan(0, (int)Math.Min(data.Length, committedLength)).ToArray(), store, salvage);
+            LogSalvage.SalvageJournal(name, data.AsSpan(0, (int)Math.Min(data.Length, committedLength)).ToArray(), store, salvage, cancellationToken);
             return (0, committedLength);
         }
 
@@ -112,6 +113,7 @@ internal static class LogReplay
 
         foreach (WalFrame frame in frames)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             ApplyLogRecord(store, DecodeLogRecord(data, frame, name), name, frame.Offset);
         }
 

@@ -15,13 +15,18 @@ namespace LodeDb;
 /// when bit 0 is set, then the chunk's lexical terms when bit 1 is set: term count u32 and per
 /// term the term (u32 + UTF-8) and its frequency u32. The slots of one document (same id) are
 /// its chunks in slot order.
+/// Version 3 (written when any document carries a content hash) has the version 2 layout and
+/// one more flag, bit 2: the document's 32-byte SHA-256 content hash follows the terms. It is
+/// set only on a document's first slot (chunk 0).
 /// </summary>
 internal static class RowsFile
 {
-    public const int FormatVersion = 2;
+    public const int FormatVersion = 3;
+    public const int ChunkTextFormatVersion = 2;
     public const int VectorOnlyFormatVersion = 1;
     private const byte TextFlag = 1;
     private const byte TermsFlag = 2;
+    private const byte ContentHashFlag = 4;
     private static ReadOnlySpan<byte> Magic => "LDBROWS1"u8;
 
     /// <summary>Writes the rows file of generation <paramref name="generation"/>; <paramref name="termsOf"/> gives the lexical terms to persist for a live slot (null: none).</summary>
@@ -29,20 +34,26 @@ internal static class RowsFile
     {
         var terms = new IReadOnlyList<KeyValuePair<string, int>>?[rows.SlotCount];
         bool extended = false;
+        bool hashes = false;
         for (int slot = 0; slot < rows.SlotCount; slot++)
         {
-            if (rows.IdAt(slot) is null)
+            if (rows.IdAt(slot) is not string liveId)
             {
                 continue;
             }
 
             terms[slot] = termsOf?.Invoke(slot);
             extended |= rows.TextAt(slot) is not null || terms[slot] is { Count: > 0 };
+            hashes |= rows.ContentHashOf(liveId) is not null;
         }
 
+        // The oldest version that holds what there is, so folders without the newer parts stay
+        // readable by the releases that wrote them.
+        int version = hashes ? FormatVersion : extended ? ChunkTextFormatVersion : VectorOnlyFormatVersion;
+        extended |= hashes;
         var buffer = new ByteWriter(64 + rows.SlotCount * 16);
         buffer.Bytes(Magic);
-        buffer.U32(extended ? FormatVersion : VectorOnlyFormatVersion);
+        buffer.U32(version);
         buffer.U32(0);
         buffer.U64((ulong)generation);
         buffer.U64((ulong)rows.SlotCount);
@@ -65,7 +76,8 @@ internal static class RowsFile
 
             string? text = rows.TextAt(slot);
             IReadOnlyList<KeyValuePair<string, int>>? slotTerms = terms[slot] is { Count: > 0 } t ? t : null;
-            buffer.U8((byte)((text is null ? 0 : TextFlag) | (slotTerms is null ? 0 : TermsFlag)));
+            byte[]? hash = rows.ChunkIndexAt(slot) == 0 ? rows.ContentHashOf(id) : null;
+            buffer.U8((byte)((text is null ? 0 : TextFlag) | (slotTerms is null ? 0 : TermsFlag) | (hash is null ? 0 : ContentHashFlag)));
             if (text is not null)
             {
                 buffer.String(text);
@@ -74,6 +86,11 @@ internal static class RowsFile
             if (slotTerms is not null)
             {
                 WriteTerms(buffer, slotTerms);
+            }
+
+            if (hash is not null)
+            {
+                buffer.Bytes(hash);
             }
         }
 
@@ -150,10 +167,12 @@ internal static class RowsFile
         {
             var reader = new ByteReader(data.AsSpan(0, data.Length - 4).ToArray(), Magic.Length);
             uint version = reader.U32();
-            if (version is not (FormatVersion or VectorOnlyFormatVersion))
+            if (version is not (FormatVersion or ChunkTextFormatVersion or VectorOnlyFormatVersion))
             {
-                throw new CorruptDatabaseException(name, $"rows format version {version} is not supported (this build reads {VectorOnlyFormatVersion} and {FormatVersion})");
+                throw new CorruptDatabaseException(name, $"rows format version {version} is not supported (this build reads {VectorOnlyFormatVersion} to {FormatVersion})");
             }
+
+            byte knownFlags = version == FormatVersion ? (byte)(TextFlag | TermsFlag | ContentHashFlag) : (byte)(TextFlag | TermsFlag);
 
             reader.U32();
             long generation = (long)reader.U64();
@@ -188,10 +207,11 @@ internal static class RowsFile
                 string id = reader.String();
                 var metadata = MetadataCodec.Deserialize(reader.Blob());
                 string? text = null;
-                if (version == FormatVersion)
+                byte[]? hash = null;
+                if (version != VectorOnlyFormatVersion)
                 {
                     byte flags = reader.U8();
-                    if ((flags & ~(TextFlag | TermsFlag)) != 0)
+                    if ((flags & ~knownFlags) != 0)
                     {
                         throw new CorruptDatabaseException(name, $"slot {slot} has flags {flags}");
                     }
@@ -205,6 +225,11 @@ internal static class RowsFile
                     {
                         tokens[slot] = ReadTerms(reader);
                     }
+
+                    if ((flags & ContentHashFlag) != 0)
+                    {
+                        hash = reader.Take(LodeContentHash.Bytes).ToArray();
+                    }
                 }
                 else if (!firstSlotIds.Add(id))
                 {
@@ -212,6 +237,15 @@ internal static class RowsFile
                 }
 
                 table.AppendLive(id, metadata, text);
+                if (hash is not null)
+                {
+                    if (table.ChunkIndexAt((int)slot) != 0)
+                    {
+                        throw new CorruptDatabaseException(name, $"slot {slot} carries a content hash but is chunk {table.ChunkIndexAt((int)slot)} of '{id}' (only a document's first slot does)");
+                    }
+
+                    table.SetContentHash(id, hash);
+                }
             }
 
             if (reader.Remaining != 0)

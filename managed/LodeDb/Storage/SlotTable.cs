@@ -19,6 +19,10 @@ internal sealed class SlotTable
     private readonly List<string?> _texts = [];
     private readonly List<int> _chunkIndex = [];
     private readonly Dictionary<string, List<int>> _documents = new(StringComparer.Ordinal);
+
+    // Per live document with a content hash: the 32-byte SHA-256 (LodeContentHash). Keyed by id,
+    // so compaction (which renumbers slots, not ids) keeps it.
+    private readonly Dictionary<string, byte[]> _contentHashes = new(StringComparer.Ordinal);
     private int _liveSlots;
 
     public int SlotCount => _ids.Count;
@@ -52,6 +56,27 @@ internal sealed class SlotTable
 
         slot = -1;
         return false;
+    }
+
+    /// <summary>The content hash of a live document, or null when it has none.</summary>
+    public byte[]? ContentHashOf(string id) => _contentHashes.GetValueOrDefault(id);
+
+    /// <summary>Sets (or, with null, clears) the content hash of a live document.</summary>
+    public void SetContentHash(string id, byte[]? hash)
+    {
+        if (!_documents.ContainsKey(id))
+        {
+            throw new InvalidOperationException($"No live document '{id}' to attach a content hash to.");
+        }
+
+        if (hash is null)
+        {
+            _contentHashes.Remove(id);
+        }
+        else
+        {
+            _contentHashes[id] = hash;
+        }
     }
 
     /// <summary>A copy of the document's slots in chunk order; empty when absent.</summary>
@@ -111,6 +136,7 @@ internal sealed class SlotTable
         {
             _documents.Remove(id);
             _documentNumbers.Remove(id);
+            _contentHashes.Remove(id);
         }
         else
         {

@@ -29,6 +29,10 @@ namespace LodeDb;
 /// (0x82, 0x84) and ends with the sidecar rows of its chunks, in chunk order: kind u8 (1 int8,
 /// 2 float16), row bytes u32, then one row per chunk (see RescoreStore), so replay restores
 /// the sidecar without the float vectors. Records without the bit still replay.
+/// An Upsert or ChunkedUpsert whose documents carry content hashes sets bit 6 of its op byte
+/// (0x42, 0x44, 0xC2, 0xC4) and ends, after any re-score block, with one 32-byte SHA-256 per
+/// document in document order (<see cref="LodeContentHash"/>). Records without the bit (written
+/// before hashes existed, or with <c>StoreContentHash = false</c>) replay with no hash.
 /// </summary>
 internal abstract class WalRecord
 {
@@ -40,6 +44,9 @@ internal abstract class WalRecord
 
     /// <summary>Op bit: a re-score block follows the upsert.</summary>
     public const byte RescoreFlag = 0x80;
+
+    /// <summary>Op bit: a content-hash block (32 bytes per document) ends the upsert.</summary>
+    public const byte ContentHashFlag = 0x40;
 
     public static byte[] EncodeBegin(long generation)
     {
@@ -55,7 +62,7 @@ internal abstract class WalRecord
         if (batch.IsChunked)
         {
             var chunked = new ByteWriter(16 + batch.ChunkCount * (bytesPerRow + 64));
-            chunked.U8((byte)(ChunkedUpsertOp | (batch.RescoreRows is null ? 0 : RescoreFlag)));
+            chunked.U8((byte)(ChunkedUpsertOp | UpsertFlags(batch)));
             chunked.U32(batch.Count);
             chunked.U32(bytesPerRow);
             for (int d = 0; d < batch.Count; d++)
@@ -90,11 +97,12 @@ internal abstract class WalRecord
             }
 
             WriteRescore(chunked, batch);
+            WriteContentHashes(chunked, batch);
             return chunked.Written.ToArray();
         }
 
         var writer = new ByteWriter(16 + batch.Count * (bytesPerRow + 64));
-        writer.U8((byte)(UpsertOp | (batch.RescoreRows is null ? 0 : RescoreFlag)));
+        writer.U8((byte)(UpsertOp | UpsertFlags(batch)));
         writer.U32(batch.Count);
         writer.U32(bytesPerRow);
         for (int i = 0; i < batch.Count; i++)
@@ -106,7 +114,19 @@ internal abstract class WalRecord
         }
 
         WriteRescore(writer, batch);
+        WriteContentHashes(writer, batch);
         return writer.Written.ToArray();
+    }
+
+    private static int UpsertFlags(UpsertBatch batch) =>
+        (batch.RescoreRows is null ? 0 : RescoreFlag) | (batch.ContentHashes is null ? 0 : ContentHashFlag);
+
+    private static void WriteContentHashes(ByteWriter writer, UpsertBatch batch)
+    {
+        if (batch.ContentHashes is byte[] hashes)
+        {
+            writer.Bytes(hashes);
+        }
     }
 
     public static byte[] EncodeRemoveMany(IReadOnlyList<string> ids)
@@ -139,10 +159,13 @@ internal abstract class WalRecord
     {
         var reader = new ByteReader(payload);
         byte op = reader.U8();
-        bool rescore = (op & RescoreFlag) != 0 && (op & ~RescoreFlag) is UpsertOp or ChunkedUpsertOp;
-        if (rescore)
+        const int UpsertFlagBits = RescoreFlag | ContentHashFlag;
+        bool upsertFlags = (op & UpsertFlagBits) != 0 && (op & ~UpsertFlagBits) is UpsertOp or ChunkedUpsertOp;
+        bool rescore = upsertFlags && (op & RescoreFlag) != 0;
+        bool hashes = upsertFlags && (op & ContentHashFlag) != 0;
+        if (upsertFlags)
         {
-            op = (byte)(op & ~RescoreFlag);
+            op = (byte)(op & ~UpsertFlagBits);
         }
 
         WalRecord record;
@@ -212,6 +235,17 @@ internal abstract class WalRecord
         if (rescore)
         {
             ((UpsertRecord)record).Batch.AttachRescore(ReadRescore(reader, ((UpsertRecord)record).Batch.ChunkCount, out RescoreStorage kind), kind);
+        }
+
+        if (hashes)
+        {
+            UpsertBatch batch = ((UpsertRecord)record).Batch;
+            if ((long)batch.Count * LodeContentHash.Bytes > reader.Remaining)
+            {
+                throw new FormatException($"{batch.Count} content hashes with {reader.Remaining} bytes left");
+            }
+
+            batch.AttachContentHashes(reader.Take(batch.Count * LodeContentHash.Bytes).ToArray());
         }
 
         if (reader.Remaining != 0)
@@ -373,75 +407,4 @@ internal sealed class UpsertRecord(UpsertBatch batch) : WalRecord
 internal sealed class RemoveRecord(string[] ids) : WalRecord
 {
     public IReadOnlyList<string> Ids { get; } = ids;
-}
-
-/// <summary>
-/// Encoded documents ready to apply: ids, canonical metadata, and per chunk native codes and
-/// scales, the stored text (null when not stored) and the lexical tokens (null when none or
-/// derived from the text). Document d owns chunks ChunkStarts[d] .. ChunkStarts[d + 1] - 1.
-/// </summary>
-internal sealed class UpsertBatch
-{
-    public UpsertBatch(string[] ids, IReadOnlyDictionary<string, object?>[] metadata, byte[] codes, float[] scales, int codeBytesPerRow,
-        int[]? chunkStarts = null, string?[]? texts = null, IReadOnlyList<string>?[]? tokens = null, bool persistTerms = false)
-    {
-        Ids = ids;
-        Metadata = metadata;
-        Codes = codes;
-        Scales = scales;
-        CodeBytesPerRow = codeBytesPerRow;
-        ChunkStarts = chunkStarts ?? Enumerable.Range(0, ids.Length + 1).ToArray();
-        Texts = texts ?? new string?[scales.Length];
-        Tokens = tokens ?? new IReadOnlyList<string>?[scales.Length];
-        PersistTerms = persistTerms;
-        if (ChunkStarts.Length != ids.Length + 1 || ChunkStarts[^1] != scales.Length || Texts.Length != scales.Length || Tokens.Length != scales.Length)
-        {
-            throw new FormatException("an upsert batch whose chunk table does not match its rows");
-        }
-    }
-
-    public string[] Ids { get; }
-
-    public IReadOnlyDictionary<string, object?>[] Metadata { get; }
-
-    public byte[] Codes { get; }
-
-    public float[] Scales { get; }
-
-    public int CodeBytesPerRow { get; }
-
-    public int[] ChunkStarts { get; }
-
-    public string?[] Texts { get; }
-
-    /// <summary>Each chunk's lexical tokens (a <see cref="LodeDb.Lexical.TermList"/> when decoded), or null.</summary>
-    public IReadOnlyList<string>?[] Tokens { get; }
-
-    /// <summary>Whether the WAL record carries the chunks' terms (IndexText without stored text).</summary>
-    public bool PersistTerms { get; }
-
-    public int Count => Ids.Length;
-
-    /// <summary>Sidecar rows of the chunks in chunk order (see RescoreStore), or null when the index keeps none.</summary>
-    public byte[]? RescoreRows { get; private set; }
-
-    /// <summary>The layout of <see cref="RescoreRows"/>.</summary>
-    public RescoreStorage RescoreKind { get; private set; }
-
-    /// <summary>Attaches the chunks' sidecar rows (row bytes = rows.Length / ChunkCount).</summary>
-    public void AttachRescore(byte[] rows, RescoreStorage kind)
-    {
-        if (rows.Length == 0 || rows.Length % ChunkCount != 0)
-        {
-            throw new FormatException($"{rows.Length} re-score bytes for {ChunkCount} rows");
-        }
-
-        RescoreRows = rows;
-        RescoreKind = kind;
-    }
-
-    public int ChunkCount => Scales.Length;
-
-    /// <summary>True when the batch needs the ChunkedUpsert record (several chunks, text or terms).</summary>
-    public bool IsChunked => ChunkCount != Count || Texts.Any(t => t is not null) || (PersistTerms && Tokens.Any(t => t is { Count: > 0 }));
 }

@@ -22,13 +22,14 @@ internal sealed class WriterLock : IDisposable
     /// <summary>How long another holder made <see cref="Acquire"/> wait (zero when the lock was free).</summary>
     public TimeSpan Waited { get; }
 
-    public static WriterLock Acquire(string folder, TimeSpan timeout)
+    public static WriterLock Acquire(string folder, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         string path = Path.Combine(folder, FileName);
         var clock = Stopwatch.StartNew();
         bool waited = false;
         while (true)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             try
             {
                 var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
@@ -37,7 +38,8 @@ internal sealed class WriterLock : IDisposable
             catch (IOException) when (clock.Elapsed < timeout)
             {
                 waited = true;
-                Thread.Sleep(TimeSpan.FromMilliseconds(Math.Min(50, Math.Max(1, (timeout - clock.Elapsed).TotalMilliseconds))));
+                // Waits on the token, so a cancelled open stops waiting at once.
+                cancellationToken.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(Math.Min(50, Math.Max(1, (timeout - clock.Elapsed).TotalMilliseconds))));
             }
             catch (IOException)
             {

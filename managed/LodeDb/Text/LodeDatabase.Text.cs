@@ -72,14 +72,17 @@ public sealed partial class LodeDatabase
         ThrowIfReadOnly(nameof(AddMany));
         ArgumentNullException.ThrowIfNull(texts);
         IEmbeddingGenerator<string, Embedding<float>> embedder = _embedders.RequireText("Add");
-        return TextIngest.Prepare(embedder, _options.MaxChunkChars, texts, ids, metadata);
+        TextIngest.PendingText pending = TextIngest.Prepare(embedder, _options.MaxChunkChars, texts, ids, metadata);
+
+        // After Prepare: every text is checked (not null, well-formed) before it is hashed.
+        return pending with { Hashes = LodeContentHash.Flat(_options.StoreContentHash, texts, LodeContentHash.Text) };
     }
 
     /// <summary>Commits embedded documents: one record, all or none.</summary>
     private IReadOnlyList<string> CommitText(TextIngest.PendingText pending, float[] normalized)
     {
         (string?[] stored, IReadOnlyList<string>?[] tokens) = TextIngest.ChunkRows(Identity, pending.Chunks);
-        return Upsert(normalized, pending.Ids, pending.Metadata, pending.Starts, stored, tokens);
+        return Upsert(normalized, pending.Ids, pending.Metadata, pending.Starts, stored, tokens, pending.Hashes);
     }
 
     /// <summary>

@@ -10,6 +10,7 @@
  * - Handles are not internally locked: any number of threads may call the const functions
  *   (search, score, export, info, save) on one index at once, but a mutating call
  *   (add, replace, remove, compact, import) needs exclusive access. The managed layer locks.
+ *   A WAL handle likewise, except that lodedb_wal_sync may run beside one appending thread.
  * - All on-disk integers are little-endian; every record and file carries a CRC32C.
  *
  * The managed binding (bindings/LodeDb.Native) is generated from this file by
@@ -394,6 +395,10 @@ LODEDB_API void lodedb_wal_close(lodedb_wal *wal);
 LODEDB_API lodedb_status lodedb_wal_append(lodedb_wal *wal, const uint8_t *payload,
                                            size_t payload_length, uint32_t flags);
 
+/* fdatasyncs the file: every append that returned before this call began is durable when it
+ * returns LODEDB_OK. The one call that may run on a handle while another thread appends to it
+ * (group commit: writers append one by one, one thread syncs for all of them); a failure marks
+ * the handle broken, so appends are refused until a synced truncate. */
 LODEDB_API lodedb_status lodedb_wal_sync(lodedb_wal *wal);
 
 /* Cuts the file to length bytes (after a checkpoint: 0; after replay: the valid length).

@@ -82,50 +82,6 @@ static void set_live(struct lodedb_index *index, uint64_t slot, int live) {
     }
 }
 
-static void set_group_code(struct lodedb_index *index, uint64_t slot, uint32_t group,
-                           uint32_t code) {
-    uint8_t *block =
-        index->blocks + (size_t)(slot / LODEDB_BLOCK_SIZE) * lodedb_index_block_bytes(index);
-    uint32_t lane = (uint32_t)(slot % LODEDB_BLOCK_SIZE);
-    uint8_t *byte = &block[lodedb_block_byte(group, lane)];
-    if (lane < 16u) {
-        *byte = (uint8_t)((*byte & 0xF0u) | code);
-    } else {
-        *byte = (uint8_t)((*byte & 0x0Fu) | (code << 4));
-    }
-}
-
-/* Canonical row -> block layout. The row is the group codes two per byte, low nibble first
- * (for 2 bits, coordinates 4i..4i+3 in byte i are groups 2i and 2i+1). */
-static void write_row(struct lodedb_index *index, uint64_t slot, const uint8_t *row) {
-    uint8_t *block =
-        index->blocks + (size_t)(slot / LODEDB_BLOCK_SIZE) * lodedb_index_block_bytes(index);
-    uint32_t lane = (uint32_t)(slot % LODEDB_BLOCK_SIZE);
-    uint32_t shift = lane < 16u ? 0u : 4u;
-    uint8_t keep = lane < 16u ? 0xF0u : 0x0Fu;
-    for (uint32_t i = 0; i < index->groups / 2u; i++) {
-        uint32_t lo = row[i] & 0x0Fu;
-        uint32_t hi = (uint32_t)row[i] >> 4;
-        uint8_t *even = block + lodedb_block_byte(2u * i, lane);
-        uint8_t *odd = even + 1; /* groups 2i and 2i + 1 share a step: adjacent bytes */
-        *even = (uint8_t)((*even & keep) | (lo << shift));
-        *odd = (uint8_t)((*odd & keep) | (hi << shift));
-    }
-}
-
-static void read_row(const struct lodedb_index *index, uint64_t slot, uint8_t *row) {
-    const uint8_t *block =
-        index->blocks + (size_t)(slot / LODEDB_BLOCK_SIZE) * lodedb_index_block_bytes(index);
-    uint32_t lane = (uint32_t)(slot % LODEDB_BLOCK_SIZE);
-    uint32_t shift = lane < 16u ? 0u : 4u;
-    for (uint32_t i = 0; i < index->groups / 2u; i++) {
-        const uint8_t *even = block + lodedb_block_byte(2u * i, lane);
-        uint32_t lo = (uint32_t)(even[0] >> shift) & 0x0Fu;
-        uint32_t hi = (uint32_t)(even[1] >> shift) & 0x0Fu;
-        row[i] = (uint8_t)(lo | (hi << 4));
-    }
-}
-
 LODEDB_API lodedb_status lodedb_index_create(uint32_t dim, uint32_t bits, uint64_t seed,
                                              lodedb_index **out_index) {
     lodedb_clear_error();
@@ -198,8 +154,11 @@ LODEDB_API lodedb_status lodedb_index_get_info(const lodedb_index *index,
     return LODEDB_OK;
 }
 
-LODEDB_API lodedb_status lodedb_index_add(lodedb_index *index, const float *vectors, uint64_t count,
-                                          uint64_t *out_first_slot) {
+/* The start every append shares (lodedb_index_add, _import_rows): clears the error, resets
+ * *out_first_slot, checks both pointers; an empty append is done at once (*done = 1) with
+ * *out_first_slot = slot_count. */
+static lodedb_status start_append(const lodedb_index *index, uint64_t count,
+                                  uint64_t *out_first_slot, int *done) {
     lodedb_clear_error();
     if (out_first_slot != NULL) {
         *out_first_slot = LODEDB_NO_SLOT;
@@ -210,7 +169,17 @@ LODEDB_API lodedb_status lodedb_index_add(lodedb_index *index, const float *vect
     }
     if (count == 0) {
         *out_first_slot = index->slot_count;
-        return LODEDB_OK;
+        *done = 1;
+    }
+    return LODEDB_OK;
+}
+
+LODEDB_API lodedb_status lodedb_index_add(lodedb_index *index, const float *vectors, uint64_t count,
+                                          uint64_t *out_first_slot) {
+    int done = 0;
+    lodedb_status started = start_append(index, count, out_first_slot, &done);
+    if (started != LODEDB_OK || done) {
+        return started;
     }
     if (vectors == NULL) {
         return lodedb_fail(LODEDB_ERR_INVALID_ARGUMENT, "vectors must not be NULL");
@@ -236,7 +205,7 @@ LODEDB_API lodedb_status lodedb_index_add(lodedb_index *index, const float *vect
         for (uint64_t i = 0; i < count; i++) {
             float scale;
             lodedb_encode_one(index, vectors + i * index->dim, work, row, &scale);
-            write_row(index, first + i, row);
+            lodedb_index_write_row(index, first + i, row);
             index->scales[first + i] = scale;
             set_live(index, first + i, 1);
         }
@@ -258,7 +227,7 @@ static lodedb_status check_slot(const lodedb_index *index, uint64_t slot) {
 }
 
 static void store_row(struct lodedb_index *index, uint64_t slot, const uint8_t *row, float scale) {
-    write_row(index, slot, row);
+    lodedb_index_write_row(index, slot, row);
     index->scales[slot] = scale;
     if (!lodedb_index_slot_live(index, slot)) {
         set_live(index, slot, 1);
@@ -354,7 +323,7 @@ LODEDB_API lodedb_status lodedb_index_compact(lodedb_index *index, uint64_t *old
             /* next < old and slots move in increasing order, so nothing is overwritten
              * before it has been read. */
             for (uint32_t g = 0; g < index->groups; g++) {
-                set_group_code(index, next, g, lodedb_index_group_code(index, old, g));
+                lodedb_index_set_group_code(index, next, g, lodedb_index_group_code(index, old, g));
             }
             index->scales[next] = index->scales[old];
         }
@@ -365,7 +334,7 @@ LODEDB_API lodedb_status lodedb_index_compact(lodedb_index *index, uint64_t *old
     uint64_t kept_blocks = (next + LODEDB_BLOCK_SIZE - 1) / LODEDB_BLOCK_SIZE;
     for (uint64_t slot = next; slot < kept_blocks * LODEDB_BLOCK_SIZE; slot++) {
         for (uint32_t g = 0; g < index->groups; g++) {
-            set_group_code(index, slot, g, 0);
+            lodedb_index_set_group_code(index, slot, g, 0);
         }
         index->scales[slot] = 0.0f;
     }
@@ -447,7 +416,7 @@ LODEDB_API lodedb_status lodedb_index_export_rows(const lodedb_index *index, uin
         return status;
     }
     for (uint64_t i = 0; i < count; i++) {
-        read_row(index, first_slot + i, codes + i * index->code_bytes_per_row);
+        lodedb_index_read_row(index, first_slot + i, codes + i * index->code_bytes_per_row);
         scales[i] = index->scales[first_slot + i];
     }
     return LODEDB_OK;
@@ -467,17 +436,10 @@ LODEDB_API lodedb_status lodedb_index_import_rows(lodedb_index *index, const uin
                                                   size_t codes_length, const float *scales,
                                                   size_t scales_length, uint64_t count,
                                                   uint64_t *out_first_slot) {
-    lodedb_clear_error();
-    if (out_first_slot != NULL) {
-        *out_first_slot = LODEDB_NO_SLOT;
-    }
-    if (index == NULL || out_first_slot == NULL) {
-        return lodedb_fail(LODEDB_ERR_INVALID_ARGUMENT,
-                           "index and out_first_slot must not be NULL");
-    }
-    if (count == 0) {
-        *out_first_slot = index->slot_count;
-        return LODEDB_OK;
+    int done = 0;
+    lodedb_status started = start_append(index, count, out_first_slot, &done);
+    if (started != LODEDB_OK || done) {
+        return started;
     }
     if (codes == NULL || scales == NULL) {
         return lodedb_fail(LODEDB_ERR_INVALID_ARGUMENT, "codes and scales must not be NULL");
@@ -495,7 +457,7 @@ LODEDB_API lodedb_status lodedb_index_import_rows(lodedb_index *index, const uin
     }
     uint64_t first = index->slot_count;
     for (uint64_t i = 0; i < count; i++) {
-        write_row(index, first + i, codes + i * index->code_bytes_per_row);
+        lodedb_index_write_row(index, first + i, codes + i * index->code_bytes_per_row);
         index->scales[first + i] = scales[i];
         set_live(index, first + i, 1);
     }

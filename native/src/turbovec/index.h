@@ -69,6 +69,13 @@ void lodedb_encode_one(const struct lodedb_index *index, const float *vector, do
 lodedb_status lodedb_validate_vectors(const float *vectors, uint64_t count, uint32_t dim,
                                       const char *what, int reject_zero);
 
+/* row_layout.c: group code g of a slot written into the block layout; a canonical row (group
+ * codes two per byte, low nibble first) written to or read from a slot's lane. */
+void lodedb_index_set_group_code(struct lodedb_index *index, uint64_t slot, uint32_t group,
+                                 uint32_t code);
+void lodedb_index_write_row(struct lodedb_index *index, uint64_t slot, const uint8_t *row);
+void lodedb_index_read_row(const struct lodedb_index *index, uint64_t slot, uint8_t *row);
+
 /* Grows the storage to hold at least `slots` slots in total, to exactly that many blocks (no
  * doubling): a snapshot load knows its row count up front, so the loaded index carries no
  * growth slack. Never shrinks. */

@@ -1,5 +1,6 @@
 /* The WAL file: append framed records (one write each), sync, truncate, and replay a file
  * into a callback, stopping cleanly at a torn or corrupt tail. */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,8 +27,9 @@ struct lodedb_wal {
     uint64_t size;
     /* Set after a write or sync failure we could not undo: the file's state is unknown (after
      * a failed fsync the kernel may have dropped the dirty pages), so appending on top could
-     * put acknowledged records behind garbage. Cleared by a synced truncate. */
-    int broken;
+     * put acknowledged records behind garbage. Cleared by a synced truncate. Atomic: a sync may
+     * run on one thread while another appends (group commit). */
+    atomic_int broken;
     uint8_t *scratch;
     size_t scratch_capacity;
     char *path;
@@ -94,7 +96,7 @@ LODEDB_API void lodedb_wal_close(lodedb_wal *wal) {
 }
 
 static lodedb_status refuse_if_broken(const lodedb_wal *wal) {
-    if (wal->broken) {
+    if (atomic_load(&wal->broken)) {
         return lodedb_fail(LODEDB_ERR_IO,
                            "WAL '%s' is in an unknown state after an earlier failed write or "
                            "sync; replay it and truncate it (with LODEDB_FLAG_SYNC) before "
@@ -164,7 +166,7 @@ LODEDB_API lodedb_status lodedb_wal_append(lodedb_wal *wal, const uint8_t *paylo
             char message[1024];
             snprintf(message, sizeof message, "%s", lodedb_last_error_message());
             if (lodedb_file_truncate(wal->fd, wal->size, wal->path) != LODEDB_OK) {
-                wal->broken = 1;
+                atomic_store(&wal->broken, 1);
             }
             lodedb_fail(status, "%s", message);
         } else {
@@ -177,7 +179,7 @@ LODEDB_API lodedb_status lodedb_wal_append(lodedb_wal *wal, const uint8_t *paylo
     if (status == LODEDB_OK && (flags & LODEDB_FLAG_SYNC) != 0) {
         status = lodedb_file_sync(wal->fd, wal->path);
         if (status != LODEDB_OK) {
-            wal->broken = 1;
+            atomic_store(&wal->broken, 1);
         }
     }
     return status;
@@ -194,7 +196,7 @@ LODEDB_API lodedb_status lodedb_wal_sync(lodedb_wal *wal) {
     }
     status = lodedb_file_sync(wal->fd, wal->path);
     if (status != LODEDB_OK) {
-        wal->broken = 1;
+        atomic_store(&wal->broken, 1);
     }
     return status;
 }
@@ -228,10 +230,10 @@ LODEDB_API lodedb_status lodedb_wal_truncate(lodedb_wal *wal, uint64_t length, u
     if ((flags & LODEDB_FLAG_SYNC) != 0) {
         status = lodedb_file_sync(wal->fd, wal->path);
         if (status != LODEDB_OK) {
-            wal->broken = 1;
+            atomic_store(&wal->broken, 1);
             return status;
         }
-        wal->broken = 0;
+        atomic_store(&wal->broken, 0);
     }
     return LODEDB_OK;
 }

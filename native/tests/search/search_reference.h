@@ -1,5 +1,6 @@
-/* Shared by the search tests (test_search.c, test_search_candidates.c): result buffers, a
- * filled index, the allow-mask rule, and the scan spelled out slot by slot. */
+/* Shared by the search tests (search_reference.c): result buffers, a filled index, the
+ * allow-mask rule, and the searches spelled out slot by slot, the one reference they are all
+ * checked against. Helpers here return what they found; the CHECKs stay in each test. */
 #ifndef LODEDB_TESTS_SEARCH_REFERENCE_H
 #define LODEDB_TESTS_SEARCH_REFERENCE_H
 
@@ -19,122 +20,80 @@ typedef struct results {
     uint32_t *counts;
 } results;
 
-static inline results results_new(uint64_t queries, uint32_t k) {
-    results r;
-    r.slots = malloc(sizeof(uint64_t) * queries * k);
-    r.scores = malloc(sizeof(float) * queries * k);
-    r.counts = malloc(sizeof(uint32_t) * queries);
-    return r;
-}
-
-static inline void results_free(results *r) {
-    free(r->slots);
-    free(r->scores);
-    free(r->counts);
-}
-
-static inline int results_equal(const results *a, const results *b, uint64_t queries, uint32_t k) {
-    return memcmp(a->slots, b->slots, sizeof(uint64_t) * queries * k) == 0 &&
-           memcmp(a->scores, b->scores, sizeof(float) * queries * k) == 0 &&
-           memcmp(a->counts, b->counts, sizeof(uint32_t) * queries) == 0;
-}
+/* Result buffers for `queries` queries of k hits each (malloc'd; results_free). */
+results results_new(uint64_t queries, uint32_t k);
+void results_free(results *r);
+/* Whether a and b hold the same bytes (slots, scores, counts). */
+int results_equal(const results *a, const results *b, uint64_t queries, uint32_t k);
 
 /* An index of n seeded unit vectors; the vectors are returned when out_vectors is not NULL. */
-static inline lodedb_index *make_filled(uint32_t dim, uint32_t bits, uint64_t n, uint64_t seed,
-                                        float **out_vectors) {
-    lodedb_index *index = NULL;
-    if (lodedb_index_create(dim, bits, seed, &index) != LODEDB_OK) {
-        return NULL;
-    }
-    float *v = malloc(sizeof(float) * dim * (n > 0 ? n : 1));
-    test_rng rng = test_rng_make(seed);
-    test_unit_vectors(&rng, v, n, dim);
-    uint64_t first;
-    if (n > 0 && lodedb_index_add(index, v, n, &first) != LODEDB_OK) {
-        lodedb_index_free(index);
-        free(v);
-        return NULL;
-    }
-    if (out_vectors != NULL) {
-        *out_vectors = v;
-    } else {
-        free(v);
-    }
-    return index;
-}
+lodedb_index *make_filled(uint32_t dim, uint32_t bits, uint64_t n, uint64_t seed,
+                          float **out_vectors);
 
-static inline int allowed(const uint64_t *mask, uint64_t words, uint64_t slot) {
-    if (mask == NULL) {
-        return 1;
-    }
-    return slot / 64 < words && ((mask[slot / 64] >> (slot % 64)) & 1u);
-}
+/* make_filled(dim, bits, n, seed) and one seeded unit query of dim floats in query (from its
+ * own stream, query_seed): the setup of the small edge-case tests. */
+lodedb_index *make_with_query(uint32_t dim, uint32_t bits, uint64_t n, uint64_t seed,
+                              uint64_t query_seed, float *query);
+
+/* Whether slot is allowed by mask (NULL: every slot). */
+int allowed(const uint64_t *mask, uint64_t words, uint64_t slot);
 
 /* The removal pattern of the agreement tests: every 7th slot, then every live slot of
  * 640..799 (whole blocks of 32 with nothing live, which the scan skips). Returns how many
  * removals failed (0 expected). */
-static inline int remove_scattered_and_whole_blocks(lodedb_index *index, uint64_t n) {
-    int failures = 0;
-    for (uint64_t s = 0; s < n; s += 7) {
-        failures += lodedb_index_remove(index, s) != LODEDB_OK;
-    }
-    for (uint64_t s = 640; s < 800 && s < n; s++) {
-        int32_t live = 0;
-        lodedb_index_is_live(index, s, &live);
-        if (live) {
-            failures += lodedb_index_remove(index, s) != LODEDB_OK;
-        }
-    }
-    return failures;
-}
+int remove_scattered_and_whole_blocks(lodedb_index *index, uint64_t n);
 
 /* A dense random allow mask of `words` words with word 20 empty (a whole skipped range). */
-static inline void random_mask_with_a_hole(test_rng *rng, uint64_t *mask, int words) {
-    for (int i = 0; i < words; i++) {
-        mask[i] = test_rng_next(rng) | test_rng_next(rng);
-    }
-    if (words > 20) {
-        mask[20] = 0;
-    }
-}
+void random_mask_with_a_hole(test_rng *rng, uint64_t *mask, int words);
 
 /* The scan with no early reject: the approximate score of every allowed live slot from the
  * scalar kernel's sums (the same double expression as src/search/search.c), sorted by
  * (score, lower slot) into hits (slot_count + 1 entries); returns how many. q_rot (2 *
  * padded_dim doubles) receives the rotated query, for exact estimates afterwards. */
-static inline size_t reference_approximate_hits(const lodedb_index *index, const float *query,
-                                                const uint64_t *mask, uint64_t words, double *q_rot,
-                                                lodedb_hit *hits) {
-    const lodedb_scan_kernels *scalar = lodedb_scan_kernels_for(LODEDB_SIMD_SCALAR);
-    int8_t *weights = malloc(index->padded_dim);
-    lodedb_scan_levels levels;
-    double level_min = 0.0, level_step = 0.0, delta = 0.0, bias = 0.0;
-    lodedb_query_rotate(index, query, q_rot, q_rot + index->padded_dim);
-    lodedb_query_levels(index, &levels, &level_min, &level_step);
-    lodedb_query_weights(index, level_min, level_step, q_rot, weights, &delta, &bias);
-    size_t n = 0;
-    size_t block_bytes = lodedb_index_block_bytes(index);
-    for (uint64_t block = 0; block * LODEDB_BLOCK_SIZE < index->slot_count; block++) {
-        int32_t sums[LODEDB_BLOCK_SIZE];
-        scalar->accumulate(index->blocks + block * block_bytes, &levels, weights, 1, index->groups,
-                           sums);
-        for (uint32_t j = 0; j < LODEDB_BLOCK_SIZE; j++) {
-            uint64_t slot = block * LODEDB_BLOCK_SIZE + j;
-            int32_t live = 0;
-            if (slot >= index->slot_count ||
-                lodedb_index_is_live(index, slot, &live) != LODEDB_OK || !live ||
-                !allowed(mask, words, slot)) {
-                continue;
-            }
-            double dot = delta * (double)sums[j] + bias;
-            hits[n].score = (float)((double)index->scales[slot] * dot);
-            hits[n].slot = slot;
-            n++;
-        }
-    }
-    lodedb_hits_sort(hits, n);
-    free(weights);
-    return n;
-}
+size_t reference_approximate_hits(const lodedb_index *index, const float *query,
+                                  const uint64_t *mask, uint64_t words, double *q_rot,
+                                  lodedb_hit *hits);
+
+/* Every search of the core spelled out slot by slot for one query: the approximate hits
+ * above; with slot_doc (slot -> document) only each document's first, i.e. best, hit; the
+ * best `candidates` of those; with rerank their exact estimates (scalar kernel), sorted again;
+ * the best `count` into slots and scores, padded with LODEDB_NO_SLOT and 0. The plain search
+ * is candidates = k + max(k, 16) (LODEDB_RERANK_EXTRA's default) with rerank; the candidate
+ * search is candidates = count without. Every shortcut of the scan must return these bytes. */
+void reference_top(const lodedb_index *index, const float *query, const uint64_t *mask,
+                   uint64_t words, const uint32_t *slot_doc, uint64_t candidates, int rerank,
+                   uint32_t count, uint64_t *slots, float *scores, uint32_t *out_count);
+
+/* candidates = k + max(k, 16): what the re-ranking searches take from the scan. */
+uint64_t rerank_candidates(uint32_t k);
+
+/* One of the core's searches with its extra arguments bound, so one harness can repeat it:
+ * plain (lodedb_index_search), candidates (_search_candidates), or a document search with its
+ * slot -> document map. */
+typedef lodedb_status (*slot_search_fn)(const lodedb_index *, const float *, uint64_t, uint32_t,
+                                        const uint64_t *, uint64_t, uint32_t, uint64_t *, float *,
+                                        uint32_t *);
+typedef lodedb_status (*doc_search_fn)(const lodedb_index *, const float *, uint64_t, uint32_t,
+                                       const uint64_t *, uint64_t, const uint32_t *, uint64_t,
+                                       uint32_t, uint64_t *, float *, uint32_t *);
+typedef struct search_call {
+    slot_search_fn slots;    /* set for the slot searches */
+    doc_search_fn documents; /* set for the document searches */
+    const uint32_t *map;     /* their slot -> document map */
+    uint64_t map_length;
+} search_call;
+
+lodedb_status search_call_run(const search_call *call, const lodedb_index *index,
+                              const float *queries, uint64_t qn, uint32_t k, const uint64_t *mask,
+                              uint64_t words, uint32_t threads, results *out, uint64_t first);
+
+/* The agreement every search owes: `expected` (the batched call on one thread) equals the same
+ * call one query at a time, with each of `threads`, and at every SIMD level this CPU has (with
+ * simd_threads threads; the level is restored). Returns how many runs differ or fail, each
+ * named on stderr; 0 when all agree. print_levels: print the levels compared. */
+int agreement_failures(const search_call *call, const lodedb_index *index, const float *queries,
+                       uint64_t qn, uint32_t k, const uint64_t *mask, uint64_t words,
+                       const results *expected, const uint32_t *threads, size_t thread_count,
+                       uint32_t simd_threads, int print_levels);
 
 #endif

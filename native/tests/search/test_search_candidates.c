@@ -7,23 +7,6 @@
 #include "search_reference.h"
 #include "test_support.h"
 
-/* The approximate score of every allowed live slot from the scalar kernel's sums (the
- * double expression of src/search/search.c), best `count` by (score, lower slot). */
-static void reference_candidates(const lodedb_index *index, const float *query, uint32_t count,
-                                 const uint64_t *mask, uint64_t words, uint64_t *slots,
-                                 float *scores, uint32_t *out_count) {
-    double *q_rot = malloc(sizeof(double) * 2u * index->padded_dim);
-    lodedb_hit *hits = malloc(sizeof(lodedb_hit) * (index->slot_count + 1));
-    size_t n = reference_approximate_hits(index, query, mask, words, q_rot, hits);
-    *out_count = (uint32_t)(n < count ? n : count);
-    for (uint32_t i = 0; i < count; i++) {
-        slots[i] = i < *out_count ? hits[i].slot : LODEDB_NO_SLOT;
-        scores[i] = i < *out_count ? hits[i].score : 0.0f;
-    }
-    free(q_rot);
-    free(hits);
-}
-
 static uint64_t allowed_live(const lodedb_index *index, const uint64_t *mask, uint64_t words) {
     uint64_t n = 0;
     for (uint64_t s = 0; s < index->slot_count; s++) {
@@ -65,8 +48,8 @@ static void test_candidates(void) {
             CHECK_OK(lodedb_index_search(index, queries, qn, k, m, words, 1, top.slots, top.scores,
                                          top.counts));
             for (uint64_t q = 0; q < qn; q++) {
-                reference_candidates(index, queries + q * dim, count, m, words,
-                                     ref.slots + q * count, ref.scores + q * count, ref.counts + q);
+                reference_top(index, queries + q * dim, m, words, NULL, count, 0, count,
+                              ref.slots + q * count, ref.scores + q * count, ref.counts + q);
                 CHECK(got.counts[q] == (live_allowed < count ? live_allowed : count));
                 const uint64_t *cand = got.slots + q * count;
                 for (uint32_t i = 0; i < top.counts[q]; i++) {
@@ -84,42 +67,10 @@ static void test_candidates(void) {
             }
             CHECK(results_equal(&ref, &got, qn, count));
 
-            results single = results_new(qn, count);
-            for (uint64_t q = 0; q < qn; q++) {
-                CHECK_OK(lodedb_index_search_candidates(
-                    index, queries + q * dim, 1, count, m, words, 1, single.slots + q * count,
-                    single.scores + q * count, single.counts + q));
-            }
-            CHECK(results_equal(&got, &single, qn, count));
-            results_free(&single);
             static const uint32_t thread_counts[] = {0, 2, 3, 8, 1000};
-            for (size_t t = 0; t < 5; t++) {
-                results threaded = results_new(qn, count);
-                CHECK_OK(lodedb_index_search_candidates(index, queries, qn, count, m, words,
-                                                        thread_counts[t], threaded.slots,
-                                                        threaded.scores, threaded.counts));
-                CHECK(results_equal(&got, &threaded, qn, count));
-                results_free(&threaded);
-            }
-            lodedb_simd original = lodedb_simd_level();
-            for (int level = LODEDB_SIMD_SCALAR; level <= LODEDB_SIMD_NEON; level++) {
-                if (!lodedb_simd_supported((lodedb_simd)level)) {
-                    continue;
-                }
-                CHECK_OK(lodedb_simd_force((lodedb_simd)level));
-                if (bits == 2 && masked == 0) {
-                    printf("comparing level %s\n", lodedb_simd_name((lodedb_simd)level));
-                }
-                results other = results_new(qn, count);
-                CHECK_OK(lodedb_index_search_candidates(index, queries, qn, count, m, words, 2,
-                                                        other.slots, other.scores, other.counts));
-                if (!results_equal(&got, &other, qn, count)) {
-                    fprintf(stderr, "level %s differs\n", lodedb_simd_name((lodedb_simd)level));
-                    CHECK(0);
-                }
-                results_free(&other);
-            }
-            CHECK_OK(lodedb_simd_force(original));
+            search_call call = {lodedb_index_search_candidates, NULL, NULL, 0};
+            CHECK(agreement_failures(&call, index, queries, qn, count, m, words, &got,
+                                     thread_counts, 5, 2, bits == 2 && masked == 0) == 0);
             results_free(&got);
             results_free(&ref);
             results_free(&top);
@@ -131,12 +82,9 @@ static void test_candidates(void) {
 
 /* Filters leaving fewer slots than asked, nothing at all, and count beyond the index. */
 static void test_few_allowed(void) {
-    uint32_t dim = 64;
-    lodedb_index *index = make_filled(dim, 4, 200, 11, NULL);
-    REQUIRE(index != NULL);
     float q[64];
-    test_rng rng = test_rng_make(6);
-    test_unit_vectors(&rng, q, 1, dim);
+    lodedb_index *index = make_with_query(64, 4, 200, 11, 6, q);
+    REQUIRE(index != NULL);
     results r = results_new(1, 300);
     results ref = results_new(1, 300);
     uint64_t none[4] = {0, 0, 0, 0};
@@ -147,14 +95,14 @@ static void test_few_allowed(void) {
     CHECK_OK(
         lodedb_index_search_candidates(index, q, 1, 10, few, 1, 3, r.slots, r.scores, r.counts));
     CHECK(r.counts[0] == 3);
-    reference_candidates(index, q, 10, few, 1, ref.slots, ref.scores, ref.counts);
+    reference_top(index, q, few, 1, NULL, 10, 0, 10, ref.slots, ref.scores, ref.counts);
     CHECK(results_equal(&r, &ref, 1, 10));
     CHECK(r.slots[3] == LODEDB_NO_SLOT);
     CHECK_OK(lodedb_index_remove(index, 5));
     CHECK_OK(
         lodedb_index_search_candidates(index, q, 1, 300, NULL, 0, 2, r.slots, r.scores, r.counts));
     CHECK(r.counts[0] == 199);
-    reference_candidates(index, q, 300, NULL, 0, ref.slots, ref.scores, ref.counts);
+    reference_top(index, q, NULL, 0, NULL, 300, 0, 300, ref.slots, ref.scores, ref.counts);
     CHECK(results_equal(&r, &ref, 1, 300));
     for (uint32_t i = 0; i < r.counts[0]; i++) {
         CHECK(r.slots[i] != 5);
@@ -171,12 +119,9 @@ static void test_few_allowed(void) {
 }
 
 static void test_errors(void) {
-    uint32_t dim = 16;
-    lodedb_index *index = make_filled(dim, 4, 40, 5, NULL);
-    REQUIRE(index != NULL);
     float q[16];
-    test_rng rng = test_rng_make(2);
-    test_unit_vectors(&rng, q, 1, dim);
+    lodedb_index *index = make_with_query(16, 4, 40, 5, 2, q);
+    REQUIRE(index != NULL);
     uint64_t slots[4] = {1, 1, 1, 1};
     float scores[4] = {1, 1, 1, 1};
     uint32_t counts[1] = {7};

@@ -7,53 +7,6 @@
 #include "search_reference.h"
 #include "test_support.h"
 
-typedef lodedb_status (*doc_search_fn)(const lodedb_index *, const float *, uint64_t, uint32_t,
-                                       const uint64_t *, uint64_t, const uint32_t *, uint64_t,
-                                       uint32_t, uint64_t *, float *, uint32_t *);
-
-/* The reference for one query: the scan's scores of every allowed live slot (scalar kernel,
- * no early reject), sorted; the first hit of each document; the best `wanted` documents; with
- * rerank their exact estimates, sorted again; the best k. */
-static void reference_documents(const lodedb_index *index, const float *query, uint32_t k,
-                                const uint64_t *mask, uint64_t words, const uint32_t *slot_doc,
-                                int rerank, uint64_t *slots, float *scores, uint32_t *count) {
-    double *q_rot = malloc(sizeof(double) * 2u * index->padded_dim);
-    lodedb_hit *hits = malloc(sizeof(lodedb_hit) * (index->slot_count + 1));
-    uint64_t *firsts = malloc(sizeof(uint64_t) * (index->slot_count + 1));
-    size_t n = reference_approximate_hits(index, query, mask, words, q_rot, hits);
-    uint64_t wanted = rerank ? (uint64_t)k + (k > 16 ? k : 16) : k;
-    size_t kept = 0;
-    for (size_t i = 0; i < n && kept < wanted; i++) {
-        int seen = 0;
-        for (size_t j = 0; j < kept && !seen; j++) {
-            seen = slot_doc[hits[j].slot] == slot_doc[hits[i].slot];
-        }
-        if (!seen) {
-            hits[kept++] = hits[i];
-        }
-    }
-    if (rerank) {
-        for (size_t i = 0; i < kept; i++) {
-            firsts[i] = hits[i].slot;
-        }
-        float *exact = malloc(sizeof(float) * (kept + 1));
-        lodedb_index_score_slots(index, query, firsts, kept, exact);
-        for (size_t i = 0; i < kept; i++) {
-            hits[i].score = exact[i];
-        }
-        free(exact);
-        lodedb_hits_sort(hits, kept);
-    }
-    *count = (uint32_t)(kept < k ? kept : k);
-    for (uint32_t i = 0; i < k; i++) {
-        slots[i] = i < *count ? hits[i].slot : LODEDB_NO_SLOT;
-        scores[i] = i < *count ? hits[i].score : 0.0f;
-    }
-    free(q_rot);
-    free(hits);
-    free(firsts);
-}
-
 /* Slot -> document maps: `documents` distinct numbers drawn from all of uint32 (UINT32_MAX
  * and 0 included), each slot given one at random, or runs of consecutive slots (chunks). */
 static void random_map(test_rng *rng, uint32_t *map, uint64_t n, uint32_t documents, int runs) {
@@ -79,48 +32,18 @@ static void check_against_reference(const lodedb_index *index, const float *quer
     CHECK_OK(search(index, queries, qn, k, m, words, map, index->slot_count, 1, got.slots,
                     got.scores, got.counts));
     for (uint64_t q = 0; q < qn; q++) {
-        reference_documents(index, queries + q * dim, k, m, words, map, rerank, ref.slots + q * k,
-                            ref.scores + q * k, ref.counts + q);
+        reference_top(index, queries + q * dim, m, words, map, rerank ? rerank_candidates(k) : k,
+                      rerank, k, ref.slots + q * k, ref.scores + q * k, ref.counts + q);
     }
     if (!results_equal(&got, &ref, qn, k)) {
         fprintf(stderr, "k %u rerank %d masked %d: differs from the reference\n", k, rerank,
                 m != NULL);
         CHECK(0);
     }
-    results single = results_new(qn, k);
-    for (uint64_t q = 0; q < qn; q++) {
-        CHECK_OK(search(index, queries + q * dim, 1, k, m, words, map, index->slot_count, 1,
-                        single.slots + q * k, single.scores + q * k, single.counts + q));
-    }
-    CHECK(results_equal(&got, &single, qn, k));
-    results_free(&single);
     static const uint32_t thread_counts[] = {0, 2, 3, 8, 1000, LODEDB_THREADS_AUTO};
-    for (size_t t = 0; t < sizeof thread_counts / sizeof thread_counts[0]; t++) {
-        results threaded = results_new(qn, k);
-        CHECK_OK(search(index, queries, qn, k, m, words, map, index->slot_count, thread_counts[t],
-                        threaded.slots, threaded.scores, threaded.counts));
-        if (!results_equal(&got, &threaded, qn, k)) {
-            fprintf(stderr, "threads %u differ\n", thread_counts[t]);
-            CHECK(0);
-        }
-        results_free(&threaded);
-    }
-    lodedb_simd original = lodedb_simd_level();
-    for (int level = LODEDB_SIMD_SCALAR; level <= LODEDB_SIMD_NEON; level++) {
-        if (!lodedb_simd_supported((lodedb_simd)level)) {
-            continue;
-        }
-        CHECK_OK(lodedb_simd_force((lodedb_simd)level));
-        results other = results_new(qn, k);
-        CHECK_OK(search(index, queries, qn, k, m, words, map, index->slot_count, 3, other.slots,
-                        other.scores, other.counts));
-        if (!results_equal(&got, &other, qn, k)) {
-            fprintf(stderr, "level %s differs\n", lodedb_simd_name((lodedb_simd)level));
-            CHECK(0);
-        }
-        results_free(&other);
-    }
-    CHECK_OK(lodedb_simd_force(original));
+    search_call call = {NULL, search, map, index->slot_count};
+    CHECK(agreement_failures(&call, index, queries, qn, k, m, words, &got, thread_counts,
+                             sizeof thread_counts / sizeof thread_counts[0], 3, 0) == 0);
     results_free(&got);
     results_free(&ref);
 }
@@ -284,12 +207,9 @@ static void test_fewer_documents_than_k(void) {
 }
 
 static void test_errors(void) {
-    uint32_t dim = 16;
-    lodedb_index *index = make_filled(dim, 4, 40, 5, NULL);
-    REQUIRE(index != NULL);
     float q[16];
-    test_rng rng = test_rng_make(2);
-    test_unit_vectors(&rng, q, 1, dim);
+    lodedb_index *index = make_with_query(16, 4, 40, 5, 2, q);
+    REQUIRE(index != NULL);
     uint32_t map[41] = {0};
     uint64_t slots[4];
     float scores[4];

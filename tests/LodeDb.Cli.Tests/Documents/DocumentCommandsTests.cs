@@ -37,6 +37,8 @@ public sealed class DocumentCommandsTests
         using JsonDocument json = JsonDocument.Parse(run.OutLines.Single());
         Assert.That(json.RootElement.GetProperty("text").GetString(), Is.EqualTo("Document number 1 about the car engine."));
         Assert.That(json.RootElement.GetProperty("metadata").GetProperty("bytes").GetInt64(), Is.EqualTo(39));
+        Assert.That(json.RootElement.GetProperty("chunkCount").GetInt32(), Is.EqualTo(1));
+        Assert.That(json.RootElement.GetProperty("contentHash").GetString(), Is.EqualTo(LodeContentHash.OfText("Document number 1 about the car engine.")));
         Assert.That(missing.ExitCode, Is.EqualTo(ExitCodes.NotFound), missing.ToString);
         Assert.That(missing.Out, Does.Contain("d1.txt"), "the found document is still printed");
         Assert.That(missing.ErrorLines.Single(), Does.Contain("'nope'"));

@@ -51,6 +51,18 @@ public sealed class ModelIntegrityTests
     }
 
     [Test]
+    public void A_cancelled_verify_stops_while_hashing_and_a_later_one_passes()
+    {
+        using var root = new TempFolder();
+        string folder = Pull(root);
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+
+        Assert.Throws<OperationCanceledException>(() => ModelIntegrity.Verify(folder, cancelled.Token));
+        Assert.That(ModelIntegrity.Verify(folder).Status, Is.EqualTo(ModelIntegrityStatus.Verified));
+    }
+
+    [Test]
     public void A_folder_without_a_manifest_loads_and_says_it_is_not_verified()
     {
         using var embedder = new OnnxTextEmbedder(RepositoryPaths.TextBert);

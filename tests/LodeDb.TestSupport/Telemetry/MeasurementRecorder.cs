@@ -52,6 +52,9 @@ public sealed class MeasurementRecorder : IDisposable
 
     public IReadOnlyList<Activity> Activities => _stopped.ToArray();
 
+    /// <summary>Collects the observable instruments now (gauges report only when observed).</summary>
+    public void ObserveGauges() => _meters.RecordObservableInstruments();
+
     /// <summary>The sum of an instrument's measurements.</summary>
     public double Sum(string instrument) => Measurements.Where(m => m.Instrument == instrument).Sum(m => m.Value);
 

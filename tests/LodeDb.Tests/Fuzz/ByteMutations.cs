@@ -96,4 +96,15 @@ internal static class ByteMutations
 
         return bytes.ToArray();
     }
+
+    /// <summary>Recomputes a file's trailing CRC32C so its damage sits behind a valid checksum and reaches the parser.</summary>
+    public static byte[] Reseal(byte[] file)
+    {
+        if (file.Length >= 4)
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(file.Length - 4), LodeDb.Native.NativeLibraryInfo.Crc32C(file.AsSpan(0, file.Length - 4)));
+        }
+
+        return file;
+    }
 }

@@ -1,7 +1,5 @@
-using System.Buffers.Binary;
 using CsCheck;
 using LodeDb.Graph;
-using LodeDb.Native;
 
 namespace LodeDb.Tests.Fuzz;
 
@@ -80,16 +78,6 @@ public sealed class GraphFileFuzzTests
         return File.ReadAllBytes(path);
     }
 
-    private static byte[] Reseal(byte[] file)
-    {
-        if (file.Length >= 4)
-        {
-            BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(file.Length - 4), NativeLibraryInfo.Crc32C(file.AsSpan(0, file.Length - 4)));
-        }
-
-        return file;
-    }
-
     [Test]
     public void EveryGraphRoundTrips()
     {
@@ -117,7 +105,7 @@ public sealed class GraphFileFuzzTests
         Gen<byte[]> inputs = Gen.Select(Graphs, ByteMutations.Some, Gen.Bool, (graph, mutations, reseal) =>
         {
             byte[] damaged = ByteMutations.Apply(Encode(graph, folder), mutations);
-            return reseal ? Reseal(damaged) : damaged;
+            return reseal ? ByteMutations.Reseal(damaged) : damaged;
         });
         FuzzRun.Check(inputs, b => b.Length, b => GraphFile.Parse(b, "index.g5.graph", Generation), e => e is CorruptDatabaseException, FuzzRun.DefaultIterations * 2);
     }
@@ -136,7 +124,7 @@ public sealed class GraphFileFuzzTests
             file.U64((ulong)(body.Length > 1 ? body[1] % 6 : 0));
             file.Bytes(body);
             file.U32(0);
-            return Reseal(file.Written.ToArray());
+            return ByteMutations.Reseal(file.Written.ToArray());
         });
         FuzzRun.Check(inputs, b => b.Length, b => GraphFile.Parse(b, "index.g5.graph", Generation), e => e is CorruptDatabaseException);
     }
@@ -154,7 +142,7 @@ public sealed class GraphFileFuzzTests
         // An edge that names a node the file does not hold, behind a valid CRC.
         int at = file.AsSpan().LastIndexOf("b"u8);
         file[at] = (byte)'z';
-        var ex = Assert.Throws<CorruptDatabaseException>(() => GraphFile.Parse(Reseal(file), "index.g5.graph", Generation));
+        var ex = Assert.Throws<CorruptDatabaseException>(() => GraphFile.Parse(ByteMutations.Reseal(file), "index.g5.graph", Generation));
         Assert.That(ex!.File, Is.EqualTo("index.g5.graph"));
         Assert.That(ex.Offset, Is.GreaterThan(0));
         Assert.That(ex.Detail, Does.Contain("not a node"));

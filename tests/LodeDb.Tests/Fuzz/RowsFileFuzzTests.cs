@@ -1,6 +1,4 @@
-using System.Buffers.Binary;
 using CsCheck;
-using LodeDb.Native;
 
 namespace LodeDb.Tests.Fuzz;
 
@@ -40,6 +38,13 @@ public sealed class RowsFileFuzzTests
                 rows.AppendLive(id, metadata[d], text ? FuzzData.RandomText(random, 1) : null);
                 terms.Add(text ? null : WalRecord.TermCounts(FuzzData.Tokens(random)));
             }
+
+            if (random.Next(2) == 0)
+            {
+                var hash = new byte[LodeContentHash.Bytes];
+                random.NextBytes(hash);
+                rows.SetContentHash(id, hash);
+            }
         }
 
         return new Table(rows, terms.ToArray());
@@ -50,17 +55,6 @@ public sealed class RowsFileFuzzTests
         string path = folder.File("encode.rows");
         RowsFile.Write(path, Generation, table.Rows, sync: false, slot => table.Terms[slot]);
         return File.ReadAllBytes(path);
-    }
-
-    /// <summary>Recomputes the trailing CRC32C so the damage is behind a valid checksum.</summary>
-    private static byte[] Reseal(byte[] file)
-    {
-        if (file.Length >= 4)
-        {
-            BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(file.Length - 4), NativeLibraryInfo.Crc32C(file.AsSpan(0, file.Length - 4)));
-        }
-
-        return file;
     }
 
     [Test]
@@ -78,6 +72,7 @@ public sealed class RowsFileFuzzTests
                     back.IdAt(slot) == table.Rows.IdAt(slot)
                     && FuzzData.SameMetadata(back.MetadataAt(slot), table.Rows.MetadataAt(slot))
                     && back.TextAt(slot) == table.Rows.TextAt(slot)
+                    && (back.IdAt(slot) is not string id || (back.ContentHashOf(id) ?? []).AsSpan().SequenceEqual(table.Rows.ContentHashOf(id) ?? []))
                     && FuzzData.SameTokens(tokens[slot], table.Terms[slot]?.SelectMany(t => Enumerable.Repeat(t.Key, t.Value)).ToArray()));
                 if (!same)
                 {
@@ -97,7 +92,7 @@ public sealed class RowsFileFuzzTests
         Gen<byte[]> inputs = Gen.Select(Tables, ByteMutations.Some, Gen.Bool, (table, mutations, reseal) =>
         {
             byte[] damaged = ByteMutations.Apply(Encode(table, folder), mutations);
-            return reseal ? Reseal(damaged) : damaged;
+            return reseal ? ByteMutations.Reseal(damaged) : damaged;
         });
         string path = folder.File("index.g7.rows");
         FuzzRun.Check(
@@ -128,7 +123,7 @@ public sealed class RowsFileFuzzTests
             file.U64((ulong)(body.Length > 0 ? body[0] % 8 : 0));
             file.Bytes(body);
             file.U32(0);
-            return Reseal(file.Written.ToArray());
+            return ByteMutations.Reseal(file.Written.ToArray());
         });
         FuzzRun.Check(
             inputs,

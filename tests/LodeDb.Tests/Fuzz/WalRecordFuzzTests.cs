@@ -9,7 +9,7 @@ namespace LodeDb.Tests.Fuzz;
 /// </summary>
 public sealed class WalRecordFuzzTests
 {
-    /// <summary>Upsert batches of every record shape: plain, chunked with text and/or terms, with a re-score block.</summary>
+    /// <summary>Upsert batches of every record shape: plain, chunked with text and/or terms, with a re-score block, with content hashes.</summary>
     internal static readonly Gen<UpsertBatch> Batches =
         Gen.Select(FuzzData.Metadata.Array[1, 4], Gen.Int[1, 24], Gen.Int, Gen.Int[0, 3], (metadata, bytesPerRow, seed, shape) => Build(metadata, bytesPerRow, seed, shape));
 
@@ -55,6 +55,13 @@ public sealed class WalRecordFuzzTests
             batch.AttachRescore(rows, kind);
         }
 
+        if (random.Next(2) == 0)
+        {
+            var hashes = new byte[documents * LodeContentHash.Bytes];
+            random.NextBytes(hashes);
+            batch.AttachContentHashes(hashes);
+        }
+
         return batch;
     }
 
@@ -76,6 +83,7 @@ public sealed class WalRecordFuzzTests
                     && back.Texts.SequenceEqual(batch.Texts)
                     && (back.RescoreRows ?? []).AsSpan().SequenceEqual(batch.RescoreRows ?? [])
                     && back.RescoreKind == batch.RescoreKind
+                    && (back.ContentHashes ?? []).AsSpan().SequenceEqual(batch.ContentHashes ?? [])
                     && Enumerable.Range(0, batch.ChunkCount).All(c => FuzzData.SameTokens(back.Tokens[c], batch.PersistTerms ? batch.Tokens[c] : null));
                 if (!same)
                 {

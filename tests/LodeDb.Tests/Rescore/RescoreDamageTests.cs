@@ -278,7 +278,7 @@ public sealed class RescoreDamageTests
 
         db.AddVector(VectorOf(99_999), "late");
         // The next generation's checksums must not launder the damage into a "valid" file.
-        var ex = Assert.Throws<CorruptDatabaseException>(db.Persist);
+        var ex = Assert.Throws<CorruptDatabaseException>(() => db.Persist());
         Assert.That(ex!.File, Is.EqualTo(name));
         Assert.That(SidecarName(folder), Is.EqualTo(name), "the failed checkpoint published nothing");
         Assert.That(Directory.GetFiles(folder.Path, "*.tmp"), Is.Empty, "nor left its temp file");

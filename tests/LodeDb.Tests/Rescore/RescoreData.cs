@@ -25,19 +25,6 @@ internal static class RescoreData
         return vector.Select(x => (float)(x / norm)).ToArray();
     }
 
-    public static float Cosine(float[] a, float[] b)
-    {
-        double dot = 0, na = 0, nb = 0;
-        for (int i = 0; i < a.Length; i++)
-        {
-            dot += (double)a[i] * b[i];
-            na += (double)a[i] * a[i];
-            nb += (double)b[i] * b[i];
-        }
-
-        return (float)(dot / Math.Sqrt(na * nb));
-    }
-
     /// <summary>Indexes of the <paramref name="k"/> most similar vectors (cosine), best first, among the allowed ones.</summary>
     public static int[] ExactTop(float[][] vectors, float[] query, int k, Func<int, bool>? allowed = null)
     {

@@ -166,7 +166,7 @@ public sealed class RescoreStorageTests
             if (i % 9 == 1)
             {
                 IReadOnlyList<SearchHit> old = db.SearchByVector(VectorOf(i), 1, Filter.Eq("i", i));
-                Assert.That(old[0].Score, Is.EqualTo(RescoreData.Cosine(VectorOf(i), vector)).Within(tolerance), $"{what}: replaced {id} scores its new vector");
+                Assert.That(old[0].Score, Is.EqualTo(Vectors.Cosine(VectorOf(i), vector)).Within(tolerance), $"{what}: replaced {id} scores its new vector");
             }
         }
     }
@@ -188,8 +188,8 @@ public sealed class RescoreStorageTests
             for (int r = 0; r < hits.Count; r++)
             {
                 int index = int.Parse(hits[r].Id[1..], System.Globalization.CultureInfo.InvariantCulture);
-                Assert.That(hits[r].Score, Is.EqualTo(RescoreData.Cosine(vectors[index], probe)).Within(0.002f));
-                Assert.That(hits[r].Score, Is.EqualTo(RescoreData.Cosine(vectors[exact[r]], probe)).Within(0.004f), $"rank {r}");
+                Assert.That(hits[r].Score, Is.EqualTo(Vectors.Cosine(vectors[index], probe)).Within(0.002f));
+                Assert.That(hits[r].Score, Is.EqualTo(Vectors.Cosine(vectors[exact[r]], probe)).Within(0.004f), $"rank {r}");
             }
         }
     }

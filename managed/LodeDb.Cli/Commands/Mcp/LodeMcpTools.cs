@@ -23,43 +23,27 @@ internal sealed class LodeMcpTools(DatabaseTarget target, bool excludeText)
         string readOnlyNote = target.ReadOnly ? " This server is read-only: the call is refused." : "";
         var tools = new List<McpServerTool>
         {
-            McpServerTool.Create(Search, new McpServerToolCreateOptions
-            {
-                Name = "lodedb_search",
-                Description = $"Search the LodeDb database at {target.Path} by text. mode: vector (semantic), lexical (exact words and codes such as E1234, BM25) or hybrid (both, fused; default when the index has a lexical source). Returns ids, scores and metadata; text only with includeText when stored.{spaceNote}",
-                ReadOnly = true,
-            }),
-            McpServerTool.Create(Add, new McpServerToolCreateOptions
-            {
-                Name = "lodedb_add",
-                Description = $"Add documents: text (one) or texts (many), optional id/ids (an existing id is replaced), optional metadata object applied to each (strings, integers, numbers, booleans, lists, nested objects). Returns the ids.{readOnlyNote}{spaceNote}",
-                Destructive = false,
-            }),
-            McpServerTool.Create(Remove, new McpServerToolCreateOptions
-            {
-                Name = "lodedb_remove",
-                Description = $"Remove documents by id. Returns which ids existed.{readOnlyNote}{spaceNote}",
-                Destructive = true,
-            }),
-            McpServerTool.Create(Stats, new McpServerToolCreateOptions
-            {
-                Name = "lodedb_stats",
-                Description = $"Counters of the database: documents, model, dimension, whether text is stored, sizes.{spaceNote}",
-                ReadOnly = true,
-            }),
+            Tool(Search, "lodedb_search", readOnly: true,
+                description: $"Search the LodeDb database at {target.Path} by text. mode: vector (semantic), lexical (exact words and codes such as E1234, BM25) or hybrid (both, fused; default when the index has a lexical source). Returns ids, scores and metadata; text only with includeText when stored.{spaceNote}"),
+            Tool(Add, "lodedb_add", destructive: false,
+                description: $"Add documents: text (one) or texts (many), optional id/ids (an existing id is replaced), optional metadata object applied to each (strings, integers, numbers, booleans, lists, nested objects). Returns the ids.{readOnlyNote}{spaceNote}"),
+            Tool(Remove, "lodedb_remove", destructive: true,
+                description: $"Remove documents by id. Returns which ids existed.{readOnlyNote}{spaceNote}"),
+            Tool(Stats, "lodedb_stats", readOnly: true,
+                description: $"Counters of the database: documents, model, dimension, whether text is stored, sizes.{spaceNote}"),
         };
         if (target.AnyStoresText)
         {
-            tools.Add(McpServerTool.Create(Get, new McpServerToolCreateOptions
-            {
-                Name = "lodedb_get",
-                Description = $"Fetch documents by id: metadata and stored text{(excludeText ? " (text is redacted on this server)" : "")}.{spaceNote}",
-                ReadOnly = true,
-            }));
+            tools.Add(Tool(Get, "lodedb_get", readOnly: true,
+                description: $"Fetch documents by id: metadata and stored text{(excludeText ? " (text is redacted on this server)" : "")}.{spaceNote}"));
         }
 
         return tools;
     }
+
+    /// <summary>One tool: its name, what it does, and the hints a client shows (read-only, destructive; unset when null).</summary>
+    private static McpServerTool Tool(Delegate method, string name, string description, bool? readOnly = null, bool? destructive = null) =>
+        McpServerTool.Create(method, new McpServerToolCreateOptions { Name = name, Description = description, ReadOnly = readOnly, Destructive = destructive });
 
     private CallToolResult Search(
         [Description("What to search for.")] string query,

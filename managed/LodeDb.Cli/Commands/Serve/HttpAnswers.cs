@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LodeDb.Cli.Commands.Documents;
 using LodeDb.Cli.Output;
 
 namespace LodeDb.Cli.Commands.Serve;
@@ -43,15 +44,13 @@ internal static class HttpAnswers
         json.WriteEndObject();
     });
 
-    public static string Document(LodeRecord record, string? text) => JsonLine.Build(json => WriteDocument(json, record, text));
-
     public static string Page(IReadOnlyList<LodeRecord> records, string? nextCursor) => JsonLine.Build(json =>
     {
         json.WriteStartObject();
         json.WriteStartArray("documents");
         foreach (LodeRecord record in records)
         {
-            WriteDocument(json, record, null);
+            DocumentJson.Write(json, record, null);
         }
 
         json.WriteEndArray();
@@ -104,20 +103,6 @@ internal static class HttpAnswers
         json.WriteString("error", message);
         json.WriteEndObject();
     });
-
-    private static void WriteDocument(Utf8JsonWriter json, LodeRecord record, string? text)
-    {
-        json.WriteStartObject();
-        json.WriteString("id", record.Id);
-        json.WritePropertyName("metadata");
-        JsonLine.WriteObject(json, record.Metadata);
-        if (text is not null)
-        {
-            json.WriteString("text", text);
-        }
-
-        json.WriteEndObject();
-    }
 
     private static void Strings(Utf8JsonWriter json, string name, IEnumerable<string> values)
     {

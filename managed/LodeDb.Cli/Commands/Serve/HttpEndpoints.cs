@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using LodeDb.Cli.Commands.Documents;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
@@ -109,7 +110,7 @@ internal static class HttpEndpoints
             {
                 LodeDatabase db = target.Resolve(space);
                 LodeRecord record = db.Get(id) ?? throw new CliNotFoundException($"no document '{id}'.");
-                return Json(HttpAnswers.Document(record, withText && db.StoresText ? db.GetText(id) : null));
+                return Json(DocumentJson.Line(record, withText && db.StoresText ? db.GetText(id) : null));
             })
             .WithSummary("One document: metadata and stored text (unless the server runs with --exclude-text).");
 
