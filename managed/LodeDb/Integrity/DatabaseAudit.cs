@@ -118,9 +118,11 @@ internal static class DatabaseAudit
         if (problems.Skip(first).All(problem => !problem.IsDamage))
         {
             // Everything decodes on its own: now the whole load (replay, slot maps, identity).
+            // Without an embedder: the audit is of the files, and a custom-embedder index (whose
+            // Embedder the auditor does not have) or a preset's model is no part of them.
             try
             {
-                LodeDatabase.OpenReadOnly(folder, cancellationToken).Dispose();
+                LodeDatabase.Open(folder, new LodeDbOptions { ReadOnly = true, WithoutEmbedder = true }, cancellationToken).Dispose();
             }
             catch (CorruptDatabaseException ex)
             {

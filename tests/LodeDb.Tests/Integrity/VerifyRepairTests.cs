@@ -18,6 +18,20 @@ public sealed class VerifyRepairTests
     }
 
     [Test]
+    public void VerifyIsCleanOnACustomEmbedderIndexItHasNoEmbedderFor()
+    {
+        using var folder = new TestFolder();
+        using (var db = LodeDatabase.Open(folder.Path, TextFixture.Options()))
+        {
+            db.Add("The physician works at the hospital.", id: "a");
+        }
+
+        VerifyReport report = LodeDatabase.Verify(folder.Path);
+        Assert.That(report.Problems, Is.Empty, "a custom-embedder index is not damage because the auditor lacks its embedder");
+        Assert.That(report.IsClean, Is.True);
+    }
+
+    [Test]
     public void VerifyReportsInteriorDamageWithFileAndOffsetAndATornTailAsANotice()
     {
         using TestFolder folder = WalDamageTests.WriteLog(10, out List<long> frames);
