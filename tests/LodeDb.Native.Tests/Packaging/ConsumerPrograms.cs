@@ -18,7 +18,10 @@ internal static class ConsumerPrograms
             vectors[i] = new float[dim];
             for (int j = 0; j < dim; j++) vectors[i][j] = (float)(random.NextDouble() - 0.5);
         }
-        using (var db = LodeDatabase.Open(dir, new LodeDbOptions { VectorDim = dim }))
+        // Content hashes are SHA-256 through .NET's cryptography, which needs OpenSSL on Linux;
+        // the emulated arm64 sysroot has none, so that run turns them off (CONSUMER_CONTENT_HASH=0).
+        bool hashes = Environment.GetEnvironmentVariable("CONSUMER_CONTENT_HASH") != "0";
+        using (var db = LodeDatabase.Open(dir, new LodeDbOptions { VectorDim = dim, StoreContentHash = hashes }))
         {
             for (int i = 0; i < vectors.Length; i++)
             {
@@ -26,6 +29,7 @@ internal static class ConsumerPrograms
             }
             var top = db.SearchByVector(vectors[42], k: 3);
             Console.WriteLine($"count={db.Count()} top={top[0].Id}");
+            Console.WriteLine($"hash={(db.Get("doc-42")!.ContentHash is null ? "none" : "sha256")}");
             var recent = db.SearchByVector(vectors[42], k: 5, Filter.Parse("""{"year": {"$gte": 2025}}"""));
             Console.WriteLine($"filtered={recent.Count} years={string.Join(",", recent.Select(h => h.Metadata["year"]).Order())}");
         }

@@ -30,6 +30,7 @@ public sealed partial class PackageConsumptionTests
             "mismatch=" + MismatchField(output),
         }), output);
         Assert.That(FilteredYears(output).Split(',').Select(int.Parse), Has.All.GreaterThanOrEqualTo(2025));
+        Assert.That(output, Does.Contain("hash=sha256"), "content hashes are kept by default");
         Assert.That(MismatchField(output), Is.Not.EqualTo("none"));
         Assert.That(output, Does.Contain($"rid={NativeLibraryResolver.RuntimeIdentifier} "));
 
