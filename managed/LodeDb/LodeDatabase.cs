@@ -116,6 +116,7 @@ public sealed partial class LodeDatabase : IDisposable
     /// <exception cref="ConcurrentWriterException">Another writer holds the folder past the lock timeout.</exception>
     /// <exception cref="CorruptDatabaseException">A committed file fails its checks.</exception>
     /// <exception cref="FolderKindMismatchException">The folder is the root of a <see cref="LodeCollection"/>.</exception>
+    /// <exception cref="PlatformNotSupportedException">A writable open keeps content hashes (the default) on a Linux system where no OpenSSL loads (.NET's SHA-256 needs it); nothing is written.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled while the open waited for the writer lock or replayed the log (checked between records); nothing on disk was changed.</exception>
     public static LodeDatabase Open(string path, LodeDbOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -133,6 +134,7 @@ public sealed partial class LodeDatabase : IDisposable
             throw FolderKindMismatchException.CollectionOpenedAsIndex(full);
         }
 
+        Sha256Availability.ThrowIfUnavailable(full, !options.ReadOnly && options.StoreContentHash);
         var database = new LodeDatabase(full, options);
         long opening = Stopwatch.GetTimestamp();
         try

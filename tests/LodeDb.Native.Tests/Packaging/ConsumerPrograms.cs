@@ -18,9 +18,16 @@ internal static class ConsumerPrograms
             vectors[i] = new float[dim];
             for (int j = 0; j < dim; j++) vectors[i][j] = (float)(random.NextDouble() - 0.5);
         }
-        // Content hashes are SHA-256 through .NET's cryptography, which needs OpenSSL on Linux;
-        // the emulated arm64 sysroot has none, so that run turns them off (CONSUMER_CONTENT_HASH=0).
-        bool hashes = Environment.GetEnvironmentVariable("CONSUMER_CONTENT_HASH") != "0";
+        // Content hashes (on by default) are SHA-256 through .NET's cryptography, which needs
+        // OpenSSL on Linux; where none loads (the emulated arm64 sysroot) Open must refuse with a
+        // typed error and write nothing, not let .NET abort the process on the first add.
+        bool hashes = true;
+        try { using (LodeDatabase.Open(dir, new LodeDbOptions { VectorDim = dim })) { } }
+        catch (PlatformNotSupportedException)
+        {
+            hashes = false;
+            Console.WriteLine($"hash-open=refused written={Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any()}");
+        }
         using (var db = LodeDatabase.Open(dir, new LodeDbOptions { VectorDim = dim, StoreContentHash = hashes }))
         {
             for (int i = 0; i < vectors.Length; i++)
@@ -39,7 +46,7 @@ internal static class ConsumerPrograms
             try { readOnly.AddVector(vectors[0]); Console.WriteLine("readonly-add=accepted"); }
             catch (ReadOnlyException) { Console.WriteLine("readonly-add=ReadOnlyException"); }
         }
-        try { using var wrong = LodeDatabase.Open(dir, new LodeDbOptions { VectorDim = dim * 2 }); Console.WriteLine("mismatch=none"); }
+        try { using var wrong = LodeDatabase.Open(dir, new LodeDbOptions { VectorDim = dim * 2, StoreContentHash = hashes }); Console.WriteLine("mismatch=none"); }
         catch (IdentityMismatchException e) { Console.WriteLine($"mismatch={e.Field}"); }
         Console.WriteLine($"rid={NativeLibraryResolver.RuntimeIdentifier} simd={NativeLibraryInfo.SimdLevel}");
         Console.WriteLine($"library={NativeLibraryInfo.LibraryPath}");
