@@ -23,6 +23,9 @@ internal static class StorageBenchmark
     private const double MaxWarmUpSeconds = 10.0;
     private const int AddBatch = 10_000;
 
+    /// <summary>The last queries of the data set, never timed, tune the HNSW peers' ef and LodeDb's candidate count.</summary>
+    internal const int TuningQueries = 100;
+
     /// <summary>Runs <c>--storage --data DIR [--queries 500] [--budget 5] [--no-usearch]</c>; returns the exit code.</summary>
     public static int Run(IReadOnlyList<string> args)
     {
@@ -96,14 +99,14 @@ internal static class StorageBenchmark
 
         var started = Stopwatch.StartNew();
         var (bits, seed) = WarmUpLodeDb(dataset);
-        double rescoreRecall = 0;
+        var rescoreRecalls = new List<double>();
         foreach (var configuration in LodeDbConfiguration.All)
         {
             var result = RunLodeDb(dataset, configuration, timed, budget);
             Console.WriteLine(result.ToMarkdown(dataset.Vectors.Length));
-            if (configuration == LodeDbConfiguration.Int8Rescore)
+            if (configuration == LodeDbConfiguration.Int8Rescore || configuration == LodeDbConfiguration.Int8RescoreTwoBit)
             {
-                rescoreRecall = result.Timing.Recall;
+                rescoreRecalls.Add(result.Timing.Recall);
             }
         }
 
@@ -115,12 +118,13 @@ internal static class StorageBenchmark
         {
             Console.WriteLine(USearchPeer.RunExact(dataset, timed, budget).ToMarkdown(dataset.Vectors.Length));
 
-            // HNSW at the native bench's 0.95 and at the recall LodeDb's int8 re-score reached
+            // HNSW at the native bench's 0.95 and at each recall LodeDb's int8 re-score rows reached
             // in this run (issue 12: LodeDb must be faster at the same recall).
-            double[] both = [0.95, rescoreRecall];
+            double[] matched = [.. rescoreRecalls.Distinct().Order()];
+            double[] withNative = [0.95, .. matched];
             foreach (var storage in new[] { ScalarKind.Float32, ScalarKind.Float16, ScalarKind.Int8 })
             {
-                foreach (var result in USearchPeer.RunHnsw(dataset, storage, storage == ScalarKind.Float32 ? both : [rescoreRecall], timed, budget))
+                foreach (var result in USearchPeer.RunHnsw(dataset, storage, storage == ScalarKind.Float32 ? withNative : matched, timed, budget))
                 {
                     Console.WriteLine(result.ToMarkdown(dataset.Vectors.Length));
                 }
@@ -160,23 +164,21 @@ internal static class StorageBenchmark
 
             double ingest = clock.Elapsed.TotalSeconds;
 
+            string? setting = null;
+            if (configuration.TuneCandidatesTo is double target)
+            {
+                var (candidates, tunedRecall) = TuneCandidates(dataset, folder, options, target);
+                options = options with { RescoreCandidates = candidates };
+                setting = string.Create(CultureInfo.InvariantCulture, $"{candidates} re-score candidates (tuning recall {tunedRecall:0.000})");
+            }
+
             // Resident as a user who opens the persisted store sees it (the writer's index may
             // hold growth slack): the reopened handle's codes and the working set it added.
             long before = SettledWorkingSet();
             using var db = LodeDatabase.Open(folder, options);
             long delta = SettledWorkingSet() - before;
             var stats = db.Stats();
-            var timing = TimeQueries(dataset, timed, budget, query =>
-            {
-                var hits = db.SearchByVector(query, K);
-                var rows = new int[hits.Count];
-                for (int i = 0; i < hits.Count; i++)
-                {
-                    rows[i] = int.Parse(hits[i].Id.AsSpan(1), CultureInfo.InvariantCulture);
-                }
-
-                return rows;
-            });
+            var timing = TimeQueries(dataset, timed, budget, query => SearchRows(db, query));
             return new StorageResult
             {
                 Name = configuration.Name,
@@ -186,12 +188,53 @@ internal static class StorageBenchmark
                 ResidentWhileWritingBytes = whileWriting,
                 WorkingSetDeltaBytes = delta,
                 Timing = timing,
+                Setting = setting,
             };
         }
         finally
         {
             TestData.DeleteFolder(folder);
         }
+    }
+
+    private static int[] SearchRows(LodeDatabase db, float[] query)
+    {
+        var hits = db.SearchByVector(query, K);
+        var rows = new int[hits.Count];
+        for (int i = 0; i < hits.Count; i++)
+        {
+            rows[i] = int.Parse(hits[i].Id.AsSpan(1), CultureInfo.InvariantCulture);
+        }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// The smallest re-score candidate count whose recall@10 over the last
+    /// <see cref="TuningQueries"/> queries (never timed) reaches <paramref name="target"/>,
+    /// as <see cref="USearchPeer"/> tunes ef.
+    /// </summary>
+    private static (int Candidates, double Recall) TuneCandidates(StorageDataset dataset, string folder, LodeDbOptions options, double target)
+    {
+        int first = Math.Max(0, dataset.Queries.Length - TuningQueries);
+        double recall = 0;
+        foreach (int candidates in LodeDbConfiguration.CandidateSteps)
+        {
+            using var db = LodeDatabase.Open(folder, options with { RescoreCandidates = candidates });
+            long hits = 0;
+            for (int q = first; q < dataset.Queries.Length; q++)
+            {
+                hits += dataset.Truth[q].Intersect(SearchRows(db, dataset.Queries[q])).Count();
+            }
+
+            recall = hits / ((dataset.Queries.Length - first) * (double)K);
+            if (recall >= target)
+            {
+                return (candidates, recall);
+            }
+        }
+
+        return (LodeDbConfiguration.CandidateSteps[^1], recall);
     }
 
     /// <summary>

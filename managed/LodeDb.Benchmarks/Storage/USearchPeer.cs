@@ -19,8 +19,6 @@ internal static class USearchPeer
     /// <summary>Search expansions tried, smallest first (the native bench's efSearch list).</summary>
     private static readonly int[] Expansions = [10, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048, 3072, 4096];
 
-    private const int TuningQueries = 100;
-
     /// <summary>One line naming the library, its version and the SIMD it picked here.</summary>
     public static string Describe()
     {
@@ -134,7 +132,7 @@ internal static class USearchPeer
     /// <summary>The smallest expansion whose recall@10 on the last 100 (untimed) queries reaches <paramref name="target"/>.</summary>
     private static (int Expansion, double Recall) Tune(StorageDataset dataset, USearchIndex index, double target)
     {
-        int first = Math.Max(0, dataset.Queries.Length - TuningQueries);
+        int first = Math.Max(0, dataset.Queries.Length - StorageBenchmark.TuningQueries);
         double recall = 0;
         foreach (int expansion in Expansions)
         {
