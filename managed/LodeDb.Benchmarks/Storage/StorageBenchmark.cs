@@ -133,6 +133,12 @@ internal static class StorageBenchmark
 
         Console.WriteLine();
         Console.WriteLine($"on disk = LodeDb: the folder after Persist without the previous generation's files (kept for readers until the next checkpoint). resident = LodeDb: Stats().IndexMemoryBytes of the persisted store reopened (codes, scales, rotation); while writing = the same on the writer after Persist (growth slack included); exact: its float array. Working-set delta = process working set after opening the store (exact: after building the array) minus before, GC collected first. Total {started.Elapsed.TotalSeconds:0} s; load average at the end {LoadAverage()}");
+        if (usearch)
+        {
+            HeadToHead.Run(dataset, timed);
+            Console.WriteLine($"load average after the head-to-head {LoadAverage()}");
+        }
+
         return 0;
     }
 
@@ -143,34 +149,9 @@ internal static class StorageBenchmark
         {
             var options = configuration.CreateOptions(dataset.Dimension);
             var clock = Stopwatch.StartNew();
-            long whileWriting;
-            using (var writer = LodeDatabase.Open(folder, options))
-            {
-                for (int start = 0; start < dataset.Vectors.Length; start += AddBatch)
-                {
-                    int n = Math.Min(AddBatch, dataset.Vectors.Length - start);
-                    var ids = new string?[n];
-                    for (int i = 0; i < n; i++)
-                    {
-                        ids[i] = TestData.RowId(start + i);
-                    }
-
-                    writer.AddVectors(new ArraySegment<float[]>(dataset.Vectors, start, n), ids);
-                }
-
-                writer.Persist();
-                whileWriting = writer.Stats().IndexMemoryBytes;
-            }
-
+            long whileWriting = Fill(dataset, folder, options);
             double ingest = clock.Elapsed.TotalSeconds;
-
-            string? setting = null;
-            if (configuration.TuneCandidatesTo is double target)
-            {
-                var (candidates, tunedRecall) = TuneCandidates(dataset, folder, options, target);
-                options = options with { RescoreCandidates = candidates };
-                setting = string.Create(CultureInfo.InvariantCulture, $"{candidates} re-score candidates (tuning recall {tunedRecall:0.000})");
-            }
+            (options, string? setting) = Tuned(dataset, folder, configuration, options);
 
             // Resident as a user who opens the persisted store sees it (the writer's index may
             // hold growth slack): the reopened handle's codes and the working set it added.
@@ -197,7 +178,40 @@ internal static class StorageBenchmark
         }
     }
 
-    private static int[] SearchRows(LodeDatabase db, float[] query)
+    /// <summary>Adds every vector (row i as id r{i}) in batches and persists; returns the writer's IndexMemoryBytes after Persist.</summary>
+    internal static long Fill(StorageDataset dataset, string folder, LodeDbOptions options)
+    {
+        using var writer = LodeDatabase.Open(folder, options);
+        for (int start = 0; start < dataset.Vectors.Length; start += AddBatch)
+        {
+            int n = Math.Min(AddBatch, dataset.Vectors.Length - start);
+            var ids = new string?[n];
+            for (int i = 0; i < n; i++)
+            {
+                ids[i] = TestData.RowId(start + i);
+            }
+
+            writer.AddVectors(new ArraySegment<float[]>(dataset.Vectors, start, n), ids);
+        }
+
+        writer.Persist();
+        return writer.Stats().IndexMemoryBytes;
+    }
+
+    /// <summary>The options to search with (candidates tuned when the configuration asks) and the setting column's text.</summary>
+    internal static (LodeDbOptions Options, string? Setting) Tuned(StorageDataset dataset, string folder, LodeDbConfiguration configuration, LodeDbOptions options)
+    {
+        if (configuration.TuneCandidatesTo is not double target)
+        {
+            return (options, null);
+        }
+
+        var (candidates, tunedRecall) = TuneCandidates(dataset, folder, options, target);
+        return (options with { RescoreCandidates = candidates },
+            string.Create(CultureInfo.InvariantCulture, $"{candidates} re-score candidates (tuning recall {tunedRecall:0.000})"));
+    }
+
+    internal static int[] SearchRows(LodeDatabase db, float[] query)
     {
         var hits = db.SearchByVector(query, K);
         var rows = new int[hits.Count];

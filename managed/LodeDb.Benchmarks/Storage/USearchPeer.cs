@@ -33,23 +33,10 @@ internal static class USearchPeer
         string folder = TestData.NewTempFolder("storage-usearch");
         try
         {
-            // i8 is only meaningful for cosine in USearch (it normalises, then scales to
-            // [-127, 127]); every vector and query here is unit length, so cos ranks as ip does.
-            MetricKind metric = storage == ScalarKind.Int8 ? MetricKind.Cos : MetricKind.Ip;
+            MetricKind metric = MetricOf(storage);
             long before = StorageBenchmark.SettledWorkingSet();
             var clock = Stopwatch.StartNew();
-            using var index = new USearchIndex(metric, storage, (ulong)dataset.Dimension);
-
-            // One batch: the wrapper reserves capacity for the whole batch once (a single Add
-            // reserves size + 1 every call). usearch_add still inserts one vector at a time, on this thread.
-            var keys = new ulong[dataset.Vectors.Length];
-            for (int i = 0; i < keys.Length; i++)
-            {
-                keys[i] = (ulong)i;
-            }
-
-            index.Add(keys, dataset.Vectors);
-
+            using var index = BuildHnsw(dataset, storage);
             double ingest = clock.Elapsed.TotalSeconds;
             long delta = StorageBenchmark.SettledWorkingSet() - before;
             string file = Path.Combine(folder, "index.usearch");
@@ -84,6 +71,27 @@ internal static class USearchPeer
         }
     }
 
+    /// <summary>An HNSW index (USearch's default graph settings) of every vector, row i as key i.</summary>
+    public static USearchIndex BuildHnsw(StorageDataset dataset, ScalarKind storage)
+    {
+        var index = new USearchIndex(MetricOf(storage), storage, (ulong)dataset.Dimension);
+
+        // One batch: the wrapper reserves capacity for the whole batch once (a single Add
+        // reserves size + 1 every call). usearch_add still inserts one vector at a time, on this thread.
+        var keys = new ulong[dataset.Vectors.Length];
+        for (int i = 0; i < keys.Length; i++)
+        {
+            keys[i] = (ulong)i;
+        }
+
+        index.Add(keys, dataset.Vectors);
+        return index;
+    }
+
+    // i8 is only meaningful for cosine in USearch (it normalises, then scales to [-127, 127]);
+    // every vector and query here is unit length, so cos ranks as ip does.
+    private static MetricKind MetricOf(ScalarKind storage) => storage == ScalarKind.Int8 ? MetricKind.Cos : MetricKind.Ip;
+
     /// <summary>USearch's exact search (usearch_exact_search, f32, inner product, one thread) over one float array.</summary>
     public static StorageResult RunExact(StorageDataset dataset, int timed, double budget)
     {
@@ -117,7 +125,7 @@ internal static class USearchPeer
         };
     }
 
-    private static int[] Search(USearchIndex index, float[] query)
+    internal static int[] Search(USearchIndex index, float[] query)
     {
         int found = index.Search(query, StorageBenchmark.K, out ulong[] keys, out _);
         var rows = new int[found];
@@ -130,7 +138,7 @@ internal static class USearchPeer
     }
 
     /// <summary>The smallest expansion whose recall@10 on the last 100 (untimed) queries reaches <paramref name="target"/>.</summary>
-    private static (int Expansion, double Recall) Tune(StorageDataset dataset, USearchIndex index, double target)
+    internal static (int Expansion, double Recall) Tune(StorageDataset dataset, USearchIndex index, double target)
     {
         int first = Math.Max(0, dataset.Queries.Length - StorageBenchmark.TuningQueries);
         double recall = 0;
@@ -153,7 +161,7 @@ internal static class USearchPeer
         return (Expansions[^1], recall);
     }
 
-    private static string Label(ScalarKind storage) => storage switch
+    internal static string Label(ScalarKind storage) => storage switch
     {
         ScalarKind.Float32 => "f32",
         ScalarKind.Float16 => "f16",
