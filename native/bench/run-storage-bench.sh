@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The multimodal storage benchmark at 1,500 and 100,000 vectors (docs/benchmarks.md, "Multimodal
-# storage benchmark"): builds lodedb-storage-bench (Release; FAISS / hnswlib peers when
+# The multimodal storage benchmark at 1,500 and 100,000 vectors (docs/benchmarks/storage.md):
+# builds lodedb-storage-bench (Release; FAISS / hnswlib peers when
 # libfaiss-dev / libhnswlib-dev are installed) and LodeDb.Benchmarks, generates each data set
 # once (artifacts/storage-bench/n<N>: delete it after changing the generator), then runs the
 # native peers and the .NET stores on the same files. Tables go to stdout and to

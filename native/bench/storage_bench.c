@@ -1,5 +1,5 @@
 /*
- * lodedb-storage-bench: the multimodal storage benchmark, native side (docs/benchmarks.md,
+ * lodedb-storage-bench: the multimodal storage benchmark, native side (docs/benchmarks/storage.md,
  * "Multimodal storage benchmark"). The same precomputed 512-d vectors go into every store;
  * for each: ingest time, on-disk bytes (the index written to a file), resident bytes (heap held
  * by the index; the RSS delta as a cross-check), mean and p95 single-query latency at k = 10 on

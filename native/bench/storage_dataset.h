@@ -1,6 +1,6 @@
 /* The multimodal storage benchmark's data set: a deterministic CLIP-like set of 512-d unit
  * vectors, held-out queries and their exact top-10, written once as .fvecs / .ivecs files that
- * the native storage bench and the .NET harness both read (docs/benchmarks.md describes the
+ * the native storage bench and the .NET harness both read (docs/benchmarks/storage.md describes the
  * generator and the file format). */
 #ifndef LODEDB_STORAGE_DATASET_H
 #define LODEDB_STORAGE_DATASET_H

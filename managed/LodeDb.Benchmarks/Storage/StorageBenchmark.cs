@@ -5,7 +5,7 @@ using Cloud.Unum.USearch;
 namespace LodeDb.Benchmarks.Storage;
 
 /// <summary>
-/// The multimodal storage benchmark, .NET side (<c>--storage</c>; docs/benchmarks.md): the vectors
+/// The multimodal storage benchmark, .NET side (<c>--storage</c>; docs/benchmarks/storage.md): the vectors
 /// of a <c>lodedb-storage-bench gen</c> folder go into every <see cref="LodeDbConfiguration"/>
 /// through the public <see cref="LodeDatabase"/> API, into LodeDb's bare native index, an exact
 /// float32 scan and USearch (HNSW f32/f16/i8 and its exact search); for each: ingest time, bytes
