@@ -18,6 +18,13 @@ public static class LodeContentHash
     /// <summary>Bytes of a hash (SHA-256).</summary>
     public const int Bytes = SHA256.HashSizeInBytes;
 
+    /// <summary>
+    /// Whether this process can compute SHA-256: false on a Linux system where no OpenSSL
+    /// library loads, where .NET would abort the process on the first hash instead of throwing.
+    /// A writable <see cref="LodeDatabase.Open"/> that keeps content hashes refuses there.
+    /// </summary>
+    public static bool IsSupported => Sha256Availability.Usable;
+
     /// <summary>The hash of a text document's text.</summary>
     public static string OfText(string text)
     {

@@ -20,8 +20,15 @@ internal readonly record struct ModelFileHashes(string Sha256, string? GitBlobSh
     /// Reads <paramref name="path"/> once and hashes it: the one hash loop of the model code (the pull's
     /// check and <see cref="ModelIntegrity"/> both use it). <paramref name="cancellationToken"/> is checked between buffers.
     /// </summary>
+    /// <exception cref="PlatformNotSupportedException">No OpenSSL loads on this Linux system (.NET would abort the process on the first hash).</exception>
     public static ModelFileHashes Compute(string path, bool gitBlob, CancellationToken cancellationToken = default)
     {
+        if (!LodeContentHash.IsSupported)
+        {
+            throw new PlatformNotSupportedException(
+                $"Cannot check the model file '{path}': model files are pinned by SHA-256, which .NET computes through OpenSSL on Linux, and no libssl loads here (.NET would abort the process). Install OpenSSL (e.g. libssl3).");
+        }
+
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
         using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 #pragma warning disable CA5350 // Git object ids are SHA-1: that is the id the hub lists for small files.

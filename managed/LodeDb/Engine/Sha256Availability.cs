@@ -17,13 +17,16 @@ internal static class Sha256Availability
     internal static IReadOnlyList<string> LibSslNames { get; } =
         ["libssl.so.3", "libssl.so.1.1", "libssl.so.1.0.2", "libssl.so.1.0.0", "libssl.so.10", "libssl.so"];
 
-    private static readonly Lazy<bool> Usable = new(() => !OperatingSystem.IsLinux() || AnyLoads(Candidates()));
+    private static readonly Lazy<bool> Probe = new(() => !OperatingSystem.IsLinux() || AnyLoads(Candidates()));
+
+    /// <summary>True unless this is Linux and no libssl loads (probed once per process).</summary>
+    public static bool Usable => Probe.Value;
 
     /// <summary>Throws when content hashes are asked for and this process cannot compute them.</summary>
     /// <exception cref="PlatformNotSupportedException">No libssl loads on this Linux system.</exception>
     public static void ThrowIfUnavailable(string path, bool storeContentHash)
     {
-        if (storeContentHash && !Usable.Value)
+        if (storeContentHash && !Usable)
         {
             throw Unavailable(path);
         }

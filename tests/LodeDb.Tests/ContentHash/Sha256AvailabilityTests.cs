@@ -21,6 +21,7 @@ public sealed class Sha256AvailabilityTests
 
         // .NET's own prerequisites include OpenSSL on Linux (NuGet restore used it on this machine).
         Assert.That(Sha256Availability.AnyLoads(Sha256Availability.LibSslNames), Is.True);
+        Assert.That(LodeContentHash.IsSupported, Is.True, "the public answer is the probe's");
     }
 
     [Test]
