@@ -26,10 +26,11 @@ public static class LodeContentHash
     public static bool IsSupported => Sha256Availability.Usable;
 
     /// <summary>The hash of a text document's text.</summary>
+    /// <exception cref="IllFormedStringException">The text holds a lone surrogate: no add accepts it, and its UTF-8 bytes would be those of U+FFFD.</exception>
     public static string OfText(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return Convert.ToHexStringLower(Text(text));
+        return Convert.ToHexStringLower(Text(StringValidation.WellFormed(text, "text", 0, nameof(text))));
     }
 
     /// <summary>The hash of a vector row's vector, as given (not normalised).</summary>

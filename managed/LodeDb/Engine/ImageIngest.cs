@@ -49,16 +49,13 @@ internal static class ImageIngest
         // Every header is checked before the first model call, so a bad item costs no embedding.
         var infos = new ImageInfo[list.Length];
         var held = new ReadOnlyMemory<byte>?[list.Length];
+        // Filled by EmbedAllAsync from the bytes each row is embedded from (a file is read again
+        // there, and may have changed in a way its header does not show).
         byte[]? hashes = contentHashes ? new byte[checked(list.Length * LodeContentHash.Bytes)] : null;
         for (int i = 0; i < list.Length; i++)
         {
             ReadOnlyMemory<byte> encoded = list[i].Image.Read(cancellationToken);
             infos[i] = ModelPresetRegistry.ReadImageHeader(encoded.Span, Describe(list[i], i), nameof(LodeDatabase.AddImages));
-            if (hashes is not null)
-            {
-                System.Security.Cryptography.SHA256.HashData(encoded.Span, hashes.AsSpan(i * LodeContentHash.Bytes));
-            }
-
             if (!list[i].Image.IsRereadable)
             {
                 held[i] = encoded;
@@ -89,7 +86,13 @@ internal static class ImageIngest
                 && (batch.Count == 0 || decoded + pending.Infos[start + batch.Count].DecodedBytes <= maxDecodedBytes))
             {
                 int i = start + batch.Count;
-                batch.Add(Content(pending.Held[i] ?? Reread(list[i], i, pending.Infos[i], cancellationToken), pending.Infos[i], Describe(list[i], i)));
+                ReadOnlyMemory<byte> encoded = pending.Held[i] ?? Reread(list[i], i, pending.Infos[i], cancellationToken);
+                if (pending.Rows.Hashes is byte[] hashes)
+                {
+                    System.Security.Cryptography.SHA256.HashData(encoded.Span, hashes.AsSpan(i * LodeContentHash.Bytes));
+                }
+
+                batch.Add(Content(encoded, pending.Infos[i], Describe(list[i], i)));
                 pending.Held[i] = null;
                 decoded += pending.Infos[i].DecodedBytes;
             }
