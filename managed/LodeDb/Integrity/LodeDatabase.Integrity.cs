@@ -24,7 +24,7 @@ public sealed partial class LodeDatabase
     /// rows cannot be salvaged (the repair then throws <see cref="CorruptDatabaseException"/>:
     /// restore those from a backup).
     /// </summary>
-    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled before the repair wrote anything (checked while waiting for the lock and between salvaged records; the copy aside and the new generation, once started, complete).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled before the repair wrote anything (checked while waiting for the lock and between salvaged records; the copy aside and the new generation, once started, complete). A collection's spaces and an index's graph are repaired one after another: once one has been written, the token is no longer observed and the rest is repaired too, so the report names everything that changed.</exception>
     public static RepairReport Repair(string path, RepairOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -33,10 +33,8 @@ public sealed partial class LodeDatabase
         if (File.Exists(System.IO.Path.Combine(full, LodeCollection.ManifestFileName)))
         {
             CollectionManifest manifest = CollectionManifestFile.Read(full)!;
-            var reports = manifest.Spaces
-                .Select(space => RepairIndex(System.IO.Path.Combine(full, LodeCollection.SpacesFolderName, space.Name), $"{LodeCollection.SpacesFolderName}/{space.Name}/", options, cancellationToken))
-                .ToList();
-            return Combine(full, reports);
+            return RepairStores(full, manifest.Spaces.SelectMany(space =>
+                IndexStores(System.IO.Path.Combine(full, LodeCollection.SpacesFolderName, space.Name), $"{LodeCollection.SpacesFolderName}/{space.Name}/")), options, cancellationToken);
         }
 
         if (!File.Exists(System.IO.Path.Combine(full, RootFileName)))
@@ -44,20 +42,33 @@ public sealed partial class LodeDatabase
             throw new DatabaseNotFoundException(full);
         }
 
-        return RepairIndex(full, "", options, cancellationToken);
+        return RepairStores(full, IndexStores(full, ""), options, cancellationToken);
     }
 
-    /// <summary>Repairs one index folder and, when it has one, its knowledge graph (<see cref="LodeGraph"/>, a store of the same kind in <c>graph/</c>).</summary>
-    private static RepairReport RepairIndex(string folder, string prefix, RepairOptions options, CancellationToken cancellationToken)
+    /// <summary>One index folder and, when it has one, its knowledge graph (<see cref="LodeGraph"/>, a store of the same kind in <c>graph/</c>).</summary>
+    private static IEnumerable<(string Folder, string Prefix)> IndexStores(string folder, string prefix)
     {
-        RepairReport report = StoreRepair.Run(folder, prefix, options, cancellationToken);
-        if (DatabaseAudit.GraphFolderOf(folder) is not string graph)
+        yield return (folder, prefix);
+        if (DatabaseAudit.GraphFolderOf(folder) is string graph)
         {
-            return report;
+            yield return (graph, prefix + LodeGraph.FolderName + "/");
+        }
+    }
+
+    /// <summary>
+    /// Repairs the stores one after another. Each store's repair is atomic, but a cancellation
+    /// after one was written cannot undo it: from then on the token is not observed, so the call
+    /// returns a report of everything it changed instead of throwing it away.
+    /// </summary>
+    private static RepairReport RepairStores(string path, IEnumerable<(string Folder, string Prefix)> stores, RepairOptions options, CancellationToken cancellationToken)
+    {
+        var reports = new List<RepairReport>();
+        foreach ((string folder, string prefix) in stores)
+        {
+            reports.Add(StoreRepair.Run(folder, prefix, options, reports.Exists(r => r.Applied) ? CancellationToken.None : cancellationToken));
         }
 
-        RepairReport graphReport = StoreRepair.Run(graph, prefix + LodeGraph.FolderName + "/", options, cancellationToken);
-        return Combine(folder, [report, graphReport]);
+        return reports.Count == 1 ? reports[0] : Combine(path, reports);
     }
 
     private static RepairReport Combine(string path, IReadOnlyList<RepairReport> reports) =>

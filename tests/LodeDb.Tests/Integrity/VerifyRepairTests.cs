@@ -169,7 +169,7 @@ public sealed class VerifyRepairTests
         }
     }
 
-    private static void CopyTree(string from, string to)
+    internal static void CopyTree(string from, string to)
     {
         foreach (string directory in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
         {
