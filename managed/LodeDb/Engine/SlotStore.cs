@@ -179,14 +179,9 @@ internal sealed class SlotStore : IDisposable
     /// </summary>
     public void ApplyUpsert(UpsertBatch batch)
     {
+        CheckUpsert(batch);
         int bytesPerRow = batch.CodeBytesPerRow;
-        if (bytesPerRow != Index.CodeBytesPerRow)
-        {
-            throw new FormatException($"rows of {bytesPerRow} code bytes for an index of {Index.CodeBytesPerRow}");
-        }
-
         RescoreStore? rescore = Rescore;
-        RescoreRows.Check(rescore, batch);
 
         var fresh = new List<(int Document, int Chunk)>();
         for (int d = 0; d < batch.Count; d++)
@@ -226,6 +221,28 @@ internal sealed class SlotStore : IDisposable
         for (int d = 0; d < batch.Count; d++)
         {
             Rows.SetContentHash(batch.Ids[d], batch.ContentHashOf(d));
+        }
+    }
+
+    /// <summary>
+    /// Throws <see cref="FormatException"/> when a batch does not fit this index (code bytes per
+    /// row, re-score rows, a scale the native index refuses): checked before
+    /// <see cref="ApplyUpsert"/> changes anything, so a refused batch applies none of its rows.
+    /// </summary>
+    public void CheckUpsert(UpsertBatch batch)
+    {
+        if (batch.CodeBytesPerRow != Index.CodeBytesPerRow)
+        {
+            throw new FormatException($"rows of {batch.CodeBytesPerRow} code bytes for an index of {Index.CodeBytesPerRow}");
+        }
+
+        RescoreRows.Check(Rescore, batch);
+        for (int c = 0; c < batch.Scales.Length; c++)
+        {
+            if (!float.IsFinite(batch.Scales[c]))
+            {
+                throw new FormatException($"chunk {c} has the scale {batch.Scales[c]}");
+            }
         }
     }
 

@@ -32,15 +32,15 @@ internal static class GraphCodec
 
     public static GraphNode ReadNode(ByteReader reader)
     {
-        string id = NonEmpty(reader.String(), "node id");
-        string label = NonEmpty(reader.String(), "node label");
+        string id = Id(reader.String(), "node id");
+        string label = Name(reader.String(), "node label");
         byte flags = reader.U8();
         if ((flags & ~(TypeFlag | TextFlag)) != 0)
         {
             throw new FormatException($"node '{id}' has flags {flags}");
         }
 
-        string? type = (flags & TypeFlag) != 0 ? reader.String() : null;
+        string? type = (flags & TypeFlag) != 0 ? Name(reader.String(), "node type") : null;
         string? text = (flags & TextFlag) != 0 ? reader.String() : null;
         return new GraphNode(id, label) { Type = type, Text = text, Properties = MetadataCodec.Deserialize(reader.Blob()) };
     }
@@ -62,10 +62,10 @@ internal static class GraphCodec
 
     public static GraphEdge ReadEdge(ByteReader reader)
     {
-        string id = NonEmpty(reader.String(), "edge id");
-        string source = NonEmpty(reader.String(), "edge source");
-        string target = NonEmpty(reader.String(), "edge target");
-        string relation = NonEmpty(reader.String(), "edge relation");
+        string id = Id(reader.String(), "edge id");
+        string source = Id(reader.String(), "edge source");
+        string target = Id(reader.String(), "edge target");
+        string relation = Name(reader.String(), "edge relation");
         byte flags = reader.U8();
         if ((flags & ~TextFlag) != 0)
         {
@@ -86,7 +86,8 @@ internal static class GraphCodec
         }
     }
 
-    public static string[] ReadIds(ByteReader reader, string what)
+    /// <summary>A string list of ids of at most <paramref name="maxLength"/> characters each.</summary>
+    public static string[] ReadIds(ByteReader reader, string what, int maxLength)
     {
         int count = reader.Count(what);
         if ((long)count * 4 > reader.Remaining)
@@ -98,7 +99,7 @@ internal static class GraphCodec
         var ids = new string[count];
         for (int i = 0; i < count; i++)
         {
-            ids[i] = NonEmpty(reader.String(), what);
+            ids[i] = Bounded(NonEmpty(reader.String(), what), maxLength, what);
         }
 
         return ids;
@@ -112,4 +113,13 @@ internal static class GraphCodec
     }
 
     private static string NonEmpty(string value, string what) => value.Length > 0 ? value : throw new FormatException($"an empty {what}");
+
+    // The writer's input rules (GraphInput), checked again on read: what breaks them is damage.
+    private static string Id(string value, string what) => Bounded(NonEmpty(value, what), GraphLimits.MaxIdLength, what);
+
+    private static string Name(string value, string what) =>
+        string.IsNullOrWhiteSpace(value) ? throw new FormatException($"a blank {what}") : Bounded(value, GraphLimits.MaxNameLength, what);
+
+    private static string Bounded(string value, int maxLength, string what) =>
+        value.Length <= maxLength ? value : throw new FormatException($"a {what} of {value.Length} characters, over the limit of {maxLength}");
 }

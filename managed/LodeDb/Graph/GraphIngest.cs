@@ -29,14 +29,19 @@ public sealed class GraphIngest : IDisposable
         _nodes.Add(node);
     }
 
-    /// <summary>Queues nodes.</summary>
+    /// <summary>Queues nodes: all of them, or none when one is null.</summary>
     public void AddNodes(IEnumerable<GraphNode> nodes)
     {
         ArgumentNullException.ThrowIfNull(nodes);
-        foreach (GraphNode node in nodes)
+        ThrowIfClosed();
+        // Copied and checked first: a refused call queues nothing.
+        List<GraphNode> batch = [.. nodes];
+        for (int i = 0; i < batch.Count; i++)
         {
-            AddNode(node);
+            _ = batch[i] ?? throw new ArgumentNullException(nameof(nodes), $"Node {i} is null.");
         }
+
+        _nodes.AddRange(batch);
     }
 
     /// <summary>Queues an edge; its id, when null, is generated now so the caller can refer to it.</summary>
@@ -49,14 +54,20 @@ public sealed class GraphIngest : IDisposable
         return withId.Id!;
     }
 
-    /// <summary>Queues edges.</summary>
+    /// <summary>Queues edges (ids generated for those without one): all of them, or none when one is null.</summary>
     public void AddEdges(IEnumerable<GraphEdge> edges)
     {
         ArgumentNullException.ThrowIfNull(edges);
-        foreach (GraphEdge edge in edges)
+        ThrowIfClosed();
+        // Copied and checked first: a refused call queues nothing.
+        List<GraphEdge> batch = [.. edges];
+        for (int i = 0; i < batch.Count; i++)
         {
-            AddEdge(edge);
+            GraphEdge edge = batch[i] ?? throw new ArgumentNullException(nameof(edges), $"Edge {i} is null.");
+            batch[i] = edge.Id is null ? edge with { Id = WriteValidation.NewId() } : edge;
         }
+
+        _edges.AddRange(batch);
     }
 
     /// <summary>Commits every queued node and edge in one record (all or nothing) and closes the scope.</summary>

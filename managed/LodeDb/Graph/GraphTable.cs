@@ -97,7 +97,7 @@ internal sealed class GraphTable
             return false;
         }
 
-        int live = entry.Out.Count - entry.OutDead + entry.In.Count - entry.InDead;
+        int live = entry.LiveEdges;
         if (live > 0)
         {
             throw new FormatException($"node '{id}' is removed while {live} edges still join it");
@@ -106,6 +106,9 @@ internal sealed class GraphTable
         _nodes.Remove(id);
         return true;
     }
+
+    /// <summary>Live edge links of a node: its out- plus in-edges (a self-loop counts twice); 0 when it is not a node.</summary>
+    public int LiveEdgeCount(string id) => _nodes.TryGetValue(id, out NodeEntry? entry) ? entry.LiveEdges : 0;
 
     /// <summary>Ids of every edge of a node (out, then in; a self-loop once).</summary>
     public IEnumerable<string> EdgeIdsOf(string id)
@@ -175,6 +178,8 @@ internal sealed class GraphTable
         public int OutDead { get; private set; }
 
         public int InDead { get; private set; }
+
+        public int LiveEdges => Out.Count - OutDead + In.Count - InDead;
 
         /// <summary>Counts a removed (already marked) edge of this node, and drops the marked ones once they are half its list.</summary>
         public void Unlink(bool outgoing)

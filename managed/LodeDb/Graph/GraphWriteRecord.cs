@@ -75,14 +75,22 @@ internal sealed class GraphWriteRecord : WalRecord
             edges[i] = GraphCodec.ReadEdge(reader);
         }
 
-        string[] nodeRemovals = GraphCodec.ReadIds(reader, "node removals");
-        string[] edgeRemovals = GraphCodec.ReadIds(reader, "edge removals");
-        string[] entryRemovals = GraphCodec.ReadIds(reader, "entry removals");
+        string[] nodeRemovals = GraphCodec.ReadIds(reader, "node removals", GraphLimits.MaxIdLength);
+        string[] edgeRemovals = GraphCodec.ReadIds(reader, "edge removals", GraphLimits.MaxIdLength);
+        string[] entryRemovals = GraphCodec.ReadIds(reader, "entry removals", LodeDatabase.MaxIdLength);
         ReadOnlySpan<byte> entries = reader.Blob();
         UpsertBatch? batch = null;
         if (entries.Length > 0)
         {
-            batch = Decode(entries.ToArray()) is UpsertRecord upsert ? upsert.Batch : throw new FormatException("the entries of a graph write are not an upsert");
+            // Only an upsert, checked before decoding: a graph write nested in the blob would
+            // recurse once per level (a stack overflow kills the process, the copies cost
+            // quadratic memory).
+            if ((entries[0] & ~(RescoreFlag | ContentHashFlag)) is not (UpsertOp or ChunkedUpsertOp))
+            {
+                throw new FormatException($"the entries of a graph write are operation {entries[0]}, not an upsert");
+            }
+
+            batch = ((UpsertRecord)Decode(entries.ToArray())).Batch;
         }
 
         return new GraphWriteRecord
@@ -96,10 +104,15 @@ internal sealed class GraphWriteRecord : WalRecord
         };
     }
 
-    /// <summary>Applies the record to a graph store (see the class comment for the order).</summary>
+    /// <summary>
+    /// Applies the record to a graph store (see the class comment for the order), whole or not at
+    /// all: every step that could fail is checked first (<see cref="Check"/>), so a record a
+    /// repair refuses leaves nothing of itself behind.
+    /// </summary>
     public void Apply(SlotStore store)
     {
         GraphTable graph = store.Graph ?? throw new FormatException("a graph write in a folder that holds no graph");
+        Check(store, graph);
         foreach (string id in EdgeRemovals)
         {
             graph.RemoveEdge(id);
@@ -128,6 +141,56 @@ internal sealed class GraphWriteRecord : WalRecord
         if (Entries is not null)
         {
             store.ApplyUpsert(Entries);
+        }
+    }
+
+    /// <summary>
+    /// Throws <see cref="FormatException"/> when a step of <see cref="Apply"/> would fail on the
+    /// store as it is: a node removed with edges left (say, its cascade was computed after a
+    /// record a repair lost), an edge upsert whose end is no node once the removals and node
+    /// upserts are done, entries that do not fit the index. Works on the record's own ids.
+    /// </summary>
+    private void Check(SlotStore store, GraphTable graph)
+    {
+        // The edges the removals take out, and how many links of each node go with them.
+        var removedEdges = new HashSet<string>(StringComparer.Ordinal);
+        var cut = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (string id in EdgeRemovals)
+        {
+            if (graph.Edge(id) is GraphEdge edge && removedEdges.Add(id))
+            {
+                cut[edge.Source] = cut.GetValueOrDefault(edge.Source) + 1;
+                cut[edge.Target] = cut.GetValueOrDefault(edge.Target) + 1;
+            }
+        }
+
+        var removedNodes = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string id in NodeRemovals)
+        {
+            if (graph.ContainsNode(id) && removedNodes.Add(id))
+            {
+                int live = graph.LiveEdgeCount(id) - cut.GetValueOrDefault(id);
+                if (live > 0)
+                {
+                    throw new FormatException($"node '{id}' is removed while {live} edge links still join it");
+                }
+            }
+        }
+
+        var upserted = new HashSet<string>(NodeUpserts.Select(n => n.Id), StringComparer.Ordinal);
+        bool IsNode(string id) => upserted.Contains(id) || (graph.ContainsNode(id) && !removedNodes.Contains(id));
+        foreach (GraphEdge edge in EdgeUpserts)
+        {
+            string id = edge.Id ?? throw new FormatException("an edge without an id");
+            if (!IsNode(edge.Source) || !IsNode(edge.Target))
+            {
+                throw new FormatException($"edge '{id}' joins '{edge.Source}' and '{edge.Target}', and one of them is not a node");
+            }
+        }
+
+        if (Entries is not null)
+        {
+            store.CheckUpsert(Entries);
         }
     }
 }

@@ -28,7 +28,8 @@ public sealed class GraphFileFuzzTests
         {
             graph.UpsertNode(new GraphNode($"{n}:{FuzzData.RandomText(random)}", "label " + FuzzData.RandomText(random, 1))
             {
-                Type = random.Next(2) == 0 ? null : FuzzData.RandomText(random, 1),
+                // Non-blank, as input requires (a blank type is damage on read).
+                Type = random.Next(2) == 0 ? null : "type " + FuzzData.RandomText(random),
                 Text = random.Next(2) == 0 ? null : FuzzData.RandomText(random),
                 Properties = properties[n],
             });
@@ -177,5 +178,15 @@ public sealed class GraphFileFuzzTests
     {
         Gen<byte[]> inputs = Gen.Select(Records.Select(r => r.Encode()), ByteMutations.Some, ByteMutations.Apply);
         FuzzRun.Check(inputs, b => b.Length, b => WalRecord.Decode(b), e => e is FormatException, FuzzRun.DefaultIterations * 2);
+    }
+
+    /// <summary>GraphWrite records nested in each other's entries blob (a crafted log), any op flags, mutated or not: never a recursion, only a <see cref="FormatException"/>.</summary>
+    [Test]
+    public void NestedGraphRecordsFailOnlyWithFormatException()
+    {
+        Gen<byte> flags = Gen.Int[0, 3].Select(f => (byte)(((f & 1) != 0 ? WalRecord.RescoreFlag : 0) | ((f & 2) != 0 ? WalRecord.ContentHashFlag : 0)));
+        Gen<byte[]> nested = Gen.Select(Gen.Int[1, 4_000], flags, (depth, flag) => LodeDb.Tests.Graph.GraphRecordIntegrityTests.NestedGraphWrite(depth, (byte)(GraphWriteRecord.GraphWriteOp | flag)));
+        Gen<byte[]> inputs = Gen.Select(nested, ByteMutations.Some, Gen.Bool, (bytes, mutations, mutate) => mutate ? ByteMutations.Apply(bytes, mutations) : bytes);
+        FuzzRun.Check(inputs, b => b.Length, b => WalRecord.Decode(b), e => e is FormatException);
     }
 }

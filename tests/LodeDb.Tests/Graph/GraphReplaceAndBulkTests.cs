@@ -121,4 +121,35 @@ public sealed class GraphReplaceAndBulkTests
         Assert.That((graph.NodeCount, graph.EdgeCount, graph.EntryCount), Is.EqualTo((0, 0, 0L)), "all or nothing");
         Assert.That(ingest.NodeCount, Is.EqualTo(6), "the scope stays open after a failed commit");
     }
+
+    [Test]
+    public void ARefusedIngestAddNodesQueuesNothing()
+    {
+        using var folder = new TestFolder();
+        using var graph = LodeGraph.Open(folder.Path, GraphTestData.VectorOptions());
+        using GraphIngest ingest = graph.BeginIngest();
+        ingest.AddNode(GraphTestData.Node("first", "First"));
+        var ex = Assert.Throws<ArgumentNullException>(() => ingest.AddNodes([GraphTestData.Node("a", "A"), null!, GraphTestData.Node("b", "B")]));
+        Assert.That(ex!.Message, Does.Contain("Node 1"));
+        Assert.That(ingest.NodeCount, Is.EqualTo(1), "a refused AddNodes call queues none of its nodes");
+        ingest.Commit();
+        Assert.That(graph.NodeCount, Is.EqualTo(1));
+    }
+
+    [Test]
+    public void ARefusedIngestAddEdgesQueuesNothing()
+    {
+        using var folder = new TestFolder();
+        using var graph = LodeGraph.Open(folder.Path, GraphTestData.VectorOptions());
+        using GraphIngest ingest = graph.BeginIngest();
+        ingest.AddNodes([GraphTestData.Node("a", "A"), GraphTestData.Node("b", "B")]);
+        var ex = Assert.Throws<ArgumentNullException>(() => ingest.AddEdges([GraphTestData.Edge("ab", "a", "r", "b"), null!]));
+        Assert.That(ex!.Message, Does.Contain("Edge 1"));
+        Assert.That(ingest.EdgeCount, Is.EqualTo(0), "a refused AddEdges call queues none of its edges");
+
+        ingest.AddEdges([new GraphEdge("a", "r", "b"), GraphTestData.Edge("ba", "b", "r", "a")]);
+        Assert.That(ingest.EdgeCount, Is.EqualTo(2));
+        ingest.Commit();
+        Assert.That(graph.EdgeCount, Is.EqualTo(2), "an edge without an id got one when it was queued");
+    }
 }
