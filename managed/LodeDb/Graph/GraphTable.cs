@@ -12,10 +12,6 @@ internal sealed class GraphTable
 {
     private readonly Dictionary<string, NodeEntry> _nodes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, EdgeEntry> _edges = new(StringComparer.Ordinal);
-
-    // One string per relation name, shared by its edges (a graph has few relations and many
-    // edges); names of removed edges stay until the table is rebuilt (the next open).
-    private readonly Dictionary<string, string> _relations = new(StringComparer.Ordinal);
     private long _nextNodeOrdinal;
     private long _nextEdgeOrdinal;
 
@@ -53,21 +49,6 @@ internal sealed class GraphTable
         }
 
         RemoveEdge(id);
-
-        // An edge keeps its nodes' id strings and the shared relation name, not copies: a
-        // million edges read from a file would otherwise hold three million more strings,
-        // which costs memory and, on open, the garbage collector's time to trace them.
-        if (!_relations.TryGetValue(edge.Relation, out string? relation))
-        {
-            relation = edge.Relation;
-            _relations.Add(relation, relation);
-        }
-
-        if (!ReferenceEquals(edge.Source, source.Node.Id) || !ReferenceEquals(edge.Target, target.Node.Id) || !ReferenceEquals(edge.Relation, relation))
-        {
-            edge = edge with { Source = source.Node.Id, Target = target.Node.Id, Relation = relation };
-        }
-
         var entry = new EdgeEntry(edge, _nextEdgeOrdinal++);
         _edges.Add(id, entry);
         source.Out.Add(entry);
