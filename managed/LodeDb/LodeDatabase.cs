@@ -115,10 +115,14 @@ public sealed partial class LodeDatabase : IDisposable
     /// <exception cref="IdentityMismatchException">An identity option differs from the recorded one.</exception>
     /// <exception cref="ConcurrentWriterException">Another writer holds the folder past the lock timeout.</exception>
     /// <exception cref="CorruptDatabaseException">A committed file fails its checks.</exception>
-    /// <exception cref="FolderKindMismatchException">The folder is the root of a <see cref="LodeCollection"/>.</exception>
+    /// <exception cref="FolderKindMismatchException">The folder is the root of a <see cref="LodeCollection"/>, or holds the <c>DELETED</c> marker of a collection's space delete.</exception>
     /// <exception cref="PlatformNotSupportedException">A writable open keeps content hashes (the default) on a Linux system where no OpenSSL loads (.NET's SHA-256 needs it); nothing is written.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled while the open waited for the writer lock or replayed the log (checked between records); nothing on disk was changed.</exception>
-    public static LodeDatabase Open(string path, LodeDbOptions? options = null, CancellationToken cancellationToken = default)
+    public static LodeDatabase Open(string path, LodeDbOptions? options = null, CancellationToken cancellationToken = default) =>
+        OpenGuarded(path, options, spaceRecorded: null, cancellationToken);
+
+    /// <summary>As <see cref="Open(string, LodeDbOptions?, CancellationToken)"/>; <paramref name="spaceRecorded"/> is set by a collection opening a space it records (see <see cref="DeletedSpaceGuard.Check"/>).</summary>
+    internal static LodeDatabase OpenGuarded(string path, LodeDbOptions? options, Func<bool>? spaceRecorded, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         options ??= new LodeDbOptions();
@@ -133,6 +137,8 @@ public sealed partial class LodeDatabase : IDisposable
         {
             throw FolderKindMismatchException.CollectionOpenedAsIndex(full);
         }
+
+        DeletedSpaceGuard.Check(full, spaceRecorded);
 
         Sha256Availability.ThrowIfUnavailable(full, !options.ReadOnly && options.StoreContentHash);
         var database = new LodeDatabase(full, options);
@@ -152,12 +158,20 @@ public sealed partial class LodeDatabase : IDisposable
                     database._embedders.OpenPreset(options.Model, options);
                 }
 
-                Directory.CreateDirectory(full);
+                if (spaceRecorded is null)
+                {
+                    // A recorded space's folder is never recreated (a delete may have just moved it away).
+                    Directory.CreateDirectory(full);
+                }
+
                 database._lock = WriterLock.Acquire(full, options.LockTimeout ?? EnvironmentDefaults.LockTimeout(), cancellationToken);
                 if (database._lock.Waited > TimeSpan.Zero)
                 {
                     LodeDbLog.LockWaited(database._telemetry.Logger, full, database._lock.Waited.TotalMilliseconds);
                 }
+
+                // Again under the lock: a delete that marked the folder while this open waited has published or given up by now.
+                DeletedSpaceGuard.Check(full, spaceRecorded);
 
                 database._store = StoreOpener.OpenForWriting(full, options, database._embedders, database._log, cancellationToken);
             }

@@ -3,7 +3,8 @@ namespace LodeDb;
 /// <summary>
 /// A collection root was opened as an index (<see cref="LodeDatabase.Open"/>), or an index folder
 /// as a collection (<see cref="LodeCollection.Open"/>), or a knowledge graph's folder as a writable
-/// index or an index as a graph (<see cref="Graph.LodeGraph.Open(LodeDatabase, Graph.GraphOptions?)"/>).
+/// index or an index as a graph (<see cref="Graph.LodeGraph.Open(LodeDatabase, Graph.GraphOptions?)"/>),
+/// or the folder of a deleted collection space (it holds the <c>DELETED</c> marker) as an index.
 /// Nothing was read or written.
 /// </summary>
 public sealed class FolderKindMismatchException : LodeDatabaseException
@@ -31,4 +32,9 @@ public sealed class FolderKindMismatchException : LodeDatabaseException
     internal static FolderKindMismatchException IndexOpenedAsCollection(string path) => new(path,
         $"'{path}' holds a LodeDb index ({LodeDatabase.RootFileName}), not a collection. " +
         "Open it with LodeDatabase.Open(path), or create the collection in another folder.");
+
+    internal static FolderKindMismatchException DeletedSpaceOpenedAsIndex(string path, string marker) => new(path,
+        $"'{path}' holds the marker file '{marker}' of a collection's space delete: unless its collection still records the space, " +
+        "the folder is removed by the next create or delete of that space name, so it does not open as an index. " +
+        "Open a recorded space with LodeCollection.Space(name); to read a deleted space's rows, copy the folder elsewhere and delete the marker file in the copy.");
 }

@@ -7,10 +7,12 @@ namespace LodeDb;
 /// nothing openable: (1) a marker file <c>DELETED</c> is written into the space folder, (2) the
 /// manifest without the space is published (the commit point), (3) the folder is renamed to
 /// <c>spaces/.deleted-&lt;name&gt;-&lt;id&gt;</c> (not a space name, so never opened or adopted), (4) that
-/// folder is removed. Before (2) the space is recorded and whole (the marker is ignored while a
-/// space is recorded). After (2) a marked folder is never adopted by a create of the same name:
-/// it is discarded first, as are leftover <c>.deleted-*</c> folders (swept under the collection
-/// lock by every create and delete).
+/// folder is removed. (1) to (3) run under the collection lock, so a create of the same name
+/// (which takes it) never has its new folder moved away; only (4) runs after it is released.
+/// Before (2) the space is recorded and whole (the marker is ignored while a space is recorded).
+/// After (2) a marked folder is never adopted by a create of the same name nor opened as an index
+/// (<see cref="DeletedSpaceGuard"/>): it is discarded first, as are leftover <c>.deleted-*</c>
+/// folders (swept under the collection lock by every create and delete).
 /// </summary>
 public sealed partial class LodeCollection
 {
@@ -19,7 +21,7 @@ public sealed partial class LodeCollection
 
     private const string DeletedFolderPrefix = ".deleted-";
 
-    /// <summary>Tests only: runs after the manifest without the space is published, before its folder is renamed.</summary>
+    /// <summary>Tests only: runs after the manifest without the space is published, before its folder is renamed (under the collection lock).</summary>
     internal Action<string>? AfterDeletePublished { get; set; }
 
     /// <summary>
@@ -46,6 +48,7 @@ public sealed partial class LodeCollection
             }
 
             string folder = SpaceFolder(name);
+            string? trash;
             using (WriterLock.Acquire(Path, LockTimeout))
             {
                 CollectionManifest manifest = ReadManifest();
@@ -61,10 +64,17 @@ public sealed partial class LodeCollection
                 }
 
                 Unrecord(name, folder, manifest);
+                AfterDeletePublished?.Invoke(folder);
+
+                // Still under the collection lock: once it is released, a create may make a new folder of this name.
+                trash = MoveAside(folder);
             }
 
-            AfterDeletePublished?.Invoke(folder);
-            Discard(folder);
+            if (trash is not null)
+            {
+                TryRemoveFolder(trash);
+            }
+
             return true;
         }
     }
@@ -127,6 +137,20 @@ public sealed partial class LodeCollection
     /// <summary>Steps (3) and (4): the folder of an unrecorded space goes; a failure leaves it for the next sweep.</summary>
     private void Discard(string folder)
     {
+        if (MoveAside(folder) is string trash)
+        {
+            TryRemoveFolder(trash);
+        }
+    }
+
+    /// <summary>Step (3), under the collection lock: the renamed folder, or null when there was none or it could not be moved (left marked for the next sweep).</summary>
+    private string? MoveAside(string folder)
+    {
+        if (!Directory.Exists(folder))
+        {
+            return null;
+        }
+
         string trash = System.IO.Path.Combine(
             System.IO.Path.GetDirectoryName(folder)!,
             DeletedFolderPrefix + System.IO.Path.GetFileName(folder) + "-" + Guid.NewGuid().ToString("N"));
@@ -142,10 +166,10 @@ public sealed partial class LodeCollection
         {
             // The delete is committed (the manifest no longer names the space); the marked folder
             // is discarded by the next create or delete of this name.
-            return;
+            return null;
         }
 
-        TryRemoveFolder(trash);
+        return trash;
     }
 
     /// <summary>
@@ -177,6 +201,7 @@ public sealed partial class LodeCollection
         }
     }
 
+    /// <summary>Reads <c>collection.json</c> now (no lock: it is only ever replaced whole).</summary>
     private bool IsRecorded(string name) => Find(ReadManifest(), name) is not null;
 
     private static void TryDeleteFile(string path)

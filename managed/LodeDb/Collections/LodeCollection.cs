@@ -274,6 +274,7 @@ public sealed partial class LodeCollection : IDisposable
         string folder = SpaceFolder(info.Name);
         if (!File.Exists(System.IO.Path.Combine(folder, LodeDatabase.RootFileName)))
         {
+            ThrowIfDeletedMeanwhile(info.Name);
             throw new CorruptDatabaseException(ManifestPath, $"it records space '{info.Name}', but '{folder}' holds no index");
         }
 
@@ -284,10 +285,40 @@ public sealed partial class LodeCollection : IDisposable
                 $"Pass it: Space(\"{info.Name}\", new LodeDbOptions {{ Embedder = ..., ModelName = \"{info.Model}\" }}).");
         }
 
-        LodeDatabase database = LodeDatabase.Open(folder, SpaceOptions.For(this, options, info), cancellationToken);
+        LodeDatabase database;
         try
         {
+            // The manifest was read without a lock: a delete may publish while this open waits for
+            // the space's writer lock. The open refuses the folder once that delete is published.
+            database = LodeDatabase.OpenGuarded(folder, SpaceOptions.For(this, options, info), () => IsRecorded(info.Name), cancellationToken);
+        }
+        catch (Exception ex) when (ex is LodeDatabaseException or IOException)
+        {
+            ThrowIfDeletedMeanwhile(info.Name);
+            throw;
+        }
+
+        try
+        {
+            // Re-read with the space's writer lock held (a read-only handle has none: best effort).
+            if (Find(ReadManifest(), info.Name) is not LodeSpaceInfo current)
+            {
+                throw Deleted(info.Name);
+            }
+
+            if (current != info)
+            {
+                throw new LodeDatabaseException(
+                    $"Space '{info.Name}' of the collection at '{Path}' was deleted and created again by another handle while this call opened it. Call Space(\"{info.Name}\") again.");
+            }
+
             CheckIndexAgrees(info, InfoOf(info.Name, database.Identity));
+            if (!database.IsReadOnly)
+            {
+                // Recorded, and no delete can be between its marker and its publish while this
+                // handle holds the space's lock: a marker here is stale, so a plain open works again.
+                TryDeleteFile(System.IO.Path.Combine(folder, DeletedMarkerFileName));
+            }
         }
         catch
         {
@@ -297,6 +328,18 @@ public sealed partial class LodeCollection : IDisposable
 
         return new OpenSpace(database, info);
     }
+
+    /// <summary>A space read as recorded that a delete (by another handle) has since unrecorded.</summary>
+    private void ThrowIfDeletedMeanwhile(string name)
+    {
+        if (!IsRecorded(name))
+        {
+            throw Deleted(name);
+        }
+    }
+
+    private SpaceNotFoundException Deleted(string name) =>
+        new(Path, name, "It was deleted by another handle while this call opened it.");
 
     /// <summary>
     /// Creates a space under the collection's lock: re-read the manifest (another handle may have

@@ -63,14 +63,15 @@ internal static class DatabaseAudit
                 continue;
             }
 
-            records += AuditIndex(folder, prefix, problems, cancellationToken);
+            // A recorded space may carry the stale marker of a delete that never published: it still loads.
+            records += AuditIndex(folder, prefix, problems, cancellationToken, recordedSpace: true);
         }
 
         return (manifest.Spaces.Count, records);
     }
 
     /// <summary>Audits one index folder; returns the log and journal records checked.</summary>
-    private static long AuditIndex(string folder, string prefix, List<StorageProblem> problems, CancellationToken cancellationToken)
+    private static long AuditIndex(string folder, string prefix, List<StorageProblem> problems, CancellationToken cancellationToken, bool recordedSpace = false)
     {
         int first = problems.Count;
         void Add(string file, long offset, string detail, bool damage = true) =>
@@ -122,7 +123,7 @@ internal static class DatabaseAudit
             // Embedder the auditor does not have) or a preset's model is no part of them.
             try
             {
-                LodeDatabase.Open(folder, new LodeDbOptions { ReadOnly = true, WithoutEmbedder = true }, cancellationToken).Dispose();
+                LodeDatabase.OpenGuarded(folder, new LodeDbOptions { ReadOnly = true, WithoutEmbedder = true }, recordedSpace ? () => true : null, cancellationToken).Dispose();
             }
             catch (CorruptDatabaseException ex)
             {

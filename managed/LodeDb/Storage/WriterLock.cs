@@ -35,6 +35,11 @@ internal sealed class WriterLock : IDisposable
                 var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
                 return new WriterLock(stream, waited ? clock.Elapsed : TimeSpan.Zero);
             }
+            catch (DirectoryNotFoundException)
+            {
+                // The folder is gone (a collection's delete moved a space away): waiting cannot bring it back.
+                throw;
+            }
             catch (IOException) when (clock.Elapsed < timeout)
             {
                 waited = true;
