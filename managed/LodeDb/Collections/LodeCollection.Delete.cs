@@ -114,6 +114,13 @@ public sealed partial class LodeCollection
                 stream.Flush(Sync);
             }
 
+            if (Sync)
+            {
+                // The marker's directory entry is durable before the manifest drops the space: after
+                // a power loss an unrecorded folder always carries it, so no create adopts its rows.
+                CollectionManifestFile.SyncDirectory(folder);
+            }
+
             try
             {
                 manifest.Spaces.RemoveAll(space => space.Name == name);
