@@ -10,7 +10,9 @@ namespace LodeDb.Benchmarks.Storage;
 /// store (candidates tuned to 0.99) and USearch HNSW f32 and f16 (ef tuned to the recall LodeDb
 /// reached over the timed queries) are all open at once, and the timed queries run in rounds of
 /// <see cref="RoundQueries"/>, each round visiting every store in a rotated order. The rows
-/// above this table time one store after another, minutes apart, on a shared machine.
+/// above this table time one store after another, minutes apart, on a shared machine. A last
+/// row, outside the comparison, is the same LodeDb store with its default threads (the scan of
+/// one query split across the cores; an HNSW query runs on one): what a caller gets by default.
 /// </summary>
 internal static class HeadToHead
 {
@@ -28,6 +30,7 @@ internal static class HeadToHead
             StorageBenchmark.Fill(dataset, folder, options);
             (options, string? setting) = StorageBenchmark.Tuned(dataset, folder, configuration, options);
             using var db = LodeDatabase.Open(folder, options);
+            using var defaultThreads = LodeDatabase.Open(folder, options with { ReadOnly = true, SearchThreads = null });
             double lodeRecall = Recall(dataset, timed, query => StorageBenchmark.SearchRows(db, query));
 
             var contenders = new List<(string Name, string Setting, Func<float[], int[]> Search)>
@@ -44,6 +47,10 @@ internal static class HeadToHead
                     string.Create(CultureInfo.InvariantCulture, $"ef {expansion}, tuned to {lodeRecall:0.000} (tuning recall {tuned:0.000})"),
                     query => USearchPeer.Search(index, query)));
             }
+
+            contenders.Add(($"{configuration.Name}, default threads (not in the comparison)",
+                string.Create(CultureInfo.InvariantCulture, $"{setting}; SearchThreads unset: the scan of one query on up to {Environment.ProcessorCount} cores"),
+                query => StorageBenchmark.SearchRows(defaultThreads, query)));
 
             var latencies = contenders.Select(_ => new List<double>(timed)).ToArray();
             var hits = new long[contenders.Count];
@@ -72,7 +79,7 @@ internal static class HeadToHead
             }
 
             Console.WriteLine();
-            Console.WriteLine($"Head to head (issue 12), interleaved: {timed} timed queries in rounds of {RoundQueries}, every store once per round in a rotated order, after {WarmUpQueries} untimed queries each; one thread each");
+            Console.WriteLine($"Head to head (issue 12), interleaved: {timed} timed queries in rounds of {RoundQueries}, every store once per round in a rotated order, after {WarmUpQueries} untimed queries each; one thread each except the last row");
             Console.WriteLine();
             Console.WriteLine("| store | setting | p50 ms | p95 ms | p99 ms | mean ms | recall@10 | p50 / LodeDb p50 |");
             Console.WriteLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
