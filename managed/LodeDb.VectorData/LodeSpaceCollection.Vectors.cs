@@ -42,22 +42,24 @@ public partial class LodeSpaceCollection<TKey, TRecord>
     }
 
     /// <summary>
-    /// The record of a row; with <paramref name="withVector"/> its vector from the sidecar, or
-    /// null when the row was removed after it was found (as if the removal came first).
+    /// The record of a row; with <paramref name="withVector"/> its data and vector are read again
+    /// together (<see cref="LodeDatabase.GetWithVectors"/>), so a row replaced after it was found
+    /// comes back whole in its current version, never old data with the new vector; null when it
+    /// was removed after it was found (as if the removal came first).
     /// </summary>
     private TRecord? ToRecord(string id, IReadOnlyDictionary<string, object?> metadata, bool withVector)
     {
-        TRecord record = _mapper.ToRecord(id, metadata);
         if (!withVector)
         {
-            return record;
+            return _mapper.ToRecord(id, metadata);
         }
 
-        IReadOnlyList<float[]>? vectors = Run("Get", () => Space().GetVectors(id));
-        if (vectors is null)
+        if (Run("Get", () => Space().GetWithVectors(id)) is not var (current, vectors))
         {
             return null;
         }
+
+        TRecord record = _mapper.ToRecord(id, current.Metadata);
 
         VectorPropertyModel property = _model.VectorProperty;
         float[] vector = vectors[0]; // a vector space has one row per id

@@ -34,6 +34,29 @@ public sealed class GetVectorsAndWithoutEmbedderTests
     }
 
     [Test]
+    public void GetWithVectors_pairs_the_current_record_with_its_own_vectors()
+    {
+        using var folder = new TestFolder();
+        float[] first = Unit(16, 4), second = Unit(16, 5);
+        using var db = LodeDatabase.Open(folder.Path, new LodeDbOptions { VectorDim = 16, Rescore = RescoreStorage.Float16 });
+        db.AddVector(first, "a", new Dictionary<string, object?> { ["version"] = 1L });
+
+        var (record, vectors) = db.GetWithVectors("a")!.Value;
+        Assert.That(record.Metadata["version"], Is.EqualTo(1L));
+        Assert.That(vectors.Single(), Is.EqualTo(first).Within(1e-3));
+
+        // Replaced: both halves move to the new version together.
+        db.AddVector(second, "a", new Dictionary<string, object?> { ["version"] = 2L });
+        (record, vectors) = db.GetWithVectors("a")!.Value;
+        Assert.That(record.Metadata["version"], Is.EqualTo(2L));
+        Assert.That(vectors.Single(), Is.EqualTo(second).Within(1e-3));
+
+        db.Remove("a");
+        Assert.That(db.GetWithVectors("a"), Is.Null);
+        Assert.That(db.GetWithVectors("missing"), Is.Null);
+    }
+
+    [Test]
     public void Without_a_sidecar_GetVectors_says_the_index_keeps_no_vectors()
     {
         using var folder = new TestFolder();
