@@ -27,17 +27,38 @@ public static class LodeContentHash
 
     /// <summary>The hash of a text document's text.</summary>
     /// <exception cref="IllFormedStringException">The text holds a lone surrogate: no add accepts it, and its UTF-8 bytes would be those of U+FFFD.</exception>
+    /// <exception cref="PlatformNotSupportedException"><see cref="IsSupported"/> is false.</exception>
     public static string OfText(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+        ThrowIfUnsupported();
         return Convert.ToHexStringLower(Text(StringValidation.WellFormed(text, "text", 0, nameof(text))));
     }
 
     /// <summary>The hash of a vector row's vector, as given (not normalised).</summary>
-    public static string OfVector(ReadOnlySpan<float> vector) => Convert.ToHexStringLower(Vector(vector));
+    /// <exception cref="PlatformNotSupportedException"><see cref="IsSupported"/> is false.</exception>
+    public static string OfVector(ReadOnlySpan<float> vector)
+    {
+        ThrowIfUnsupported();
+        return Convert.ToHexStringLower(Vector(vector));
+    }
 
     /// <summary>The hash of an image row's encoded image (the file's bytes).</summary>
-    public static string OfImage(ReadOnlySpan<byte> encoded) => Convert.ToHexStringLower(SHA256.HashData(encoded));
+    /// <exception cref="PlatformNotSupportedException"><see cref="IsSupported"/> is false.</exception>
+    public static string OfImage(ReadOnlySpan<byte> encoded)
+    {
+        ThrowIfUnsupported();
+        return Convert.ToHexStringLower(SHA256.HashData(encoded));
+    }
+
+    // A typed error where .NET would abort the process (no OpenSSL on Linux).
+    private static void ThrowIfUnsupported()
+    {
+        if (!IsSupported)
+        {
+            throw new PlatformNotSupportedException("SHA-256 is not available in this process: .NET computes it through OpenSSL on Linux, and no libssl loads here. Install OpenSSL (e.g. libssl3).");
+        }
+    }
 
     internal static byte[] Text(string text)
     {
