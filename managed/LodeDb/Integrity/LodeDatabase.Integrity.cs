@@ -68,7 +68,7 @@ public sealed partial class LodeDatabase
             reports.Add(StoreRepair.Run(folder, prefix, options, reports.Exists(r => r.Applied) ? CancellationToken.None : cancellationToken));
         }
 
-        return reports.Count == 1 ? reports[0] : Combine(path, reports);
+        return Combine(path, reports);
     }
 
     private static RepairReport Combine(string path, IReadOnlyList<RepairReport> reports) =>

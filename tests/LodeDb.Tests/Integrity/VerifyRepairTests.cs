@@ -169,6 +169,20 @@ public sealed class VerifyRepairTests
         }
     }
 
+    [Test]
+    public void TheRepairReportOfAOneSpaceCollectionNamesTheCollection()
+    {
+        using var folder = new TestFolder();
+        using (var collection = LodeCollection.Open(folder.Path))
+        {
+            collection.Space("only", new LodeDbOptions { VectorDim = Dim }).AddVector(Vectors.Random(new Random(1), Dim), "x");
+        }
+
+        RepairReport repair = LodeDatabase.Repair(folder.Path);
+        Assert.That(repair.Path, Is.EqualTo(Path.GetFullPath(folder.Path)), "the folder repaired is the collection, not its one space");
+        Assert.That(repair.NothingToRepair, Is.True);
+    }
+
     internal static void CopyTree(string from, string to)
     {
         foreach (string directory in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
