@@ -31,7 +31,7 @@ internal static class HeadToHead
             (options, string? setting) = StorageBenchmark.Tuned(dataset, folder, configuration, options);
             using var db = LodeDatabase.Open(folder, options);
             using var defaultThreads = LodeDatabase.Open(folder, options with { ReadOnly = true, SearchThreads = null });
-            double lodeRecall = Recall(dataset, timed, query => StorageBenchmark.SearchRows(db, query));
+            double lodeRecall = StorageBenchmark.Recall(dataset, 0, timed, query => StorageBenchmark.SearchRows(db, query));
 
             var contenders = new List<(string Name, string Setting, Func<float[], int[]> Search)>
             {
@@ -101,17 +101,6 @@ internal static class HeadToHead
 
             TestData.DeleteFolder(folder);
         }
-    }
-
-    private static double Recall(StorageDataset dataset, int timed, Func<float[], int[]> search)
-    {
-        long hits = 0;
-        for (int q = 0; q < timed; q++)
-        {
-            hits += search(dataset.Queries[q]).Count(row => Array.IndexOf(dataset.Truth[q], row) >= 0);
-        }
-
-        return hits / (timed * (double)StorageBenchmark.K);
     }
 
     private static double Percentile(List<double> values, double p)

@@ -211,6 +211,18 @@ internal static class StorageBenchmark
             string.Create(CultureInfo.InvariantCulture, $"{candidates} re-score candidates (tuning recall {tunedRecall:0.000})"));
     }
 
+    /// <summary>Recall@10 of <paramref name="search"/> over queries <paramref name="first"/>..<paramref name="end"/>-1 (untimed).</summary>
+    internal static double Recall(StorageDataset dataset, int first, int end, Func<float[], int[]> search)
+    {
+        long hits = 0;
+        for (int q = first; q < end; q++)
+        {
+            hits += dataset.Truth[q].Intersect(search(dataset.Queries[q])).Count();
+        }
+
+        return hits / ((end - first) * (double)K);
+    }
+
     internal static int[] SearchRows(LodeDatabase db, float[] query)
     {
         var hits = db.SearchByVector(query, K);
@@ -235,13 +247,7 @@ internal static class StorageBenchmark
         foreach (int candidates in LodeDbConfiguration.CandidateSteps)
         {
             using var db = LodeDatabase.Open(folder, options with { RescoreCandidates = candidates });
-            long hits = 0;
-            for (int q = first; q < dataset.Queries.Length; q++)
-            {
-                hits += dataset.Truth[q].Intersect(SearchRows(db, dataset.Queries[q])).Count();
-            }
-
-            recall = hits / ((dataset.Queries.Length - first) * (double)K);
+            recall = Recall(dataset, first, dataset.Queries.Length, query => SearchRows(db, query));
             if (recall >= target)
             {
                 return (candidates, recall);

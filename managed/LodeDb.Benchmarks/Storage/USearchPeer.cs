@@ -145,13 +145,7 @@ internal static class USearchPeer
         foreach (int expansion in Expansions)
         {
             USearchNative.SetExpansionSearch(index, expansion);
-            long hits = 0;
-            for (int q = first; q < dataset.Queries.Length; q++)
-            {
-                hits += dataset.Truth[q].Intersect(Search(index, dataset.Queries[q])).Count();
-            }
-
-            recall = hits / ((dataset.Queries.Length - first) * (double)StorageBenchmark.K);
+            recall = StorageBenchmark.Recall(dataset, first, dataset.Queries.Length, query => Search(index, query));
             if (recall >= target)
             {
                 return (expansion, recall);
