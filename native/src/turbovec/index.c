@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/errors.h"
+#include "turbovec/block_memory.h"
 
 static size_t live_words_for(uint64_t block_capacity) {
     return (size_t)((block_capacity * LODEDB_BLOCK_SIZE + 63u) / 64u);
@@ -22,11 +23,12 @@ static lodedb_status resize_storage(struct lodedb_index *index, uint64_t new_cap
                            (unsigned long long)new_capacity);
     }
     size_t words = live_words_for(new_capacity);
-    uint8_t *blocks = calloc((size_t)new_capacity, block_bytes);
+    size_t blocks_bytes = (size_t)new_capacity * block_bytes;
+    uint8_t *blocks = lodedb_block_memory_alloc(blocks_bytes);
     float *scales = calloc((size_t)new_capacity * LODEDB_BLOCK_SIZE, sizeof(float));
     uint64_t *live = calloc(words > 0 ? words : 1, sizeof(uint64_t));
     if ((new_capacity > 0 && (blocks == NULL || scales == NULL)) || live == NULL) {
-        free(blocks);
+        lodedb_block_memory_free(blocks, blocks_bytes);
         free(scales);
         free(live);
         return lodedb_fail(LODEDB_ERR_OUT_OF_MEMORY,
@@ -39,7 +41,7 @@ static lodedb_status resize_storage(struct lodedb_index *index, uint64_t new_cap
         memcpy(scales, index->scales, (size_t)keep * LODEDB_BLOCK_SIZE * sizeof(float));
         memcpy(live, index->live, live_words_for(keep) * sizeof(uint64_t));
     }
-    free(index->blocks);
+    lodedb_block_memory_free(index->blocks, (size_t)index->block_capacity * block_bytes);
     free(index->scales);
     free(index->live);
     index->blocks = blocks;
@@ -124,7 +126,8 @@ LODEDB_API void lodedb_index_free(lodedb_index *index) {
         return;
     }
     lodedb_rotation_destroy(&index->rotation);
-    free(index->blocks);
+    lodedb_block_memory_free(index->blocks,
+                             (size_t)index->block_capacity * lodedb_index_block_bytes(index));
     free(index->scales);
     free(index->live);
     free(index);
