@@ -226,6 +226,7 @@ internal sealed class LodeFilterTranslator : FilterTranslatorBase
     /// <summary>The bound data property of an expression (a member access or a dictionary lookup of the record), or null.</summary>
     private PropertyModel? Bind(Expression expression)
     {
+        Expression whole = expression;
         while (expression is UnaryExpression { NodeType: ExpressionType.Convert or ExpressionType.ConvertChecked } convert)
         {
             expression = convert.Operand;
@@ -235,6 +236,8 @@ internal sealed class LodeFilterTranslator : FilterTranslatorBase
         {
             return null;
         }
+
+        CheckPropertyCasts(whole);
 
         if (property is KeyPropertyModel)
         {
@@ -249,19 +252,32 @@ internal sealed class LodeFilterTranslator : FilterTranslatorBase
         return property;
     }
 
-    private static object? Constant(Expression expression, Expression whole)
+    private static object? Constant(Expression expression, Expression whole) => expression switch
+    {
+        // A cast the preprocessor left around a captured value, e.g. (int)x: its value is the cast's result.
+        UnaryExpression { NodeType: ExpressionType.Convert or ExpressionType.ConvertChecked } convert => FilterCasts.Apply(Constant(convert.Operand, whole), convert, whole),
+        ConstantExpression constant => constant.Value,
+        QueryParameterExpression parameter => parameter.Value,
+        _ => throw new NotSupportedException($"The filter '{whole}' compares with '{expression}', which is not a value; LodeDb filters compare a data property with a constant or a captured variable."),
+    };
+
+    /// <summary>
+    /// A cast of a property compares the cast value, which LodeDb does not compute: only casts
+    /// that keep every value (nullable, object, implicit numeric widening) may be looked through.
+    /// </summary>
+    private static void CheckPropertyCasts(Expression expression)
     {
         while (expression is UnaryExpression { NodeType: ExpressionType.Convert or ExpressionType.ConvertChecked } convert)
         {
+            if (!FilterCasts.KeepsValue(convert))
+            {
+                throw new NotSupportedException(
+                    $"The filter casts a record property: '{convert}' converts {convert.Operand.Type.Name} to {convert.Type.Name}, which changes the value compared; " +
+                    "LodeDb filters compare the stored value. Compare the property without the cast.");
+            }
+
             expression = convert.Operand;
         }
-
-        return expression switch
-        {
-            ConstantExpression constant => constant.Value,
-            QueryParameterExpression parameter => parameter.Value,
-            _ => throw new NotSupportedException($"The filter '{whole}' compares with '{expression}', which is not a value; LodeDb filters compare a data property with a constant or a captured variable."),
-        };
     }
 
     private static object NotNull(object? value, Expression whole) =>

@@ -140,6 +140,16 @@ public sealed class FilterTests
         return TestFilter(r => r.Int >= threshold);
     }
 
+    [Test]
+    public Task Captured_value_cast_to_the_property_type()
+    {
+        // The cast is C#'s: (int)9.7 is 9, not 9.7 (which no int equals).
+        double rating = 9.7;
+        return TestFilter(r => r.Int == (int)rating);
+    }
+
+    [Test] public Task Implicitly_widened_property() => TestFilter(r => r.Int > 9.5);
+
     [Test] public Task Contains_on_array_property() => TestFilter(r => r.StringArray.Contains("x"));
     [Test] public Task Contains_on_list_property() => TestFilter(r => r.StringList.Contains("z"));
     [Test] public Task Not_contains_on_array_property() => TestFilter(r => !r.StringArray.Contains("x"));
@@ -159,6 +169,9 @@ public sealed class FilterTests
             r => new string[2].Contains(r.String),
             r => r.StringArray.Any(s => s == "x"),
             r => r.String!.Length == 3,
+            // A narrowing cast of a property changes the value compared: (int)2.5 == 2.
+            r => (int)r.Double == 2,
+            r => (float)r.Double == 2.5f,
         ];
         foreach (var filter in unsupported)
         {
