@@ -202,6 +202,6 @@ internal static class MetadataValues
         return items.Select(i => (bool)Scalar(i!, element, property)).ToList();
     }
 
-    private static InvalidCastException Mismatch(object stored, Type type, string property) =>
-        new($"The stored value of '{property}' is a {stored.GetType().Name}, which does not convert to {type.Name}.");
+    private static InvalidCastException Mismatch(object? stored, Type type, string property) =>
+        new($"The stored value of '{property}' is {(stored is null ? "null" : $"a {stored.GetType().Name}")}, which does not convert to {type.Name}.");
 }

@@ -64,7 +64,14 @@ internal sealed class RecordMapper<TRecord>(CollectionModel model)
         var metadata = new Dictionary<string, object?>(model.DataProperties.Count, StringComparer.Ordinal);
         foreach (DataPropertyModel property in model.DataProperties)
         {
-            metadata[property.StorageName] = MetadataValues.ToStored(property.GetValueAsObject(record));
+            object? value = property.GetValueAsObject(record);
+            if (value is IList<string?> strings && strings.IndexOf(null) is int at and >= 0)
+            {
+                // It would read back as no string, and == null on the list would match it.
+                throw new ArgumentException($"The data property '{property.ModelName}' of a record holds null at index {at}; LodeDb keeps lists of strings without nulls.", "records");
+            }
+
+            metadata[property.StorageName] = MetadataValues.ToStored(value);
         }
 
         return metadata;

@@ -78,6 +78,30 @@ public sealed class TypeMappingTests
     }
 
     [Test]
+    public async Task A_null_in_a_string_array_is_rejected_and_a_stored_one_is_a_typed_error()
+    {
+        using var folder = new TestFolder();
+        using var store = LodeVectorStore.Open(folder.Path);
+        var collection = store.GetCollection<Guid, AllTypes>("types");
+        await collection.EnsureCollectionExistsAsync();
+        AllTypes good = Sample();
+        AllTypes bad = Sample();
+        bad.StringArray = ["a", null!];
+
+        // It was stored, and every read of it threw NullReferenceException.
+        var ex = Assert.ThrowsAsync<ArgumentException>(() => collection.UpsertAsync([good, bad]));
+        Assert.That(ex!.Message, Does.Contain("StringArray"));
+        Assert.That(await collection.GetAsync(r => true, 10).CountAsync(), Is.Zero, "nothing of the batch is stored");
+
+        // Another program wrote a null element: reading it is an error naming the property.
+        var space = (LodeDatabase)collection.GetService(typeof(LodeDatabase))!;
+        var key = Guid.NewGuid();
+        space.AddVectors([[1, 0, 0, 0]], [key.ToString("D")], [new Dictionary<string, object?> { ["StringArray"] = new object?[] { "a", null } }]);
+        var read = Assert.ThrowsAsync<InvalidOperationException>(() => collection.GetAsync(key));
+        Assert.That(read!.Message, Does.Contain("StringArray"));
+    }
+
+    [Test]
     public async Task The_stored_metadata_uses_LodeDb_value_types()
     {
         using var folder = new TestFolder();
