@@ -112,7 +112,7 @@ public partial class LodeSpaceCollection<TKey, TRecord> : VectorStoreCollection<
     {
         ArgumentNullException.ThrowIfNull(key);
         cancellationToken.ThrowIfCancellationRequested();
-        string id = RecordMapper<TRecord>.IdOf(key);
+        string id = _mapper.IdOfKey(key);
         bool withVector = WantVectors(options?.IncludeVectors ?? false);
         LodeRecord? row = Run("Get", () => Space().Get(id));
         return Task.FromResult(row is null ? null : ToRecord(row.Id, row.Metadata, withVector));
@@ -123,7 +123,7 @@ public partial class LodeSpaceCollection<TKey, TRecord> : VectorStoreCollection<
     {
         ArgumentNullException.ThrowIfNull(key);
         cancellationToken.ThrowIfCancellationRequested();
-        string id = RecordMapper<TRecord>.IdOf(key);
+        string id = _mapper.IdOfKey(key);
         Run("Delete", () => Space().Remove(id));
         return Task.CompletedTask;
     }
@@ -132,7 +132,7 @@ public partial class LodeSpaceCollection<TKey, TRecord> : VectorStoreCollection<
     public override async Task DeleteAsync(IEnumerable<TKey> keys, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        string[] ids = keys.Select(key => RecordMapper<TRecord>.IdOf(key)).ToArray();
+        string[] ids = keys.Select(key => _mapper.IdOfKey(key)).ToArray();
         if (ids.Length == 0)
         {
             return;

@@ -28,6 +28,23 @@ internal sealed class RecordMapper<TRecord>(CollectionModel model)
         _ => throw new NotSupportedException($"A key of type {key.GetType().Name} is not supported; LodeDb keys are string or Guid."),
     };
 
+    /// <summary>
+    /// The row id of a key passed to a get or delete. A dynamic collection takes any object: a key
+    /// of another type than the key property's (a string for a Guid key) would silently match no
+    /// row, or another row than meant, so it is an <see cref="ArgumentException"/>.
+    /// </summary>
+    public string IdOfKey(object key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        Type expected = model.KeyProperty.Type;
+        if (key.GetType() != expected && (expected == typeof(string) || expected == typeof(Guid)))
+        {
+            throw new ArgumentException($"The key is a {key.GetType().Name}; the key property '{model.KeyProperty.ModelName}' of this collection is a {expected.Name}.", nameof(key));
+        }
+
+        return IdOf(key);
+    }
+
     /// <summary>The key value of a row id, as the key property's type.</summary>
     public object KeyOf(string id) =>
         model.KeyProperty.Type == typeof(Guid) ? Guid.ParseExact(id, "D") : id;

@@ -175,4 +175,30 @@ public sealed class CrudTests
         Assert.That((await collection.GetAsync(given.Key))!.String, Is.EqualTo("given"));
         Assert.That((await collection.GetAsync(generated.Key))!.String, Is.EqualTo("generated"));
     }
+
+    [Test]
+    public async Task A_dynamic_collection_refuses_a_key_of_another_type_than_its_key_property()
+    {
+        using var folder = new TestFolder();
+        using var store = LodeVectorStore.Open(folder.Path);
+        var definition = new VectorStoreCollectionDefinition
+        {
+            Properties =
+            [
+                new VectorStoreKeyProperty("Id", typeof(Guid)),
+                new VectorStoreVectorProperty("Vector", typeof(ReadOnlyMemory<float>), 3),
+            ],
+        };
+        var collection = store.GetDynamicCollection("dynamic", definition);
+        await collection.EnsureCollectionExistsAsync();
+        var id = Guid.NewGuid();
+        await collection.UpsertAsync(new Dictionary<string, object?> { ["Id"] = id, ["Vector"] = new ReadOnlyMemory<float>([1, 0, 0]) });
+
+        // A string for a Guid key found nothing (in another case than "D") and deleted nothing, silently.
+        string asText = id.ToString("D").ToUpperInvariant();
+        Assert.ThrowsAsync<ArgumentException>(() => collection.GetAsync(asText));
+        Assert.ThrowsAsync<ArgumentException>(() => collection.DeleteAsync(asText));
+        Assert.ThrowsAsync<ArgumentException>(() => collection.DeleteAsync([id, asText]));
+        Assert.That(await collection.GetAsync(id), Is.Not.Null, "nothing was deleted");
+    }
 }
