@@ -68,7 +68,8 @@ public partial class LodeSpaceCollection<TKey, TRecord>
         ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
         options ??= DefaultHybridOptions;
         ArgumentOutOfRangeException.ThrowIfNegative(options.Skip);
-        VectorPropertyModel vectorProperty = _model.VectorProperty;
+        // Checks a named vector property: naming another property is an error, not the vector.
+        VectorPropertyModel vectorProperty = _model.GetVectorPropertyOrSingle(new VectorSearchOptions<TRecord> { VectorProperty = options.VectorProperty });
         // Checks that the named (or single) full-text property exists; it is the row's caption.
         _model.GetFullTextDataPropertyOrSingle(options.AdditionalProperty);
         Filter? filter = options.Filter is null ? null : LodeFilterTranslator.Translate(options.Filter, _model);

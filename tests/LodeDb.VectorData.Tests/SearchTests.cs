@@ -107,6 +107,11 @@ public sealed class SearchTests
         Assert.ThrowsAsync<ArgumentException>(async () => await hotels.SearchAsync(new float[7], 1).ToListAsync(), "wrong dimension");
         Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await hotels.SearchAsync(Angle(0), 0).ToListAsync());
         Assert.ThrowsAsync<NotSupportedException>(async () => await hotels.SearchAsync("text without a generator", 1).ToListAsync());
+
+        // Hybrid search ignored the vector property it was given, so naming a data property searched the vector anyway.
+        var hybrid = (IKeywordHybridSearchable<Hotel>)hotels;
+        Assert.ThrowsAsync<InvalidOperationException>(async () => await hybrid.HybridSearchAsync(Angle(0), ["hotel"], 1, new() { VectorProperty = r => r.Name }).ToListAsync());
+        Assert.ThrowsAsync<InvalidOperationException>(async () => await hotels.SearchAsync(Angle(0), 1, new() { VectorProperty = r => r.Name }).ToListAsync());
     }
 
     [Test]
