@@ -115,11 +115,14 @@ internal sealed class LodeFilterTranslator : FilterTranslatorBase
         return TryBindProperty(expression, out PropertyModel? property) && property is KeyPropertyModel;
     }
 
-    private static string KeyId(object? value, Expression whole) => value switch
+    private string KeyId(object? value, Expression whole) => value switch
     {
+        null => throw new NotSupportedException($"The filter '{whole}' compares the key with null; a record's key is never null."),
+        // A dynamic record's key is an object: a string for a Guid key would match no row.
+        _ when value.GetType() != Model.KeyProperty.Type && value is string or Guid =>
+            throw new NotSupportedException($"The filter '{whole}' compares the key with a {value.GetType().Name}; the key property '{Model.KeyProperty.ModelName}' is a {Model.KeyProperty.Type.Name}."),
         string s => s,
         Guid g => g.ToString("D"),
-        null => throw new NotSupportedException($"The filter '{whole}' compares the key with null; a record's key is never null."),
         _ => throw new NotSupportedException($"The filter '{whole}' compares the key with a {value.GetType().Name}; LodeDb keys are string or Guid."),
     };
 

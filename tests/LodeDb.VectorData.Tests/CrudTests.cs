@@ -200,5 +200,7 @@ public sealed class CrudTests
         Assert.ThrowsAsync<ArgumentException>(() => collection.DeleteAsync(asText));
         Assert.ThrowsAsync<ArgumentException>(() => collection.DeleteAsync([id, asText]));
         Assert.That(await collection.GetAsync(id), Is.Not.Null, "nothing was deleted");
+        Assert.ThrowsAsync<NotSupportedException>(async () => await collection.GetAsync(r => r["Id"] == (object)asText, 10).ToListAsync(), "a key condition in a filter");
+        Assert.That(await collection.GetAsync(r => r["Id"] == (object)id, 10).CountAsync(), Is.EqualTo(1));
     }
 }
