@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Globalization;
 using System.Linq.Expressions;
 using Microsoft.Extensions.VectorData.ProviderServices;
 using Microsoft.Extensions.VectorData.ProviderServices.Filter;
@@ -176,8 +177,14 @@ internal sealed class LodeFilterTranslator : FilterTranslatorBase
             throw new NotSupportedException($"The filter comparison '{binary}' compares no record property; LodeDb filters compare a data property with a value.");
         }
 
-        object? value = MetadataValues.ToStored(Constant(other, binary));
+        object? operand = Constant(other, binary);
         string key = property.StorageName;
+        if (operand is DateTime time && MetadataValues.Underlying(property.Type) == typeof(DateTime))
+        {
+            return DateTimeComparison(key, op, time) ?? throw Unsupported(binary);
+        }
+
+        object? value = MetadataValues.ToStored(operand);
         return op switch
         {
             ExpressionType.Equal => Filter.Eq(key, value),
@@ -187,6 +194,27 @@ internal sealed class LodeFilterTranslator : FilterTranslatorBase
             ExpressionType.LessThan => Filter.Lt(key, NotNull(value, binary)),
             ExpressionType.LessThanOrEqual => Filter.Lte(key, NotNull(value, binary)),
             _ => throw Unsupported(binary),
+        };
+    }
+
+    /// <summary>
+    /// A comparison of a DateTime property as C# makes it: by ticks, whatever the kinds. A stored
+    /// value is its "O" string, the 27 characters of its clock time then its kind's suffix (none,
+    /// "Z" or an offset), so every stored value of one clock time lies in [time, time + U+FFFF).
+    /// </summary>
+    private static Filter? DateTimeComparison(string key, ExpressionType op, DateTime time)
+    {
+        string from = time.ToString("O", CultureInfo.InvariantCulture)[..27];
+        string past = from + '\uffff';
+        return op switch
+        {
+            ExpressionType.Equal => Filter.And(Filter.Gte(key, from), Filter.Lt(key, past)),
+            ExpressionType.NotEqual => Filter.Not(Filter.And(Filter.Gte(key, from), Filter.Lt(key, past))),
+            ExpressionType.GreaterThan => Filter.Gt(key, past),
+            ExpressionType.GreaterThanOrEqual => Filter.Gte(key, from),
+            ExpressionType.LessThan => Filter.Lt(key, from),
+            ExpressionType.LessThanOrEqual => Filter.Lt(key, past),
+            _ => null,
         };
     }
 
@@ -213,13 +241,18 @@ internal sealed class LodeFilterTranslator : FilterTranslatorBase
                     NewArrayExpression { NodeType: ExpressionType.NewArrayInit } array => array.Expressions.Select(e => Constant(e, call)).ToArray(),
                     _ => Constant(source, call) as IEnumerable ?? throw Unsupported(call),
                 };
-                object?[] stored = values.Cast<object?>().Select(MetadataValues.ToStored).ToArray();
-                if (stored.Length == 0)
+                object?[] operands = values.Cast<object?>().ToArray();
+                if (operands.Length == 0)
                 {
                     throw new NotSupportedException($"The filter '{call}' tests membership in an empty list, which matches no record; drop the condition or give at least one value.");
                 }
 
-                return Filter.In(property.StorageName, stored);
+                if (MetadataValues.Underlying(property.Type) == typeof(DateTime))
+                {
+                    return Filter.Or([.. operands.Select(v => v is DateTime t ? DateTimeComparison(property.StorageName, ExpressionType.Equal, t)! : Filter.Eq(property.StorageName, v))]);
+                }
+
+                return Filter.In(property.StorageName, operands.Select(MetadataValues.ToStored).ToArray());
             }
         }
 

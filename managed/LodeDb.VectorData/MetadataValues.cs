@@ -8,8 +8,9 @@ namespace LodeDb.VectorData;
 /// .NET type, without reflection (so records read back with their types under NativeAOT too).
 /// LodeDb keeps string, long, double, bool, null and lists of those; the other types travel as
 /// strings in a fixed invariant form: Guid "D", DateTime and DateTimeOffset round-trip "O",
-/// DateOnly "yyyy-MM-dd". Those strings compare in time order only when the values share one
-/// DateTimeKind or offset (range filters compare them as strings).
+/// DateOnly "yyyy-MM-dd". Filters compare a DateTime by the clock-time part of its string (as C#
+/// compares ticks, whatever the kind); DateTimeOffset strings compare in time order only when
+/// the values share one offset.
 /// </summary>
 internal static class MetadataValues
 {

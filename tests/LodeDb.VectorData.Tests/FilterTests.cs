@@ -104,6 +104,11 @@ public sealed class FilterTests
     [Test] public Task LessThan_reversed() => TestFilter(r => 10 < r.Int);
     [Test] public Task GreaterThan_with_double() => TestFilter(r => r.Double > 1.5);
     [Test] public Task Range_with_datetime() => TestFilter(r => r.Date >= new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+    // C# compares DateTimes by ticks, whatever their kinds; the stored "O" strings end with the kind.
+    [Test] public Task Equal_with_datetime_of_another_kind() => TestFilter(r => r.Date == new DateTime(2025, 1, 1));
+    [Test] public Task NotEqual_with_datetime_of_another_kind() => TestFilter(r => r.Date != new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Local));
+    [Test] public Task Range_with_datetime_of_another_kind() => TestFilter(r => r.Date > new DateTime(2025, 1, 1) && r.Date <= new DateTime(2026, 1, 1));
+    [Test] public Task Contains_over_datetimes_of_other_kinds() => TestFilter(r => new[] { new DateTime(2024, 6, 1), new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Local) }.Contains(r.Date));
     [Test] public Task And() => TestFilter(r => r.Int == 9 && r.String == "foo");
     [Test] public Task Or() => TestFilter(r => r.Int == 8 || r.String == "bar");
     [Test] public Task And_within_or() => TestFilter(r => (r.Int == 8 && r.Bool) || (r.Int == 10 && !r.Bool));
