@@ -78,7 +78,8 @@ public static class LodeDbVectorDataServiceCollectionExtensions
     /// <summary>
     /// Registers the collection <paramref name="name"/> of <c>Dictionary&lt;string, object?&gt;</c>
     /// records described by <paramref name="definition"/> (NativeAOT- and trimming-safe), keyed by
-    /// <paramref name="name"/>: resolve it with <c>GetRequiredKeyedService&lt;VectorStoreCollection&lt;object, Dictionary&lt;string, object?&gt;&gt;&gt;(name)</c>.
+    /// <paramref name="name"/>: resolve it with <c>GetRequiredKeyedService&lt;VectorStoreCollection&lt;object, Dictionary&lt;string, object?&gt;&gt;&gt;(name)</c>
+    /// (also as <c>IVectorSearchable</c> and <c>IKeywordHybridSearchable</c> of those records).
     /// </summary>
     public static IServiceCollection AddLodeDbDynamicCollection(this IServiceCollection services, string name, VectorStoreCollectionDefinition definition)
     {
@@ -88,6 +89,7 @@ public static class LodeDbVectorDataServiceCollectionExtensions
         services.AddKeyedSingleton(name, (sp, _) => sp.GetRequiredService<LodeVectorStore>().GetDynamicCollection(name, definition));
         services.AddKeyedSingleton<VectorStoreCollection<object, Dictionary<string, object?>>>(name, static (sp, key) => sp.GetRequiredKeyedService<LodeSpaceDynamicCollection>(key));
         services.AddKeyedSingleton<IVectorSearchable<Dictionary<string, object?>>>(name, static (sp, key) => sp.GetRequiredKeyedService<LodeSpaceDynamicCollection>(key));
+        services.AddKeyedSingleton<IKeywordHybridSearchable<Dictionary<string, object?>>>(name, static (sp, key) => sp.GetRequiredKeyedService<LodeSpaceDynamicCollection>(key));
         return services;
     }
 

@@ -90,6 +90,10 @@ public sealed class DependencyInjectionTests
         await items.EnsureCollectionExistsAsync();
         await items.UpsertAsync(new Dictionary<string, object?> { ["Id"] = "x", ["Name"] = "ex", ["Vector"] = new float[] { 1, 2, 3 } });
         Assert.That((await items.GetAsync("x"))!["Name"], Is.EqualTo("ex"));
+
+        // As AddLodeDbCollection registers a typed collection: the searchable and hybrid-searchable services too.
+        Assert.That(provider.GetKeyedService<IVectorSearchable<Dictionary<string, object?>>>("items"), Is.SameAs(items));
+        Assert.That(provider.GetKeyedService<IKeywordHybridSearchable<Dictionary<string, object?>>>("items"), Is.SameAs(items));
     }
 
     [Test]
