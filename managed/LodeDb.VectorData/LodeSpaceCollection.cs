@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Linq.Expressions;
 using System.Runtime.CompilerServices;
 using LodeDb.Native;
@@ -198,9 +199,16 @@ public partial class LodeSpaceCollection<TKey, TRecord> : VectorStoreCollection<
             return space;
         }
 
-        if (!_root.Contains(Name))
+        // Opens the recorded space only. Without VectorDim the collection cannot create one, so a
+        // delete that lands just before this call is "does not exist", never a new empty space
+        // (checking Contains first left that window open); the dimension is checked here instead.
+        try
         {
-            throw new VectorStoreException($"The collection '{Name}' does not exist in {_root.Path}; call EnsureCollectionExistsAsync first.")
+            space = _root.Space(Name, _spaceOptions with { VectorDim = null });
+        }
+        catch (SpaceNotFoundException ex)
+        {
+            throw new VectorStoreException($"The collection '{Name}' does not exist in {_root.Path}; call EnsureCollectionExistsAsync first.", ex)
             {
                 VectorStoreSystemName = SystemName,
                 VectorStoreName = _root.Path,
@@ -208,7 +216,13 @@ public partial class LodeSpaceCollection<TKey, TRecord> : VectorStoreCollection<
             };
         }
 
-        space = _root.Space(Name, _spaceOptions);
+        if (space.Dimension != _spaceOptions.VectorDim)
+        {
+            throw new SpaceMismatchException(_root.Path, Name, nameof(LodeDbOptions.VectorDim),
+                space.Dimension.ToString(CultureInfo.InvariantCulture),
+                _spaceOptions.VectorDim?.ToString(CultureInfo.InvariantCulture) ?? "unset");
+        }
+
         Volatile.Write(ref _space, space);
         return space;
     }

@@ -59,6 +59,61 @@ public sealed class CollectionManagementTests
     }
 
     [Test]
+    public async Task A_collection_of_another_dimension_is_rejected_on_first_use_too()
+    {
+        using var folder = new TestFolder();
+        using var store = LodeVectorStore.Open(folder.Path);
+        await store.GetCollection<string, Hotel>("shared").EnsureCollectionExistsAsync();
+        var wider = store.GetCollection<string, WideHotel>("shared"); // same text settings, 16 dimensions
+        float[] vector = new float[16];
+        vector[0] = 1;
+        var ex = Assert.ThrowsAsync<VectorStoreException>(() => wider.UpsertAsync(new WideHotel { HotelId = "1", Embedding = vector }));
+        Assert.That(ex!.InnerException, Is.InstanceOf<SpaceMismatchException>());
+        Assert.That(((SpaceMismatchException)ex.InnerException!).Field, Is.EqualTo("VectorDim"));
+    }
+
+    [Test]
+    public async Task A_delete_racing_an_upsert_never_recreates_the_collection()
+    {
+        // The upserting handle reopens the space after the delete closed it; the space must then
+        // be missing, not created anew (nothing is created implicitly).
+        using var folder = new TestFolder();
+        using var store = LodeVectorStore.Open(folder.Path);
+        float[] vector = [1, 0, 0, 0, 0, 0, 0, 1];
+        for (int i = 0; i < 150; i++)
+        {
+            var deleting = store.GetCollection<string, Hotel>("race");
+            var writing = store.GetCollection<string, Hotel>("race");
+            await deleting.EnsureCollectionExistsAsync();
+            await writing.UpsertAsync(new Hotel { HotelId = "0", Embedding = vector });
+            using var go = new ManualResetEventSlim();
+            Task deleter = Task.Run(() =>
+            {
+                go.Wait();
+                deleting.EnsureCollectionDeletedAsync().GetAwaiter().GetResult();
+            });
+            Task writer = Task.Run(() =>
+            {
+                go.Wait();
+                for (int j = 0; j < 20; j++)
+                {
+                    try
+                    {
+                        writing.UpsertAsync(new Hotel { HotelId = $"x{j}", Embedding = vector }).GetAwaiter().GetResult();
+                    }
+                    catch (VectorStoreException)
+                    {
+                        // Refused while the delete holds the space, or missing after it.
+                    }
+                }
+            });
+            go.Set();
+            await Task.WhenAll(deleter, writer);
+            Assert.That(await deleting.CollectionExistsAsync(), Is.False, $"iteration {i}: the delete was undone by a later upsert");
+        }
+    }
+
+    [Test]
     public async Task Collections_are_separate_spaces()
     {
         using var folder = new TestFolder();
@@ -167,5 +222,12 @@ public sealed class CollectionManagementTests
         [VectorStoreKey] public string Key { get; set; } = "";
         [VectorStoreVector(4)] public float[] A { get; set; } = [];
         [VectorStoreVector(4)] public float[] B { get; set; } = [];
+    }
+
+    public sealed class WideHotel
+    {
+        [VectorStoreKey] public string HotelId { get; set; } = "";
+        [VectorStoreData(IsFullTextIndexed = true)] public string? Description { get; set; }
+        [VectorStoreVector(16)] public ReadOnlyMemory<float> Embedding { get; set; }
     }
 }
