@@ -159,4 +159,14 @@ public sealed class McpServerTests
         Assert.That(Json(found).GetProperty("hits")[0].GetProperty("id").GetString(), Is.EqualTo("error"));
         Assert.That(Json(stats).GetProperty("spaces")[0].GetString(), Is.EqualTo("notes"));
     }
+
+    [Test, Order(8)]
+    public async Task A_remove_with_a_null_id_is_a_tool_error_that_removes_nothing()
+    {
+        (string text, bool error) = await _server.CallAsync("lodedb_remove", new() { ["ids"] = new[] { "car.txt", null } });
+
+        Assert.That(error, Is.True, text);
+        (string got, _) = await _server.CallAsync("lodedb_get", new() { ["ids"] = new[] { "car.txt" } });
+        Assert.That(Json(got).GetProperty("documents")[0].GetProperty("found").GetBoolean(), Is.True, "car.txt is still there");
+    }
 }

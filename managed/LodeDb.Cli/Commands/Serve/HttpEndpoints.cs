@@ -30,6 +30,11 @@ internal static class HttpEndpoints
                     throw new CliUsageException("give either text or texts (exactly one).");
                 }
 
+                if (request.Id is not null && request.Ids is not null)
+                {
+                    throw new CliUsageException("give either id or ids, not both.");
+                }
+
                 string[] texts = request.Texts ?? [request.Text!];
                 string?[]? ids = request.Ids ?? (request.Id is null ? null : [request.Id]);
                 IReadOnlyDictionary<string, object?>? metadata = Metadata(request.Metadata);
@@ -83,6 +88,11 @@ internal static class HttpEndpoints
 
         app.MapPost("/search/image", async (HttpRequest http, int? k, string? space, string? filter) =>
             {
+                if (!http.HasFormContentType)
+                {
+                    throw new CliUsageException("send the image as a multipart form (content-type multipart/form-data, field 'image').");
+                }
+
                 IFormCollection form = await http.ReadFormAsync();
                 IFormFile image = form.Files.GetFile("image") ?? throw new CliUsageException("send the image as the multipart form field 'image'.");
                 int count = k ?? 10;
@@ -142,10 +152,17 @@ internal static class HttpEndpoints
         app.MapPost("/documents/remove", (RemoveRequest request) =>
             {
                 RefuseIfReadOnly(target);
+                string[] ids = request.Ids ?? [];
+                if (ids.Any(id => id is null))
+                {
+                    // Checked before the first removal: a failed request removes nothing.
+                    throw new CliUsageException("ids must not contain null.");
+                }
+
                 LodeDatabase db = target.Resolve(request.Space);
                 var removed = new List<string>();
                 var missing = new List<string>();
-                foreach (string id in request.Ids ?? [])
+                foreach (string id in ids)
                 {
                     (db.Remove(id) ? removed : missing).Add(id);
                 }
