@@ -68,4 +68,18 @@ public sealed class HttpBadInputTests
 
         Assert.That(error.GetProperty("error").GetString(), Does.Contain("multipart"));
     }
+
+    [TestCase("/documents", """{"text": "x", "id": "x", "metdata": {"secret": true}}""")]
+    [TestCase("/documents", """{"text": "x", "id": "x", "metadata": {"a": 1, "a": "one"}}""")]
+    [TestCase("/vectors", """{"vectors": [[1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]], "ids": ["x"], "metadata": [{"a": 1, "a": 2}]}""")]
+    [TestCase("/search", """{"query": "car", "filtr": {"extension": ".md"}}""")]
+    public async Task A_misspelt_or_repeated_member_is_a_bad_request_not_ignored(string path, string body)
+    {
+        await using LoopbackServer server = await LoopbackServer.StartAsync(_db);
+
+        JsonElement error = await Answer(await server.Client.PostAsync(path, JsonBody(body)), HttpStatusCode.BadRequest);
+
+        Assert.That(error.GetProperty("error").GetString(), Does.StartWith("invalid JSON"));
+        await Answer(await server.Client.GetAsync("/documents/x"), HttpStatusCode.NotFound);
+    }
 }
