@@ -169,4 +169,17 @@ public sealed class McpServerTests
         (string got, _) = await _server.CallAsync("lodedb_get", new() { ["ids"] = new[] { "car.txt" } });
         Assert.That(Json(got).GetProperty("documents")[0].GetProperty("found").GetBoolean(), Is.True, "car.txt is still there");
     }
+
+    [Test, Order(9)]
+    public async Task A_misspelt_argument_is_a_tool_error_not_ignored()
+    {
+        (string search, bool searchError) = await _server.CallAsync("lodedb_search", new() { ["query"] = "car", ["filtr"] = new Dictionary<string, object?> { ["extension"] = ".md" } });
+        (string add, bool addError) = await _server.CallAsync("lodedb_add", new() { ["text"] = "A new note.", ["id"] = "note", ["metdata"] = new Dictionary<string, object?> { ["year"] = 2024 } });
+
+        Assert.That(searchError, Is.True, search);
+        Assert.That(search, Does.Contain("filtr"));
+        Assert.That(addError, Is.True, add);
+        (string got, _) = await _server.CallAsync("lodedb_get", new() { ["ids"] = new[] { "note" } });
+        Assert.That(Json(got).GetProperty("documents")[0].GetProperty("found").GetBoolean(), Is.False, "nothing was added");
+    }
 }
