@@ -82,4 +82,19 @@ public sealed class HttpBadInputTests
         Assert.That(error.GetProperty("error").GetString(), Does.StartWith("invalid JSON"));
         await Answer(await server.Client.GetAsync("/documents/x"), HttpStatusCode.NotFound);
     }
+
+    [TestCase("/documents/notes/car.txt")]
+    [TestCase("/documents/notes%2Fcar.txt")]
+    public async Task A_document_whose_id_has_a_slash_can_be_read_and_removed(string path)
+    {
+        // lodedb index gives a file found in a sub-folder the id "notes/car.txt".
+        _folder.Write("more/notes/car.txt", "The car mechanic fixed the engine again.");
+        Assert.That(CliRun.Of("index", _db, _folder.Combine("more"), "--recursive").ExitCode, Is.EqualTo(ExitCodes.Ok));
+        await using LoopbackServer server = await LoopbackServer.StartAsync(_db);
+
+        JsonElement got = await Answer(await server.Client.GetAsync(path), HttpStatusCode.OK);
+        Assert.That(got.GetProperty("id").GetString(), Is.EqualTo("notes/car.txt"));
+        await Answer(await server.Client.DeleteAsync(path), HttpStatusCode.OK);
+        await Answer(await server.Client.GetAsync(path), HttpStatusCode.NotFound);
+    }
 }

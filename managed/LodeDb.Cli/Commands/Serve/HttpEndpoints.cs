@@ -116,13 +116,14 @@ internal static class HttpEndpoints
             .DisableAntiforgery()
             .WithSummary("Search an image+text database by an uploaded image (multipart field 'image'; ?k=&filter=&space=).");
 
-        app.MapGet("/documents/{id}", (string id, string? space) =>
+        app.MapGet(DocumentIdPath.Route, (HttpContext http, string? id, string? space) =>
             {
+                id = DocumentIdPath.Of(http, id);
                 LodeDatabase db = target.Resolve(space);
                 LodeRecord record = db.Get(id) ?? throw new CliNotFoundException($"no document '{id}'.");
                 return Json(DocumentJson.Line(record, withText && db.StoresText ? db.GetText(id) : null));
             })
-            .WithSummary("One document: metadata and stored text (unless the server runs with --exclude-text).");
+            .WithSummary("One document: metadata and stored text (unless the server runs with --exclude-text). An id with a slash goes as it is or as %2F.");
 
         app.MapGet("/documents", (string? filter, string? cursor, int? limit, string? space) =>
             {
@@ -139,9 +140,10 @@ internal static class HttpEndpoints
             })
             .WithSummary("Documents in id order, a page at a time (keyset cursor: no repeats or gaps when rows change between pages): ?limit= (1..1000, default 100), ?cursor= from the previous page's nextCursor, ?filter= JSON.");
 
-        app.MapDelete("/documents/{id}", (string id, string? space) =>
+        app.MapDelete(DocumentIdPath.Route, (HttpContext http, string? id, string? space) =>
             {
                 RefuseIfReadOnly(target);
+                id = DocumentIdPath.Of(http, id);
                 LodeDatabase db = target.Resolve(space);
                 return db.Remove(id)
                     ? Json(HttpAnswers.Removed([id], [], db.Count()))
