@@ -182,4 +182,16 @@ public sealed class McpServerTests
         (string got, _) = await _server.CallAsync("lodedb_get", new() { ["ids"] = new[] { "note" } });
         Assert.That(Json(got).GetProperty("documents")[0].GetProperty("found").GetBoolean(), Is.False, "nothing was added");
     }
+
+    [TestCase("lodedb_search", "query")]
+    [TestCase("lodedb_get", "ids")]
+    [TestCase("lodedb_remove", "ids")]
+    [Order(10)]
+    public async Task A_missing_required_argument_is_a_tool_error_that_names_it(string tool, string argument)
+    {
+        (string text, bool error) = await _server.CallAsync(tool, new());
+
+        Assert.That(error, Is.True, text);
+        Assert.That(text, Does.Contain($"'{argument}'"));
+    }
 }
