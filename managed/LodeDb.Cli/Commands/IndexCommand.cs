@@ -76,13 +76,13 @@ internal static class IndexCommand
         bool? storeText, bool? indexText, string[] metadataPairs, RescoreStorage? rescore, bool verbose)
     {
         Dictionary<string, object?> extra = MetadataArguments.Parse(metadataPairs);
-        List<InputFile> files = InputCollector.Collect(paths, recursive);
+        string full = Path.GetFullPath(databasePath);
+        List<InputFile> files = InputCollector.Collect(paths, recursive, full);
         if (files.Count == 0)
         {
             throw new CliUsageException($"nothing to index: {string.Join(", ", paths.Select(Path.GetFullPath))} holds no files" + (recursive ? "." : " (add --recursive to walk sub-folders)."));
         }
 
-        string full = Path.GetFullPath(databasePath);
         if (File.Exists(full))
         {
             throw new CliUsageException($"'{full}' is a file; a LodeDb database is a folder.");
