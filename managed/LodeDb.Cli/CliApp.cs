@@ -120,7 +120,8 @@ public static class CliApp
         LodeDbException or EmbeddingModelException => (ExitCodes.Failure, e.Message),
         ArgumentException argument => (ExitCodes.Failure, WithoutParameterName(argument)),
         InvalidOperationException or NotSupportedException => (ExitCodes.Failure, e.Message),
-        IOException or UnauthorizedAccessException => (ExitCodes.Failure, e.Message),
+        // InvalidDataException (a damaged import file, a malformed client config) is not an IOException.
+        IOException or UnauthorizedAccessException or InvalidDataException => (ExitCodes.Failure, e.Message),
         OperationCanceledException => (ExitCodes.Failure, "cancelled."),
         DllNotFoundException or TypeInitializationException => (ExitCodes.Failure, $"{e.Message} Run `lodedb doctor` to see which native library did not load."),
         _ => (ExitCodes.Failure, $"{e.Message} ({e.GetType().Name}; this is unexpected, please report it)"),

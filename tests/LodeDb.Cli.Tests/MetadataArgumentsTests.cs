@@ -22,6 +22,14 @@ public sealed class MetadataArgumentsTests
         Assert.That(MetadataArguments.ParseValue(text), Is.EqualTo(expected).And.TypeOf(expected.GetType()));
     }
 
+    [TestCase("-05")]
+    [TestCase("+05")]
+    [TestCase("-00.5")]
+    public void A_signed_number_with_a_leading_zero_stays_text(string text)
+    {
+        Assert.That(MetadataArguments.ParseValue(text), Is.EqualTo(text).And.TypeOf<string>());
+    }
+
     [Test]
     public void Pairs_split_at_the_first_equals_sign()
     {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Text;
 using LodeDb.Cli.Indexing;
 using LodeDb.Cli.Output;
 using LodeDb.Embeddings.Onnx;
@@ -21,6 +22,9 @@ internal static class IndexCommand
 
     /// <summary>Larger text files are skipped: a document that size is almost never what someone meant to embed whole.</summary>
     private const long MaxTextBytes = 16L << 20;
+
+    /// <summary>UTF-8 that throws on invalid bytes (a BOM is still honoured by the reader).</summary>
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>The file whose presence marks a database folder (docs/file-formats.md).</summary>
     private const string CommitRootFile = "index.commit.json";
@@ -72,13 +76,13 @@ internal static class IndexCommand
         bool? storeText, bool? indexText, string[] metadataPairs, RescoreStorage? rescore, bool verbose)
     {
         Dictionary<string, object?> extra = MetadataArguments.Parse(metadataPairs);
-        List<InputFile> files = InputCollector.Collect(paths, recursive);
+        string full = Path.GetFullPath(databasePath);
+        List<InputFile> files = InputCollector.Collect(paths, recursive, full);
         if (files.Count == 0)
         {
             throw new CliUsageException($"nothing to index: {string.Join(", ", paths.Select(Path.GetFullPath))} holds no files" + (recursive ? "." : " (add --recursive to walk sub-folders)."));
         }
 
-        string full = Path.GetFullPath(databasePath);
         if (File.Exists(full))
         {
             throw new CliUsageException($"'{full}' is a file; a LodeDb database is a folder.");
@@ -213,7 +217,17 @@ internal static class IndexCommand
             return $"larger than {Units.Bytes(MaxTextBytes)}";
         }
 
-        text = File.ReadAllText(file.FullPath);
+        try
+        {
+            // Strict: a file in another encoding would otherwise be stored with U+FFFD in place of its bytes.
+            text = File.ReadAllText(file.FullPath, StrictUtf8);
+        }
+        catch (DecoderFallbackException)
+        {
+            text = null;
+            return "not valid UTF-8 text";
+        }
+
         return string.IsNullOrWhiteSpace(text) ? "empty (no text to embed)" : null;
     }
 

@@ -4,12 +4,17 @@ namespace LodeDb.Cli.Indexing;
 /// Expands the paths given to <c>lodedb index</c> into files: a file is taken as it is (id: its
 /// name), a folder gives its files (with <c>--recursive</c> those of every sub-folder too; ids
 /// relative to that folder). Hidden files and folders (names starting with '.') inside a folder
-/// are left out. The order is stable (ordinal by id within each root).
+/// are left out, and so is the database folder being written (a project folder indexed again
+/// with its database inside must not index the database's own files). The order is stable
+/// (ordinal by id within each root).
 /// </summary>
 internal static class InputCollector
 {
-    public static List<InputFile> Collect(IReadOnlyList<string> paths, bool recursive)
+    private static readonly StringComparison PathComparison = OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+
+    public static List<InputFile> Collect(IReadOnlyList<string> paths, bool recursive, string? databaseFolder = null)
     {
+        string? excluded = databaseFolder is null ? null : Path.TrimEndingDirectorySeparator(Path.GetFullPath(databaseFolder));
         var files = new List<InputFile>();
         foreach (string given in paths)
         {
@@ -21,7 +26,7 @@ internal static class InputCollector
             else if (Directory.Exists(full))
             {
                 var found = new List<InputFile>();
-                Walk(full, full, recursive, found);
+                Walk(full, full, recursive, excluded, found);
                 found.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
                 files.AddRange(found);
             }
@@ -34,8 +39,13 @@ internal static class InputCollector
         return files;
     }
 
-    private static void Walk(string root, string folder, bool recursive, List<InputFile> found)
+    private static void Walk(string root, string folder, bool recursive, string? excluded, List<InputFile> found)
     {
+        if (excluded is not null && Path.TrimEndingDirectorySeparator(folder).Equals(excluded, PathComparison))
+        {
+            return;
+        }
+
         foreach (string file in Directory.EnumerateFiles(folder))
         {
             if (!Path.GetFileName(file).StartsWith('.'))
@@ -56,7 +66,7 @@ internal static class InputCollector
             // Hidden folders (.git) and links (which can loop) are not walked.
             if (!info.Name.StartsWith('.') && info.LinkTarget is null)
             {
-                Walk(root, sub, recursive, found);
+                Walk(root, sub, recursive, excluded, found);
             }
         }
     }

@@ -45,7 +45,9 @@ internal static class MetadataArguments
 
     public static object ParseValue(string text)
     {
-        bool leadingZero = text.Length > 1 && text[0] == '0' && char.IsAsciiDigit(text[1]);
+        // After an optional sign: "-05" and "+05" are as much text as "05".
+        string unsigned = text.Length > 0 && text[0] is '-' or '+' ? text[1..] : text;
+        bool leadingZero = unsigned.Length > 1 && unsigned[0] == '0' && char.IsAsciiDigit(unsigned[1]);
         if (!leadingZero && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long integer))
         {
             return integer;

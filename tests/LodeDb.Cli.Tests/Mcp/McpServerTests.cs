@@ -159,4 +159,39 @@ public sealed class McpServerTests
         Assert.That(Json(found).GetProperty("hits")[0].GetProperty("id").GetString(), Is.EqualTo("error"));
         Assert.That(Json(stats).GetProperty("spaces")[0].GetString(), Is.EqualTo("notes"));
     }
+
+    [Test, Order(8)]
+    public async Task A_remove_with_a_null_id_is_a_tool_error_that_removes_nothing()
+    {
+        (string text, bool error) = await _server.CallAsync("lodedb_remove", new() { ["ids"] = new[] { "car.txt", null } });
+
+        Assert.That(error, Is.True, text);
+        (string got, _) = await _server.CallAsync("lodedb_get", new() { ["ids"] = new[] { "car.txt" } });
+        Assert.That(Json(got).GetProperty("documents")[0].GetProperty("found").GetBoolean(), Is.True, "car.txt is still there");
+    }
+
+    [Test, Order(9)]
+    public async Task A_misspelt_argument_is_a_tool_error_not_ignored()
+    {
+        (string search, bool searchError) = await _server.CallAsync("lodedb_search", new() { ["query"] = "car", ["filtr"] = new Dictionary<string, object?> { ["extension"] = ".md" } });
+        (string add, bool addError) = await _server.CallAsync("lodedb_add", new() { ["text"] = "A new note.", ["id"] = "note", ["metdata"] = new Dictionary<string, object?> { ["year"] = 2024 } });
+
+        Assert.That(searchError, Is.True, search);
+        Assert.That(search, Does.Contain("filtr"));
+        Assert.That(addError, Is.True, add);
+        (string got, _) = await _server.CallAsync("lodedb_get", new() { ["ids"] = new[] { "note" } });
+        Assert.That(Json(got).GetProperty("documents")[0].GetProperty("found").GetBoolean(), Is.False, "nothing was added");
+    }
+
+    [TestCase("lodedb_search", "query")]
+    [TestCase("lodedb_get", "ids")]
+    [TestCase("lodedb_remove", "ids")]
+    [Order(10)]
+    public async Task A_missing_required_argument_is_a_tool_error_that_names_it(string tool, string argument)
+    {
+        (string text, bool error) = await _server.CallAsync(tool, new());
+
+        Assert.That(error, Is.True, text);
+        Assert.That(text, Does.Contain($"'{argument}'"));
+    }
 }

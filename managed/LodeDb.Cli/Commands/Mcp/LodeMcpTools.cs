@@ -144,6 +144,12 @@ internal sealed class LodeMcpTools(DatabaseTarget target, bool excludeText)
         [Description("Space of a collection root.")] string? space = null) => Answer(() =>
     {
         RefuseIfReadOnly("lodedb_remove");
+        if (ids is null || ids.Any(one => one is null))
+        {
+            // Checked before the first removal: a failed call removes nothing.
+            throw new CliUsageException("ids must be a list of document ids (no null).");
+        }
+
         LodeDatabase db = target.Resolve(space);
         var removed = new List<string>();
         var missing = new List<string>();

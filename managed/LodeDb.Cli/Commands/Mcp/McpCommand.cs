@@ -38,7 +38,7 @@ internal static class McpCommand
             using var graphTools = new LodeMcpGraphTools(target, parsed.GetValue(excludeText));
             foreach (McpServerTool tool in new LodeMcpTools(target, parsed.GetValue(excludeText)).Create().Concat(graphTools.Create()))
             {
-                tools.Add(tool);
+                tools.Add(new KnownArgumentsTool(tool));
             }
 
             var options = new McpServerOptions

@@ -30,6 +30,11 @@ internal static class HttpEndpoints
                     throw new CliUsageException("give either text or texts (exactly one).");
                 }
 
+                if (request.Id is not null && request.Ids is not null)
+                {
+                    throw new CliUsageException("give either id or ids, not both.");
+                }
+
                 string[] texts = request.Texts ?? [request.Text!];
                 string?[]? ids = request.Ids ?? (request.Id is null ? null : [request.Id]);
                 IReadOnlyDictionary<string, object?>? metadata = Metadata(request.Metadata);
@@ -83,6 +88,11 @@ internal static class HttpEndpoints
 
         app.MapPost("/search/image", async (HttpRequest http, int? k, string? space, string? filter) =>
             {
+                if (!http.HasFormContentType)
+                {
+                    throw new CliUsageException("send the image as a multipart form (content-type multipart/form-data, field 'image').");
+                }
+
                 IFormCollection form = await http.ReadFormAsync();
                 IFormFile image = form.Files.GetFile("image") ?? throw new CliUsageException("send the image as the multipart form field 'image'.");
                 int count = k ?? 10;
@@ -106,13 +116,14 @@ internal static class HttpEndpoints
             .DisableAntiforgery()
             .WithSummary("Search an image+text database by an uploaded image (multipart field 'image'; ?k=&filter=&space=).");
 
-        app.MapGet("/documents/{id}", (string id, string? space) =>
+        app.MapGet(DocumentIdPath.Route, (HttpContext http, string? id, string? space) =>
             {
+                id = DocumentIdPath.Of(http, id);
                 LodeDatabase db = target.Resolve(space);
                 LodeRecord record = db.Get(id) ?? throw new CliNotFoundException($"no document '{id}'.");
                 return Json(DocumentJson.Line(record, withText && db.StoresText ? db.GetText(id) : null));
             })
-            .WithSummary("One document: metadata and stored text (unless the server runs with --exclude-text).");
+            .WithSummary("One document: metadata and stored text (unless the server runs with --exclude-text). An id with a slash goes as it is or as %2F.");
 
         app.MapGet("/documents", (string? filter, string? cursor, int? limit, string? space) =>
             {
@@ -129,9 +140,10 @@ internal static class HttpEndpoints
             })
             .WithSummary("Documents in id order, a page at a time (keyset cursor: no repeats or gaps when rows change between pages): ?limit= (1..1000, default 100), ?cursor= from the previous page's nextCursor, ?filter= JSON.");
 
-        app.MapDelete("/documents/{id}", (string id, string? space) =>
+        app.MapDelete(DocumentIdPath.Route, (HttpContext http, string? id, string? space) =>
             {
                 RefuseIfReadOnly(target);
+                id = DocumentIdPath.Of(http, id);
                 LodeDatabase db = target.Resolve(space);
                 return db.Remove(id)
                     ? Json(HttpAnswers.Removed([id], [], db.Count()))
@@ -142,10 +154,17 @@ internal static class HttpEndpoints
         app.MapPost("/documents/remove", (RemoveRequest request) =>
             {
                 RefuseIfReadOnly(target);
+                string[] ids = request.Ids ?? [];
+                if (ids.Any(id => id is null))
+                {
+                    // Checked before the first removal: a failed request removes nothing.
+                    throw new CliUsageException("ids must not contain null.");
+                }
+
                 LodeDatabase db = target.Resolve(request.Space);
                 var removed = new List<string>();
                 var missing = new List<string>();
-                foreach (string id in request.Ids ?? [])
+                foreach (string id in ids)
                 {
                     (db.Remove(id) ? removed : missing).Add(id);
                 }
