@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using LodeDb.Native;
 using Microsoft.Extensions.AI;
 
 namespace LodeDb.Cli.Commands.Export;
@@ -154,14 +155,28 @@ internal static class ImportCommand
             }
         }
 
-        foreach (var batch in texts.Chunk(Batch))
+        int committed = 0;
+        try
         {
-            db.AddMany([.. batch.Select(b => b.Row.Text!)], [.. batch.Select(b => (string?)b.Row.Id)], [.. batch.Select(b => (IReadOnlyDictionary<string, object?>?)b.Metadata)]);
-        }
+            foreach (var batch in texts.Chunk(Batch))
+            {
+                db.AddMany([.. batch.Select(b => b.Row.Text!)], [.. batch.Select(b => (string?)b.Row.Id)], [.. batch.Select(b => (IReadOnlyDictionary<string, object?>?)b.Metadata)]);
+                committed += batch.Length;
+            }
 
-        foreach (var batch in vectors.Chunk(Batch))
+            foreach (var batch in vectors.Chunk(Batch))
+            {
+                db.AddVectors([.. batch.Select(b => b.Row.Vector!)], [.. batch.Select(b => (string?)b.Row.Id)], [.. batch.Select(b => (IReadOnlyDictionary<string, object?>?)b.Metadata)], [.. batch.Select(b => b.Row.Text)]);
+                committed += batch.Length;
+            }
+        }
+        catch (Exception e) when (committed > 0 && e is LodeDbException or ArgumentException or InvalidOperationException or NotSupportedException)
         {
-            db.AddVectors([.. batch.Select(b => b.Row.Vector!)], [.. batch.Select(b => (string?)b.Row.Id)], [.. batch.Select(b => (IReadOnlyDictionary<string, object?>?)b.Metadata)], [.. batch.Select(b => b.Row.Text)]);
+            // Each batch is one atomic commit: the failed one stored nothing, the ones before it
+            // stay. Say so, since the command as a whole failed.
+            throw new InvalidDataException(
+                $"{input}: {e.Message} The import stopped at that batch: {committed} of {texts.Count + vectors.Count} documents were already committed " +
+                $"(in batches of {Batch}) and stay in the database; fix the file and import it again (documents with the same id are replaced).", e);
         }
 
         return (texts.Count, vectors.Count);
