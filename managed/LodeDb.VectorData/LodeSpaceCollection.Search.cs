@@ -32,7 +32,8 @@ public partial class LodeSpaceCollection<TKey, TRecord>
         bool withVector = WantVectors(options.IncludeVectors);
         float[] query = await RecordEmbeddings.ForQueryAsync(vectorProperty, searchValue, cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
-        int k = checked(top + options.Skip);
+        // Past int.MaxValue there is nothing more to rank: every record is asked for.
+        int k = (int)Math.Min(int.MaxValue, (long)top + options.Skip);
         IReadOnlyList<SearchHit> hits = Run("Search", () => Space().SearchByVector(query, k, filter));
         foreach (SearchHit hit in hits.Skip(options.Skip))
         {
@@ -76,7 +77,7 @@ public partial class LodeSpaceCollection<TKey, TRecord>
         bool withVector = WantVectors(options.IncludeVectors);
         float[] query = await RecordEmbeddings.ForQueryAsync(vectorProperty, searchValue, cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
-        int wanted = checked(top + options.Skip);
+        int wanted = (int)Math.Min(int.MaxValue, (long)top + options.Skip);
         // Each ranker looks deeper than the page, so fusion sees rows one ranker places just below it.
         int depth = (int)Math.Min(int.MaxValue, Math.Max(wanted * 2L, wanted + 20L));
         string keywordQuery = string.Join(' ', keywords);

@@ -46,8 +46,11 @@ internal sealed class RecordMapper<TRecord>(CollectionModel model)
     }
 
     /// <summary>The key value of a row id, as the key property's type.</summary>
+    /// <exception cref="InvalidOperationException">The collection's key is a Guid and the row's id (written by another program) is not one.</exception>
     public object KeyOf(string id) =>
-        model.KeyProperty.Type == typeof(Guid) ? Guid.ParseExact(id, "D") : id;
+        model.KeyProperty.Type != typeof(Guid) ? id
+        : Guid.TryParseExact(id, "D", out Guid key) ? key
+        : throw new InvalidOperationException($"The row '{id}' has an id that is not a Guid (\"D\" form), but the key property '{model.KeyProperty.ModelName}' of this collection is a Guid; open the space as a collection with a string key.");
 
     /// <summary>The row id of a record (a Guid key marked auto-generated is generated here when empty and set on the record).</summary>
     public string IdOfRecord(TRecord record)

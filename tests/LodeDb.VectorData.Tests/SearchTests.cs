@@ -73,6 +73,31 @@ public sealed class SearchTests
     }
 
     [Test]
+    public async Task Top_plus_Skip_past_int_MaxValue_is_an_empty_page_not_an_overflow()
+    {
+        using var folder = new TestFolder();
+        using var store = Exact(folder);
+        var hotels = await Fill(store);
+        var far = new VectorSearchOptions<Hotel> { Skip = int.MaxValue };
+        Assert.That(await hotels.SearchAsync(Angle(0), 10, far).CountAsync(), Is.Zero);
+        var hybrid = (IKeywordHybridSearchable<Hotel>)hotels;
+        Assert.That(await hybrid.HybridSearchAsync(Angle(0), ["hotel"], 10, new HybridSearchOptions<Hotel> { Skip = int.MaxValue }).CountAsync(), Is.Zero);
+    }
+
+    [Test]
+    public async Task A_Guid_keyed_collection_over_a_row_whose_id_is_not_a_Guid_is_a_typed_error()
+    {
+        using var folder = new TestFolder();
+        using var store = LodeVectorStore.Open(folder.Path);
+        var byString = store.GetCollection<string, StringKeyed>("mixed");
+        await byString.EnsureCollectionExistsAsync();
+        await byString.UpsertAsync(new StringKeyed { Id = "not-a-guid", Vector = [1, 0, 0, 0] });
+        var byGuid = store.GetCollection<Guid, GuidKeyed>("mixed");
+        var ex = Assert.ThrowsAsync<InvalidOperationException>(async () => await byGuid.SearchAsync(new float[] { 1, 0, 0, 0 }, 1).ToListAsync());
+        Assert.That(ex!.Message, Does.Contain("not-a-guid"));
+    }
+
+    [Test]
     public async Task ScoreThreshold_drops_weaker_hits()
     {
         using var folder = new TestFolder();
@@ -176,4 +201,16 @@ public sealed class SearchTests
             new VectorStoreVectorProperty(nameof(Hotel.Embedding), typeof(ReadOnlyMemory<float>), 8) { DistanceFunction = distance },
         ],
     };
+
+    public sealed class StringKeyed
+    {
+        [VectorStoreKey] public string Id { get; set; } = "";
+        [VectorStoreVector(4)] public float[] Vector { get; set; } = [];
+    }
+
+    public sealed class GuidKeyed
+    {
+        [VectorStoreKey] public Guid Id { get; set; }
+        [VectorStoreVector(4)] public float[] Vector { get; set; } = [];
+    }
 }
