@@ -87,7 +87,7 @@ internal sealed class WordPieceTextTokenizer
     /// <summary>[CLS] + the first <c>maxLength - 2</c> word pieces + [SEP] (Hugging Face's truncation).</summary>
     public int[] Encode(string text, int maxLength)
     {
-        IReadOnlyList<int> pieces = _tokenizer.EncodeToIds(text, addSpecialTokens: false, considerPreTokenization: true, considerNormalization: true);
+        IReadOnlyList<int> pieces = _tokenizer.EncodeToIds(DropInvisible(text), addSpecialTokens: false, considerPreTokenization: true, considerNormalization: true);
         int kept = Math.Min(pieces.Count, maxLength - 2);
         int[] ids = new int[kept + 2];
         ids[0] = ClsId;
@@ -99,6 +99,41 @@ internal sealed class WordPieceTextTokenizer
         ids[kept + 1] = SepId;
         return ids;
     }
+
+    /// <summary>
+    /// Drops the format, private-use and unassigned characters of <paramref name="text"/>, as
+    /// BERT's clean-text step does (Hugging Face drops every category C character but tab, LF and
+    /// CR; BertTokenizer here drops only Cc): otherwise a soft hyphen or zero-width character
+    /// inside a word splits it, and the text embeds unlike the reference model.
+    /// </summary>
+    internal static string DropInvisible(string text)
+    {
+        int first = 0;
+        while (first < text.Length && !IsInvisible(text[first]))
+        {
+            first++;
+        }
+
+        if (first == text.Length)
+        {
+            return text;
+        }
+
+        var kept = new System.Text.StringBuilder(text.Length);
+        kept.Append(text, 0, first);
+        for (int i = first; i < text.Length; i++)
+        {
+            if (!IsInvisible(text[i]))
+            {
+                kept.Append(text[i]);
+            }
+        }
+
+        return kept.ToString();
+    }
+
+    private static bool IsInvisible(char c) =>
+        char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.Format or System.Globalization.UnicodeCategory.PrivateUse or System.Globalization.UnicodeCategory.OtherNotAssigned;
 
     /// <summary>
     /// Counts the vocabulary's lines and decides whether it is uncased: an uncased BERT vocabulary

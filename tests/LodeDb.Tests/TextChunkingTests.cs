@@ -51,6 +51,28 @@ public sealed class TextChunkingTests
     }
 
     [Test]
+    public void AHardCutInTextWithoutSpacesSplitsNoIdentifierSoLexicalSearchStillFindsIt()
+    {
+        // Chinese or Japanese text has no spaces, so its chunks end at a hard cut; one that fell
+        // inside "ABC-123456" (here at character 900) left "abc-1" and "23456" in the index.
+        string text = new string('日', 895) + "ABC-123456" + new string('本', 100);
+        List<string> chunks = Chunks(text, 900);
+        Assert.That(string.Concat(chunks), Is.EqualTo(text));
+        Assert.That(chunks.Count(c => c.Contains("ABC-123456")), Is.EqualTo(1), "the identifier stays in one chunk");
+        Assert.That(chunks.All(c => c.Length <= 900));
+
+        // Nor is a letter parted from its combining mark.
+        string marked = new string('日', 15) + "e\u0301" + new string('本', 10);
+        Assert.That(Chunks(marked, 16)[0], Is.EqualTo(new string('日', 15)));
+
+        using var folder = new TestFolder();
+        using var db = LodeDatabase.Open(folder.Path, TextFixture.Options());
+        db.Add(text, "cjk");
+        Assert.That(db.Search("ABC-123456", 3, SearchMode.Lexical).Select(h => h.Id), Is.EqualTo(new[] { "cjk" }));
+        Assert.That(db.GetText("cjk"), Is.EqualTo(text));
+    }
+
+    [Test]
     public void RandomTextsArePartitionedWithinTheLimit()
     {
         var random = new Random(7);

@@ -122,6 +122,41 @@ public sealed class TextPrivacyTests
     }
 
     [Test]
+    public void PersistedTermsDoNotKeepTheWordOrderOfTheText([Values] CommitMode mode)
+    {
+        // Terms were written in first-occurrence order, so the WAL/journal and the rows file
+        // spelled out the text word by word; a bag of terms is all BM25 needs.
+        string[] words = ["zulu", "yankee", "xray", "whiskey", "victor", "uniform", "tango"];
+        using var folder = new TestFolder();
+        using var db = LodeDatabase.Open(folder.Path, TextFixture.Options(storeText: false, indexText: true, mode: mode));
+        db.Add("Zulu yankee, xray whiskey victor uniform tango.", "s");
+        AssertTermsSorted(folder.CrashCopy(), words);
+        db.Persist();
+        AssertTermsSorted(folder.CrashCopy(), words);
+        Assert.That(db.Search("whiskey", 1, SearchMode.Lexical).Single().Id, Is.EqualTo("s"));
+    }
+
+    private static void AssertTermsSorted(TestFolder copy, string[] words)
+    {
+        using (copy)
+        {
+            int filesWithTerms = 0;
+            foreach (string file in Directory.GetFiles(copy.Path))
+            {
+                byte[] data = File.ReadAllBytes(file);
+                int[] at = words.Select(w => data.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(w))).ToArray();
+                if (at.All(a => a >= 0))
+                {
+                    filesWithTerms++;
+                    Assert.That(at, Is.Ordered.Descending, $"{Path.GetFileName(file)} holds the terms sorted, not in the text's order");
+                }
+            }
+
+            Assert.That(filesWithTerms, Is.GreaterThan(0));
+        }
+    }
+
+    [Test]
     public void GetTextThrowsWhenTextIsNotStored()
     {
         using var folder = new TestFolder();

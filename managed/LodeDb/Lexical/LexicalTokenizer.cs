@@ -95,6 +95,9 @@ internal static class LexicalTokenizer
     public static bool IsWordChar(char c) =>
         char.IsAsciiLetterOrDigit(c) || (c >= FirstFolded && c <= LastFolded && Fold[c - FirstFolded].Length != 0);
 
+    /// <summary>True when <paramref name="c"/> can stand inside a token: a word character, a connector or a combining mark (a text cut between two of these may split a token).</summary>
+    public static bool IsTokenChar(char c) => IsWordChar(c) || IsConnector(c) || c is >= '\u0300' and <= '\u036F';
+
     private static bool IsConnector(char c) => c is '-' or '.' or '/';
 
     /// <summary>Zero-allocation token enumerator; see <see cref="EnumerateTokens"/>.</summary>

@@ -103,7 +103,9 @@ internal static class RowsFile
     internal static void WriteTerms(ByteWriter buffer, IReadOnlyList<KeyValuePair<string, int>> terms)
     {
         buffer.U32(terms.Count);
-        foreach ((string term, int frequency) in terms)
+        // Sorted, not in first-occurrence order: in text order the terms would spell out a text
+        // kept with StoreText = false word by word. Readers take them in any order.
+        foreach ((string term, int frequency) in terms.OrderBy(t => t.Key, StringComparer.Ordinal))
         {
             buffer.String(term);
             buffer.U32(frequency);

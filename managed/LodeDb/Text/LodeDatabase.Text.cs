@@ -189,6 +189,15 @@ public sealed partial class LodeDatabase
             {
                 throw new ArgumentException($"Query {i} is null.", nameof(queries));
             }
+
+            // Refused before any ranker: the embedder's tokenizer would throw an unrelated error
+            // (counted as an embedder failure), and lexical search would search another string.
+            int at = StringValidation.FindLoneSurrogate(queries[i]);
+            if (at >= 0)
+            {
+                throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"Query {i} holds a lone surrogate (U+{(int)queries[i][at]:X4} at character {at}): it is not well-formed UTF-16. Remove the character or complete its surrogate pair."), nameof(queries));
+            }
         }
 
         if (mode != SearchMode.Vector && !Identity.HasLexical)

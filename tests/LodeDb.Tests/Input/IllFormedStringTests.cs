@@ -147,6 +147,22 @@ public sealed class IllFormedStringTests
     }
 
     [Test]
+    public void AnIllFormedQueryIsRefusedInEveryModeBeforeTheEmbedderRuns([Values] SearchMode mode)
+    {
+        // Before: vector and hybrid search passed the query to the embedder, whose tokenizer threw
+        // "String contains invalid Unicode code points (Parameter 'strInput')", counted as an
+        // embedder failure; lexical search silently searched a different string.
+        using var folder = new TestFolder();
+        using var db = LodeDatabase.Open(folder.Path, TextFixture.Options());
+        db.Add("a note about the garage", "n");
+        var ex = Assert.Throws<ArgumentException>(() => db.SearchMany(["garage", LoneHigh], 1, mode));
+        Assert.That(ex!.ParamName, Is.EqualTo("queries"));
+        Assert.That(ex.Message, Does.Contain("Query 1").And.Contain("U+D800 at character 1"));
+        Assert.ThrowsAsync<ArgumentException>(() => db.SearchAsync(LoneLow, 1, mode));
+        Assert.That(db.Stats().QueryEmbeddings, Has.Property("Calls").Zero.And.Property("Failures").Zero);
+    }
+
+    [Test]
     public void TheRecordWriterRefusesALoneSurrogateInsteadOfWritingU_FFFD()
     {
         // The backstop behind the API checks: no encoder path may turn a string into other bytes.
