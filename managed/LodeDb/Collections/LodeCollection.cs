@@ -104,6 +104,7 @@ public sealed partial class LodeCollection : IDisposable
         {
             if (CollectionManifestFile.Read(full) is null)
             {
+                CollectionManifestFile.ThrowIfSpacesWithoutManifest(full);
                 throw new CollectionNotFoundException(full);
             }
 
@@ -121,6 +122,7 @@ public sealed partial class LodeCollection : IDisposable
             // Re-read under the lock: another handle may have just created the collection.
             if (CollectionManifestFile.Read(full) is null)
             {
+                CollectionManifestFile.ThrowIfSpacesWithoutManifest(full);
                 // Written at once, so the root is recognised as a collection (and refused by
                 // LodeDatabase.Open) before its first space exists.
                 CollectionManifestFile.Replace(full, new CollectionManifest(), collection.Sync, null);
