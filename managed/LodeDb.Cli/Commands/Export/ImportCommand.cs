@@ -101,8 +101,9 @@ internal static class ImportCommand
                 BitWidth = identity?.BitWidth,
                 Seed = identity?.Seed,
                 Rescore = rescore ?? identity?.Rescore ?? (dimension is not null ? RescoreStorage.Float16 : null),
-                StoreText = vectorsOnly ? null : identity?.StoresText,
-                IndexText = vectorsOnly ? null : identity?.IndexText,
+                // Kept for a vector-only copy too: StoreText = false is a privacy promise.
+                StoreText = identity?.StoresText,
+                IndexText = identity?.IndexText,
             };
             try
             {
