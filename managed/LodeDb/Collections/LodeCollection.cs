@@ -280,7 +280,7 @@ public sealed partial class LodeCollection : IDisposable
             throw new CorruptDatabaseException(ManifestPath, $"it records space '{info.Name}', but '{folder}' holds no index");
         }
 
-        if (info.Kind == LodeSpaceKind.Custom && options.Embedder is null)
+        if (info.Kind == LodeSpaceKind.Custom && options.Embedder is null && !options.WithoutEmbedder)
         {
             throw new LodeDatabaseException(
                 $"Space '{info.Name}' of the collection at '{Path}' embeds with a custom embedder (ModelName = {info.Model}, {info.Dimension} dimensions). " +
