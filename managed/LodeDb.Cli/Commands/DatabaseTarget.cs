@@ -19,6 +19,9 @@ internal sealed class DatabaseTarget : IDisposable
     private readonly Dictionary<string, LodeDatabase> _spaces = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
+    /// <summary>Spaces open without their models (stored rows only: export).</summary>
+    private bool _withoutModels;
+
     private DatabaseTarget(string path, bool readOnly, LodeDatabase? single, LodeCollection? collection, string? modelsDir)
     {
         Path = path;
@@ -45,6 +48,18 @@ internal sealed class DatabaseTarget : IDisposable
 
     /// <summary>True when the index, or any space, has a lexical source (hybrid search makes sense).</summary>
     public bool AnyLexical => _single?.HasLexicalIndex ?? _collection!.Spaces.Any(space => space.StoreText || space.IndexText);
+
+    /// <summary>
+    /// Opens the collection root <paramref name="path"/> read-only for reading stored rows only
+    /// (export): its spaces open without their models, so a custom space needs no recorded model
+    /// folder and a preset space no model files.
+    /// </summary>
+    public static DatabaseTarget OpenCollectionWithoutModels(string path)
+    {
+        DatabaseTarget target = Open(path, readOnly: true, null, null);
+        target._withoutModels = true;
+        return target;
+    }
 
     /// <summary>Opens <paramref name="path"/> (an existing index or collection root); <paramref name="embedder"/> is the one of the command line, if any (owned by the target).</summary>
     public static DatabaseTarget Open(string path, bool readOnly, IEmbeddingGenerator<string, Embedding<float>>? embedder, string? modelsDir)
@@ -120,6 +135,11 @@ internal sealed class DatabaseTarget : IDisposable
 
     private LodeDatabase OpenSpace(string space)
     {
+        if (_withoutModels)
+        {
+            return _collection!.Space(space, new LodeDbOptions { ReadOnly = ReadOnly, WithoutEmbedder = true });
+        }
+
         LodeSpaceInfo info = _collection!.Describe(space);
         if (info.Kind != LodeSpaceKind.Custom)
         {

@@ -56,6 +56,26 @@ internal static class CollectionManifestFile
         }
     }
 
+    /// <summary>
+    /// A root without <c>collection.json</c> whose <c>spaces/</c> folder holds spaces (folders with an
+    /// index root pointer) lost its manifest: refuse it rather than start an empty collection over
+    /// the old spaces. Other folders there are not taken for spaces.
+    /// </summary>
+    /// <exception cref="CorruptDatabaseException">spaces/ holds a space.</exception>
+    public static void ThrowIfSpacesWithoutManifest(string root)
+    {
+        string spaces = System.IO.Path.Combine(root, LodeCollection.SpacesFolderName);
+        string[] folders = Directory.Exists(spaces)
+            ? [.. Directory.GetDirectories(spaces).Where(folder => File.Exists(System.IO.Path.Combine(folder, LodeDatabase.RootFileName)))]
+            : [];
+        if (folders.Length > 0)
+        {
+            string names = string.Join(", ", folders.Select(System.IO.Path.GetFileName).Order(StringComparer.Ordinal).Take(5));
+            throw new CorruptDatabaseException(PathOf(root), string.Create(CultureInfo.InvariantCulture,
+                $"the file is missing, but {LodeCollection.SpacesFolderName}/ holds {folders.Length} space folder(s) ({names}); the record of the collection's spaces is lost. Each space still opens on its own with LodeDatabase.Open."));
+        }
+    }
+
     /// <summary>Fsyncs the collection root, so a power loss cannot bring back the previous manifest.</summary>
     public static void SyncDirectory(string root) => NativeFileSystem.SyncParentDirectory(PathOf(root));
 

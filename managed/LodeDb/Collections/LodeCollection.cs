@@ -104,6 +104,7 @@ public sealed partial class LodeCollection : IDisposable
         {
             if (CollectionManifestFile.Read(full) is null)
             {
+                CollectionManifestFile.ThrowIfSpacesWithoutManifest(full);
                 throw new CollectionNotFoundException(full);
             }
 
@@ -121,6 +122,7 @@ public sealed partial class LodeCollection : IDisposable
             // Re-read under the lock: another handle may have just created the collection.
             if (CollectionManifestFile.Read(full) is null)
             {
+                CollectionManifestFile.ThrowIfSpacesWithoutManifest(full);
                 // Written at once, so the root is recognised as a collection (and refused by
                 // LodeDatabase.Open) before its first space exists.
                 CollectionManifestFile.Replace(full, new CollectionManifest(), collection.Sync, null);
@@ -278,7 +280,7 @@ public sealed partial class LodeCollection : IDisposable
             throw new CorruptDatabaseException(ManifestPath, $"it records space '{info.Name}', but '{folder}' holds no index");
         }
 
-        if (info.Kind == LodeSpaceKind.Custom && options.Embedder is null)
+        if (info.Kind == LodeSpaceKind.Custom && options.Embedder is null && !options.WithoutEmbedder)
         {
             throw new LodeDatabaseException(
                 $"Space '{info.Name}' of the collection at '{Path}' embeds with a custom embedder (ModelName = {info.Model}, {info.Dimension} dimensions). " +

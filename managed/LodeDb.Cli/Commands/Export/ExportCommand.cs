@@ -31,8 +31,9 @@ internal static class ExportCommand
             bool reembedText = parsed.GetValue(reembed);
             string path = DatabaseOpener.RequireFolder(parsed.GetValue(database)!);
             bool collection = File.Exists(Path.Combine(path, LodeCollection.ManifestFileName));
-            // Without --reembed no model is needed: a single database opens without one.
-            using DatabaseTarget? target = collection ? DatabaseTarget.Open(path, readOnly: true, null, parsed.GetValue(models.ModelsDir)) : null;
+            // Export reads stored rows: a database or space opens without its model (--reembed
+            // loads the model it names on its own).
+            using DatabaseTarget? target = collection ? DatabaseTarget.OpenCollectionWithoutModels(path) : null;
             using LodeDatabase? single = collection ? null : DatabaseOpener.OpenWithoutModel(path);
             LodeDatabase db = single ?? target!.Resolve(parsed.GetValue(space));
             if (single is not null && parsed.GetValue(space) is not null)

@@ -48,10 +48,17 @@ internal static class ImportCommand
                 ? await ParquetExchange.ReadAsync(input, cancellation)
                 : ([.. JsonLinesExchange.Read(input)], null);
             string full = Path.GetFullPath(parsed.GetValue(database)!);
+            // Checked before a new database is created, so a refused file leaves none behind.
+            IReadOnlyDictionary<string, object?>[] metadata = [.. rows.Select(row => MetadataOf(row, input))];
+            if (!Exists(full))
+            {
+                Classify(rows, hasModel: !parsed.GetValue(vectorsOnly), input);
+            }
+
             RescoreStorage? sidecar = parsed.GetValue(rescore) is string named ? Enum.Parse<RescoreStorage>(named, ignoreCase: true) : null;
             using DatabaseTarget target = OpenOrCreate(full, parsed, models, parsed.GetValue(vectorsOnly), sidecar, identity, rows, input);
             LodeDatabase db = target.Resolve(parsed.GetValue(space));
-            (int byText, int byVector) = Add(db, rows, identity, input);
+            (int byText, int byVector) = Add(db, rows, metadata, identity, input);
             context.Out.WriteLine($"Imported {rows.Count} document{(rows.Count == 1 ? "" : "s")} from {input} into {db.Path}: {byText} re-embedded from text, {byVector} by vector. The database holds {db.Count()} documents.");
             return ExitCodes.Ok;
         });
@@ -60,7 +67,7 @@ internal static class ImportCommand
 
     private static DatabaseTarget OpenOrCreate(string full, ParseResult parsed, ModelOptions models, bool vectorsOnly, RescoreStorage? rescore, ExportIdentity? identity, IReadOnlyList<ExportRow> rows, string input)
     {
-        bool exists = File.Exists(Path.Combine(full, LodeDatabase.RootFileName)) || File.Exists(Path.Combine(full, LodeCollection.ManifestFileName));
+        bool exists = Exists(full);
         IEmbeddingGenerator<string, Embedding<float>>? embedder = models.LoadEmbedder(parsed, exists ? full : null);
         string? preset = models.Preset(parsed);
         if (!exists)
@@ -94,8 +101,9 @@ internal static class ImportCommand
                 BitWidth = identity?.BitWidth,
                 Seed = identity?.Seed,
                 Rescore = rescore ?? identity?.Rescore ?? (dimension is not null ? RescoreStorage.Float16 : null),
-                StoreText = vectorsOnly ? null : identity?.StoresText,
-                IndexText = vectorsOnly ? null : identity?.IndexText,
+                // Kept for a vector-only copy too: StoreText = false is a privacy promise.
+                StoreText = identity?.StoresText,
+                IndexText = identity?.IndexText,
             };
             try
             {
@@ -117,56 +125,69 @@ internal static class ImportCommand
         return DatabaseTarget.Open(full, readOnly: false, embedder, parsed.GetValue(models.ModelsDir));
     }
 
+    private static bool Exists(string full) =>
+        File.Exists(Path.Combine(full, LodeDatabase.RootFileName)) || File.Exists(Path.Combine(full, LodeCollection.ManifestFileName));
+
     private static int? DimensionOf(IReadOnlyList<ExportRow> rows) =>
         rows.FirstOrDefault(r => r.Vector is not null && r.Chunks > 0) is ExportRow row ? row.Vector!.Length / row.Chunks : null;
 
-    /// <summary>Adds the rows in batches; text through the model when the database has one, else (or without text) by vector.</summary>
-    private static (int ByText, int ByVector) Add(LodeDatabase db, IReadOnlyList<ExportRow> rows, ExportIdentity? identity, string input)
+    /// <summary>Which rows go in by text (the database has a model and the row has text) and which by their one vector; refuses any other row.</summary>
+    private static (List<int> Texts, List<int> Vectors) Classify(IReadOnlyList<ExportRow> rows, bool hasModel, string input)
     {
-        bool hasModel = db.ModelName != "none";
-        var texts = new List<(ExportRow Row, IReadOnlyDictionary<string, object?> Metadata)>();
-        var vectors = new List<(ExportRow Row, IReadOnlyDictionary<string, object?> Metadata)>();
-        foreach (ExportRow row in rows)
+        var texts = new List<int>();
+        var vectors = new List<int>();
+        for (int i = 0; i < rows.Count; i++)
         {
-            IReadOnlyDictionary<string, object?> metadata = MetadataOf(row, input);
+            ExportRow row = rows[i];
             if (hasModel && row.Text is not null)
             {
-                texts.Add((row, metadata));
+                texts.Add(i);
             }
             else if (row.Vector is not null && row.Chunks == 1)
             {
-                if (hasModel && identity is not null && identity.Model != db.ModelName)
-                {
-                    throw new CliUsageException($"{input}: '{row.Id}' has no text, and its vector comes from the model {identity.Model}, not this database's {db.ModelName}; import it into a database of that model or a vector-only one (--vectors-only).");
-                }
-
-                if (row.Vector.Length != db.Dimension)
-                {
-                    throw new CliUsageException($"{input}: the vector of '{row.Id}' has {row.Vector.Length} dimensions; the database has {db.Dimension}.");
-                }
-
-                vectors.Add((row, metadata));
+                vectors.Add(i);
             }
             else
             {
                 throw new CliUsageException(row.Vector is not null
                     ? $"{input}: '{row.Id}' has {row.Chunks} chunk vectors and {(row.Text is null ? "no text" : "text but the database has no model")}; a document of several chunks goes in only by its text through the model."
-                    : $"{input}: '{row.Id}' has {(row.Text is null ? "neither text nor a vector" : "text but the database has no model to embed it")}; nothing was imported from here on.");
+                    : $"{input}: '{row.Id}' has {(row.Text is null ? "neither text nor a vector" : "text but the database has no model to embed it")}; nothing was imported.");
+            }
+        }
+
+        return (texts, vectors);
+    }
+
+    /// <summary>Adds the rows in batches; text through the model when the database has one, else (or without text) by vector.</summary>
+    private static (int ByText, int ByVector) Add(LodeDatabase db, IReadOnlyList<ExportRow> rows, IReadOnlyDictionary<string, object?>[] metadata, ExportIdentity? identity, string input)
+    {
+        bool hasModel = db.ModelName != "none";
+        (List<int> texts, List<int> vectors) = Classify(rows, hasModel, input);
+        foreach (ExportRow row in vectors.Select(i => rows[i]))
+        {
+            if (hasModel && identity is not null && identity.Model != db.ModelName)
+            {
+                throw new CliUsageException($"{input}: '{row.Id}' has no text, and its vector comes from the model {identity.Model}, not this database's {db.ModelName}; import it into a database of that model or a vector-only one (--vectors-only).");
+            }
+
+            if (row.Vector!.Length != db.Dimension)
+            {
+                throw new CliUsageException($"{input}: the vector of '{row.Id}' has {row.Vector.Length} dimensions; the database has {db.Dimension}.");
             }
         }
 
         int committed = 0;
         try
         {
-            foreach (var batch in texts.Chunk(Batch))
+            foreach (int[] batch in texts.Chunk(Batch))
             {
-                db.AddMany([.. batch.Select(b => b.Row.Text!)], [.. batch.Select(b => (string?)b.Row.Id)], [.. batch.Select(b => (IReadOnlyDictionary<string, object?>?)b.Metadata)]);
+                db.AddMany([.. batch.Select(i => rows[i].Text!)], [.. batch.Select(i => (string?)rows[i].Id)], [.. batch.Select(i => (IReadOnlyDictionary<string, object?>?)metadata[i])]);
                 committed += batch.Length;
             }
 
-            foreach (var batch in vectors.Chunk(Batch))
+            foreach (int[] batch in vectors.Chunk(Batch))
             {
-                db.AddVectors([.. batch.Select(b => b.Row.Vector!)], [.. batch.Select(b => (string?)b.Row.Id)], [.. batch.Select(b => (IReadOnlyDictionary<string, object?>?)b.Metadata)], [.. batch.Select(b => b.Row.Text)]);
+                db.AddVectors([.. batch.Select(i => rows[i].Vector!)], [.. batch.Select(i => (string?)rows[i].Id)], [.. batch.Select(i => (IReadOnlyDictionary<string, object?>?)metadata[i])], [.. batch.Select(i => rows[i].Text)]);
                 committed += batch.Length;
             }
         }
