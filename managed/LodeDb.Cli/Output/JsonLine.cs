@@ -76,6 +76,18 @@ internal static class JsonLine
         }
     }
 
+    /// <summary>The property <paramref name="name"/>: an array of strings.</summary>
+    public static void WriteStrings(Utf8JsonWriter writer, string name, IEnumerable<string> values)
+    {
+        writer.WriteStartArray(name);
+        foreach (string value in values)
+        {
+            writer.WriteStringValue(value);
+        }
+
+        writer.WriteEndArray();
+    }
+
     /// <summary>A metadata dictionary as a JSON object.</summary>
     public static void WriteObject(Utf8JsonWriter writer, IReadOnlyDictionary<string, object?> values)
     {

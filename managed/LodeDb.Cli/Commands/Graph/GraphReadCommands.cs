@@ -52,7 +52,7 @@ internal static class GraphReadCommands
                 }
 
                 json.WriteEndArray();
-                GraphWriteCommands.WriteStrings(json, "notFound", missing);
+                JsonLine.WriteStrings(json, "notFound", missing);
                 json.WriteEndObject();
             }));
             if (missing.Count > 0)

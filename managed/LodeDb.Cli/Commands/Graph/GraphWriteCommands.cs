@@ -97,8 +97,8 @@ internal static class GraphWriteCommands
             context.Out.WriteLine(JsonLine.Build(json =>
             {
                 json.WriteStartObject();
-                WriteStrings(json, "removed", existing);
-                WriteStrings(json, "notFound", targets.Where(one => !existing.Contains(one, StringComparer.Ordinal)).Distinct(StringComparer.Ordinal));
+                JsonLine.WriteStrings(json, "removed", existing);
+                JsonLine.WriteStrings(json, "notFound", targets.Where(one => !existing.Contains(one, StringComparer.Ordinal)).Distinct(StringComparer.Ordinal));
                 json.WriteNumber("edgesRemoved", edgesBefore - graph.EdgeCount);
                 json.WriteNumber("nodes", graph.NodeCount);
                 json.WriteNumber("edges", graph.EdgeCount);
@@ -121,15 +121,4 @@ internal static class GraphWriteCommands
         json.WriteNumber("edges", graph.EdgeCount);
         json.WriteEndObject();
     });
-
-    internal static void WriteStrings(System.Text.Json.Utf8JsonWriter json, string name, IEnumerable<string> values)
-    {
-        json.WriteStartArray(name);
-        foreach (string value in values)
-        {
-            json.WriteStringValue(value);
-        }
-
-        json.WriteEndArray();
-    }
 }

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Text.Json;
+using LodeDb.Cli.Commands.Documents;
 using LodeDb.Cli.Output;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
@@ -144,28 +145,14 @@ internal sealed class LodeMcpTools(DatabaseTarget target, bool excludeText)
         [Description("Space of a collection root.")] string? space = null) => Answer(() =>
     {
         RefuseIfReadOnly("lodedb_remove");
-        if (ids is null || ids.Any(one => one is null))
+        if (ids is null)
         {
-            // Checked before the first removal: a failed call removes nothing.
-            throw new CliUsageException("ids must be a list of document ids (no null).");
+            throw new CliUsageException("ids must be a list of document ids.");
         }
 
         LodeDatabase db = target.Resolve(space);
-        var removed = new List<string>();
-        var missing = new List<string>();
-        foreach (string one in ids)
-        {
-            (db.Remove(one) ? removed : missing).Add(one);
-        }
-
-        return JsonLine.Build(json =>
-        {
-            json.WriteStartObject();
-            WriteStrings(json, "removed", removed);
-            WriteStrings(json, "notFound", missing);
-            json.WriteNumber("documents", db.Count());
-            json.WriteEndObject();
-        });
+        (List<string> removed, List<string> missing) = DocumentRemoval.RemoveEach(db, ids);
+        return DocumentRemoval.Answer(removed, missing, db.Count());
     });
 
     private CallToolResult Stats([Description("Space of a collection root (omit to list the spaces).")] string? space = null) => Answer(() =>
@@ -176,7 +163,7 @@ internal sealed class LodeMcpTools(DatabaseTarget target, bool excludeText)
             {
                 json.WriteStartObject();
                 json.WriteString("collection", target.Path);
-                WriteStrings(json, "spaces", target.SpaceNames);
+                JsonLine.WriteStrings(json, "spaces", target.SpaceNames);
                 json.WriteEndObject();
             });
         }
@@ -263,17 +250,6 @@ internal sealed class LodeMcpTools(DatabaseTarget target, bool excludeText)
 
         // JsonElement values are typed by the database (integers as long, others as double...).
         return element.EnumerateObject().ToDictionary(p => p.Name, p => (object?)p.Value.Clone(), StringComparer.Ordinal);
-    }
-
-    private static void WriteStrings(Utf8JsonWriter json, string name, IEnumerable<string> values)
-    {
-        json.WriteStartArray(name);
-        foreach (string value in values)
-        {
-            json.WriteStringValue(value);
-        }
-
-        json.WriteEndArray();
     }
 
     /// <summary>Runs a tool: its JSON as text content, or the one-line message as a tool error.</summary>

@@ -39,7 +39,7 @@ internal static class HttpAnswers
     public static string Ids(IReadOnlyList<string> ids, long documents) => JsonLine.Build(json =>
     {
         json.WriteStartObject();
-        Strings(json, "ids", ids);
+        JsonLine.WriteStrings(json, "ids", ids);
         json.WriteNumber("documents", documents);
         json.WriteEndObject();
     });
@@ -66,15 +66,6 @@ internal static class HttpAnswers
         json.WriteEndObject();
     });
 
-    public static string Removed(IReadOnlyList<string> removed, IReadOnlyList<string> missing, long documents) => JsonLine.Build(json =>
-    {
-        json.WriteStartObject();
-        Strings(json, "removed", removed);
-        Strings(json, "notFound", missing);
-        json.WriteNumber("documents", documents);
-        json.WriteEndObject();
-    });
-
     public static string Stats(LodeDatabase db, bool readOnly, bool excludeText) => JsonLine.Build(json =>
     {
         json.WriteStartObject();
@@ -93,7 +84,7 @@ internal static class HttpAnswers
     {
         json.WriteStartObject();
         json.WriteString("collection", path);
-        Strings(json, "spaces", spaces);
+        JsonLine.WriteStrings(json, "spaces", spaces);
         json.WriteEndObject();
     });
 
@@ -103,15 +94,4 @@ internal static class HttpAnswers
         json.WriteString("error", message);
         json.WriteEndObject();
     });
-
-    private static void Strings(Utf8JsonWriter json, string name, IEnumerable<string> values)
-    {
-        json.WriteStartArray(name);
-        foreach (string value in values)
-        {
-            json.WriteStringValue(value);
-        }
-
-        json.WriteEndArray();
-    }
 }

@@ -146,7 +146,7 @@ internal static class HttpEndpoints
                 id = DocumentIdPath.Of(http, id);
                 LodeDatabase db = target.Resolve(space);
                 return db.Remove(id)
-                    ? Json(HttpAnswers.Removed([id], [], db.Count()))
+                    ? Json(DocumentRemoval.Answer([id], [], db.Count()))
                     : throw new CliNotFoundException($"no document '{id}'.");
             })
             .WithSummary("Remove one document.");
@@ -154,22 +154,9 @@ internal static class HttpEndpoints
         app.MapPost("/documents/remove", (RemoveRequest request) =>
             {
                 RefuseIfReadOnly(target);
-                string[] ids = request.Ids ?? [];
-                if (ids.Any(id => id is null))
-                {
-                    // Checked before the first removal: a failed request removes nothing.
-                    throw new CliUsageException("ids must not contain null.");
-                }
-
                 LodeDatabase db = target.Resolve(request.Space);
-                var removed = new List<string>();
-                var missing = new List<string>();
-                foreach (string id in ids)
-                {
-                    (db.Remove(id) ? removed : missing).Add(id);
-                }
-
-                return Json(HttpAnswers.Removed(removed, missing, db.Count()));
+                (List<string> removed, List<string> missing) = DocumentRemoval.RemoveEach(db, request.Ids ?? []);
+                return Json(DocumentRemoval.Answer(removed, missing, db.Count()));
             })
             .WithSummary("Remove several documents by id; says which existed.");
     }
