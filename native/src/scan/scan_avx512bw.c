@@ -3,4 +3,5 @@
 #include "scan/scan_avx512_body.h"
 
 const lodedb_scan_kernels lodedb_scan_kernels_avx512bw = {LODEDB_SIMD_AVX512, LODEDB_SCAN_AVX512BW,
-                                                          avx512_accumulate, avx512_exact_dot};
+                                                          avx512_accumulate, avx512_exact_dot,
+                                                          lodedb_scan_accumulate_tables_portable};

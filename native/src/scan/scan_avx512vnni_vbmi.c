@@ -6,4 +6,5 @@
 #include "scan/scan_avx512_body.h"
 
 const lodedb_scan_kernels lodedb_scan_kernels_avx512vnni_vbmi = {
-    LODEDB_SIMD_AVX512, LODEDB_SCAN_AVX512VNNI_VBMI, avx512_accumulate, avx512_exact_dot};
+    LODEDB_SIMD_AVX512, LODEDB_SCAN_AVX512VNNI_VBMI, avx512_accumulate, avx512_exact_dot,
+    lodedb_scan_accumulate_tables_portable};

@@ -24,6 +24,14 @@
  * |acc| <= 127 * 127 * terms * groups <= 16129 * 65536 < 2^31 (at most LODEDB_MAX_DIMENSION
  * coordinates), and two adjacent products sum to at most 32258 in magnitude, so the 16-bit
  * pairs of `vpmaddubsw` never saturate: every variant is exact, none can overflow.
+ *
+ * Group tables (accumulate_tables; the sign sketch, turbovec/sketch.h, is scanned this way):
+ * the same block layout, but the query gives each group its own table of 16 unsigned bytes,
+ * groups * 16 bytes per query laid out per step: the 64 bytes at 64s hold the tables of groups
+ * 4s..4s+3, byte 16t + c the entry of group 4s + t for code c. So the entry of the code in byte
+ * b of a step is table byte (nibble + 16 * (b % 4)) of the step's 64: one 64-byte `vpermb`.
+ *   acc[j] = sum over g of tables[g / 4 * 64 + g % 4 * 16 + code(j, g)]      (j = 0..31)
+ * 0 <= acc <= 255 * groups <= 255 * 16384 < 2^31 (groups = padded coordinates / 4 here).
  */
 #ifndef LODEDB_SCAN_KERNELS_H
 #define LODEDB_SCAN_KERNELS_H
@@ -81,6 +89,11 @@ typedef struct lodedb_scan_kernels {
      * centroids holds 16 doubles. */
     double (*exact_dot)(const uint8_t *block, uint32_t lane, uint32_t groups, uint32_t bits,
                         const double *q_rot, const double *centroids);
+    /* query_count queries' group tables (groups * 16 bytes each, query q's at
+     * tables + q * groups * 16) against one block; sums to acc[q*32 .. q*32+31]. groups is a
+     * multiple of 4. */
+    void (*accumulate_tables)(const uint8_t *block, const uint8_t *tables, uint32_t query_count,
+                              uint32_t groups, int32_t *acc);
 } lodedb_scan_kernels;
 
 /* The kernels of a level, or NULL when that level is not compiled in or the CPU lacks it. */

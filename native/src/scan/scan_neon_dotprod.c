@@ -4,4 +4,5 @@
 #include "scan/scan_neon_body.h"
 
 const lodedb_scan_kernels lodedb_scan_kernels_neon_dotprod = {
-    LODEDB_SIMD_NEON, LODEDB_SCAN_NEON_DOTPROD, neon_accumulate, lodedb_scan_exact_dot_portable};
+    LODEDB_SIMD_NEON, LODEDB_SCAN_NEON_DOTPROD, neon_accumulate, lodedb_scan_exact_dot_portable,
+    lodedb_scan_accumulate_tables_portable};

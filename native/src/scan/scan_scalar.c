@@ -3,7 +3,8 @@
  * (scan_kernels.h):
  *   acc[j] = sum over g, t of table[t][code(j, g)] * weight(g, t),  j = 0..31,
  * where code(j, g) is the low nibble of block[lodedb_block_byte(g, j)] for j < 16 and its high
- * nibble for j >= 16, and weight(g, t) = weights[(g / 4 * terms + t) * 4 + g % 4].
+ * nibble for j >= 16, and weight(g, t) = weights[(g / 4 * terms + t) * 4 + g % 4]; and the
+ * group-table sums of accumulate_tables.
  */
 #include "scan/scan_internal.h"
 
@@ -23,6 +24,25 @@ static void scalar_accumulate(const uint8_t *block, const lodedb_scan_levels *le
                     sums[i] += (int32_t)table[byte & 0x0f] * weight;
                     sums[i + 16] += (int32_t)table[byte >> 4] * weight;
                 }
+            }
+        }
+        for (uint32_t j = 0; j < LODEDB_BLOCK_SIZE; j++) {
+            acc[(size_t)q * LODEDB_BLOCK_SIZE + j] = sums[j];
+        }
+    }
+}
+
+void lodedb_scan_accumulate_tables_portable(const uint8_t *block, const uint8_t *tables,
+                                            uint32_t query_count, uint32_t groups, int32_t *acc) {
+    for (uint32_t q = 0; q < query_count; q++) {
+        const uint8_t *t = tables + (size_t)q * groups * 16u;
+        int32_t sums[LODEDB_BLOCK_SIZE] = {0};
+        for (uint32_t g = 0; g < groups; g++) {
+            const uint8_t *table = t + (size_t)(g / 4u) * 64u + (g & 3u) * 16u;
+            for (uint32_t i = 0; i < 16; i++) {
+                uint8_t byte = block[lodedb_block_byte(g, i)];
+                sums[i] += table[byte & 0x0f];
+                sums[i + 16] += table[byte >> 4];
             }
         }
         for (uint32_t j = 0; j < LODEDB_BLOCK_SIZE; j++) {
@@ -67,4 +87,5 @@ double lodedb_scan_exact_dot_portable(const uint8_t *block, uint32_t lane, uint3
 }
 
 const lodedb_scan_kernels lodedb_scan_kernels_scalar = {
-    LODEDB_SIMD_SCALAR, LODEDB_SCAN_SCALAR, scalar_accumulate, lodedb_scan_exact_dot_portable};
+    LODEDB_SIMD_SCALAR, LODEDB_SCAN_SCALAR, scalar_accumulate, lodedb_scan_exact_dot_portable,
+    lodedb_scan_accumulate_tables_portable};
