@@ -316,6 +316,20 @@ LODEDB_API lodedb_status lodedb_index_search_document_candidates(
     uint32_t *out_counts);
 
 /*
+ * The sign sketch: enabled != 0 keeps, in memory only, one bit per padded coordinate of every
+ * slot (the sign of its code; padded_dim / 8 bytes per slot, derived from the codes now and
+ * kept current by every later change), and from then on lodedb_index_search_candidates and
+ * lodedb_index_search_document_candidates rank by that 1-bit estimate instead of the codes'
+ * (a quarter of a 4-bit scan's bytes, half of a 2-bit one's), for callers that re-score the
+ * candidates from full-precision vectors and ask for a few more of them. lodedb_index_search,
+ * lodedb_index_search_documents and lodedb_index_score_slots keep scanning the codes. The
+ * candidate scores are then the sketch's estimate, again independent of SIMD level, threads
+ * and batching; filters, output layout and ties are unchanged. enabled = 0 frees the sketch.
+ * Not saved with the index: a loaded index starts without it. memory_bytes counts it.
+ */
+LODEDB_API lodedb_status lodedb_index_set_sketch(lodedb_index *index, int32_t enabled);
+
+/*
  * How many threads a search of this index would use now for a threads argument (see
  * lodedb_index_search): 1 for 0 or 1; for n > 1 at most min(n, LODEDB_MAX_THREADS); for
  * LODEDB_THREADS_AUTO at most min(online CPUs this process may run on, 8) and only when the

@@ -16,7 +16,9 @@
  *    (query_weights.h), and the best k of those are returned. Scores therefore do not depend
  *    on the SIMD level, and the ranking is that of an ideal TurboQuant up to the candidate cut.
  *    lodedb_index_search_candidates skips this pass: its heaps hold exactly `count` entries
- *    and it returns them with the scan's scores (also SIMD-independent, see below).
+ *    and it returns them with the scan's scores (also SIMD-independent, see below). With a
+ *    sign sketch (lodedb_index_set_sketch) it scans the sketch instead of the codes: group
+ *    tables through accumulate_tables (search/sketch_tables.h), the same heaps and bounds.
  * With a slot -> document map the heaps keep each document's best slot (doc_topk.h) and the
  * parts' heaps are merged by document, so the candidates are documents; the rest is the same.
  *
@@ -35,9 +37,11 @@
 #include "search/parallel.h"
 #include "search/query_weights.h"
 #include "search/search_buffers.h"
+#include "search/sketch_tables.h"
 #include "search/thread_policy.h"
 #include "search/topk.h"
 #include "turbovec/index.h"
+#include "turbovec/sketch.h"
 
 /* Candidate counts above this scan one query per pass (k in the tens of thousands). */
 #define LARGE_CANDIDATES 65536
@@ -57,7 +61,11 @@ typedef struct scan_context {
     const struct lodedb_index *index;
     const lodedb_scan_kernels *kernels;
     lodedb_scan_levels levels;
-    const int8_t *weights;
+    const int8_t *weights; /* int8 weights, or the sign sketch's group tables (sketch) */
+    int sketch;            /* 1: scan the sign sketch with accumulate_tables */
+    const uint8_t *blocks; /* the codes' blocks or the sketch's */
+    size_t block_bytes;
+    uint32_t groups;
     const double *delta;
     const double *bias;
     uint32_t query_count;
@@ -104,14 +112,19 @@ static void scan_part(void *context, size_t part) {
     uint64_t end = ctx->block_count * (part + 1) / ctx->parts;
     int32_t *acc = ctx->acc + part * QUERY_CHUNK * LODEDB_BLOCK_SIZE;
     lodedb_topk *heaps = ctx->heaps + part * QUERY_CHUNK;
-    size_t block_bytes = lodedb_index_block_bytes(index);
     for (uint64_t block = begin; block < end; block++) {
         uint32_t candidates = block_candidates(ctx, block);
         if (candidates == 0) {
             continue;
         }
-        ctx->kernels->accumulate(index->blocks + (size_t)block * block_bytes, &ctx->levels,
-                                 ctx->weights, ctx->query_count, index->groups, acc);
+        const uint8_t *codes = ctx->blocks + (size_t)block * ctx->block_bytes;
+        if (ctx->sketch) {
+            ctx->kernels->accumulate_tables(codes, (const uint8_t *)ctx->weights,
+                                            ctx->query_count, ctx->groups, acc);
+        } else {
+            ctx->kernels->accumulate(codes, &ctx->levels, ctx->weights, ctx->query_count,
+                                     ctx->groups, acc);
+        }
         const float *scales = index->scales + block * LODEDB_BLOCK_SIZE;
         float scale_min = 0.0f;
         float scale_max = 0.0f;
@@ -281,10 +294,16 @@ static lodedb_status search_impl(const lodedb_index *index, const float *queries
         lodedb_search_buffers_free(&buf);
         return lodedb_fail(LODEDB_ERR_OUT_OF_MEMORY, "out of memory for the search buffers");
     }
+    /* Candidate searches of an index with a sign sketch rank by the sketch (lodedb.h). */
+    int sketch = !rerank && index->sketch != NULL;
     scan_context ctx = {
         .index = index,
         .kernels = lodedb_scan_kernels_active(),
         .weights = buf.weights,
+        .sketch = sketch,
+        .blocks = sketch ? index->sketch : index->blocks,
+        .block_bytes = sketch ? lodedb_sketch_block_bytes(index) : lodedb_index_block_bytes(index),
+        .groups = sketch ? lodedb_sketch_groups(index->padded_dim) : index->groups,
         .delta = buf.delta,
         .bias = buf.bias,
         .allow_mask = allow_mask,
@@ -297,15 +316,21 @@ static lodedb_status search_impl(const lodedb_index *index, const float *queries
     };
     double level_min = 0.0, level_step = 0.0;
     lodedb_query_levels(index, &ctx.levels, &level_min, &level_step);
-    size_t weight_bytes = (size_t)index->padded_dim; /* groups * terms */
+    /* groups * terms weights, or 16 table bytes per sketch group */
+    size_t weight_bytes = sketch ? (size_t)ctx.groups * 16u : (size_t)index->padded_dim;
     for (uint64_t first = 0; first < query_count; first += chunk_limit) {
         uint32_t chunk =
             (uint32_t)(query_count - first < chunk_limit ? query_count - first : chunk_limit);
         for (uint32_t q = 0; q < chunk; q++) {
             double *q_rot = buf.q_rot + (size_t)q * index->padded_dim;
             lodedb_query_rotate(index, queries + (first + q) * index->dim, q_rot, buf.scratch);
-            lodedb_query_weights(index, level_min, level_step, q_rot,
-                                 buf.weights + q * weight_bytes, &buf.delta[q], &buf.bias[q]);
+            if (sketch) {
+                lodedb_sketch_tables(index, q_rot, (uint8_t *)(buf.weights + q * weight_bytes),
+                                     &buf.delta[q], &buf.bias[q]);
+            } else {
+                lodedb_query_weights(index, level_min, level_step, q_rot,
+                                     buf.weights + q * weight_bytes, &buf.delta[q], &buf.bias[q]);
+            }
         }
         for (size_t part = 0; part < parts; part++) {
             for (uint32_t q = 0; q < chunk; q++) {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "scan/scan_kernels.h"
+#include "turbovec/sketch.h"
 
 /* Reserves count * size bytes at a 64-byte aligned offset of *total; 0 on overflow. */
 static int reserve(size_t *total, size_t count, size_t size, size_t *offset) {
@@ -21,6 +22,9 @@ int lodedb_search_buffers_alloc(search_buffers *b, const struct lodedb_index *in
                                 size_t candidates, uint32_t chunk_limit, uint32_t doc_bits) {
     memset(b, 0, sizeof *b);
     size_t n = index->padded_dim;
+    /* A query's scan operand: int8 weights (groups * terms = padded_dim bytes), or the sign
+     * sketch's group tables (16 bytes per sketch group) when the index keeps a sketch. */
+    size_t operand = index->sketch != NULL ? (size_t)lodedb_sketch_groups(index->padded_dim) * 16u : n;
     size_t heap_count = parts * QUERY_CHUNK;
     size_t tables = doc_bits > 0 ? parts * chunk_limit + 1u : 0u;
     size_t table_entries =
@@ -31,7 +35,7 @@ int lodedb_search_buffers_alloc(search_buffers *b, const struct lodedb_index *in
         !reserve(&total, parts * chunk_limit * candidates, sizeof(lodedb_hit), &o[0]) ||
         !reserve(&total, heap_count, sizeof(lodedb_topk), &o[1]) ||
         !reserve(&total, heap_count * LODEDB_BLOCK_SIZE, sizeof(int32_t), &o[2]) ||
-        !reserve(&total, (size_t)chunk_limit * n, 1, &o[3]) ||
+        !reserve(&total, (size_t)chunk_limit * operand, 1, &o[3]) ||
         !reserve(&total, (size_t)chunk_limit * n, sizeof(double), &o[4]) ||
         !reserve(&total, n, sizeof(double), &o[5]) ||
         !reserve(&total, QUERY_CHUNK, sizeof(double), &o[6]) ||

@@ -20,7 +20,8 @@ typedef struct search_buffers {
     lodedb_hit *heap_items; /* parts * chunk_limit * candidates */
     lodedb_topk *heaps;     /* parts * QUERY_CHUNK */
     int32_t *acc;           /* parts * QUERY_CHUNK * 32 */
-    int8_t *weights;        /* chunk_limit * padded_dim (groups * terms) */
+    int8_t *weights;        /* chunk_limit * padded_dim (groups * terms), or with a sign
+                             * sketch chunk_limit * its group tables' bytes */
     double *q_rot;          /* chunk_limit * padded_dim */
     double *scratch;        /* padded_dim */
     double *delta;          /* QUERY_CHUNK */

@@ -7,6 +7,7 @@
 
 #include "core/errors.h"
 #include "turbovec/block_memory.h"
+#include "turbovec/sketch.h"
 
 static size_t live_words_for(uint64_t block_capacity) {
     return (size_t)((block_capacity * LODEDB_BLOCK_SIZE + 63u) / 64u);
@@ -27,7 +28,11 @@ static lodedb_status resize_storage(struct lodedb_index *index, uint64_t new_cap
     uint8_t *blocks = lodedb_block_memory_alloc(blocks_bytes);
     float *scales = calloc((size_t)new_capacity * LODEDB_BLOCK_SIZE, sizeof(float));
     uint64_t *live = calloc(words > 0 ? words : 1, sizeof(uint64_t));
-    if ((new_capacity > 0 && (blocks == NULL || scales == NULL)) || live == NULL) {
+    int sketch_failed = 0;
+    uint8_t *sketch = lodedb_sketch_regrow(index, new_capacity, &sketch_failed);
+    if ((new_capacity > 0 && (blocks == NULL || scales == NULL)) || live == NULL ||
+        sketch_failed) {
+        lodedb_sketch_free(index, sketch, new_capacity);
         lodedb_block_memory_free(blocks, blocks_bytes);
         free(scales);
         free(live);
@@ -42,8 +47,10 @@ static lodedb_status resize_storage(struct lodedb_index *index, uint64_t new_cap
         memcpy(live, index->live, live_words_for(keep) * sizeof(uint64_t));
     }
     lodedb_block_memory_free(index->blocks, (size_t)index->block_capacity * block_bytes);
+    lodedb_sketch_free(index, index->sketch, index->block_capacity);
     free(index->scales);
     free(index->live);
+    index->sketch = sketch;
     index->blocks = blocks;
     index->scales = scales;
     index->live = live;
@@ -126,6 +133,7 @@ LODEDB_API void lodedb_index_free(lodedb_index *index) {
         return;
     }
     lodedb_rotation_destroy(&index->rotation);
+    lodedb_sketch_free(index, index->sketch, index->block_capacity);
     lodedb_block_memory_free(index->blocks,
                              (size_t)index->block_capacity * lodedb_index_block_bytes(index));
     free(index->scales);
@@ -153,7 +161,10 @@ LODEDB_API lodedb_status lodedb_index_get_info(const lodedb_index *index,
     out_info->memory_bytes = sizeof *index + lodedb_rotation_memory_bytes(&index->rotation) +
                              index->block_capacity * lodedb_index_block_bytes(index) +
                              index->block_capacity * LODEDB_BLOCK_SIZE * sizeof(float) +
-                             (live_words > 0 ? live_words : 1) * sizeof(uint64_t);
+                             (live_words > 0 ? live_words : 1) * sizeof(uint64_t) +
+                             (index->sketch != NULL
+                                  ? index->block_capacity * lodedb_sketch_block_bytes(index)
+                                  : 0u);
     return LODEDB_OK;
 }
 
@@ -328,6 +339,7 @@ LODEDB_API lodedb_status lodedb_index_compact(lodedb_index *index, uint64_t *old
             for (uint32_t g = 0; g < index->groups; g++) {
                 lodedb_index_set_group_code(index, next, g, lodedb_index_group_code(index, old, g));
             }
+            lodedb_sketch_write_slot(index, next);
             index->scales[next] = index->scales[old];
         }
         next++;
@@ -339,12 +351,18 @@ LODEDB_API lodedb_status lodedb_index_compact(lodedb_index *index, uint64_t *old
         for (uint32_t g = 0; g < index->groups; g++) {
             lodedb_index_set_group_code(index, slot, g, 0);
         }
+        lodedb_sketch_write_slot(index, slot);
         index->scales[slot] = 0.0f;
     }
     if (used_blocks > kept_blocks) {
         size_t block_bytes = lodedb_index_block_bytes(index);
         memset(index->blocks + (size_t)kept_blocks * block_bytes, 0,
                (size_t)(used_blocks - kept_blocks) * block_bytes);
+        if (index->sketch != NULL) {
+            size_t sketch_bytes = lodedb_sketch_block_bytes(index);
+            memset(index->sketch + (size_t)kept_blocks * sketch_bytes, 0,
+                   (size_t)(used_blocks - kept_blocks) * sketch_bytes);
+        }
         memset(index->scales + kept_blocks * LODEDB_BLOCK_SIZE, 0,
                (size_t)(used_blocks - kept_blocks) * LODEDB_BLOCK_SIZE * sizeof(float));
     }

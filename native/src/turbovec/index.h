@@ -38,6 +38,8 @@ struct lodedb_index {
     uint8_t *blocks;         /* block_capacity * groups * 16 bytes */
     float *scales;           /* block_capacity * 32 */
     uint64_t *live;          /* block_capacity / 2 rounded up words; bit set = live */
+    int sketch_on;           /* lodedb_index_set_sketch (turbovec/sketch.h) */
+    uint8_t *sketch;         /* sketch_on: block_capacity sketch blocks (NULL at capacity 0) */
 };
 
 static inline size_t lodedb_index_block_bytes(const struct lodedb_index *index) {

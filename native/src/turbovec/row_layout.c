@@ -1,6 +1,8 @@
 /* Canonical rows <-> the SIMD block layout of the index (index.h): the nibble copies every
- * path that puts codes into a slot or takes them out goes through. */
+ * path that puts codes into a slot or takes them out goes through (a whole row also refreshes
+ * the slot's sign sketch; set_group_code callers do that themselves, once per slot). */
 #include "turbovec/index.h"
+#include "turbovec/sketch.h"
 
 void lodedb_index_set_group_code(struct lodedb_index *index, uint64_t slot, uint32_t group,
                                  uint32_t code) {
@@ -31,6 +33,7 @@ void lodedb_index_write_row(struct lodedb_index *index, uint64_t slot, const uin
         *even = (uint8_t)((*even & keep) | (lo << shift));
         *odd = (uint8_t)((*odd & keep) | (hi << shift));
     }
+    lodedb_sketch_write_slot(index, slot);
 }
 
 void lodedb_index_read_row(const struct lodedb_index *index, uint64_t slot, uint8_t *row) {
