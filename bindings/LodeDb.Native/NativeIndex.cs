@@ -129,6 +129,15 @@ public sealed unsafe partial class NativeIndex : IDisposable
         }
     }
 
+    /// <summary>
+    /// Keeps (true) or drops (false) the in-memory sign sketch (lodedb_index_set_sketch): while
+    /// kept, the candidate searches (<see cref="SearchCandidates(ReadOnlySpan{float}, int, int, Span{ulong}, Span{float}, Span{uint})"/>
+    /// and the document form) rank by one bit per coordinate, reading a quarter (4-bit) or half
+    /// (2-bit) of the code bytes, for callers that re-score the candidates from full vectors.
+    /// Costs padded dimension / 8 bytes per slot; never saved.
+    /// </summary>
+    public void SetSketch(bool enabled) => NativeStatus.Check(NativeMethods.IndexSetSketch(_handle, enabled ? 1 : 0));
+
     /// <summary>Encodes vectors to canonical rows without adding them: codes gets
     /// count * CodeBytesPerRow bytes and scales count floats.</summary>
     public void Encode(ReadOnlySpan<float> vectors, Span<byte> codes, Span<float> scales)

@@ -49,6 +49,7 @@ public sealed partial class LodeDatabase
         }
 
         DeletedSpaceGuard.Check(full, spaceRecorded);
+        RefuseSketchOnCreateWithoutSidecar(full, options);
 
         Sha256Availability.ThrowIfUnavailable(full, !options.ReadOnly && options.StoreContentHash);
         var database = new LodeDatabase(full, options);
@@ -86,6 +87,7 @@ public sealed partial class LodeDatabase
                 database._store = StoreOpener.OpenForWriting(full, options, database._embedders, database._log, cancellationToken);
             }
 
+            UseFirstPass(database._store, options);
             LodeDbLog.Opened(database._telemetry.Logger, full, options.ReadOnly ? "read-only" : "writer", database._log.Generation,
                 database._store.Rows.LiveCount, database._log.Records, Stopwatch.GetElapsedTime(opening).TotalMilliseconds);
             return database;
@@ -99,4 +101,37 @@ public sealed partial class LodeDatabase
 
     /// <summary>Opens an existing database without the writer lock; every mutating call throws <see cref="ReadOnlyException"/>.</summary>
     public static LodeDatabase OpenReadOnly(string path, CancellationToken cancellationToken = default) => Open(path, new LodeDbOptions { ReadOnly = true }, cancellationToken);
+
+    /// <summary>A new database that would keep no sidecar cannot use the sign sketch: refused before anything is created.</summary>
+    private static void RefuseSketchOnCreateWithoutSidecar(string full, LodeDbOptions options)
+    {
+        if (options.RescoreFirstPass == RescoreFirstPass.SignSketch && (options.Rescore ?? RescoreStorage.None) == RescoreStorage.None
+            && !options.ReadOnly && !CommitRootFile.Exists(full))
+        {
+            throw SketchNeedsSidecar(nameof(options));
+        }
+    }
+
+    private static ArgumentException SketchNeedsSidecar(string parameter) =>
+        new("RescoreFirstPass = SignSketch needs a re-score sidecar: this database keeps none (Rescore = None). Use RescoreFirstPass.Codes, or create the database with Rescore = Int8 or Float16.", parameter);
+
+    /// <summary>
+    /// Builds the in-memory sign sketch when the handle asks for <see cref="RescoreFirstPass.SignSketch"/>
+    /// (before the handle is returned, so no search runs meanwhile); refused without a sidecar,
+    /// whose re-rank is what makes the sketch's rough candidates usable.
+    /// </summary>
+    private static void UseFirstPass(SlotStore store, LodeDbOptions options)
+    {
+        if (options.RescoreFirstPass != RescoreFirstPass.SignSketch)
+        {
+            return;
+        }
+
+        if (store.Rescore is null)
+        {
+            throw SketchNeedsSidecar(nameof(options));
+        }
+
+        store.Index.SetSketch(true);
+    }
 }

@@ -121,6 +121,14 @@ public sealed record LodeDbOptions
     public int RescoreCandidates { get; init; } = LodeDatabase.DefaultRescoreCandidates;
 
     /// <summary>
+    /// With a sidecar: what the scan for those candidates reads, the codes (default) or their
+    /// one-bit sign sketch (<see cref="LodeDb.RescoreFirstPass.SignSketch"/>: faster on large
+    /// indexes, needs more candidates). Without a sidecar <see cref="LodeDb.RescoreFirstPass.SignSketch"/>
+    /// is refused. Per handle, not recorded.
+    /// </summary>
+    public RescoreFirstPass RescoreFirstPass { get; init; } = RescoreFirstPass.Codes;
+
+    /// <summary>
     /// Threads one search may use (1..64). Default (null): 1 below 65,536 slots, where a split
     /// does not pay for itself, else min(cores, 8). Set 1 to keep every search on the calling
     /// thread (e.g. a server that runs many searches at once). Per handle, not recorded.

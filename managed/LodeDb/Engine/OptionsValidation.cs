@@ -100,6 +100,11 @@ internal static class OptionsValidation
             throw new ArgumentOutOfRangeException(nameof(options), options.RescoreCandidates, $"RescoreCandidates must be between 1 and {LodeDatabase.MaxRescoreCandidates}.");
         }
 
+        if (!Enum.IsDefined(options.RescoreFirstPass))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.RescoreFirstPass, "RescoreFirstPass must be Codes or SignSketch.");
+        }
+
         if (options.CheckpointEveryRecords < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.CheckpointEveryRecords, "CheckpointEveryRecords must be at least 1.");
