@@ -189,6 +189,5 @@ static double avx2_exact_dot(const uint8_t *block, uint32_t lane, uint32_t group
 
 #include "scan/scan_avx2_tables.h"
 
-const lodedb_scan_kernels lodedb_scan_kernels_avx2 = {LODEDB_SIMD_AVX2, LODEDB_SCAN_AVX2,
-                                                      avx2_accumulate, avx2_exact_dot,
-                                                      avx2_accumulate_tables};
+const lodedb_scan_kernels lodedb_scan_kernels_avx2 = {
+    LODEDB_SIMD_AVX2, LODEDB_SCAN_AVX2, avx2_accumulate, avx2_exact_dot, avx2_accumulate_tables};

@@ -32,8 +32,8 @@
 LODEDB_INLINE __m512i avx512bw_transpose(__m512i codes) {
     /* In each lane, bytes 4k + t to 4t + k (a 4 x 4 byte transpose); then dword 4t + L (lane t,
      * vectors 4L..4L+3) from dword 4L + t. Both patterns are the same. */
-    const __m512i group_order = _mm512_broadcast_i32x4(
-        _mm_setr_epi8(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15));
+    const __m512i group_order =
+        _mm512_broadcast_i32x4(_mm_setr_epi8(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15));
     const __m512i lane_order =
         _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
     return _mm512_permutexvar_epi32(lane_order, _mm512_shuffle_epi8(codes, group_order));
@@ -71,12 +71,13 @@ LODEDB_INLINE void avx512bw_tables_flush(int32_t *out, __m512i all, __m512i odd,
     _mm512_storeu_si512((void *)out, chunk);
 }
 
-LODEDB_INLINE void avx512bw_tables_tile(const uint8_t *block, const uint8_t *tables,
-                                        size_t stride, uint32_t steps, int32_t *acc, const int qt,
+LODEDB_INLINE void avx512bw_tables_tile(const uint8_t *block, const uint8_t *tables, size_t stride,
+                                        uint32_t steps, int32_t *acc, const int qt,
                                         const int prefetch) {
     const __m512i nibble = _mm512_set1_epi8(0x0f);
     for (uint32_t first = 0; first < steps; first += AVX512BW_TABLES_CHUNK) {
-        uint32_t end = steps - first < AVX512BW_TABLES_CHUNK ? steps : first + AVX512BW_TABLES_CHUNK;
+        uint32_t end =
+            steps - first < AVX512BW_TABLES_CHUNK ? steps : first + AVX512BW_TABLES_CHUNK;
         /* 16-bit sums of query q's low (lo_*) and high (hi_*) nibble entries. */
         __m512i lo_all[AVX512BW_TABLES_MAX_TILE], lo_odd[AVX512BW_TABLES_MAX_TILE];
         __m512i hi_all[AVX512BW_TABLES_MAX_TILE], hi_odd[AVX512BW_TABLES_MAX_TILE];
@@ -129,8 +130,8 @@ typedef void (*avx512bw_tables_tile_fn)(const uint8_t *, const uint8_t *, size_t
 /* Tiles of four queries, then two, one; the first streams the codes (prefetch). */
 static void avx512bw_accumulate_tables(const uint8_t *block, const uint8_t *tables,
                                        uint32_t query_count, uint32_t groups, int32_t *acc) {
-    static const avx512bw_tables_tile_fn tiles[3] = {
-        avx512bw_tables_tile_1, avx512bw_tables_tile_2, avx512bw_tables_tile_4};
+    static const avx512bw_tables_tile_fn tiles[3] = {avx512bw_tables_tile_1, avx512bw_tables_tile_2,
+                                                     avx512bw_tables_tile_4};
     const size_t stride = (size_t)groups * 16;
     const uint32_t steps = groups / 4;
     uint32_t q = 0;
@@ -138,7 +139,8 @@ static void avx512bw_accumulate_tables(const uint8_t *block, const uint8_t *tabl
         uint32_t left = query_count - q;
         int which = left >= 4 ? 2 : left >= 2 ? 1 : 0;
         avx512bw_tables_tile_fn tile = tiles[which];
-        tile(block, tables + q * stride, stride, steps, acc + (size_t)q * LODEDB_BLOCK_SIZE, q == 0);
+        tile(block, tables + q * stride, stride, steps, acc + (size_t)q * LODEDB_BLOCK_SIZE,
+             q == 0);
         q += 1u << which;
     }
 }

@@ -33,8 +33,8 @@ LODEDB_INLINE void vbmi_tables_step(const uint8_t *block, const uint8_t *tables,
     }
     __m512i codes = _mm512_loadu_si512((const void *)(block + (size_t)s * 64));
     __m512i lo = _mm512_ternarylogic_epi32(codes, nibble, offsets, VBMI_A_AND_B_OR_C);
-    __m512i hi = _mm512_ternarylogic_epi32(_mm512_srli_epi16(codes, 4), nibble, offsets,
-                                           VBMI_A_AND_B_OR_C);
+    __m512i hi =
+        _mm512_ternarylogic_epi32(_mm512_srli_epi16(codes, 4), nibble, offsets, VBMI_A_AND_B_OR_C);
     const uint8_t *t = tables + (size_t)s * 64;
 #pragma GCC unroll 8
     for (int q = 0; q < qt; q++) {

@@ -1,6 +1,7 @@
 /* AVX-512 VNNI + VBMI permute-dot kernel (this file alone is compiled with -mavx512f
  * -mavx512bw -mavx512vnni -mavx512vbmi): the level lookup is one `vpermb` per nibble half and
- * the dot product one `vpdpbusd`. See scan_avx512_body.h; group tables: scan_avx512vbmi_tables.h. */
+ * the dot product one `vpdpbusd`. See scan_avx512_body.h; group tables: scan_avx512vbmi_tables.h.
+ */
 #define LODEDB_AVX512_VNNI 1
 #define LODEDB_AVX512_VBMI 1
 #include "scan/scan_avx512_body.h"

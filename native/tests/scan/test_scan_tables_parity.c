@@ -69,8 +69,7 @@ static void fill_codes(uint8_t *codes, uint32_t groups, enum code_kind kind) {
 }
 
 /* The definition, from unpacked codes: lane j's sum of its codes' entries, group by group. */
-static void definition(const uint8_t *codes, const uint8_t *tables, uint32_t groups,
-                       int32_t *acc) {
+static void definition(const uint8_t *codes, const uint8_t *tables, uint32_t groups, int32_t *acc) {
     for (uint32_t j = 0; j < LODEDB_BLOCK_SIZE; j++) {
         int64_t sum = 0;
         for (uint32_t g = 0; g < groups; g++) {
@@ -92,9 +91,8 @@ static void report_mismatch(const char *what, uint32_t groups, enum entry_kind k
             fprintf(stderr,
                     "%s %s groups=%u entries=%s queries=%u: query %zu lane %zu is %d, "
                     "expected %d\n",
-                    lodedb_scan_variant_name(kernel->variant), what, groups,
-                    entry_kind_name(kind), queries, i / LODEDB_BLOCK_SIZE, i % LODEDB_BLOCK_SIZE,
-                    got[i], want[i]);
+                    lodedb_scan_variant_name(kernel->variant), what, groups, entry_kind_name(kind),
+                    queries, i / LODEDB_BLOCK_SIZE, i % LODEDB_BLOCK_SIZE, got[i], want[i]);
             return;
         }
     }
@@ -143,8 +141,8 @@ static void check_case(uint32_t groups, enum code_kind code_kind, enum entry_kin
             both[k]->accumulate_tables(block, tables, n, groups, got);
             int ok = memcmp(want, got, entries * sizeof(int32_t)) == 0;
             if (!ok) {
-                report_mismatch(k == 0 ? "accumulate_tables" : "(portable reference)", groups,
-                                kind, n, want, got, entries);
+                report_mismatch(k == 0 ? "accumulate_tables" : "(portable reference)", groups, kind,
+                                n, want, got, entries);
             }
             CHECK(ok);
             CHECK(got[entries] == (int32_t)0xabababab &&
@@ -174,7 +172,7 @@ static void random_tables_and_codes(void) {
 }
 
 static void largest_sums_do_not_overflow(void) {
-    static const uint32_t groups[] = {4,   128,  508,  512,  516,  1020,
+    static const uint32_t groups[] = {4,    128,  508,  512,  516,  1020,
                                       1024, 1028, 1032, 2048, 4100, 8192};
     static const uint32_t queries[] = {1, 2, 3, 9, 17};
     for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++) {
