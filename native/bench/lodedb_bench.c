@@ -33,6 +33,7 @@
 #include "bench_data.h"
 #include "bench_options.h"
 #include "bench_search.h"
+#include "bench_tables.h"
 
 /* ---- LodeDb runs --------------------------------------------------------------------------- */
 
@@ -362,6 +363,8 @@ int main(int argc, char **argv) {
                    r->cached_batch_ns, r->cached_single_ns / r->cached_batch_ns, scalar);
         }
     }
+    fprintf(stderr, "[%5.1fs] group-table kernels alone\n", now_seconds() - started);
+    bench_print_table_kernels(o.n, o.dims, o.dim_count, KERNEL_CHUNK);
     if (o.faiss) {
         printf("\n## FAISS (1 thread; single = %zu queries, batch = %zu queries in one call)\n\n",
                o.faiss_single, o.faiss_batch);

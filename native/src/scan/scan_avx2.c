@@ -8,7 +8,8 @@
  * by the query's four weights (broadcast to every word) and adds adjacent pairs into 16 bits,
  * which never saturates (scan_kernels.h), and `vpmaddwd` by ones adds the two pairs of a word
  * into its vector's 32-bit sum. The level expansion is shared by a tile of two queries (eight
- * accumulators of the sixteen YMM registers).
+ * accumulators of the sixteen YMM registers). Group tables (accumulate_tables):
+ * scan_avx2_tables.h.
  */
 #include <immintrin.h>
 #include <string.h>
@@ -186,6 +187,7 @@ static double avx2_exact_dot(const uint8_t *block, uint32_t lane, uint32_t group
     return lodedb_scan_sum_parts(part);
 }
 
-const lodedb_scan_kernels lodedb_scan_kernels_avx2 = {LODEDB_SIMD_AVX2, LODEDB_SCAN_AVX2,
-                                                      avx2_accumulate, avx2_exact_dot,
-                                                      lodedb_scan_accumulate_tables_portable};
+#include "scan/scan_avx2_tables.h"
+
+const lodedb_scan_kernels lodedb_scan_kernels_avx2 = {
+    LODEDB_SIMD_AVX2, LODEDB_SCAN_AVX2, avx2_accumulate, avx2_exact_dot, avx2_accumulate_tables};
