@@ -9,7 +9,8 @@ namespace LodeDb.Benchmarks.Storage;
 /// that the machine's drift cannot decide it: LodeDb's <see cref="LodeDbConfiguration.Int8RescoreTwoBit"/>
 /// store (candidates tuned to 0.99) and USearch HNSW f32 and f16 (ef tuned to the recall LodeDb
 /// reached over the timed queries), and the same LodeDb store with the sign-sketch first pass
-/// (<see cref="LodeDbConfiguration.Int8RescoreTwoBitSketch"/>, its own candidates tuned to 0.99) are all open at once, and the timed queries run in rounds of
+/// (<see cref="LodeDbConfiguration.Int8RescoreTwoBitSketch"/>, its own candidates tuned to the
+/// recall the codes reached, like HNSW's ef) are all open at once, and the timed queries run in rounds of
 /// <see cref="RoundQueries"/>, each round visiting every store in a rotated order. The rows
 /// above this table time one store after another, minutes apart, on a shared machine. A last
 /// row, outside the comparison, is the same LodeDb store with its default threads (the scan of
@@ -30,12 +31,14 @@ internal static class HeadToHead
             var options = configuration.CreateOptions(dataset.Dimension);
             StorageBenchmark.Fill(dataset, folder, options);
             (options, string? setting) = StorageBenchmark.Tuned(dataset, folder, configuration, options);
-            var sketchConfiguration = LodeDbConfiguration.Int8RescoreTwoBitSketch;
-            var (sketchOptions, sketchSetting) = StorageBenchmark.Tuned(dataset, folder, sketchConfiguration, sketchConfiguration.CreateOptions(dataset.Dimension));
             using var db = LodeDatabase.Open(folder, options);
-            using var sketch = LodeDatabase.Open(folder, sketchOptions with { ReadOnly = true });
             using var defaultThreads = LodeDatabase.Open(folder, options with { ReadOnly = true, SearchThreads = null });
             double lodeRecall = StorageBenchmark.Recall(dataset, 0, timed, query => StorageBenchmark.SearchRows(db, query));
+
+            // The sketch's candidates are tuned to the recall the codes reached, the one HNSW is tuned to.
+            var sketchConfiguration = LodeDbConfiguration.Int8RescoreTwoBitSketch;
+            var (sketchOptions, sketchSetting) = StorageBenchmark.Tuned(dataset, folder, sketchConfiguration, sketchConfiguration.CreateOptions(dataset.Dimension), lodeRecall);
+            using var sketch = LodeDatabase.Open(folder, sketchOptions with { ReadOnly = true });
 
             var contenders = new List<(string Name, string Setting, Func<float[], int[]> Search)>
             {

@@ -11,7 +11,7 @@ namespace LodeDb.Benchmarks.Storage;
 internal sealed record LodeDbConfiguration(string Name, Func<int, LodeDbOptions> CreateOptions, double? TuneCandidatesTo = null)
 {
     /// <summary>Re-score candidate counts tried, smallest first.</summary>
-    public static IReadOnlyList<int> CandidateSteps { get; } = [20, 30, 40, 50, 75, 100, 150, 200, 300, 400, 600, 800, 1200];
+    public static IReadOnlyList<int> CandidateSteps { get; } = [20, 30, 40, 50, 60, 75, 100, 125, 150, 200, 300, 400, 600, 800, 1200];
 
     /// <summary>4-bit codes re-ranked from the int8 sidecar (100 candidates, the default): the HNSW peers are tuned to its recall.</summary>
     public static LodeDbConfiguration Int8Rescore { get; } =

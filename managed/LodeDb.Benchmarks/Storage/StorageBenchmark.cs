@@ -104,7 +104,8 @@ internal static class StorageBenchmark
         {
             var result = RunLodeDb(dataset, configuration, timed, budget);
             Console.WriteLine(result.ToMarkdown(dataset.Vectors.Length));
-            if (configuration == LodeDbConfiguration.Int8Rescore || configuration == LodeDbConfiguration.Int8RescoreTwoBit)
+            if (configuration == LodeDbConfiguration.Int8Rescore || configuration == LodeDbConfiguration.Int8RescoreTwoBit
+                || configuration == LodeDbConfiguration.Int8RescoreTwoBitSketch)
             {
                 rescoreRecalls.Add(result.Timing.Recall);
             }
@@ -199,16 +200,16 @@ internal static class StorageBenchmark
     }
 
     /// <summary>The options to search with (candidates tuned when the configuration asks) and the setting column's text.</summary>
-    internal static (LodeDbOptions Options, string? Setting) Tuned(StorageDataset dataset, string folder, LodeDbConfiguration configuration, LodeDbOptions options)
+    internal static (LodeDbOptions Options, string? Setting) Tuned(StorageDataset dataset, string folder, LodeDbConfiguration configuration, LodeDbOptions options, double? recall = null)
     {
-        if (configuration.TuneCandidatesTo is not double target)
+        if ((recall ?? configuration.TuneCandidatesTo) is not double target)
         {
             return (options, null);
         }
 
         var (candidates, tunedRecall) = TuneCandidates(dataset, folder, options, target);
         return (options with { RescoreCandidates = candidates },
-            string.Create(CultureInfo.InvariantCulture, $"{candidates} re-score candidates (tuning recall {tunedRecall:0.000})"));
+            string.Create(CultureInfo.InvariantCulture, $"{candidates} re-score candidates, tuned to {target:0.000} (tuning recall {tunedRecall:0.000})"));
     }
 
     /// <summary>Recall@10 of <paramref name="search"/> over queries <paramref name="first"/>..<paramref name="end"/>-1 (untimed).</summary>
@@ -246,7 +247,8 @@ internal static class StorageBenchmark
         double recall = 0;
         foreach (int candidates in LodeDbConfiguration.CandidateSteps)
         {
-            using var db = LodeDatabase.Open(folder, options with { RescoreCandidates = candidates });
+            // Read-only: tuning only searches, and may run while a writer holds the folder.
+            using var db = LodeDatabase.Open(folder, options with { RescoreCandidates = candidates, ReadOnly = true });
             recall = Recall(dataset, first, dataset.Queries.Length, query => SearchRows(db, query));
             if (recall >= target)
             {
