@@ -119,8 +119,8 @@ static void scan_part(void *context, size_t part) {
         }
         const uint8_t *codes = ctx->blocks + (size_t)block * ctx->block_bytes;
         if (ctx->sketch) {
-            ctx->kernels->accumulate_tables(codes, (const uint8_t *)ctx->weights,
-                                            ctx->query_count, ctx->groups, acc);
+            ctx->kernels->accumulate_tables(codes, (const uint8_t *)ctx->weights, ctx->query_count,
+                                            ctx->groups, acc);
         } else {
             ctx->kernels->accumulate(codes, &ctx->levels, ctx->weights, ctx->query_count,
                                      ctx->groups, acc);

@@ -24,7 +24,8 @@ int lodedb_search_buffers_alloc(search_buffers *b, const struct lodedb_index *in
     size_t n = index->padded_dim;
     /* A query's scan operand: int8 weights (groups * terms = padded_dim bytes), or the sign
      * sketch's group tables (16 bytes per sketch group) when the index keeps a sketch. */
-    size_t operand = index->sketch != NULL ? (size_t)lodedb_sketch_groups(index->padded_dim) * 16u : n;
+    size_t operand =
+        index->sketch != NULL ? (size_t)lodedb_sketch_groups(index->padded_dim) * 16u : n;
     size_t heap_count = parts * QUERY_CHUNK;
     size_t tables = doc_bits > 0 ? parts * chunk_limit + 1u : 0u;
     size_t table_entries =

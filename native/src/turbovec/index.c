@@ -9,13 +9,9 @@
 #include "turbovec/block_memory.h"
 #include "turbovec/sketch.h"
 
-static size_t live_words_for(uint64_t block_capacity) {
-    return (size_t)((block_capacity * LODEDB_BLOCK_SIZE + 63u) / 64u);
-}
-
 /* Moves the storage to exactly new_capacity blocks (grow or shrink), copying what fits and
  * zeroing the rest. Fresh arrays then a swap, so a failure leaves the index untouched. */
-static lodedb_status resize_storage(struct lodedb_index *index, uint64_t new_capacity) {
+lodedb_status lodedb_index_resize_storage(struct lodedb_index *index, uint64_t new_capacity) {
     size_t block_bytes = lodedb_index_block_bytes(index);
     if (new_capacity > SIZE_MAX / block_bytes ||
         new_capacity > SIZE_MAX / (LODEDB_BLOCK_SIZE * sizeof(float))) {
@@ -23,15 +19,14 @@ static lodedb_status resize_storage(struct lodedb_index *index, uint64_t new_cap
                            "an index of %llu blocks does not fit in memory",
                            (unsigned long long)new_capacity);
     }
-    size_t words = live_words_for(new_capacity);
+    size_t words = lodedb_index_live_words(new_capacity);
     size_t blocks_bytes = (size_t)new_capacity * block_bytes;
     uint8_t *blocks = lodedb_block_memory_alloc(blocks_bytes);
     float *scales = calloc((size_t)new_capacity * LODEDB_BLOCK_SIZE, sizeof(float));
     uint64_t *live = calloc(words > 0 ? words : 1, sizeof(uint64_t));
     int sketch_failed = 0;
     uint8_t *sketch = lodedb_sketch_regrow(index, new_capacity, &sketch_failed);
-    if ((new_capacity > 0 && (blocks == NULL || scales == NULL)) || live == NULL ||
-        sketch_failed) {
+    if ((new_capacity > 0 && (blocks == NULL || scales == NULL)) || live == NULL || sketch_failed) {
         lodedb_sketch_free(index, sketch, new_capacity);
         lodedb_block_memory_free(blocks, blocks_bytes);
         free(scales);
@@ -44,7 +39,7 @@ static lodedb_status resize_storage(struct lodedb_index *index, uint64_t new_cap
     if (keep > 0) {
         memcpy(blocks, index->blocks, (size_t)keep * block_bytes);
         memcpy(scales, index->scales, (size_t)keep * LODEDB_BLOCK_SIZE * sizeof(float));
-        memcpy(live, index->live, live_words_for(keep) * sizeof(uint64_t));
+        memcpy(live, index->live, lodedb_index_live_words(keep) * sizeof(uint64_t));
     }
     lodedb_block_memory_free(index->blocks, (size_t)index->block_capacity * block_bytes);
     lodedb_sketch_free(index, index->sketch, index->block_capacity);
@@ -71,7 +66,7 @@ static lodedb_status reserve_slots(struct lodedb_index *index, uint64_t extra) {
     if (doubled < 4u) {
         doubled = 4u;
     }
-    return resize_storage(index, needed > doubled ? needed : doubled);
+    return lodedb_index_resize_storage(index, needed > doubled ? needed : doubled);
 }
 
 lodedb_status lodedb_index_reserve_exact(struct lodedb_index *index, uint64_t slots) {
@@ -79,16 +74,7 @@ lodedb_status lodedb_index_reserve_exact(struct lodedb_index *index, uint64_t sl
         return lodedb_fail(LODEDB_ERR_OUT_OF_MEMORY, "too many slots");
     }
     uint64_t needed = (slots + LODEDB_BLOCK_SIZE - 1) / LODEDB_BLOCK_SIZE;
-    return needed <= index->block_capacity ? LODEDB_OK : resize_storage(index, needed);
-}
-
-static void set_live(struct lodedb_index *index, uint64_t slot, int live) {
-    uint64_t bit = UINT64_C(1) << (slot % 64u);
-    if (live) {
-        index->live[slot / 64u] |= bit;
-    } else {
-        index->live[slot / 64u] &= ~bit;
-    }
+    return needed <= index->block_capacity ? LODEDB_OK : lodedb_index_resize_storage(index, needed);
 }
 
 LODEDB_API lodedb_status lodedb_index_create(uint32_t dim, uint32_t bits, uint64_t seed,
@@ -119,7 +105,7 @@ LODEDB_API lodedb_status lodedb_index_create(uint32_t dim, uint32_t bits, uint64
         free(index);
         return status;
     }
-    status = resize_storage(index, 0);
+    status = lodedb_index_resize_storage(index, 0);
     if (status != LODEDB_OK) {
         lodedb_index_free(index);
         return status;
@@ -157,14 +143,13 @@ LODEDB_API lodedb_status lodedb_index_get_info(const lodedb_index *index,
     out_info->slot_count = index->slot_count;
     out_info->live_count = index->live_count;
     out_info->code_bytes_per_row = index->code_bytes_per_row;
-    size_t live_words = live_words_for(index->block_capacity);
-    out_info->memory_bytes = sizeof *index + lodedb_rotation_memory_bytes(&index->rotation) +
-                             index->block_capacity * lodedb_index_block_bytes(index) +
-                             index->block_capacity * LODEDB_BLOCK_SIZE * sizeof(float) +
-                             (live_words > 0 ? live_words : 1) * sizeof(uint64_t) +
-                             (index->sketch != NULL
-                                  ? index->block_capacity * lodedb_sketch_block_bytes(index)
-                                  : 0u);
+    size_t live_words = lodedb_index_live_words(index->block_capacity);
+    out_info->memory_bytes =
+        sizeof *index + lodedb_rotation_memory_bytes(&index->rotation) +
+        index->block_capacity * lodedb_index_block_bytes(index) +
+        index->block_capacity * LODEDB_BLOCK_SIZE * sizeof(float) +
+        (live_words > 0 ? live_words : 1) * sizeof(uint64_t) +
+        (index->sketch != NULL ? index->block_capacity * lodedb_sketch_block_bytes(index) : 0u);
     return LODEDB_OK;
 }
 
@@ -221,7 +206,7 @@ LODEDB_API lodedb_status lodedb_index_add(lodedb_index *index, const float *vect
             lodedb_encode_one(index, vectors + i * index->dim, work, row, &scale);
             lodedb_index_write_row(index, first + i, row);
             index->scales[first + i] = scale;
-            set_live(index, first + i, 1);
+            lodedb_index_set_live(index, first + i, 1);
         }
         index->slot_count += count;
         index->live_count += count;
@@ -244,7 +229,7 @@ static void store_row(struct lodedb_index *index, uint64_t slot, const uint8_t *
     lodedb_index_write_row(index, slot, row);
     index->scales[slot] = scale;
     if (!lodedb_index_slot_live(index, slot)) {
-        set_live(index, slot, 1);
+        lodedb_index_set_live(index, slot, 1);
         index->live_count++;
     }
 }
@@ -290,7 +275,7 @@ LODEDB_API lodedb_status lodedb_index_remove(lodedb_index *index, uint64_t slot)
         return lodedb_fail(LODEDB_ERR_OUT_OF_RANGE, "slot %llu is already removed",
                            (unsigned long long)slot);
     }
-    set_live(index, slot, 0);
+    lodedb_index_set_live(index, slot, 0);
     index->live_count--;
     return LODEDB_OK;
 }
@@ -309,75 +294,6 @@ LODEDB_API lodedb_status lodedb_index_is_live(const lodedb_index *index, uint64_
         return status;
     }
     *out_live = lodedb_index_slot_live(index, slot);
-    return LODEDB_OK;
-}
-
-LODEDB_API lodedb_status lodedb_index_compact(lodedb_index *index, uint64_t *old_to_new,
-                                              uint64_t old_slot_count) {
-    lodedb_clear_error();
-    if (index == NULL) {
-        return lodedb_fail(LODEDB_ERR_INVALID_ARGUMENT, "index must not be NULL");
-    }
-    if (old_slot_count != index->slot_count) {
-        return lodedb_fail(
-            LODEDB_ERR_INVALID_ARGUMENT, "old_slot_count is %llu but the index has %llu slots",
-            (unsigned long long)old_slot_count, (unsigned long long)index->slot_count);
-    }
-    if (old_to_new == NULL && old_slot_count > 0) {
-        return lodedb_fail(LODEDB_ERR_INVALID_ARGUMENT, "old_to_new must not be NULL");
-    }
-    uint64_t next = 0;
-    for (uint64_t old = 0; old < index->slot_count; old++) {
-        if (!lodedb_index_slot_live(index, old)) {
-            old_to_new[old] = LODEDB_NO_SLOT;
-            continue;
-        }
-        old_to_new[old] = next;
-        if (next != old) {
-            /* next < old and slots move in increasing order, so nothing is overwritten
-             * before it has been read. */
-            for (uint32_t g = 0; g < index->groups; g++) {
-                lodedb_index_set_group_code(index, next, g, lodedb_index_group_code(index, old, g));
-            }
-            lodedb_sketch_write_slot(index, next);
-            index->scales[next] = index->scales[old];
-        }
-        next++;
-    }
-    /* Restore the invariants: slots >= next are not live and hold code 0. */
-    uint64_t used_blocks = (index->slot_count + LODEDB_BLOCK_SIZE - 1) / LODEDB_BLOCK_SIZE;
-    uint64_t kept_blocks = (next + LODEDB_BLOCK_SIZE - 1) / LODEDB_BLOCK_SIZE;
-    for (uint64_t slot = next; slot < kept_blocks * LODEDB_BLOCK_SIZE; slot++) {
-        for (uint32_t g = 0; g < index->groups; g++) {
-            lodedb_index_set_group_code(index, slot, g, 0);
-        }
-        lodedb_sketch_write_slot(index, slot);
-        index->scales[slot] = 0.0f;
-    }
-    if (used_blocks > kept_blocks) {
-        size_t block_bytes = lodedb_index_block_bytes(index);
-        memset(index->blocks + (size_t)kept_blocks * block_bytes, 0,
-               (size_t)(used_blocks - kept_blocks) * block_bytes);
-        if (index->sketch != NULL) {
-            size_t sketch_bytes = lodedb_sketch_block_bytes(index);
-            memset(index->sketch + (size_t)kept_blocks * sketch_bytes, 0,
-                   (size_t)(used_blocks - kept_blocks) * sketch_bytes);
-        }
-        memset(index->scales + kept_blocks * LODEDB_BLOCK_SIZE, 0,
-               (size_t)(used_blocks - kept_blocks) * LODEDB_BLOCK_SIZE * sizeof(float));
-    }
-    memset(index->live, 0, live_words_for(index->block_capacity) * sizeof(uint64_t));
-    for (uint64_t slot = 0; slot < next; slot++) {
-        set_live(index, slot, 1);
-    }
-    index->slot_count = next;
-    index->live_count = next;
-    /* Give memory back when most of it is now unused; a failed shrink changes nothing. */
-    if (index->block_capacity > 2u * kept_blocks + 4u) {
-        lodedb_status shrink = resize_storage(index, kept_blocks);
-        (void)shrink;
-        lodedb_clear_error();
-    }
     return LODEDB_OK;
 }
 
@@ -480,7 +396,7 @@ LODEDB_API lodedb_status lodedb_index_import_rows(lodedb_index *index, const uin
     for (uint64_t i = 0; i < count; i++) {
         lodedb_index_write_row(index, first + i, codes + i * index->code_bytes_per_row);
         index->scales[first + i] = scales[i];
-        set_live(index, first + i, 1);
+        lodedb_index_set_live(index, first + i, 1);
     }
     index->slot_count += count;
     index->live_count += count;

@@ -50,6 +50,20 @@ static inline int lodedb_index_slot_live(const struct lodedb_index *index, uint6
     return (int)((index->live[slot / 64u] >> (slot % 64u)) & 1u);
 }
 
+static inline void lodedb_index_set_live(struct lodedb_index *index, uint64_t slot, int live) {
+    uint64_t bit = UINT64_C(1) << (slot % 64u);
+    if (live) {
+        index->live[slot / 64u] |= bit;
+    } else {
+        index->live[slot / 64u] &= ~bit;
+    }
+}
+
+/* Words of the live bitmask for block_capacity blocks. */
+static inline size_t lodedb_index_live_words(uint64_t block_capacity) {
+    return (size_t)((block_capacity * LODEDB_BLOCK_SIZE + 63u) / 64u);
+}
+
 /* Group code g of a slot, read from the block layout. */
 static inline uint32_t lodedb_index_group_code(const struct lodedb_index *index, uint64_t slot,
                                                uint32_t group) {
@@ -77,6 +91,10 @@ void lodedb_index_set_group_code(struct lodedb_index *index, uint64_t slot, uint
                                  uint32_t code);
 void lodedb_index_write_row(struct lodedb_index *index, uint64_t slot, const uint8_t *row);
 void lodedb_index_read_row(const struct lodedb_index *index, uint64_t slot, uint8_t *row);
+
+/* Moves the storage (codes, scales, live bits, sketch) to exactly new_capacity blocks, grow or
+ * shrink, copying what fits and zeroing the rest; a failure leaves the index untouched. */
+lodedb_status lodedb_index_resize_storage(struct lodedb_index *index, uint64_t new_capacity);
 
 /* Grows the storage to hold at least `slots` slots in total, to exactly that many blocks (no
  * doubling): a snapshot load knows its row count up front, so the loaded index carries no

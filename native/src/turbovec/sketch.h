@@ -38,8 +38,7 @@ void lodedb_sketch_write_slot(struct lodedb_index *index, uint64_t slot);
 /* For resize_storage: a new zeroed sketch array of new_capacity blocks holding the first
  * min(block_capacity, new_capacity) blocks of the current one; NULL when the sketch is off or
  * new_capacity is 0 (then *failed = 0) or memory is short (*failed = 1). */
-uint8_t *lodedb_sketch_regrow(const struct lodedb_index *index, uint64_t new_capacity,
-                              int *failed);
+uint8_t *lodedb_sketch_regrow(const struct lodedb_index *index, uint64_t new_capacity, int *failed);
 
 /* Releases a sketch array of `capacity` blocks of this index (NULL: nothing). */
 void lodedb_sketch_free(const struct lodedb_index *index, uint8_t *sketch, uint64_t capacity);

@@ -35,9 +35,8 @@ static uint64_t sketch_mismatches(const lodedb_index *index) {
     float scale;
     for (uint64_t slot = 0; slot < index->block_capacity * 32u; slot++) {
         int have = slot < index->slot_count;
-        if (have && lodedb_index_export_rows(index, slot, 1, row,
-                                             (size_t)index->code_bytes_per_row, &scale,
-                                             1) != LODEDB_OK) {
+        if (have && lodedb_index_export_rows(index, slot, 1, row, (size_t)index->code_bytes_per_row,
+                                             &scale, 1) != LODEDB_OK) {
             return UINT64_MAX;
         }
         for (uint32_t h = 0; h < groups; h++) {
@@ -228,16 +227,16 @@ static void test_sketch_candidates(void) {
         /* The sketch's candidates differ from the codes' (it is another scan), and the
          * re-ranking search ignores the sketch. */
         results again = results_new(qn, count);
-        CHECK_OK(lodedb_index_search_candidates(index, queries, qn, count, NULL, 0, 1,
-                                                again.slots, again.scores, again.counts));
+        CHECK_OK(lodedb_index_search_candidates(index, queries, qn, count, NULL, 0, 1, again.slots,
+                                                again.scores, again.counts));
         CHECK(!results_equal(&again, &codes, qn, count));
         results plain_again = results_new(qn, k);
         CHECK_OK(lodedb_index_search(index, queries, qn, k, NULL, 0, 1, plain_again.slots,
                                      plain_again.scores, plain_again.counts));
         CHECK(results_equal(&plain, &plain_again, qn, k));
         CHECK_OK(lodedb_index_set_sketch(index, 0));
-        CHECK_OK(lodedb_index_search_candidates(index, queries, qn, count, NULL, 0, 1,
-                                                again.slots, again.scores, again.counts));
+        CHECK_OK(lodedb_index_search_candidates(index, queries, qn, count, NULL, 0, 1, again.slots,
+                                                again.scores, again.counts));
         CHECK(results_equal(&again, &codes, qn, count));
         results_free(&again);
         results_free(&plain_again);
