@@ -6,21 +6,7 @@
  * and 2-bit codes); group counts from 4 up to 65536 (4-bit at LODEDB_MAX_DIMENSION); query counts
  * across every tile width and remainder. A variant this build or CPU cannot run exits with
  * SKIP_CODE, which CTest reports as skipped. */
-#include <stdint.h>
-
-#include "scan/scan_kernels.h"
-#include "test_support.h"
-
-#define SKIP_CODE 77
-
-static uint64_t rng_state = 0x243f6a8885a308d3ULL;
-
-static uint64_t next_random(void) { /* SplitMix64 */
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
+#include "parity_support.h"
 
 enum value_kind {
     VALUES_RANDOM,
@@ -29,7 +15,6 @@ enum value_kind {
     VALUES_SMALL,
     VALUES_MIXED
 };
-enum code_kind { CODES_RANDOM, CODES_ALL_15, CODES_ZERO };
 
 static const char *value_kind_name(enum value_kind kind) {
     switch (kind) {
@@ -63,25 +48,6 @@ static uint8_t random_level(enum value_kind kind) {
     case VALUES_SMALL: return (uint8_t)(r & 7u);
     case VALUES_MIXED: return (r & 1) ? LODEDB_SCAN_LEVEL_MAX : (uint8_t)((r >> 1) % 128u);
     default: return (uint8_t)(r % 128u);
-    }
-}
-
-/* Unpacked codes (codes[j * groups + g], 4 bits) packed into the block layout. */
-static void pack_block(const uint8_t *codes, uint32_t groups, uint8_t *block) {
-    memset(block, 0, (size_t)groups * 16);
-    for (uint32_t g = 0; g < groups; g++) {
-        for (uint32_t j = 0; j < LODEDB_BLOCK_SIZE; j++) {
-            uint8_t c = codes[(size_t)j * groups + g];
-            block[lodedb_block_byte(g, j)] |= (uint8_t)(j < 16 ? c : c << 4);
-        }
-    }
-}
-
-static void fill_codes(uint8_t *codes, uint32_t groups, enum code_kind kind) {
-    for (size_t i = 0; i < (size_t)groups * LODEDB_BLOCK_SIZE; i++) {
-        codes[i] = kind == CODES_RANDOM   ? (uint8_t)(next_random() & 15)
-                   : kind == CODES_ALL_15 ? 15
-                                          : 0;
     }
 }
 
@@ -278,29 +244,11 @@ static void maximum_dimension(void) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 2) {
-        fprintf(stderr, "usage: test_scan_parity <variant>\n");
-        return EXIT_FAILURE;
+    rng_state = 0x243f6a8885a308d3ULL;
+    int exit_code = choose_variant(argc, argv, "test_scan_parity", &kernel, &scalar);
+    if (exit_code >= 0) {
+        return exit_code;
     }
-    lodedb_scan_variant variant = LODEDB_SCAN_VARIANT_COUNT;
-    for (int v = 0; v < LODEDB_SCAN_VARIANT_COUNT; v++) {
-        if (strcmp(argv[1], lodedb_scan_variant_name((lodedb_scan_variant)v)) == 0) {
-            variant = (lodedb_scan_variant)v;
-        }
-    }
-    if (variant == LODEDB_SCAN_VARIANT_COUNT) {
-        fprintf(stderr, "unknown variant %s\n", argv[1]);
-        return EXIT_FAILURE;
-    }
-    const char *why = NULL;
-    kernel = lodedb_scan_variant_kernels(variant, &why);
-    scalar = lodedb_scan_variant_kernels(LODEDB_SCAN_SCALAR, NULL);
-    if (kernel == NULL) {
-        printf("SKIPPED: variant %s cannot run here: %s\n", argv[1], why);
-        return SKIP_CODE;
-    }
-    CHECK(scalar != NULL && kernel->variant == variant);
-    printf("variant %s (SIMD level %s)\n", argv[1], lodedb_simd_name(kernel->level));
     RUN_TEST(exact_dot_matches_definition);
     RUN_TEST(random_codes_and_values);
     RUN_TEST(extremes_do_not_overflow);

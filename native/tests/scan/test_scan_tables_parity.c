@@ -6,27 +6,12 @@
  * kernels' 16-bit widening periods (128 and 256 steps) and their remainders; query counts across
  * every tile width and remainder. A variant this build or CPU cannot run exits with SKIP_CODE,
  * which CTest reports as skipped. */
-#include <stdint.h>
-
-#include "scan/scan_kernels.h"
-#include "test_support.h"
-
-#define SKIP_CODE 77
+#include "parity_support.h"
 
 /* The most groups accumulate_tables takes (sums up to 255 * 16384). */
 #define MAX_TABLE_GROUPS 16384u
 
-static uint64_t rng_state = 0x452821e638d01377ULL;
-
-static uint64_t next_random(void) { /* SplitMix64 */
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
 enum entry_kind { ENTRIES_RANDOM, ENTRIES_MAX, ENTRIES_ZERO, ENTRIES_EDGES };
-enum code_kind { CODES_RANDOM, CODES_ALL_15, CODES_ZERO };
 
 static const char *entry_kind_name(enum entry_kind kind) {
     switch (kind) {
@@ -47,25 +32,6 @@ static uint8_t random_entry(enum entry_kind kind) {
     case ENTRIES_EDGES: return (r & 3) == 0 ? 0 : (r & 3) == 1 ? 255 : (uint8_t)(r >> 8);
     }
     return 0;
-}
-
-/* Unpacked codes (codes[j * groups + g], 4 bits) packed into the block layout. */
-static void pack_block(const uint8_t *codes, uint32_t groups, uint8_t *block) {
-    memset(block, 0, (size_t)groups * 16);
-    for (uint32_t g = 0; g < groups; g++) {
-        for (uint32_t j = 0; j < LODEDB_BLOCK_SIZE; j++) {
-            uint8_t c = codes[(size_t)j * groups + g];
-            block[lodedb_block_byte(g, j)] |= (uint8_t)(j < 16 ? c : c << 4);
-        }
-    }
-}
-
-static void fill_codes(uint8_t *codes, uint32_t groups, enum code_kind kind) {
-    for (size_t i = 0; i < (size_t)groups * LODEDB_BLOCK_SIZE; i++) {
-        codes[i] = kind == CODES_RANDOM   ? (uint8_t)(next_random() & 15)
-                   : kind == CODES_ALL_15 ? 15
-                                          : 0;
-    }
 }
 
 /* The definition, from unpacked codes: lane j's sum of its codes' entries, group by group. */
@@ -189,29 +155,11 @@ static void maximum_groups(void) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 2) {
-        fprintf(stderr, "usage: test_scan_tables_parity <variant>\n");
-        return EXIT_FAILURE;
+    rng_state = 0x452821e638d01377ULL;
+    int exit_code = choose_variant(argc, argv, "test_scan_tables_parity", &kernel, &scalar);
+    if (exit_code >= 0) {
+        return exit_code;
     }
-    lodedb_scan_variant variant = LODEDB_SCAN_VARIANT_COUNT;
-    for (int v = 0; v < LODEDB_SCAN_VARIANT_COUNT; v++) {
-        if (strcmp(argv[1], lodedb_scan_variant_name((lodedb_scan_variant)v)) == 0) {
-            variant = (lodedb_scan_variant)v;
-        }
-    }
-    if (variant == LODEDB_SCAN_VARIANT_COUNT) {
-        fprintf(stderr, "unknown variant %s\n", argv[1]);
-        return EXIT_FAILURE;
-    }
-    const char *why = NULL;
-    kernel = lodedb_scan_variant_kernels(variant, &why);
-    scalar = lodedb_scan_variant_kernels(LODEDB_SCAN_SCALAR, NULL);
-    if (kernel == NULL) {
-        printf("SKIPPED: variant %s cannot run here: %s\n", argv[1], why);
-        return SKIP_CODE;
-    }
-    CHECK(scalar != NULL && kernel->variant == variant);
-    printf("variant %s (SIMD level %s)\n", argv[1], lodedb_simd_name(kernel->level));
     RUN_TEST(random_tables_and_codes);
     RUN_TEST(largest_sums_do_not_overflow);
     RUN_TEST(maximum_groups);
