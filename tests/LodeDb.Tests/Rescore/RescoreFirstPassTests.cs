@@ -7,12 +7,11 @@ namespace LodeDb.Tests;
 /// </summary>
 public sealed class RescoreFirstPassTests
 {
-    private const int Dim = 128;
-    private const int K = 10;
+    private const int Dim = RescoreRecallSet.Dim;
+    private const int K = RescoreRecallSet.K;
 
-    private static readonly Lazy<float[][]> Data = new(() => RescoreData.Clustered(seed: 7, count: 3000, dim: Dim));
-    private static readonly Lazy<float[][]> Queries = new(() => RescoreData.Clustered(seed: 7, count: 3100, dim: Dim)[3000..]);
-    private static readonly Lazy<int[][]> Truth = new(() => Queries.Value.Select(q => RescoreData.ExactTop(Data.Value, q, K)).ToArray());
+    private static Lazy<float[][]> Data => RescoreRecallSet.Data;
+    private static Lazy<float[][]> Queries => RescoreRecallSet.Queries;
 
     private static LodeDbOptions Options(RescoreFirstPass pass, int candidates = LodeDatabase.DefaultRescoreCandidates) =>
         new() { VectorDim = Dim, Rescore = RescoreStorage.Int8, RescoreFirstPass = pass, RescoreCandidates = candidates };
@@ -66,20 +65,8 @@ public sealed class RescoreFirstPassTests
         }
     }
 
-    private static double Recall(RescoreFirstPass pass, int candidates, bool batched)
-    {
-        using var folder = new TestFolder();
-        using var db = LodeDatabase.Open(folder.Path, Options(pass, candidates));
-        float[][] data = Data.Value;
-        db.AddVectors(data, Enumerable.Range(0, data.Length).Select(i => (string?)$"v{i}").ToArray());
-        float[][] queries = Queries.Value;
-        IReadOnlyList<IReadOnlyList<SearchHit>> found = batched
-            ? db.SearchManyByVector(queries, K)
-            : queries.Select(q => db.SearchByVector(q, K)).ToArray();
-        double recall = RescoreData.Recall(Truth.Value, found, K);
-        TestContext.Out.WriteLine($"{pass}, {candidates} candidates ({(batched ? "batched" : "single")}): recall@{K} = {recall:0.0000}");
-        return recall;
-    }
+    private static double Recall(RescoreFirstPass pass, int candidates, bool batched) =>
+        RescoreRecallSet.Measure(Options(pass, candidates), batched, $"{pass}, {candidates} candidates");
 
     [Test]
     public void TheSketchNeedsMoreCandidatesForTheCodesRecall()

@@ -3,27 +3,8 @@ namespace LodeDb.Tests;
 /// <summary>Recall@10 against brute force, with and without the re-score sidecar.</summary>
 public sealed class RescoreRecallTests
 {
-    private const int Dim = 128;
-    private const int K = 10;
-
-    private static readonly Lazy<float[][]> Data = new(() => RescoreData.Clustered(seed: 7, count: 3000, dim: Dim));
-    private static readonly Lazy<float[][]> Queries = new(() => RescoreData.Clustered(seed: 7, count: 3100, dim: Dim)[3000..]);
-    private static readonly Lazy<int[][]> Truth = new(() => Queries.Value.Select(q => RescoreData.ExactTop(Data.Value, q, K)).ToArray());
-
-    private static double MeasureRecall(RescoreStorage rescore, bool batched)
-    {
-        using var folder = new TestFolder();
-        using var db = LodeDatabase.Open(folder.Path, new LodeDbOptions { VectorDim = Dim, Rescore = rescore });
-        float[][] data = Data.Value;
-        db.AddVectors(data, Enumerable.Range(0, data.Length).Select(i => (string?)$"v{i}").ToArray());
-        float[][] queries = Queries.Value;
-        IReadOnlyList<IReadOnlyList<SearchHit>> found = batched
-            ? db.SearchManyByVector(queries, K)
-            : queries.Select(q => db.SearchByVector(q, K)).ToArray();
-        double recall = RescoreData.Recall(Truth.Value, found, K);
-        TestContext.Out.WriteLine($"{rescore} ({(batched ? "batched" : "single")}): recall@{K} = {recall:0.0000}");
-        return recall;
-    }
+    private static double MeasureRecall(RescoreStorage rescore, bool batched) =>
+        RescoreRecallSet.Measure(new LodeDbOptions { Rescore = rescore }, batched, rescore.ToString());
 
     [Test]
     public void TheSidecarRaisesRecallAndFloat16IsAtLeastInt8()
