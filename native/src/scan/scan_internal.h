@@ -22,10 +22,6 @@
 double lodedb_scan_exact_dot_portable(const uint8_t *block, uint32_t lane, uint32_t groups,
                                       uint32_t bits, const double *q_rot, const double *centroids);
 
-/* The reference accumulate_tables (scan_scalar.c): the definition (scan_kernels.h). */
-void lodedb_scan_accumulate_tables_portable(const uint8_t *block, const uint8_t *tables,
-                                            uint32_t query_count, uint32_t groups, int32_t *acc);
-
 /* The 16 running sums of exact_dot folded and added up in its fixed tree (scan_kernels.h). */
 static inline double lodedb_scan_sum_parts(const double *part) {
     double s[8];

@@ -32,8 +32,8 @@ static void scalar_accumulate(const uint8_t *block, const lodedb_scan_levels *le
     }
 }
 
-void lodedb_scan_accumulate_tables_portable(const uint8_t *block, const uint8_t *tables,
-                                            uint32_t query_count, uint32_t groups, int32_t *acc) {
+static void scalar_accumulate_tables(const uint8_t *block, const uint8_t *tables,
+                                     uint32_t query_count, uint32_t groups, int32_t *acc) {
     for (uint32_t q = 0; q < query_count; q++) {
         const uint8_t *t = tables + (size_t)q * groups * 16u;
         int32_t sums[LODEDB_BLOCK_SIZE] = {0};
@@ -88,4 +88,4 @@ double lodedb_scan_exact_dot_portable(const uint8_t *block, uint32_t lane, uint3
 
 const lodedb_scan_kernels lodedb_scan_kernels_scalar = {
     LODEDB_SIMD_SCALAR, LODEDB_SCAN_SCALAR, scalar_accumulate, lodedb_scan_exact_dot_portable,
-    lodedb_scan_accumulate_tables_portable};
+    scalar_accumulate_tables};
