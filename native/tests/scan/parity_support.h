@@ -43,6 +43,40 @@ static void pack_block(const uint8_t *codes, uint32_t groups, uint8_t *block) {
     }
 }
 
+/* The largest of count query counts. */
+static uint32_t largest_count(const uint32_t *query_counts, size_t count) {
+    uint32_t largest = 0;
+    for (size_t i = 0; i < count; i++) {
+        largest = query_counts[i] > largest ? query_counts[i] : largest;
+    }
+    return largest;
+}
+
+/* Fills `entries` sums and the sentinel block after them (got holds entries + 32) before a
+ * kernel writes them, so a write past the end shows. */
+static void arm_sums(int32_t *got, size_t entries) {
+    memset(got, 0xab, sizeof(int32_t) * (entries + LODEDB_BLOCK_SIZE));
+}
+
+/* Whether got holds exactly want's `entries` sums and the sentinel block after them is
+ * untouched; the first differing sum is printed after `context` (query and lane). */
+static int sums_match(const int32_t *want, const int32_t *got, size_t entries,
+                      const char *context) {
+    for (size_t i = 0; i < entries; i++) {
+        if (want[i] != got[i]) {
+            fprintf(stderr, "%s: query %zu lane %zu is %d, expected %d\n", context,
+                    i / LODEDB_BLOCK_SIZE, i % LODEDB_BLOCK_SIZE, got[i], want[i]);
+            return 0;
+        }
+    }
+    int intact = got[entries] == (int32_t)0xabababab &&
+                 got[entries + LODEDB_BLOCK_SIZE - 1] == (int32_t)0xabababab;
+    if (!intact) {
+        fprintf(stderr, "%s: wrote past its %zu sums\n", context, entries);
+    }
+    return intact;
+}
+
 /* The kernels of the variant named by argv[1] into *kernel and the scalar ones into *scalar;
  * returns -1 to go on, else the exit code: failure for a bad command line, SKIP_CODE (with
  * the reason printed) when the variant cannot run here. */

@@ -72,30 +72,13 @@ static const lodedb_scan_kernels *kernel;
 static const lodedb_scan_kernels *scalar;
 static long comparisons = 0;
 
-static void report_mismatch(const char *what, uint32_t groups, uint32_t terms, enum value_kind kind,
-                            uint32_t queries, const int32_t *want, const int32_t *got, size_t n) {
-    for (size_t i = 0; i < n; i++) {
-        if (want[i] != got[i]) {
-            fprintf(stderr,
-                    "%s %s groups=%u terms=%u values=%s queries=%u: entry %zu is %d, "
-                    "expected %d\n",
-                    lodedb_scan_variant_name(kernel->variant), what, groups, terms,
-                    value_kind_name(kind), queries, i, got[i], want[i]);
-            return;
-        }
-    }
-}
-
 /* One block of `groups`, values of `kind`, every query count of `query_counts`. Buffers sit
  * `misalign` bytes past a malloc'd address so kernels cannot rely on alignment; a sentinel
  * block after the sums catches writes past the end. */
 static void check_case(uint32_t groups, uint32_t terms, enum code_kind code_kind,
                        enum value_kind kind, const uint32_t *query_counts, size_t count_count,
                        size_t misalign) {
-    uint32_t max_queries = 0;
-    for (size_t i = 0; i < count_count; i++) {
-        max_queries = query_counts[i] > max_queries ? query_counts[i] : max_queries;
-    }
+    uint32_t max_queries = largest_count(query_counts, count_count);
     size_t block_bytes = (size_t)groups * 16;
     size_t weight_bytes = (size_t)groups * terms;
     uint8_t *codes = malloc((size_t)groups * LODEDB_BLOCK_SIZE);
@@ -136,16 +119,14 @@ static void check_case(uint32_t groups, uint32_t terms, enum code_kind code_kind
             if (k == 1 && kernel == scalar) {
                 break;
             }
-            memset(got, 0xab, sizeof(int32_t) * (entries + LODEDB_BLOCK_SIZE));
+            arm_sums(got, entries);
             both[k]->accumulate(block, &levels, weights, n, groups, got);
-            int ok = memcmp(want, got, entries * sizeof(int32_t)) == 0;
-            if (!ok) {
-                report_mismatch(k == 0 ? "accumulate" : "(scalar reference)", groups, terms, kind,
-                                n, want, got, entries);
-            }
-            CHECK(ok);
-            CHECK(got[entries] == (int32_t)0xabababab &&
-                  got[entries + LODEDB_BLOCK_SIZE - 1] == (int32_t)0xabababab);
+            char context[160];
+            snprintf(context, sizeof context, "%s %s groups=%u terms=%u values=%s queries=%u",
+                     lodedb_scan_variant_name(kernel->variant),
+                     k == 0 ? "accumulate" : "(scalar reference)", groups, terms,
+                     value_kind_name(kind), n);
+            CHECK(sums_match(want, got, entries, context));
             comparisons += k == 0;
         }
     }
