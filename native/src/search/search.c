@@ -289,13 +289,17 @@ static lodedb_status search_impl(const lodedb_index *index, const float *queries
     if (query_count < chunk_limit) {
         chunk_limit = (uint32_t)query_count;
     }
+    /* Candidate searches of an index with a sign sketch rank by the sketch (lodedb.h). */
+    int sketch = !rerank && index->sketch != NULL;
+    uint32_t groups = sketch ? lodedb_sketch_groups(index->padded_dim) : index->groups;
+    /* A query's scan operand: groups * terms int8 weights, or 16 table bytes per sketch group */
+    size_t weight_bytes = sketch ? (size_t)groups * 16u : (size_t)index->padded_dim;
     search_buffers buf;
-    if (!lodedb_search_buffers_alloc(&buf, index, parts, candidates, chunk_limit, doc_bits)) {
+    if (!lodedb_search_buffers_alloc(&buf, index, parts, candidates, chunk_limit, weight_bytes,
+                                     doc_bits)) {
         lodedb_search_buffers_free(&buf);
         return lodedb_fail(LODEDB_ERR_OUT_OF_MEMORY, "out of memory for the search buffers");
     }
-    /* Candidate searches of an index with a sign sketch rank by the sketch (lodedb.h). */
-    int sketch = !rerank && index->sketch != NULL;
     scan_context ctx = {
         .index = index,
         .kernels = lodedb_scan_kernels_active(),
@@ -303,7 +307,7 @@ static lodedb_status search_impl(const lodedb_index *index, const float *queries
         .sketch = sketch,
         .blocks = sketch ? index->sketch : index->blocks,
         .block_bytes = sketch ? lodedb_sketch_block_bytes(index) : lodedb_index_block_bytes(index),
-        .groups = sketch ? lodedb_sketch_groups(index->padded_dim) : index->groups,
+        .groups = groups,
         .delta = buf.delta,
         .bias = buf.bias,
         .allow_mask = allow_mask,
@@ -316,8 +320,6 @@ static lodedb_status search_impl(const lodedb_index *index, const float *queries
     };
     double level_min = 0.0, level_step = 0.0;
     lodedb_query_levels(index, &ctx.levels, &level_min, &level_step);
-    /* groups * terms weights, or 16 table bytes per sketch group */
-    size_t weight_bytes = sketch ? (size_t)ctx.groups * 16u : (size_t)index->padded_dim;
     for (uint64_t first = 0; first < query_count; first += chunk_limit) {
         uint32_t chunk =
             (uint32_t)(query_count - first < chunk_limit ? query_count - first : chunk_limit);

@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "scan/scan_kernels.h"
-#include "turbovec/sketch.h"
 
 /* Reserves count * size bytes at a 64-byte aligned offset of *total; 0 on overflow. */
 static int reserve(size_t *total, size_t count, size_t size, size_t *offset) {
@@ -19,13 +18,10 @@ static int reserve(size_t *total, size_t count, size_t size, size_t *offset) {
 }
 
 int lodedb_search_buffers_alloc(search_buffers *b, const struct lodedb_index *index, size_t parts,
-                                size_t candidates, uint32_t chunk_limit, uint32_t doc_bits) {
+                                size_t candidates, uint32_t chunk_limit, size_t operand,
+                                uint32_t doc_bits) {
     memset(b, 0, sizeof *b);
     size_t n = index->padded_dim;
-    /* A query's scan operand: int8 weights (groups * terms = padded_dim bytes), or the sign
-     * sketch's group tables (16 bytes per sketch group) when the index keeps a sketch. */
-    size_t operand =
-        index->sketch != NULL ? (size_t)lodedb_sketch_groups(index->padded_dim) * 16u : n;
     size_t heap_count = parts * QUERY_CHUNK;
     size_t tables = doc_bits > 0 ? parts * chunk_limit + 1u : 0u;
     size_t table_entries =

@@ -20,8 +20,7 @@ typedef struct search_buffers {
     lodedb_hit *heap_items; /* parts * chunk_limit * candidates */
     lodedb_topk *heaps;     /* parts * QUERY_CHUNK */
     int32_t *acc;           /* parts * QUERY_CHUNK * 32 */
-    int8_t *weights;        /* chunk_limit * padded_dim (groups * terms), or with a sign
-                             * sketch chunk_limit * its group tables' bytes */
+    int8_t *weights;        /* chunk_limit * operand: weights or group tables */
     double *q_rot;          /* chunk_limit * padded_dim */
     double *scratch;        /* padded_dim */
     double *delta;          /* QUERY_CHUNK */
@@ -33,10 +32,12 @@ typedef struct search_buffers {
     uint32_t doc_bits;
 } search_buffers;
 
-/* 0 when the sizes overflow or memory is short (b is then safe to free). doc_bits: 0 for a
- * plain search, else log2 of each document table's entries. */
+/* 0 when the sizes overflow or memory is short (b is then safe to free). operand: bytes of
+ * one query's scan operand (its weights or group tables). doc_bits: 0 for a plain search, else
+ * log2 of each document table's entries. */
 int lodedb_search_buffers_alloc(search_buffers *b, const struct lodedb_index *index, size_t parts,
-                                size_t candidates, uint32_t chunk_limit, uint32_t doc_bits);
+                                size_t candidates, uint32_t chunk_limit, size_t operand,
+                                uint32_t doc_bits);
 
 void lodedb_search_buffers_free(search_buffers *b);
 
