@@ -53,6 +53,20 @@ static inline size_t lodedb_block_byte(uint32_t group, uint32_t lane) {
     return (size_t)(group / 4u) * 64u + (size_t)(lane & 15u) * 4u + (group & 3u);
 }
 
+/* The 4-bit code of group `group` of lane `lane` in a block. */
+static inline uint32_t lodedb_block_code(const uint8_t *block, uint32_t group, uint32_t lane) {
+    uint8_t byte = block[lodedb_block_byte(group, lane)];
+    return lane < 16u ? (uint32_t)(byte & 0x0Fu) : (uint32_t)(byte >> 4);
+}
+
+/* Sets that code (code < 16), leaving the other lane of the byte as it is. */
+static inline void lodedb_block_set_code(uint8_t *block, uint32_t group, uint32_t lane,
+                                         uint32_t code) {
+    uint8_t *byte = &block[lodedb_block_byte(group, lane)];
+    *byte =
+        lane < 16u ? (uint8_t)((*byte & 0xF0u) | code) : (uint8_t)((*byte & 0x0Fu) | (code << 4));
+}
+
 typedef struct lodedb_scan_levels {
     uint8_t table[2][16]; /* table[t][code], 0..LODEDB_SCAN_LEVEL_MAX */
     uint32_t terms;       /* 1 or 2 */

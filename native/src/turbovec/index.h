@@ -69,9 +69,7 @@ static inline uint32_t lodedb_index_group_code(const struct lodedb_index *index,
                                                uint32_t group) {
     const uint8_t *block =
         index->blocks + (size_t)(slot / LODEDB_BLOCK_SIZE) * lodedb_index_block_bytes(index);
-    uint32_t lane = (uint32_t)(slot % LODEDB_BLOCK_SIZE);
-    uint8_t byte = block[lodedb_block_byte(group, lane)];
-    return lane < 16u ? (uint32_t)(byte & 0x0Fu) : (uint32_t)(byte >> 4);
+    return lodedb_block_code(block, group, (uint32_t)(slot % LODEDB_BLOCK_SIZE));
 }
 
 /* Encodes one vector (already validated: finite, not huge, non-zero) to a canonical row and

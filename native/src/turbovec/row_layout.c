@@ -8,13 +8,7 @@ void lodedb_index_set_group_code(struct lodedb_index *index, uint64_t slot, uint
                                  uint32_t code) {
     uint8_t *block =
         index->blocks + (size_t)(slot / LODEDB_BLOCK_SIZE) * lodedb_index_block_bytes(index);
-    uint32_t lane = (uint32_t)(slot % LODEDB_BLOCK_SIZE);
-    uint8_t *byte = &block[lodedb_block_byte(group, lane)];
-    if (lane < 16u) {
-        *byte = (uint8_t)((*byte & 0xF0u) | code);
-    } else {
-        *byte = (uint8_t)((*byte & 0x0Fu) | (code << 4));
-    }
+    lodedb_block_set_code(block, group, (uint32_t)(slot % LODEDB_BLOCK_SIZE), code);
 }
 
 /* Canonical row -> block layout. The row is the group codes two per byte, low nibble first

@@ -26,16 +26,13 @@ void lodedb_sketch_write_slot(struct lodedb_index *index, uint64_t slot) {
     }
     uint8_t *block = index->sketch + (size_t)(slot / 32u) * lodedb_sketch_block_bytes(index);
     uint32_t lane = (uint32_t)(slot % 32u);
-    uint32_t shift = lane < 16u ? 0u : 4u;
-    uint8_t keep = lane < 16u ? 0xF0u : 0x0Fu;
     uint32_t groups = lodedb_sketch_groups(index->padded_dim);
     for (uint32_t h = 0; h < groups; h++) {
         uint32_t nibble = 0;
         for (uint32_t t = 0; t < 4u && 4u * h + t < index->padded_dim; t++) {
             nibble |= coordinate_sign(index, slot, 4u * h + t) << t;
         }
-        uint8_t *byte = &block[lodedb_block_byte(h, lane)];
-        *byte = (uint8_t)((*byte & keep) | (nibble << shift));
+        lodedb_block_set_code(block, h, lane, nibble);
     }
 }
 

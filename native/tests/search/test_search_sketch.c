@@ -21,9 +21,7 @@ static uint32_t row_sign(const uint8_t *row, uint32_t bits, uint32_t j) {
 /* Sketch nibble of sketch group h of a slot, read from the block layout. */
 static uint32_t sketch_nibble(const lodedb_index *index, uint64_t slot, uint32_t h) {
     const uint8_t *block = index->sketch + (size_t)(slot / 32u) * lodedb_sketch_block_bytes(index);
-    uint32_t lane = (uint32_t)(slot % 32u);
-    uint8_t byte = block[lodedb_block_byte(h, lane)];
-    return lane < 16u ? (uint32_t)(byte & 0x0Fu) : (uint32_t)(byte >> 4);
+    return lodedb_block_code(block, h, (uint32_t)(slot % 32u));
 }
 
 /* How many (slot, group) nibbles differ from the signs of the exported rows, over every slot
