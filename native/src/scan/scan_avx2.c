@@ -5,10 +5,13 @@
  * halves: the first holds vectors 0..7 (low nibbles) and 16..23 (high nibbles), the second
  * vectors 8..15 and 24..31, each 32-bit word one vector's four group codes. `vpshufb` turns
  * codes into levels (the 16-entry table in both 128-bit lanes); `vpmaddubsw` multiplies them
- * by the query's four weights (broadcast to every word) and adds adjacent pairs into 16 bits,
- * which never saturates (scan_kernels.h), and `vpmaddwd` by ones adds the two pairs of a word
- * into its vector's 32-bit sum. The level expansion is shared by a tile of two queries (eight
- * accumulators of the sixteen YMM registers). Group tables (accumulate_tables):
+ * by the query's four weights (broadcast to every word) and adds adjacent pairs into 16 bits.
+ * The pairs of two operands (steps s and s + 1 of a 4-bit index, the two terms of a 2-bit
+ * step: a round) are added in 16 bits, which the level range allows (scan_kernels.h), and one
+ * `vpmaddwd` by ones adds the two pairs of a word into its vector's 32-bit sum: per step and
+ * query 6 vector multiplies instead of 8. The level expansion is shared by a tile of two
+ * queries here (eight accumulators of the sixteen YMM registers) and by up to eight in the
+ * wide tiles of batches (scan_avx2_batch.h). Group tables (accumulate_tables):
  * scan_avx2_tables.h.
  */
 #include <immintrin.h>
@@ -32,8 +35,11 @@
 
 #define AVX2_MAX_TILE 2
 
-LODEDB_INLINE __m256i avx2_dot(__m256i acc, __m256i levels, __m256i weights) {
-    __m256i pairs = _mm256_maddubs_epi16(levels, weights);
+/* acc + the 32-bit sums of each word of la x wa + lb x wb (levels unsigned, weights signed):
+ * the two operands' 16-bit pairs are added before one widening `vpmaddwd`, which the level
+ * range allows (scan_kernels.h: each pair <= 16002 in magnitude, two <= 32004). */
+LODEDB_INLINE __m256i avx2_dot2(__m256i acc, __m256i la, __m256i wa, __m256i lb, __m256i wb) {
+    __m256i pairs = _mm256_add_epi16(_mm256_maddubs_epi16(la, wa), _mm256_maddubs_epi16(lb, wb));
     return _mm256_add_epi32(acc, _mm256_madd_epi16(pairs, _mm256_set1_epi16(1)));
 }
 
@@ -43,20 +49,30 @@ LODEDB_INLINE __m256i avx2_weight(const int8_t *p) {
     return _mm256_set1_epi32(word);
 }
 
-/* acc[4q + h]: h = 0 vectors 0..7, 1 vectors 8..15, 2 vectors 16..23, 3 vectors 24..31. */
-LODEDB_INLINE void avx2_term(__m256i table, __m256i lo0, __m256i hi0, __m256i lo1, __m256i hi1,
-                             const int8_t *w, size_t stride, __m256i *acc, const int qt) {
-    __m256i l0 = _mm256_shuffle_epi8(table, lo0);
-    __m256i l1 = _mm256_shuffle_epi8(table, lo1);
-    __m256i l2 = _mm256_shuffle_epi8(table, hi0);
-    __m256i l3 = _mm256_shuffle_epi8(table, hi1);
+/* The codes of quarter h of a step (h = 0: vectors 0..7, 1: 8..15, 2: 16..23, 3: 24..31; the
+ * 32-bit word of a vector holds its four group codes). */
+LODEDB_INLINE __m256i avx2_quarter(const uint8_t *step, int h, __m256i mask) {
+    __m256i codes = _mm256_loadu_si256((const __m256i *)(step + (h & 1) * 32));
+    return _mm256_and_si256(h < 2 ? codes : _mm256_srli_epi16(codes, 4), mask);
+}
+
+/* One pair round: operand a (the codes at step_a looked up in table_a, weights w_a) and operand b,
+ * added into acc[4q + h] for qt queries (query q's weights `stride` bytes further). A pair
+ * round is steps s and s + 1 of a 4-bit index, or the two terms of step s of a 2-bit one. Quarter
+ * by quarter, so that the levels of both operands and the tile's accumulators fit the sixteen YMM
+ * registers. */
+LODEDB_INLINE void avx2_pair_round(const uint8_t *step_a, __m256i table_a, const int8_t *w_a,
+                                   const uint8_t *step_b, __m256i table_b, const int8_t *w_b,
+                                   size_t stride, __m256i mask, __m256i *acc, const int qt) {
 #pragma GCC unroll 4
-    for (int q = 0; q < qt; q++) {
-        __m256i wq = avx2_weight(w + (size_t)q * stride);
-        acc[4 * q] = avx2_dot(acc[4 * q], l0, wq);
-        acc[4 * q + 1] = avx2_dot(acc[4 * q + 1], l1, wq);
-        acc[4 * q + 2] = avx2_dot(acc[4 * q + 2], l2, wq);
-        acc[4 * q + 3] = avx2_dot(acc[4 * q + 3], l3, wq);
+    for (int h = 0; h < 4; h++) {
+        __m256i la = _mm256_shuffle_epi8(table_a, avx2_quarter(step_a, h, mask));
+        __m256i lb = _mm256_shuffle_epi8(table_b, avx2_quarter(step_b, h, mask));
+#pragma GCC unroll 4
+        for (int q = 0; q < qt; q++) {
+            acc[4 * q + h] = avx2_dot2(acc[4 * q + h], la, avx2_weight(w_a + (size_t)q * stride),
+                                       lb, avx2_weight(w_b + (size_t)q * stride));
+        }
     }
 }
 
@@ -68,29 +84,40 @@ LODEDB_INLINE void avx2_tile(const uint8_t *block, const lodedb_scan_levels *lev
         _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)levels->table[0]));
     const __m256i table1 =
         _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)levels->table[1]));
+    const __m256i zero_table = _mm256_setzero_si256();
     __m256i acc[4 * AVX2_MAX_TILE];
-#pragma GCC unroll 8
+#pragma GCC unroll 12
     for (int i = 0; i < 4 * qt; i++) {
         acc[i] = _mm256_setzero_si256();
     }
-    for (uint32_t s = 0; s < steps; s++) {
-        if (prefetch) {
-            _mm_prefetch(LODEDB_SCAN_AHEAD(block, (size_t)s * 64), _MM_HINT_T0);
+    if (terms == 2) {
+        for (uint32_t s = 0; s < steps; s++) {
+            const uint8_t *step = block + (size_t)s * 64;
+            if (prefetch) {
+                _mm_prefetch(LODEDB_SCAN_AHEAD(block, (size_t)s * 64), _MM_HINT_T0);
+            }
+            const int8_t *w = weights + (size_t)s * 8;
+            avx2_pair_round(step, table0, w, step, table1, w + 4, stride, mask, acc, qt);
         }
-        const __m256i *p = (const __m256i *)(block + (size_t)s * 64);
-        __m256i c0 = _mm256_loadu_si256(p);
-        __m256i c1 = _mm256_loadu_si256(p + 1);
-        __m256i lo0 = _mm256_and_si256(c0, mask);
-        __m256i hi0 = _mm256_and_si256(_mm256_srli_epi16(c0, 4), mask);
-        __m256i lo1 = _mm256_and_si256(c1, mask);
-        __m256i hi1 = _mm256_and_si256(_mm256_srli_epi16(c1, 4), mask);
-        const int8_t *w = weights + (size_t)s * terms * 4;
-        avx2_term(table0, lo0, hi0, lo1, hi1, w, stride, acc, qt);
-        if (terms == 2) {
-            avx2_term(table1, lo0, hi0, lo1, hi1, w + 4, stride, acc, qt);
+    } else {
+        uint32_t s = 0;
+        for (; s + 2 <= steps; s += 2) {
+            const uint8_t *step = block + (size_t)s * 64;
+            if (prefetch) {
+                _mm_prefetch(LODEDB_SCAN_AHEAD(block, (size_t)s * 64), _MM_HINT_T0);
+                _mm_prefetch(LODEDB_SCAN_AHEAD(block, (size_t)s * 64 + 64), _MM_HINT_T0);
+            }
+            const int8_t *w = weights + (size_t)s * 4;
+            avx2_pair_round(step, table0, w, step + 64, table0, w + 4, stride, mask, acc, qt);
+        }
+        if (s < steps) {
+            /* An odd last step: operand b looks its codes up in a table of zeros. */
+            const uint8_t *step = block + (size_t)s * 64;
+            const int8_t *w = weights + (size_t)s * 4;
+            avx2_pair_round(step, table0, w, step, zero_table, w, stride, mask, acc, qt);
         }
     }
-#pragma GCC unroll 8
+#pragma GCC unroll 12
     for (int i = 0; i < 4 * qt; i++) {
         _mm256_storeu_si256((__m256i *)(out + (size_t)(i / 4) * LODEDB_BLOCK_SIZE + (i % 4) * 8),
                             acc[i]);
@@ -112,22 +139,30 @@ AVX2_INSTANCE(2, 1)
 AVX2_INSTANCE(1, 2)
 AVX2_INSTANCE(2, 2)
 
+#include "scan/scan_avx2_batch.h"
+
+typedef void (*avx2_tile_fn)(const uint8_t *, const lodedb_scan_levels *, const int8_t *, size_t,
+                             uint32_t, int32_t *, int);
+
+/* Wide tiles of eight queries, then four (scan_avx2_batch.h), then narrow tiles of two, one;
+ * the first tile streams the codes from memory (software prefetch), the later ones find them in
+ * L1/L2. */
 static void avx2_accumulate(const uint8_t *block, const lodedb_scan_levels *levels,
                             const int8_t *weights, uint32_t query_count, uint32_t groups,
                             int32_t *acc) {
-    const int two_terms = levels->terms == 2;
+    static const avx2_tile_fn by_terms[2][4] = {
+        {avx2_tile_1_1, avx2_tile_2_1, avx2_wide_tile_4_1, avx2_wide_tile_8_1},
+        {avx2_tile_1_2, avx2_tile_2_2, avx2_wide_tile_4_2, avx2_wide_tile_8_2}};
+    const avx2_tile_fn *tiles = by_terms[levels->terms == 2 ? 1 : 0];
     const size_t stride = (size_t)groups * levels->terms;
     const uint32_t steps = groups / 4;
     uint32_t q = 0;
-    for (; q + 2 <= query_count; q += 2) {
-        (two_terms ? avx2_tile_2_2 : avx2_tile_2_1)(block, levels, weights + q * stride, stride,
-                                                    steps, acc + (size_t)q * LODEDB_BLOCK_SIZE,
-                                                    q == 0);
-    }
-    if (q < query_count) {
-        (two_terms ? avx2_tile_1_2 : avx2_tile_1_1)(block, levels, weights + q * stride, stride,
-                                                    steps, acc + (size_t)q * LODEDB_BLOCK_SIZE,
-                                                    q == 0);
+    while (q < query_count) {
+        uint32_t left = query_count - q;
+        int which = left >= 8 ? 3 : left >= 4 ? 2 : left >= 2 ? 1 : 0;
+        tiles[which](block, levels, weights + q * stride, stride, steps,
+                     acc + (size_t)q * LODEDB_BLOCK_SIZE, q == 0);
+        q += 1u << which;
     }
 }
 

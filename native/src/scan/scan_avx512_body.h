@@ -12,8 +12,10 @@
  * levels four times, so the index bits above the nibble do not matter and the two masks go
  * (5 instead of 7 vector operations per step for one query), and one dot product per half adds
  * level x weight for four groups into that vector's 32-bit sum, with the query's four weights
- * broadcast to every word. The level expansion is shared by a tile of up to 8 queries whose 16
- * accumulators stay in registers (32 ZMM registers).
+ * broadcast to every word. Steps go in rounds of two operands (steps s and s + 1 of a 4-bit
+ * index, the two terms of a 2-bit step), so that without VNNI the two operands' 16-bit pairs are
+ * added before one widening `vpmaddwd` (avx512_dot2). The level expansion is shared by a tile of
+ * up to 8 queries whose 16 accumulators stay in registers (32 ZMM registers).
  */
 #include <immintrin.h>
 #include <string.h>
@@ -34,13 +36,15 @@
 
 #define AVX512_MAX_TILE 8
 
-/* acc + sum over the four bytes of each word of levels (unsigned) x weights (signed). */
-LODEDB_INLINE __m512i avx512_dot(__m512i acc, __m512i levels, __m512i weights) {
+/* acc + the sums over the four bytes of each word of la x wa and of lb x wb (levels unsigned,
+ * weights signed). Without VNNI the two operands' 16-bit pairs are added before one widening
+ * `vpmaddwd`, which the level range allows (scan_kernels.h: two pairs <= 32004 in magnitude),
+ * so this is the same exact sum. */
+LODEDB_INLINE __m512i avx512_dot2(__m512i acc, __m512i la, __m512i wa, __m512i lb, __m512i wb) {
 #if defined(LODEDB_AVX512_VNNI)
-    return _mm512_dpbusd_epi32(acc, levels, weights);
+    return _mm512_dpbusd_epi32(_mm512_dpbusd_epi32(acc, la, wa), lb, wb);
 #else
-    /* Pairs never saturate (scan_kernels.h), so this is the same exact sum. */
-    __m512i pairs = _mm512_maddubs_epi16(levels, weights);
+    __m512i pairs = _mm512_add_epi16(_mm512_maddubs_epi16(la, wa), _mm512_maddubs_epi16(lb, wb));
     return _mm512_add_epi32(acc, _mm512_madd_epi16(pairs, _mm512_set1_epi16(1)));
 #endif
 }
@@ -61,49 +65,62 @@ LODEDB_INLINE __m512i avx512_weight(const int8_t *p) {
     return _mm512_set1_epi32(word);
 }
 
-/* One step for qt queries into lo_acc[q], hi_acc[q]. */
-LODEDB_INLINE void avx512_step(const uint8_t *block, __m512i table0, __m512i table1, __m512i mask,
-                               const int8_t *weights, size_t stride, uint32_t s, __m512i *lo_acc,
-                               __m512i *hi_acc, const int qt, const uint32_t terms,
-                               const int prefetch) {
+/* One round for qt queries into lo_acc[q], hi_acc[q]: operand a (the codes of step s_a looked
+ * up in table_a, weights at w_a) and operand b. A round is steps s, s + 1 of a 4-bit index, or
+ * the two terms of step s of a 2-bit one (avx512_tile). */
+LODEDB_INLINE void avx512_round(const uint8_t *block, uint32_t s_a, __m512i table_a,
+                                const int8_t *w_a, uint32_t s_b, __m512i table_b, const int8_t *w_b,
+                                __m512i mask, size_t stride, __m512i *lo_acc, __m512i *hi_acc,
+                                const int qt, const int prefetch) {
     if (prefetch) {
-        _mm_prefetch(LODEDB_SCAN_AHEAD(block, (size_t)s * 64), _MM_HINT_T0);
+        _mm_prefetch(LODEDB_SCAN_AHEAD(block, (size_t)s_a * 64), _MM_HINT_T0);
+        if (s_b != s_a) {
+            _mm_prefetch(LODEDB_SCAN_AHEAD(block, (size_t)s_b * 64), _MM_HINT_T0);
+        }
     }
     /* lo / hi: each byte's low nibble is a code (vectors 0..15 / 16..31); the bits above are
      * masked in avx512_levels or ignored by the repeated VBMI table. */
-    __m512i lo = _mm512_loadu_si512((const void *)(block + (size_t)s * 64));
-    __m512i hi = _mm512_srli_epi16(lo, 4);
-    const int8_t *w = weights + (size_t)s * terms * 4;
-    __m512i l_lo = avx512_levels(table0, lo, mask);
-    __m512i l_hi = avx512_levels(table0, hi, mask);
+    __m512i a = _mm512_loadu_si512((const void *)(block + (size_t)s_a * 64));
+    __m512i b = _mm512_loadu_si512((const void *)(block + (size_t)s_b * 64));
+    __m512i la_lo = avx512_levels(table_a, a, mask);
+    __m512i la_hi = avx512_levels(table_a, _mm512_srli_epi16(a, 4), mask);
+    __m512i lb_lo = avx512_levels(table_b, b, mask);
+    __m512i lb_hi = avx512_levels(table_b, _mm512_srli_epi16(b, 4), mask);
 #pragma GCC unroll 8
     for (int q = 0; q < qt; q++) {
-        __m512i wq = avx512_weight(w + (size_t)q * stride);
-        lo_acc[q] = avx512_dot(lo_acc[q], l_lo, wq);
-        hi_acc[q] = avx512_dot(hi_acc[q], l_hi, wq);
+        __m512i wa = avx512_weight(w_a + (size_t)q * stride);
+        __m512i wb = avx512_weight(w_b + (size_t)q * stride);
+        lo_acc[q] = avx512_dot2(lo_acc[q], la_lo, wa, lb_lo, wb);
+        hi_acc[q] = avx512_dot2(hi_acc[q], la_hi, wa, lb_hi, wb);
     }
+}
+
+/* Round r of a tile: the two terms of step r (terms 2), or steps 2r and 2r + 1 (terms 1). */
+LODEDB_INLINE void avx512_tile_round(const uint8_t *block, uint32_t r, __m512i table0,
+                                     __m512i table1, __m512i mask, const int8_t *weights,
+                                     size_t stride, __m512i *lo_acc, __m512i *hi_acc, const int qt,
+                                     const uint32_t terms, const int prefetch) {
+    const int8_t *w = weights + (size_t)r * 8;
     if (terms == 2) {
-        l_lo = avx512_levels(table1, lo, mask);
-        l_hi = avx512_levels(table1, hi, mask);
-#pragma GCC unroll 8
-        for (int q = 0; q < qt; q++) {
-            __m512i wq = avx512_weight(w + 4 + (size_t)q * stride);
-            lo_acc[q] = avx512_dot(lo_acc[q], l_lo, wq);
-            hi_acc[q] = avx512_dot(hi_acc[q], l_hi, wq);
-        }
+        avx512_round(block, r, table0, w, r, table1, w + 4, mask, stride, lo_acc, hi_acc, qt,
+                     prefetch);
+    } else {
+        avx512_round(block, 2u * r, table0, w, 2u * r + 1u, table0, w + 4, mask, stride, lo_acc,
+                     hi_acc, qt, prefetch);
     }
 }
 
 /* qt queries (weights `stride` bytes apart) and `terms` levels per code, against one block.
  * `vpdpbusd` adds into its accumulator, so one accumulator per half and query would be a
- * latency chain of one dot product per step: small tiles take steps in rounds of `split`
- * (4 for one query, 2 for two) into separate accumulators, added up at the end (integer
- * sums, so the split changes no result). */
+ * latency chain of dot products: small tiles take rounds in groups of `split` (4 for one query,
+ * 2 for two) into separate accumulators, added up at the end (integer sums, so the split
+ * changes no result). */
 LODEDB_INLINE void avx512_tile(const uint8_t *block, const lodedb_scan_levels *levels,
                                const int8_t *weights, size_t stride, uint32_t steps, int32_t *acc,
                                const int qt, const uint32_t terms, const int prefetch) {
     const int split = qt == 1 ? 4 : qt == 2 ? 2 : 1;
     const __m512i mask = _mm512_set1_epi8(0x0f);
+    const __m512i zero = _mm512_setzero_si512();
     const __m512i table0 =
         _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)levels->table[0]));
     const __m512i table1 =
@@ -114,17 +131,24 @@ LODEDB_INLINE void avx512_tile(const uint8_t *block, const lodedb_scan_levels *l
         lo_acc[i] = _mm512_setzero_si512();
         hi_acc[i] = _mm512_setzero_si512();
     }
-    uint32_t s = 0;
-    for (; s + (uint32_t)split <= steps; s += (uint32_t)split) {
+    const uint32_t rounds = terms == 2 ? steps : steps / 2u;
+    uint32_t r = 0;
+    for (; r + (uint32_t)split <= rounds; r += (uint32_t)split) {
 #pragma GCC unroll 4
         for (int u = 0; u < split; u++) {
-            avx512_step(block, table0, table1, mask, weights, stride, s + (uint32_t)u,
-                        lo_acc + u * qt, hi_acc + u * qt, qt, terms, prefetch && u == 0);
+            avx512_tile_round(block, r + (uint32_t)u, table0, table1, mask, weights, stride,
+                              lo_acc + u * qt, hi_acc + u * qt, qt, terms, prefetch);
         }
     }
-    for (; s < steps; s++) {
-        avx512_step(block, table0, table1, mask, weights, stride, s, lo_acc, hi_acc, qt, terms,
-                    prefetch);
+    for (; r < rounds; r++) {
+        avx512_tile_round(block, r, table0, table1, mask, weights, stride, lo_acc, hi_acc, qt,
+                          terms, prefetch);
+    }
+    if (terms == 1 && steps % 2u != 0) {
+        /* The odd last step pairs with itself through a table of zeros. */
+        const uint32_t s = steps - 1u;
+        const int8_t *w = weights + (size_t)s * 4;
+        avx512_round(block, s, table0, w, s, zero, w, mask, stride, lo_acc, hi_acc, qt, prefetch);
     }
 #pragma GCC unroll 8
     for (int q = 0; q < qt; q++) {

@@ -1,11 +1,11 @@
 /* Parity of one scan kernel variant (argv[1], e.g. "avx512vnni-vbmi") with the definition of the
  * permute-dot sums (scan_kernels.h), computed here from unpacked codes, and with the scalar
  * reference kernel; and of its exact_dot (the re-rank) with its definition, bit for bit: random
- * codes, levels and weights; the extremes (levels 127, weights +-127, where 16-bit pairs come
- * closest to saturating and 32-bit sums to overflowing); misaligned buffers; 1 and 2 terms (4-bit
- * and 2-bit codes); group counts from 4 up to 65536 (4-bit at LODEDB_MAX_DIMENSION); query counts
- * across every tile width and remainder. A variant this build or CPU cannot run exits with
- * SKIP_CODE, which CTest reports as skipped. */
+ * codes, levels and weights; the extremes (levels 63, weights +-127, where two 16-bit pairs
+ * added before widening come closest to 2^15 and 32-bit sums to overflowing); misaligned buffers; 1
+ * and 2 terms (4-bit and 2-bit codes); group counts from 4 up to 65536 (4-bit at
+ * LODEDB_MAX_DIMENSION); query counts across every tile width and remainder. A variant this build
+ * or CPU cannot run exits with SKIP_CODE, which CTest reports as skipped. */
 #include "parity_support.h"
 
 enum value_kind {
@@ -46,8 +46,9 @@ static uint8_t random_level(enum value_kind kind) {
     case VALUES_EXTREME_PLUS:
     case VALUES_EXTREME_MINUS: return LODEDB_SCAN_LEVEL_MAX;
     case VALUES_SMALL: return (uint8_t)(r & 7u);
-    case VALUES_MIXED: return (r & 1) ? LODEDB_SCAN_LEVEL_MAX : (uint8_t)((r >> 1) % 128u);
-    default: return (uint8_t)(r % 128u);
+    case VALUES_MIXED:
+        return (r & 1) ? LODEDB_SCAN_LEVEL_MAX : (uint8_t)((r >> 1) % (LODEDB_SCAN_LEVEL_MAX + 1u));
+    default: return (uint8_t)(r % (LODEDB_SCAN_LEVEL_MAX + 1u));
     }
 }
 
@@ -108,7 +109,8 @@ static void check_case(uint32_t groups, uint32_t terms, enum code_kind code_kind
                    want + (size_t)q * LODEDB_BLOCK_SIZE);
     }
     if (kind == VALUES_EXTREME_PLUS && code_kind == CODES_ALL_15) {
-        CHECK(want[0] == 16129 * (int32_t)(groups * terms));
+        CHECK(want[0] ==
+              LODEDB_SCAN_LEVEL_MAX * LODEDB_SCAN_WEIGHT_MAX * (int32_t)(groups * terms));
     }
 
     for (size_t i = 0; i < count_count; i++) {
@@ -216,7 +218,7 @@ static void extremes_do_not_overflow(void) {
 
 static void maximum_dimension(void) {
     /* LODEDB_MAX_DIMENSION coordinates: 65536 4-bit groups or 32768 2-bit groups, sums up to
-     * 127 * 127 * 65536 in magnitude. */
+     * 63 * 127 * 65536 in magnitude. */
     static const uint32_t queries[] = {1, 2, 3, 5, 9};
     check_case(LODEDB_MAX_DIMENSION, 1, CODES_ALL_15, VALUES_EXTREME_PLUS, queries, 5, 0);
     check_case(LODEDB_MAX_DIMENSION, 1, CODES_RANDOM, VALUES_RANDOM, queries, 5, 7);

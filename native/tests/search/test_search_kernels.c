@@ -235,7 +235,8 @@ static void test_weight_rounding(void) {
             lodedb_query_levels(index, &levels, &level_min, &level_step);
             CHECK(levels.terms == terms);
             CHECK(level_min == (double)c[0]);
-            CHECK(level_step == ((double)c[index->codebook.count - 1] - (double)c[0]) / 127.0);
+            CHECK(level_step ==
+                  ((double)c[index->codebook.count - 1] - (double)c[0]) / LODEDB_SCAN_LEVEL_MAX);
             for (uint32_t code = 0; code < 16; code++) {
                 uint32_t c0 = bits == 4 ? code : code & 3u;
                 CHECK(levels.table[0][code] ==
