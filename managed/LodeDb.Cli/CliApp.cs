@@ -21,7 +21,7 @@ public static class CliApp
         Exit codes:
           0  success (doctor: healthy)
           1  failure at run time (I/O, corrupt or mismatched database, failed download, doctor: a check failed)
-          2  usage error (unknown command or option, invalid argument or filter)
+          2  usage error (unknown command or option, invalid argument or filter, a value the database refuses)
           3  database or model not found (doctor: a preset given with --require is missing)
 
         Environment:
@@ -118,7 +118,9 @@ public static class CliApp
         LodeDb.Graph.GraphEndpointNotFoundException => (ExitCodes.NotFound, e.Message),
         ModelDownloadException => (ExitCodes.Failure, e.Message),
         LodeDbException or EmbeddingModelException => (ExitCodes.Failure, e.Message),
-        ArgumentException argument => (ExitCodes.Failure, WithoutParameterName(argument)),
+        // The library refuses a value the user gave (a blank label, a vector of the wrong dimension,
+        // a reserved metadata key): the input is wrong, not the run, so it is a usage error.
+        ArgumentException argument => (ExitCodes.Usage, WithoutParameterName(argument)),
         InvalidOperationException or NotSupportedException => (ExitCodes.Failure, e.Message),
         // InvalidDataException (a damaged import file, a malformed client config) is not an IOException.
         IOException or UnauthorizedAccessException or InvalidDataException => (ExitCodes.Failure, e.Message),

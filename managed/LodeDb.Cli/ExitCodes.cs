@@ -9,7 +9,7 @@ public static class ExitCodes
     /// <summary>A failure at run time: an I/O error, a corrupt or mismatched database, a failed download, an unhealthy doctor report.</summary>
     public const int Failure = 1;
 
-    /// <summary>A usage error: unknown command or option, a missing or invalid argument, an invalid filter.</summary>
+    /// <summary>A usage error: unknown command or option, a missing or invalid argument, an invalid filter, a value the database refuses (its <see cref="ArgumentException"/>).</summary>
     public const int Usage = 2;
 
     /// <summary>The database or a model was not found (for <c>doctor</c>: a preset given with <c>--require</c> is missing).</summary>

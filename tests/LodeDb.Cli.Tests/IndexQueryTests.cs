@@ -25,6 +25,7 @@ public sealed class IndexQueryTests
         _folder.Write("docs/dog.md", "My dog loves puppy food.");
         _folder.Write("docs/notes/clinic.txt", "The physician works at the hospital. Ticket ABC-123 is open.");
         _folder.Write("docs/empty.txt", "  \n");
+        _folder.Write("docs/invisible.txt", "\u200B \u2060\u00AD\uFEFF\n"); // shows nothing: skipped as empty, not a failed batch
         _folder.Write("docs/data.bin", "not a document");
         _folder.Write("docs/.hidden.txt", "never indexed");
         File.WriteAllBytes(_folder.Combine("docs", "photo.png"), [0x89, 0x50, 0x4E, 0x47]);
@@ -45,8 +46,8 @@ public sealed class IndexQueryTests
         Assert.That(_index.ExitCode, Is.EqualTo(ExitCodes.Ok), _index.ToString);
         Assert.Multiple(() =>
         {
-            Assert.That(_index.Out, Does.Contain("Indexed 3 text files and 0 images of 6 files"));
-            Assert.That(_index.Out, Does.Contain("Skipped 3: unsupported file type (1); empty (no text to embed) (1); this database has no image embedder (create it with --model clip) (1). (--verbose lists the files)"));
+            Assert.That(_index.Out, Does.Contain("Indexed 3 text files and 0 images of 7 files"));
+            Assert.That(_index.Out, Does.Contain("Skipped 4: unsupported file type (1); empty (no visible text to embed) (2); this database has no image embedder (create it with --model clip) (1). (--verbose lists the files)"));
             Assert.That(_index.Out, Does.Not.Contain(_docs), "paths only with --verbose");
             Assert.That(_index.Out, Does.Contain("The database holds 3 documents."));
         });

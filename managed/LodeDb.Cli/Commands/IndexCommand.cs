@@ -228,7 +228,8 @@ internal static class IndexCommand
             return "not valid UTF-8 text";
         }
 
-        return string.IsNullOrWhiteSpace(text) ? "empty (no text to embed)" : null;
+        // The library's rule: a file of only whitespace and invisible characters (U+200B, U+FEFF...) would fail its whole batch.
+        return LodeDatabase.HasVisibleText(text) ? null : "empty (no visible text to embed)";
     }
 
     private static int Flush(LodeDatabase db, List<(InputFile File, string Text, IReadOnlyDictionary<string, object?> Metadata)> batch)

@@ -59,9 +59,9 @@ internal static class TextIngest
         for (int i = 0; i < texts.Count; i++)
         {
             string text = texts[i] ?? throw new ArgumentException($"Text {i} is null.", nameof(texts));
-            if (string.IsNullOrWhiteSpace(text))
+            if (!VisibleText.Any(text))
             {
-                throw new ArgumentException($"Text {i} is empty or only whitespace; there is nothing to embed.", nameof(texts));
+                throw new ArgumentException($"Text {i} has no visible characters (it is empty, or only whitespace, format characters such as U+200B ZERO WIDTH SPACE, or control characters); there is nothing to embed.", nameof(texts));
             }
 
             StringValidation.WellFormed(text, "text", i, nameof(texts));

@@ -2,7 +2,7 @@ namespace LodeDb.Graph;
 
 /// <summary>
 /// The checks of graph input, before any embedding or lock: ids (as the database's, less the
-/// entry prefix), labels, types and relations (non-blank, well-formed, bounded), texts
+/// entry prefix), labels, types and relations (with a visible character, well-formed, bounded), texts
 /// (well-formed), properties (the metadata rules), vectors (dimension, finite, non-zero).
 /// Returns the forms that are stored: normalised properties, text dropped when the database
 /// does not store text, no vector. Bad input is a typed <see cref="ArgumentException"/>.
@@ -57,9 +57,9 @@ internal static class GraphInput
 
     private static string Name(string? value, string what, int index, string argumentName)
     {
-        if (string.IsNullOrWhiteSpace(value))
+        if (value is null || !VisibleText.Any(value))
         {
-            throw new ArgumentException($"Item {index} has an empty {what}; give it a non-blank {what}.", argumentName);
+            throw new ArgumentException($"Item {index} has an empty {what} (no visible characters: empty, or only whitespace, format or control characters); give it a {what} that shows something.", argumentName);
         }
 
         if (value.Length > GraphLimits.MaxNameLength)

@@ -21,11 +21,24 @@ public sealed partial class LodeDatabase
     public bool HasLexicalIndex => Identity.HasLexical;
 
     /// <summary>
+    /// Whether <see cref="Add"/> accepts the content of <paramref name="text"/>: it has a visible
+    /// character, not only whitespace, format characters (U+200B ZERO WIDTH SPACE, U+FEFF, U+00AD
+    /// SOFT HYPHEN...) and control characters. Lets a caller skip such a text instead of failing
+    /// its whole batch.
+    /// </summary>
+    public static bool HasVisibleText(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return VisibleText.Any(text);
+    }
+
+    /// <summary>
     /// Embeds <paramref name="text"/> (split into chunks of at most <see cref="LodeDbOptions.MaxChunkChars"/>
     /// characters on sentence or word boundaries) and stores it as one document; a document with
     /// the same id is replaced with all its chunks. Returns the id (generated when null).
     /// </summary>
     /// <exception cref="InvalidOperationException">The index has no embedder (vector-only).</exception>
+    /// <exception cref="ArgumentException">The text has no visible characters (see <see cref="HasVisibleText"/>), or the id or metadata is refused; nothing is stored.</exception>
     /// <remarks>Blocks until the embedder answers; prefer the Async form. Safe under a <see cref="SynchronizationContext"/>: the embedder then runs on the thread pool, so its awaits cannot deadlock on the blocked caller.</remarks>
     public string Add(string text, string? id = null, IReadOnlyDictionary<string, object?>? metadata = null, CancellationToken cancellationToken = default) =>
         AddMany([text], [id], [metadata], cancellationToken)[0];

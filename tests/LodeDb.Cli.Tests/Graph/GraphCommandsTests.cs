@@ -147,7 +147,7 @@ public sealed class GraphCommandsTests
         Assert.That(endpoint.ErrorLines.Single(), Does.StartWith("lodedb: error: ").And.Contain("'nobody'").And.Contain("Nothing was stored"));
         Assert.That(badJson.ExitCode, Is.EqualTo(ExitCodes.Usage), badJson.ToString);
         Assert.That(badJson.ErrorLines.Single(), Does.Contain("--properties is not valid JSON"));
-        Assert.That(blankLabel.ExitCode, Is.EqualTo(ExitCodes.Failure), blankLabel.ToString);
+        Assert.That(blankLabel.ExitCode, Is.EqualTo(ExitCodes.Usage), "a value the library refuses is a usage error: " + blankLabel);
         Assert.That(blankLabel.ErrorLines.Single(), Does.Contain("empty label").And.Not.Contain("(Parameter"));
         Assert.That(unknown.ExitCode, Is.EqualTo(ExitCodes.NotFound), unknown.ToString);
         Assert.That(missing.ExitCode, Is.EqualTo(ExitCodes.NotFound), missing.ToString);

@@ -31,7 +31,7 @@ public sealed class GraphTargetTests
         CliRun byText = CliRun.Of("graph", "search", db, "beta");
         CliRun both = CliRun.Of("graph", "search", db, "beta", "--vector", "[0, 1, 0, 0]");
 
-        Assert.That(noVector.ExitCode, Is.EqualTo(ExitCodes.Failure), noVector.ToString);
+        Assert.That(noVector.ExitCode, Is.EqualTo(ExitCodes.Usage), "a vector of the wrong dimension is a usage error: " + noVector);
         Assert.That(noVector.ErrorLines.Single(), Does.Contain("dimension").IgnoreCase);
         Assert.That(badVector.ExitCode, Is.EqualTo(ExitCodes.Usage), badVector.ToString);
         Assert.That(found.GetProperty("seeds")[0].GetProperty("id").GetString(), Is.EqualTo("b"));

@@ -29,6 +29,8 @@ public sealed class GraphInputTests
         Assert.Throws<ArgumentException>(() => graph.AddNodes([good, GraphTestData.Node(new string('x', LodeDatabase.MaxIdLength - 1), "Too long")]));
         Assert.Throws<IllFormedStringException>(() => graph.AddNodes([good, GraphTestData.Node("bad\uD800", "Lone surrogate")]));
         Assert.Throws<ArgumentException>(() => graph.AddNodes([good, GraphTestData.Node("d", "  ")]));
+        Assert.Throws<ArgumentException>(() => graph.AddNodes([good, GraphTestData.Node("d", "\u200B\uFEFF")]), "a label that shows nothing");
+        Assert.Throws<ArgumentException>(() => graph.AddNodes([good, GraphTestData.Node("d", "D", type: " \u2060")]));
         Assert.Throws<IllFormedStringException>(() => graph.AddNodes([good, GraphTestData.Node("d", "D", text: "half \uDC00")]));
         Assert.Throws<ArgumentException>(() => graph.AddNodes([good, GraphTestData.Node("d", "D") with { Type = "" }]));
         Assert.Throws<ArgumentException>(() => graph.AddNodes([good, GraphTestData.Node("d", "D") with { Properties = new Dictionary<string, object?> { ["x"] = new object() } }]));
@@ -37,6 +39,7 @@ public sealed class GraphInputTests
         Assert.Throws<ArgumentException>(() => graph.AddNodes([good, GraphTestData.Node("d", "D") with { Vector = new[] { float.NaN }.Concat(new float[GraphTestData.Dim - 1]).ToArray() }]));
 
         Assert.Throws<ArgumentException>(() => graph.AddEdges([GraphTestData.Edge("x", "a", "", "b")]));
+        Assert.Throws<ArgumentException>(() => graph.AddEdges([GraphTestData.Edge("x", "a", "\u00AD", "b")]));
         Assert.Throws<ArgumentException>(() => graph.AddEdges([GraphTestData.Edge("x", "a", "r", "b"), GraphTestData.Edge("x", "b", "r", "a")]));
         Assert.Throws<ArgumentException>(() => graph.AddEdges([new GraphEdge(null!, "r", "b")]));
         var missing = Assert.Throws<GraphEndpointNotFoundException>(() => graph.AddEdges([GraphTestData.Edge("ok", "a", "r", "b"), GraphTestData.Edge("x", "a", "r", "ghost")]));
