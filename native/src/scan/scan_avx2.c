@@ -141,29 +141,15 @@ AVX2_INSTANCE(2, 2)
 
 #include "scan/scan_avx2_batch.h"
 
-typedef void (*avx2_tile_fn)(const uint8_t *, const lodedb_scan_levels *, const int8_t *, size_t,
-                             uint32_t, int32_t *, int);
-
-/* Wide tiles of eight queries, then four (scan_avx2_batch.h), then narrow tiles of two, one;
- * the first tile streams the codes from memory (software prefetch), the later ones find them in
- * L1/L2. */
+/* Wide tiles of eight queries, then four (scan_avx2_batch.h), then narrow tiles of two, one. */
 static void avx2_accumulate(const uint8_t *block, const lodedb_scan_levels *levels,
                             const int8_t *weights, uint32_t query_count, uint32_t groups,
                             int32_t *acc) {
-    static const avx2_tile_fn by_terms[2][4] = {
+    static const lodedb_scan_tile_fn by_terms[2][4] = {
         {avx2_tile_1_1, avx2_tile_2_1, avx2_wide_tile_4_1, avx2_wide_tile_8_1},
         {avx2_tile_1_2, avx2_tile_2_2, avx2_wide_tile_4_2, avx2_wide_tile_8_2}};
-    const avx2_tile_fn *tiles = by_terms[levels->terms == 2 ? 1 : 0];
-    const size_t stride = (size_t)groups * levels->terms;
-    const uint32_t steps = groups / 4;
-    uint32_t q = 0;
-    while (q < query_count) {
-        uint32_t left = query_count - q;
-        int which = left >= 8 ? 3 : left >= 4 ? 2 : left >= 2 ? 1 : 0;
-        tiles[which](block, levels, weights + q * stride, stride, steps,
-                     acc + (size_t)q * LODEDB_BLOCK_SIZE, q == 0);
-        q += 1u << which;
-    }
+    lodedb_scan_by_tiles(by_terms[levels->terms == 2 ? 1 : 0], block, levels, weights, query_count,
+                         groups, acc);
 }
 
 /* One round of exact_dot into acc[0] (coordinates 0..3 of the round) and acc[1] (4..7): 4-bit

@@ -31,6 +31,30 @@ static inline double lodedb_scan_sum_parts(const double *part) {
     return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
 }
 
+/* A kernel's tile: a fixed number of queries (weights `stride` bytes apart) against one block
+ * of `steps` steps, sums to acc; `prefetch` when it is the first tile over the block, which
+ * streams the codes from memory (the later ones find them in L1/L2). */
+typedef void (*lodedb_scan_tile_fn)(const uint8_t *block, const lodedb_scan_levels *levels,
+                                    const int8_t *weights, size_t stride, uint32_t steps,
+                                    int32_t *acc, int prefetch);
+
+/* accumulate (scan_kernels.h) by tiles: tiles[i] takes 1 << i queries; the widest that fits the
+ * queries left goes first. */
+static inline void lodedb_scan_by_tiles(const lodedb_scan_tile_fn tiles[4], const uint8_t *block,
+                                        const lodedb_scan_levels *levels, const int8_t *weights,
+                                        uint32_t query_count, uint32_t groups, int32_t *acc) {
+    const size_t stride = (size_t)groups * levels->terms;
+    const uint32_t steps = groups / 4;
+    uint32_t q = 0;
+    while (q < query_count) {
+        uint32_t left = query_count - q;
+        int which = left >= 8 ? 3 : left >= 4 ? 2 : left >= 2 ? 1 : 0;
+        tiles[which](block, levels, weights + q * stride, stride, steps,
+                     acc + (size_t)q * LODEDB_BLOCK_SIZE, q == 0);
+        q += 1u << which;
+    }
+}
+
 extern const lodedb_scan_kernels lodedb_scan_kernels_scalar;
 #if defined(LODEDB_SCAN_HAVE_AVX2)
 extern const lodedb_scan_kernels lodedb_scan_kernels_avx2;
