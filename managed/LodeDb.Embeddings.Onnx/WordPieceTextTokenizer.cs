@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using Microsoft.ML.Tokenizers;
 
@@ -46,7 +49,7 @@ internal sealed class WordPieceTextTokenizer
 
     /// <summary>What the tokenizer settings are and where they came from (one line for logs and the doctor).</summary>
     public string DescribeSettings() => HasConfig
-        ? $"{ConfigFileName}: lower-casing {(LowerCase ? "on" : "off")}, max length {(ModelMaxLength?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "not limited")}"
+        ? $"{ConfigFileName}: lower-casing {(LowerCase ? "on" : "off")}, max length {(ModelMaxLength?.ToString(CultureInfo.InvariantCulture) ?? "not limited")}"
         : $"no {ConfigFileName}: BERT defaults (lower-casing {(LowerCase ? "on, the vocabulary is uncased" : "off, the vocabulary is cased")}, max length {BertDefaultMaxLength})";
 
     public int ClsId => _tokenizer.ClassificationTokenId;
@@ -87,7 +90,8 @@ internal sealed class WordPieceTextTokenizer
     /// <summary>[CLS] + the first <c>maxLength - 2</c> word pieces + [SEP] (Hugging Face's truncation).</summary>
     public int[] Encode(string text, int maxLength)
     {
-        IReadOnlyList<int> pieces = _tokenizer.EncodeToIds(DropInvisible(text), addSpecialTokens: false, considerPreTokenization: true, considerNormalization: true);
+        string cleaned = DropInvisible(text);
+        IReadOnlyList<int> pieces = SupplementaryPlaneWords.Any(cleaned) ? EncodeBySegment(cleaned) : EncodePlain(cleaned);
         int kept = Math.Min(pieces.Count, maxLength - 2);
         int[] ids = new int[kept + 2];
         ids[0] = ClsId;
@@ -100,40 +104,84 @@ internal sealed class WordPieceTextTokenizer
         return ids;
     }
 
+    private IReadOnlyList<int> EncodePlain(string text) =>
+        _tokenizer.EncodeToIds(text, addSpecialTokens: false, considerPreTokenization: true, considerNormalization: true);
+
+    /// <summary>
+    /// A text with characters above U+FFFF: the plain stretches as before, each word holding such a
+    /// character given to WordPiece whole, without the pre-tokenization that would drop it (see
+    /// <see cref="SupplementaryPlaneWords"/>). The word is normalised first (case, accents) and
+    /// trimmed: the normaliser pads an ideograph with spaces that no vocabulary entry has.
+    /// </summary>
+    private List<int> EncodeBySegment(string text)
+    {
+        var pieces = new List<int>();
+        foreach (SupplementaryPlaneWords.Segment segment in SupplementaryPlaneWords.Split(text))
+        {
+            string part = text.Substring(segment.Start, segment.Length);
+            if (!segment.IsWord)
+            {
+                pieces.AddRange(EncodePlain(part));
+                continue;
+            }
+
+            string word = (_tokenizer.Normalizer?.Normalize(part) ?? part).Trim();
+            pieces.AddRange(_tokenizer.EncodeToIds(word, addSpecialTokens: false, considerPreTokenization: false, considerNormalization: false));
+        }
+
+        return pieces;
+    }
+
     /// <summary>
     /// Drops the format, private-use and unassigned characters of <paramref name="text"/>, as
     /// BERT's clean-text step does (Hugging Face drops every category C character but tab, LF and
     /// CR; BertTokenizer here drops only Cc): otherwise a soft hyphen or zero-width character
-    /// inside a word splits it, and the text embeds unlike the reference model.
+    /// inside a word splits it, and the text embeds unlike the reference model. Judged by rune, so
+    /// the tag characters above U+FFFF go too; a lone surrogate goes as well (it is no character:
+    /// UTF-8 carries it as U+FFFD, which BERT drops, and BertTokenizer's normaliser throws on it).
     /// </summary>
     internal static string DropInvisible(string text)
     {
-        int first = 0;
-        while (first < text.Length && !IsInvisible(text[first]))
+        StringBuilder? kept = null;
+        int copied = 0;
+        int i = 0;
+        while (i < text.Length)
         {
-            first++;
+            int length = MeasureCharacter(text, i, out bool invisible);
+            if (invisible)
+            {
+                kept ??= new StringBuilder(text.Length);
+                kept.Append(text, copied, i - copied);
+                copied = i + length;
+            }
+
+            i += length;
         }
 
-        if (first == text.Length)
+        if (kept is null)
         {
             return text;
         }
 
-        var kept = new System.Text.StringBuilder(text.Length);
-        kept.Append(text, 0, first);
-        for (int i = first; i < text.Length; i++)
-        {
-            if (!IsInvisible(text[i]))
-            {
-                kept.Append(text[i]);
-            }
-        }
-
+        kept.Append(text, copied, text.Length - copied);
         return kept.ToString();
     }
 
-    private static bool IsInvisible(char c) =>
-        char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.Format or System.Globalization.UnicodeCategory.PrivateUse or System.Globalization.UnicodeCategory.OtherNotAssigned;
+    /// <summary>The UTF-16 length of the character at <paramref name="index"/> (2 for a surrogate pair) and whether it is dropped.</summary>
+    private static int MeasureCharacter(string text, int index, out bool invisible)
+    {
+        if (Rune.DecodeFromUtf16(text.AsSpan(index), out Rune rune, out int length) != OperationStatus.Done)
+        {
+            invisible = true;
+            return 1;
+        }
+
+        invisible = IsInvisible(rune.IsBmp ? char.GetUnicodeCategory((char)rune.Value) : Rune.GetUnicodeCategory(rune));
+        return length;
+    }
+
+    private static bool IsInvisible(UnicodeCategory category) =>
+        category is UnicodeCategory.Format or UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned;
 
     /// <summary>
     /// Counts the vocabulary's lines and decides whether it is uncased: an uncased BERT vocabulary
