@@ -6,16 +6,16 @@ namespace LodeDb.Cli.Commands;
 /// <summary>Opens the database of a command, turning the expected failures into messages that say what to type.</summary>
 internal static class DatabaseOpener
 {
-    /// <summary>Opens an existing database read-only (query, stats).</summary>
-    public static LodeDatabase OpenExisting(string path, ModelOptions models, System.CommandLine.ParseResult parsed, out IEmbeddingGenerator<string, Embedding<float>>? embedder) =>
-        OpenWithModel(FolderOf(path), readOnly: true, models, parsed, out embedder);
+    /// <summary>Opens an existing database read-only (query, stats); <paramref name="adjust"/> sets search options such as the re-score candidates.</summary>
+    public static LodeDatabase OpenExisting(string path, ModelOptions models, System.CommandLine.ParseResult parsed, out IEmbeddingGenerator<string, Embedding<float>>? embedder, Func<LodeDbOptions, LodeDbOptions>? adjust = null) =>
+        OpenWithModel(FolderOf(path), readOnly: true, models, parsed, out embedder, adjust);
 
     /// <summary>Opens an existing database for writing (remove), with its model: the command line's, or the remembered one.</summary>
     public static LodeDatabase OpenForWriting(string full, ModelOptions models, System.CommandLine.ParseResult parsed, out IEmbeddingGenerator<string, Embedding<float>>? embedder) =>
         OpenWithModel(full, readOnly: false, models, parsed, out embedder);
 
     /// <summary>Loads the command line's model (else the remembered one) and opens with it; the embedder is disposed when the open fails.</summary>
-    private static LodeDatabase OpenWithModel(string full, bool readOnly, ModelOptions models, System.CommandLine.ParseResult parsed, out IEmbeddingGenerator<string, Embedding<float>>? embedder)
+    private static LodeDatabase OpenWithModel(string full, bool readOnly, ModelOptions models, System.CommandLine.ParseResult parsed, out IEmbeddingGenerator<string, Embedding<float>>? embedder, Func<LodeDbOptions, LodeDbOptions>? adjust = null)
     {
         embedder = models.LoadEmbedder(parsed, full);
         try
@@ -25,13 +25,14 @@ internal static class DatabaseOpener
                 throw new CliNotFoundException($"no LodeDb database at '{full}'. Check the path.");
             }
 
-            return Open(full, new LodeDbOptions
+            var options = new LodeDbOptions
             {
                 ReadOnly = readOnly,
                 Embedder = embedder,
                 ModelName = EmbedderName(embedder),
                 ModelDirectory = embedder is null ? parsed.GetValue(models.ModelsDir) : null,
-            });
+            };
+            return Open(full, adjust is null ? options : adjust(options));
         }
         catch
         {

@@ -9,7 +9,7 @@ namespace LodeDb.Cli.Commands;
 
 /// <summary>
 /// <c>lodedb query &lt;db&gt; &lt;text&gt; [--k N] [--mode vector|lexical|hybrid] [--filter JSON] [--json]
-/// [--onnx-model F --model-name N] [--models-dir D]</c> or <c>lodedb query &lt;db&gt; --image PATH</c>:
+/// [--candidates N] [--first-pass codes|sign-sketch] [--onnx-model F --model-name N] [--models-dir D]</c> or <c>lodedb query &lt;db&gt; --image PATH</c>:
 /// searches a database read-only (by text, or by an image on an image+text database) and prints a
 /// table, or one JSON object per hit.
 /// </summary>
@@ -41,8 +41,10 @@ internal static class QueryCommand
             HelpName = "JSON",
         };
         var json = new Option<bool>("--json") { Description = "Print one JSON object per hit (JSON lines)." };
+        var rescore = new RescoreOptions();
         var models = new ModelOptions(allowPreset: false);
         var command = new Command("query", "Search a database by text or by an image.") { database, text, image, k, mode, filter, json };
+        rescore.AddTo(command);
         command.Validators.Add(result =>
         {
             if (result.GetValue(database) is null)
@@ -71,9 +73,10 @@ internal static class QueryCommand
                 "hybrid" => SearchMode.Hybrid,
                 _ => SearchMode.Vector,
             };
-            using LodeDatabase db = DatabaseOpener.OpenExisting(parsed.GetValue(database)!, models, parsed, out IEmbeddingGenerator<string, Embedding<float>>? embedder);
+            using LodeDatabase db = DatabaseOpener.OpenExisting(parsed.GetValue(database)!, models, parsed, out IEmbeddingGenerator<string, Embedding<float>>? embedder, rescore.Apply(parsed));
             using (embedder)
             {
+                rescore.RequireSidecar(parsed, db);
                 IReadOnlyList<SearchHit> hits = parsed.GetValue(image) is string imagePath
                     ? SearchByImage(db, imagePath, parsed.GetValue(k), parsedFilter)
                     : db.Search(parsed.GetValue(text)!, parsed.GetValue(k), searchMode, parsedFilter);
