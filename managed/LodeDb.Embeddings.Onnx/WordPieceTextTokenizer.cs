@@ -91,7 +91,7 @@ internal sealed class WordPieceTextTokenizer
     public int[] Encode(string text, int maxLength)
     {
         string cleaned = DropInvisible(text);
-        IReadOnlyList<int> pieces = SupplementaryPlaneWords.Any(cleaned) ? EncodeBySegment(cleaned) : EncodePlain(cleaned);
+        IReadOnlyList<int> pieces = ReferenceWords.AnyMishandled(cleaned) ? EncodeBySegment(cleaned) : EncodePlain(cleaned);
         int kept = Math.Min(pieces.Count, maxLength - 2);
         int[] ids = new int[kept + 2];
         ids[0] = ClsId;
@@ -108,15 +108,16 @@ internal sealed class WordPieceTextTokenizer
         _tokenizer.EncodeToIds(text, addSpecialTokens: false, considerPreTokenization: true, considerNormalization: true);
 
     /// <summary>
-    /// A text with characters above U+FFFF: the plain stretches as before, each word holding such a
-    /// character given to WordPiece whole, without the pre-tokenization that would drop it (see
-    /// <see cref="SupplementaryPlaneWords"/>). The word is normalised first (case, accents) and
-    /// trimmed: the normaliser pads an ideograph with spaces that no vocabulary entry has.
+    /// A text with characters BertTokenizer mishandles (above U+FFFF, symbols, ...): the plain
+    /// stretches as before, each word it would get wrong given to WordPiece whole, without the
+    /// pre-tokenization that would drop or merge it (see <see cref="ReferenceWords"/>). The word is
+    /// normalised first (case, accents), then split again at the spaces the normaliser pads
+    /// ideographs with and at punctuation that normalising made ("≠" becomes "=").
     /// </summary>
     private List<int> EncodeBySegment(string text)
     {
         var pieces = new List<int>();
-        foreach (SupplementaryPlaneWords.Segment segment in SupplementaryPlaneWords.Split(text))
+        foreach (ReferenceWords.Segment segment in ReferenceWords.Split(text))
         {
             string part = text.Substring(segment.Start, segment.Length);
             if (!segment.IsWord)
@@ -125,8 +126,10 @@ internal sealed class WordPieceTextTokenizer
                 continue;
             }
 
-            string word = (_tokenizer.Normalizer?.Normalize(part) ?? part).Trim();
-            pieces.AddRange(_tokenizer.EncodeToIds(word, addSpecialTokens: false, considerPreTokenization: false, considerNormalization: false));
+            foreach (string word in ReferenceWords.SplitNormalized(_tokenizer.Normalizer?.Normalize(part) ?? part))
+            {
+                pieces.AddRange(_tokenizer.EncodeToIds(word, addSpecialTokens: false, considerPreTokenization: false, considerNormalization: false));
+            }
         }
 
         return pieces;
