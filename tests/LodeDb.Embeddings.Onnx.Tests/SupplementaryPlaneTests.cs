@@ -8,11 +8,11 @@ namespace LodeDb.Embeddings.Onnx.Tests;
 /// </summary>
 public sealed class SupplementaryPlaneTests
 {
-    private static readonly List<string> Vocabulary = [.. File.ReadAllLines(Path.Combine(RepositoryPaths.TextBert, "vocab.txt"))];
+    private static readonly List<string> Vocabulary = VocabularyIds.Fixture;
 
-    private static int Id(string token) => Vocabulary.IndexOf(token) is >= 0 and int id ? id : throw new ArgumentException($"'{token}' is not in the fixture vocabulary");
+    private static int Id(string token) => VocabularyIds.Id(Vocabulary, token);
 
-    private static int[] Ids(params string[] tokens) => [Id("[CLS]"), .. tokens.Select(Id), Id("[SEP]")];
+    private static int[] Ids(params string[] tokens) => VocabularyIds.Of(Vocabulary, tokens);
 
     [TestCase("😀", TestName = "an emoji alone")]
     [TestCase("  😀😀 ", TestName = "two emoji in one word")]

@@ -10,13 +10,12 @@ namespace LodeDb.Embeddings.Onnx.Tests;
 /// </summary>
 public sealed class SymbolAndMarkTests
 {
-    private static readonly List<string> Vocabulary = [.. File.ReadAllLines(Path.Combine(RepositoryPaths.TextBert, "vocab.txt"))];
+    private static readonly List<string> Vocabulary = VocabularyIds.Fixture;
 
     /// <summary>Tokens appended to the fixture vocabulary so that symbols have ids of their own.</summary>
     private static readonly string[] SymbolTokens = ["$", "+", "<", "=", "_", "©", "##©", "°", "½", "#"];
 
-    private static int[] Ids(List<string> vocabulary, params string[] tokens) =>
-        [.. new[] { "[CLS]" }.Concat(tokens).Append("[SEP]").Select(t => vocabulary.IndexOf(t) is >= 0 and int id ? id : throw new ArgumentException($"'{t}' is not in the vocabulary"))];
+    private static int[] Ids(List<string> vocabulary, params string[] tokens) => VocabularyIds.Of(vocabulary, tokens);
 
     private static int[] Ids(params string[] tokens) => Ids(Vocabulary, tokens);
 

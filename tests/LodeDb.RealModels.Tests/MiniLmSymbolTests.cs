@@ -9,10 +9,7 @@ namespace LodeDb.RealModels.Tests;
 /// </summary>
 public sealed class MiniLmSymbolTests
 {
-    private static readonly Lazy<List<string>> Vocabulary = new(() => [.. File.ReadAllLines(Path.Combine(RealModels.RequireFolder(RealModels.MiniLm), "vocab.txt"))]);
-
-    private static int[] Ids(params string[] tokens) =>
-        [.. new[] { "[CLS]" }.Concat(tokens).Append("[SEP]").Select(t => Vocabulary.Value.IndexOf(t) is >= 0 and int id ? id : throw new ArgumentException($"'{t}' is not in the vocabulary"))];
+    private static int[] Ids(params string[] tokens) => MiniLmVocabulary.Ids(tokens);
 
     [Test]
     public void Symbols_get_hugging_face_ids()
