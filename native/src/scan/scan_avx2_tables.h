@@ -132,20 +132,11 @@ LODEDB_INLINE void avx2_tables_tile(const uint8_t *block, const uint8_t *tables,
 AVX2_TABLES_INSTANCE(1)
 AVX2_TABLES_INSTANCE(2)
 
-/* Tiles of two queries, then one; the first streams the codes (prefetch). */
+/* Tiles of two queries, then one. */
 static void avx2_accumulate_tables(const uint8_t *block, const uint8_t *tables,
                                    uint32_t query_count, uint32_t groups, int32_t *acc) {
-    const size_t stride = (size_t)groups * 16;
-    const uint32_t steps = groups / 4;
-    uint32_t q = 0;
-    for (; q + 2 <= query_count; q += 2) {
-        avx2_tables_tile_2(block, tables + q * stride, stride, steps,
-                           acc + (size_t)q * LODEDB_BLOCK_SIZE, q == 0);
-    }
-    if (q < query_count) {
-        avx2_tables_tile_1(block, tables + q * stride, stride, steps,
-                           acc + (size_t)q * LODEDB_BLOCK_SIZE, q == 0);
-    }
+    static const lodedb_scan_tables_tile_fn tiles[2] = {avx2_tables_tile_1, avx2_tables_tile_2};
+    lodedb_scan_tables_by_tiles(tiles, 2u, block, tables, query_count, groups, acc);
 }
 
 #endif

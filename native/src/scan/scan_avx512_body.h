@@ -65,6 +65,22 @@ LODEDB_INLINE __m512i avx512_weight(const int8_t *p) {
     return _mm512_set1_epi32(word);
 }
 
+/* A tile's sums: the `split` accumulator sets ([u * qt + q]) added up per query, lanes 0..15
+ * (lo_acc) and 16..31 (hi_acc) stored at acc + q * 32. */
+LODEDB_INLINE void avx512_store_tile(int32_t *acc, __m512i *lo_acc, __m512i *hi_acc, const int qt,
+                                     const int split) {
+#pragma GCC unroll 8
+    for (int q = 0; q < qt; q++) {
+#pragma GCC unroll 4
+        for (int u = 1; u < split; u++) {
+            lo_acc[q] = _mm512_add_epi32(lo_acc[q], lo_acc[u * qt + q]);
+            hi_acc[q] = _mm512_add_epi32(hi_acc[q], hi_acc[u * qt + q]);
+        }
+        _mm512_storeu_si512((void *)(acc + (size_t)q * LODEDB_BLOCK_SIZE), lo_acc[q]);
+        _mm512_storeu_si512((void *)(acc + (size_t)q * LODEDB_BLOCK_SIZE + 16), hi_acc[q]);
+    }
+}
+
 /* One round for qt queries into lo_acc[q], hi_acc[q]: operand a (the codes of step s_a looked
  * up in table_a, weights at w_a) and operand b. A round is steps s, s + 1 of a 4-bit index, or
  * the two terms of step s of a 2-bit one (avx512_tile). */
@@ -150,16 +166,7 @@ LODEDB_INLINE void avx512_tile(const uint8_t *block, const lodedb_scan_levels *l
         const int8_t *w = weights + (size_t)s * 4;
         avx512_round(block, s, table0, w, s, zero, w, mask, stride, lo_acc, hi_acc, qt, prefetch);
     }
-#pragma GCC unroll 8
-    for (int q = 0; q < qt; q++) {
-#pragma GCC unroll 4
-        for (int u = 1; u < split; u++) {
-            lo_acc[q] = _mm512_add_epi32(lo_acc[q], lo_acc[u * qt + q]);
-            hi_acc[q] = _mm512_add_epi32(hi_acc[q], hi_acc[u * qt + q]);
-        }
-        _mm512_storeu_si512((void *)(acc + (size_t)q * LODEDB_BLOCK_SIZE), lo_acc[q]);
-        _mm512_storeu_si512((void *)(acc + (size_t)q * LODEDB_BLOCK_SIZE + 16), hi_acc[q]);
-    }
+    avx512_store_tile(acc, lo_acc, hi_acc, qt, split);
 }
 
 /* Out-of-line instances per (tile width, terms), so each keeps its accumulators in registers. */

@@ -124,25 +124,12 @@ AVX512BW_TABLES_INSTANCE(1)
 AVX512BW_TABLES_INSTANCE(2)
 AVX512BW_TABLES_INSTANCE(4)
 
-typedef void (*avx512bw_tables_tile_fn)(const uint8_t *, const uint8_t *, size_t, uint32_t,
-                                        int32_t *, int);
-
-/* Tiles of four queries, then two, one; the first streams the codes (prefetch). */
+/* Tiles of four queries, then two, one. */
 static void avx512bw_accumulate_tables(const uint8_t *block, const uint8_t *tables,
                                        uint32_t query_count, uint32_t groups, int32_t *acc) {
-    static const avx512bw_tables_tile_fn tiles[3] = {avx512bw_tables_tile_1, avx512bw_tables_tile_2,
-                                                     avx512bw_tables_tile_4};
-    const size_t stride = (size_t)groups * 16;
-    const uint32_t steps = groups / 4;
-    uint32_t q = 0;
-    while (q < query_count) {
-        uint32_t left = query_count - q;
-        int which = left >= 4 ? 2 : left >= 2 ? 1 : 0;
-        avx512bw_tables_tile_fn tile = tiles[which];
-        tile(block, tables + q * stride, stride, steps, acc + (size_t)q * LODEDB_BLOCK_SIZE,
-             q == 0);
-        q += 1u << which;
-    }
+    static const lodedb_scan_tables_tile_fn tiles[3] = {
+        avx512bw_tables_tile_1, avx512bw_tables_tile_2, avx512bw_tables_tile_4};
+    lodedb_scan_tables_by_tiles(tiles, 3u, block, tables, query_count, groups, acc);
 }
 
 #endif

@@ -1,6 +1,6 @@
 /*
  * accumulate_tables with AVX-512 VBMI + VNNI, included by scan_avx512vnni_vbmi.c after
- * scan_avx512_body.h (LODEDB_INLINE, LODEDB_NOINLINE).
+ * scan_avx512_body.h (LODEDB_INLINE, LODEDB_NOINLINE, avx512_store_tile).
  *
  * One step = one 64-byte load of codes = four groups of all 32 vectors (scan_kernels.h), and
  * per query the step's 64 table bytes, the tables of its four groups. The group of byte b is
@@ -69,16 +69,7 @@ LODEDB_INLINE void vbmi_tables_tile(const uint8_t *block, const uint8_t *tables,
         vbmi_tables_step(block, tables, stride, s, nibble, offsets, ones, lo_acc, hi_acc, qt,
                          prefetch);
     }
-#pragma GCC unroll 8
-    for (int q = 0; q < qt; q++) {
-#pragma GCC unroll 4
-        for (int u = 1; u < split; u++) {
-            lo_acc[q] = _mm512_add_epi32(lo_acc[q], lo_acc[u * qt + q]);
-            hi_acc[q] = _mm512_add_epi32(hi_acc[q], hi_acc[u * qt + q]);
-        }
-        _mm512_storeu_si512((void *)(acc + (size_t)q * LODEDB_BLOCK_SIZE), lo_acc[q]);
-        _mm512_storeu_si512((void *)(acc + (size_t)q * LODEDB_BLOCK_SIZE + 16), hi_acc[q]);
-    }
+    avx512_store_tile(acc, lo_acc, hi_acc, qt, split);
 }
 
 /* Out-of-line instances per tile width, so each keeps its accumulators in registers. */
@@ -97,24 +88,12 @@ VBMI_TABLES_INSTANCE(2)
 VBMI_TABLES_INSTANCE(4)
 VBMI_TABLES_INSTANCE(8)
 
-typedef void (*vbmi_tables_tile_fn)(const uint8_t *, const uint8_t *, size_t, uint32_t, int32_t *,
-                                    int);
-
-/* Tiles of eight queries, then four, two, one; the first streams the codes (prefetch). */
+/* Tiles of eight queries, then four, two, one. */
 static void vbmi_accumulate_tables(const uint8_t *block, const uint8_t *tables,
                                    uint32_t query_count, uint32_t groups, int32_t *acc) {
-    static const vbmi_tables_tile_fn tiles[4] = {vbmi_tables_tile_1, vbmi_tables_tile_2,
-                                                 vbmi_tables_tile_4, vbmi_tables_tile_8};
-    const size_t stride = (size_t)groups * 16;
-    const uint32_t steps = groups / 4;
-    uint32_t q = 0;
-    while (q < query_count) {
-        uint32_t left = query_count - q;
-        int which = left >= 8 ? 3 : left >= 4 ? 2 : left >= 2 ? 1 : 0;
-        tiles[which](block, tables + q * stride, stride, steps, acc + (size_t)q * LODEDB_BLOCK_SIZE,
-                     q == 0);
-        q += 1u << which;
-    }
+    static const lodedb_scan_tables_tile_fn tiles[4] = {vbmi_tables_tile_1, vbmi_tables_tile_2,
+                                                        vbmi_tables_tile_4, vbmi_tables_tile_8};
+    lodedb_scan_tables_by_tiles(tiles, 4u, block, tables, query_count, groups, acc);
 }
 
 #endif

@@ -38,19 +38,46 @@ typedef void (*lodedb_scan_tile_fn)(const uint8_t *block, const lodedb_scan_leve
                                     const int8_t *weights, size_t stride, uint32_t steps,
                                     int32_t *acc, int prefetch);
 
-/* accumulate (scan_kernels.h) by tiles: tiles[i] takes 1 << i queries; the widest that fits the
- * queries left goes first. */
+/* The same for accumulate_tables: query tables `stride` bytes apart. */
+typedef void (*lodedb_scan_tables_tile_fn)(const uint8_t *block, const uint8_t *tables,
+                                           size_t stride, uint32_t steps, int32_t *acc,
+                                           int prefetch);
+
+/* Of `count` tiles taking 1, 2, 4, ... queries, the index of the widest that fits `left` >= 1
+ * queries: a kernel's calls go widest first. */
+static inline uint32_t lodedb_scan_widest_tile(uint32_t left, uint32_t count) {
+    uint32_t which = count - 1u;
+    while ((1u << which) > left) {
+        which--;
+    }
+    return which;
+}
+
+/* accumulate (scan_kernels.h) by tiles: tiles[i] takes 1 << i queries (i < 4). */
 static inline void lodedb_scan_by_tiles(const lodedb_scan_tile_fn tiles[4], const uint8_t *block,
                                         const lodedb_scan_levels *levels, const int8_t *weights,
                                         uint32_t query_count, uint32_t groups, int32_t *acc) {
     const size_t stride = (size_t)groups * levels->terms;
     const uint32_t steps = groups / 4;
-    uint32_t q = 0;
-    while (q < query_count) {
-        uint32_t left = query_count - q;
-        int which = left >= 8 ? 3 : left >= 4 ? 2 : left >= 2 ? 1 : 0;
+    for (uint32_t q = 0; q < query_count;) {
+        uint32_t which = lodedb_scan_widest_tile(query_count - q, 4u);
         tiles[which](block, levels, weights + q * stride, stride, steps,
                      acc + (size_t)q * LODEDB_BLOCK_SIZE, q == 0);
+        q += 1u << which;
+    }
+}
+
+/* accumulate_tables (scan_kernels.h) by tiles: tiles[i] takes 1 << i queries (i < count). */
+static inline void lodedb_scan_tables_by_tiles(const lodedb_scan_tables_tile_fn *tiles,
+                                               uint32_t count, const uint8_t *block,
+                                               const uint8_t *tables, uint32_t query_count,
+                                               uint32_t groups, int32_t *acc) {
+    const size_t stride = (size_t)groups * 16;
+    const uint32_t steps = groups / 4;
+    for (uint32_t q = 0; q < query_count;) {
+        uint32_t which = lodedb_scan_widest_tile(query_count - q, count);
+        tiles[which](block, tables + q * stride, stride, steps, acc + (size_t)q * LODEDB_BLOCK_SIZE,
+                     q == 0);
         q += 1u << which;
     }
 }
